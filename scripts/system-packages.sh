@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Install the Debian packages the portal needs, only where missing (called by `make setup`).
+#
+# - chromium: the browser Playwright drives in e2e tests (Playwright's own download is not used)
+# - libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0, fonts-dejavu-core: WeasyPrint (PDFs)
+# - libatomic1: Playwright's bundled node driver needs it on a bare machine
+# - clamav-daemon: upload scanning (the tests start clamd themselves with a local signature DB)
+# - nodejs and npm: only when there is no `npm` at all
+# - python3-venv: only when the Python used for .venv cannot create a virtual environment
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libatomic1 fonts-dejavu-core
+  clamav-daemon)
+
+if ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
+
+python="${PYTHON:-python3}"
+if ! command -v "$python" >/dev/null; then
+  packages+=(python3 python3-venv)
+elif ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
+  packages+=(python3-venv)
+fi
+
+exec scripts/apt-install.sh "${packages[@]}"
