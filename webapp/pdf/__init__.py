@@ -1,0 +1,53 @@
+"""The PDF of a submitted referral, rendered once with WeasyPrint locked down.
+
+Other domains feed this package plain data, never models, so the scheduler can
+render off the request path and the PDF shows exactly the labels and answers
+the form had when it was submitted.
+
+Usage::
+
+    from webapp.pdf import build_submission_html, render_pdf, PdfRenderError
+    pdf_bytes = render_pdf(build_submission_html(context))
+
+Context contract for ``build_submission_html`` (templates/pdf/submission.html).
+Every string is plain text: the template autoescapes it, and newlines in a
+value are kept by CSS (``white-space: pre-wrap``). Never pass ``Markup``.
+
+``council_name`` : str
+    Shown in the header band of the first page, e.g. "Anytown Borough Council".
+``form_title`` : str
+    The form definition's title at the version answered.
+``reference`` : str
+    The submission reference, e.g. "CP-2026-000123" or "CP-2026-000123-v2";
+    repeated in every page header.
+``version`` : int
+    The submission version (1 for the first submission).
+``submitted_at`` : datetime
+    When it was submitted (timezone-aware preferred; shown as "5 March 2026 at 14:07").
+``submitter_name`` : str
+``team_name`` : str
+    The Local Authority team the submission was routed to.
+``sections`` : list of {"title": str, "rows": list of {"label": str, "value": str}}
+    In form order; labels as they were when answered. An unanswered optional
+    question should be passed with value "" (shown as "Not answered").
+``attachments`` : list of {"name": str, "kind": str, "size_text": str, "image_data_url": str | None}
+    ``kind`` is a human description ("JPEG image", "Word document");
+    ``size_text`` is pre-formatted ("1.2 MB"). ``image_data_url`` is None for
+    non-images, else a base64 data: URL of the re-encoded JPEG/PNG copy, built
+    with ``webapp.pdf.document.image_data_url(data, mime_type)``; it is the only
+    kind of URL the renderer will load.
+``generated_at`` : datetime
+    When the PDF was produced (printed in the footer of the last section).
+"""
+
+from webapp.pdf.document import build_submission_html, image_data_url
+from webapp.pdf.render import PdfRenderError, render_pdf, render_pdf_inline, shutdown
+
+__all__ = [
+    "PdfRenderError",
+    "build_submission_html",
+    "image_data_url",
+    "render_pdf",
+    "render_pdf_inline",
+    "shutdown",
+]

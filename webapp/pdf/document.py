@@ -1,0 +1,74 @@
+"""The HTML that becomes a submission's PDF.
+
+It has its own Jinja environment, not Flask's, because the PDF is rendered by
+the scheduler off the request path where there is no app context, and because
+autoescaping must not depend on Flask's file-extension rule: every answer in
+the context is text typed by the public.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Mapping
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+#: templates/ at the repository root (webapp/pdf/document.py → ../../templates).
+TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
+TEMPLATE_NAME = "pdf/submission.html"
+
+#: Only these image types may be embedded; they are the re-encoded copies the
+#: attachments service makes, never the uploaded bytes.
+IMAGE_MIME_TYPES = frozenset({"image/jpeg", "image/png"})
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(  # noqa: S701 (autoescape is forced on just below)
+        loader=FileSystemLoader(str(TEMPLATES_DIR)),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["uk_datetime"] = _uk_datetime
+    return env
+
+
+def _uk_datetime(value: Any) -> str:
+    """Dates as UK readers expect them, without a locale dependency in the worker."""
+    if value is None:
+        return ""
+    if hasattr(value, "strftime"):
+        text = f"{value.day} {value.strftime('%B %Y')}"
+        if hasattr(value, "hour"):
+            text += value.strftime(" at %H:%M")
+            if getattr(value, "tzinfo", None) is not None:
+                text += value.strftime(" %Z")
+        return text.rstrip()
+    return str(value)
+
+
+def image_data_url(data: bytes, mime_type: str) -> str:
+    """Builds the only kind of image URL the PDF fetcher will load.
+
+    The mime type is checked against a fixed set so a caller cannot smuggle an
+    SVG (which could reference other URLs) into the document.
+    """
+    if mime_type not in IMAGE_MIME_TYPES:
+        raise ValueError(f"Only JPEG and PNG copies may be embedded, not {mime_type!r}")
+    return f"data:{mime_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def build_submission_html(context: Mapping[str, Any]) -> str:
+    """Renders templates/pdf/submission.html; see webapp.pdf for the context contract."""
+    for attachment in context.get("attachments") or []:
+        url = attachment.get("image_data_url")
+        if url is not None and not (
+            isinstance(url, str) and url.startswith(("data:image/jpeg;base64,", "data:image/png;base64,"))
+        ):
+            raise ValueError("image_data_url must be a base64 JPEG or PNG data: URL (see image_data_url())")
+    return _environment().get_template(TEMPLATE_NAME).render(**context)
