@@ -1,0 +1,314 @@
+"""Field types made of several inputs: date, address and "add another" repeating groups.
+
+Date and address post as `<name>-<part>` keys, the names GOV.UK's date input and address pattern
+use, and keep those parts as a dict in `.data`, so a half-typed date survives a save and is shown
+back exactly as it was typed.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from govuk_frontend_wtf.wtforms_widgets import GovDateInput
+from wtforms import Field as WTField
+from wtforms import FieldList, FormField
+from wtforms import Form as WTForm
+from wtforms.utils import unset_value
+
+from .fieldtypes import FieldType, capitalise, field_type, normalise_postcode, register
+from .model import Field
+
+NOT_KNOWN = "not-known"
+
+
+def today() -> datetime.date:
+    return datetime.date.today()
+
+
+class PartsField(WTField):
+    """One logical answer typed into several inputs."""
+
+    parts: tuple[str, ...] = ()
+
+    def __init__(self, label=None, validators=None, parts=(), **kwargs):
+        super().__init__(label, validators, **kwargs)
+        self.parts = tuple(parts)
+
+    def process(self, formdata, data=unset_value, extra_filters=None):
+        self.process_errors = []
+        self.object_data = None if data is unset_value else data
+        if formdata is not None and any(f"{self.name}-{p}" in formdata for p in self.parts):
+            self.data = {p: formdata.get(f"{self.name}-{p}", "") for p in self.parts}
+        else:
+            self.data = dict(self.object_data) if isinstance(self.object_data, dict) else {}
+        self.data = {p: str(self.data.get(p) or "") for p in self.parts}
+        self.raw_data = [self.data.get("day"), self.data.get("month"), self.data.get("year")]
+
+    def _value(self):
+        return ""
+
+
+class DateWidget(GovDateInput):
+    """GOV.UK date input; names follow `<name>-day` so the posted parts reach PartsField."""
+
+    def map_gov_params(self, field, **kwargs):
+        params = super().map_gov_params(field, **kwargs)
+        params["namePrefix"] = field.name
+        for item, part in zip(params["items"], ("day", "month", "year"), strict=True):
+            item["name"] = part
+        return params
+
+
+@register
+class DateType(FieldType):
+    name = "date"
+    PARTS = ("day", "month", "year")
+
+    def make_field(self, fdef: Field):
+        from .fieldtypes import DelegatingValidator
+
+        return PartsField(
+            fdef.label,
+            description=fdef.hint or "",
+            parts=(*self.PARTS, "not_known"),
+            widget=DateWidget(),
+            validators=[DelegatingValidator(fdef)],
+        )
+
+    def input_names(self, fdef: Field, name: str) -> list[str]:
+        return [f"{name}-{p}" for p in self.PARTS]
+
+    def first_input_id(self, fdef: Field, name: str) -> str:
+        return f"{name}-day"
+
+    def form_data(self, fdef: Field, answer: Any) -> Any:
+        if answer == NOT_KNOWN:
+            return {"not_known": "yes"}
+        if isinstance(answer, str):
+            try:
+                parsed = datetime.date.fromisoformat(answer)
+            except ValueError:
+                return {}
+            return {"day": str(parsed.day), "month": str(parsed.month), "year": str(parsed.year)}
+        return answer if isinstance(answer, dict) else {}
+
+    def is_not_known(self, fdef: Field, wtfield) -> bool:
+        return bool(fdef.not_known and wtfield.data.get("not_known"))
+
+    def is_blank(self, fdef: Field, wtfield) -> bool:
+        if self.is_not_known(fdef, wtfield):
+            return False
+        return not any(wtfield.data.get(p, "").strip() for p in self.PARTS)
+
+    def parse(self, wtfield) -> datetime.date | None:
+        try:
+            day, month, year = (int(wtfield.data.get(p, "").strip()) for p in self.PARTS)
+            if len(wtfield.data["year"].strip()) != 4:
+                return None
+            return datetime.date(year, month, day)
+        except (ValueError, KeyError):
+            return None
+
+    def validate(self, fdef: Field, wtfield) -> dict[str, str]:
+        noun = capitalise(fdef.noun)
+        if self.is_not_known(fdef, wtfield):
+            return {}
+        if self.is_blank(fdef, wtfield):
+            return {wtfield.name: self.required_message(fdef)} if fdef.required else {}
+        missing = [p for p in self.PARTS if not wtfield.data.get(p, "").strip()]
+        if missing:
+            return {wtfield.name: f"{noun} must include a {' and '.join(missing)}"}
+        parsed = self.parse(wtfield)
+        if parsed is None or parsed.year < 1900:
+            return {wtfield.name: fdef.message("invalid", f"{noun} must be a real date")}
+        if fdef.not_future and parsed > today():
+            return {wtfield.name: fdef.message("future", f"{noun} must be in the past")}
+        if fdef.not_past and parsed < today():
+            return {wtfield.name: fdef.message("past", f"{noun} must be today or in the future")}
+        return {}
+
+    def answer(self, fdef: Field, wtfield) -> Any:
+        if self.is_not_known(fdef, wtfield):
+            return NOT_KNOWN
+        if self.is_blank(fdef, wtfield):
+            return None
+        parsed = self.parse(wtfield)
+        if parsed is not None and not self.validate(fdef, wtfield):
+            return parsed.isoformat()
+        return {p: wtfield.data.get(p, "") for p in self.PARTS}
+
+    def summary(self, fdef: Field, answer: Any) -> str:
+        if answer == NOT_KNOWN:
+            return fdef.not_known or "Not known"
+        if isinstance(answer, str):
+            try:
+                parsed = datetime.date.fromisoformat(answer)
+            except ValueError:
+                return answer
+            return f"{parsed.day} {parsed:%B %Y}"
+        if isinstance(answer, dict):
+            return "/".join(answer.get(p, "") for p in self.PARTS)
+        return self.summary_blank
+
+
+@register
+class AddressType(FieldType):
+    name = "address"
+    PARTS = ("line1", "line2", "town", "postcode")
+    LABELS = {
+        "line1": "Address line 1",
+        "line2": "Address line 2 (optional)",
+        "town": "Town or city",
+        "postcode": "Postcode",
+    }
+
+    def make_field(self, fdef: Field):
+        from .fieldtypes import DelegatingValidator
+
+        return PartsField(
+            fdef.label,
+            description=fdef.hint or "",
+            parts=(*self.PARTS, "not_known"),
+            validators=[DelegatingValidator(fdef)],
+        )
+
+    def input_names(self, fdef: Field, name: str) -> list[str]:
+        return [f"{name}-{p}" for p in self.PARTS]
+
+    def first_input_id(self, fdef: Field, name: str) -> str:
+        return f"{name}-line1"
+
+    def form_data(self, fdef: Field, answer: Any) -> Any:
+        if answer == NOT_KNOWN:
+            return {"not_known": "yes"}
+        return answer if isinstance(answer, dict) else {}
+
+    def is_not_known(self, fdef: Field, wtfield) -> bool:
+        return bool(fdef.not_known and wtfield.data.get("not_known"))
+
+    def is_blank(self, fdef: Field, wtfield) -> bool:
+        if self.is_not_known(fdef, wtfield):
+            return False
+        return not any(wtfield.data.get(p, "").strip() for p in self.PARTS)
+
+    def validate(self, fdef: Field, wtfield) -> dict[str, str]:
+        if self.is_not_known(fdef, wtfield):
+            return {}
+        if self.is_blank(fdef, wtfield) and not fdef.required:
+            return {}
+        errors: dict[str, str] = {}
+        wanted = {
+            "line1": f"Enter the first line of {fdef.noun}",
+            "town": f"Enter the town or city for {fdef.noun}",
+            "postcode": f"Enter the postcode for {fdef.noun}",
+        }
+        for part in self.PARTS:
+            value = wtfield.data.get(part, "").strip()
+            if part in wanted and not value:
+                errors[f"{wtfield.name}-{part}"] = wanted[part]
+            elif len(value) > 100:
+                errors[f"{wtfield.name}-{part}"] = f"{self.LABELS[part]} must be 100 characters or less"
+            elif field_type("text").check(fdef, value):
+                errors[f"{wtfield.name}-{part}"] = f"{self.LABELS[part]} must not include control characters"
+        postcode = wtfield.data.get("postcode", "").strip()
+        if postcode and field_type("postcode").check(fdef, normalise_postcode(postcode)):
+            errors[f"{wtfield.name}-postcode"] = "Enter a full UK postcode, like SW1A 1AA"
+        return errors
+
+    def answer(self, fdef: Field, wtfield) -> Any:
+        if self.is_not_known(fdef, wtfield):
+            return NOT_KNOWN
+        if self.is_blank(fdef, wtfield):
+            return None
+        value = {p: wtfield.data.get(p, "").strip() for p in self.PARTS}
+        value["postcode"] = normalise_postcode(value["postcode"])
+        return value
+
+    def summary(self, fdef: Field, answer: Any) -> str:
+        if answer == NOT_KNOWN:
+            return fdef.not_known or "Not known"
+        if isinstance(answer, dict):
+            return "\n".join(answer[p] for p in self.PARTS if answer.get(p))
+        return self.summary_blank
+
+
+def item_form_class(fdef: Field) -> type[WTForm]:
+    attrs = {sub.name: field_type(sub.type).make_field(sub) for sub in fdef.fields}
+    return type(f"Item_{fdef.name}", (WTForm,), attrs)
+
+
+@register
+class RepeatType(FieldType):
+    """An "add another" group; items are WTForms sub-forms posted as `<group>-<index>-<field>`."""
+
+    name = "repeat"
+
+    def make_field(self, fdef: Field):
+        return FieldList(
+            FormField(item_form_class(fdef)),
+            fdef.label,
+            description=fdef.hint or "",
+            min_entries=max(fdef.min_items, 1),
+            max_entries=fdef.max_items,
+        )
+
+    def input_names(self, fdef: Field, name: str) -> list[str]:
+        return [n for sub in fdef.fields for n in field_type(sub.type).input_names(sub, f"{name}-{sub.name}")]
+
+    def first_input_id(self, fdef: Field, name: str) -> str:
+        first = fdef.fields[0]
+        return field_type(first.type).first_input_id(first, f"{name}-0-{first.name}")
+
+    def form_data(self, fdef: Field, answer: Any) -> Any:
+        items = answer if isinstance(answer, list) else []
+        return [
+            {sub.name: field_type(sub.type).form_data(sub, item.get(sub.name)) for sub in fdef.fields}
+            for item in items
+            if isinstance(item, dict)
+        ]
+
+    def item_is_blank(self, fdef: Field, entry) -> bool:
+        return all(field_type(sub.type).is_blank(sub, entry.form[sub.name]) for sub in fdef.fields)
+
+    def counted(self, fdef: Field, wtfield) -> list:
+        """Items that count: blank items beyond the minimum are an unused "add another", not an answer."""
+        return [
+            e for i, e in enumerate(wtfield.entries) if i < fdef.min_items or not self.item_is_blank(fdef, e)
+        ]
+
+    def is_blank(self, fdef: Field, wtfield) -> bool:
+        return not any(not self.item_is_blank(fdef, e) for e in wtfield.entries)
+
+    def validate(self, fdef: Field, wtfield) -> dict[str, str]:
+        errors: dict[str, str] = {}
+        counted = self.counted(fdef, wtfield)
+        if fdef.required and not counted:
+            first = field_type(fdef.fields[0].type)
+            return {wtfield.name: fdef.message("required", first.required_message(fdef.fields[0]))}
+        for entry in counted:
+            for sub in fdef.fields:
+                errors.update(field_type(sub.type).validate(sub, entry.form[sub.name]))
+        if len(counted) > fdef.max_items:
+            errors[wtfield.name] = f"You can add up to {fdef.max_items} {fdef.item_label or 'items'}"
+        return errors
+
+    def answer(self, fdef: Field, wtfield) -> Any:
+        items = [
+            {sub.name: field_type(sub.type).answer(sub, entry.form[sub.name]) for sub in fdef.fields}
+            for entry in self.counted(fdef, wtfield)
+        ]
+        return items or None
+
+    def summary(self, fdef: Field, answer: Any) -> str:
+        if not answer:
+            return "None added"
+        lines = []
+        for number, item in enumerate(answer, start=1):
+            parts = [
+                f"{sub.label}: {field_type(sub.type).summary(sub, item.get(sub.name))}"
+                for sub in fdef.fields
+                if item.get(sub.name) not in (None, "", [])
+            ]
+            lines.append(f"{capitalise(fdef.item_label or 'item')} {number}: " + "; ".join(parts))
+        return "\n".join(lines)

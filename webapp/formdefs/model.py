@@ -1,0 +1,145 @@
+"""Immutable in-memory shape of a form definition.
+
+Definitions are loaded once at start-up and shared between requests and threads, so every
+object here is frozen and uses tuples: nothing a request does can change the form another
+request sees.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+AUDIENCES = ("professional", "public")
+TEAMS = ("social-care", "early-help", "lado")
+SECTION_KINDS = ("overview", "questions", "attachments", "declaration")
+PREFILL_KEYS = ("first_name", "surname", "role", "organisation", "phone", "email")
+
+
+@dataclass(frozen=True)
+class Block:
+    """A piece of guidance text; kinds mirror the GOV.UK components used to show them."""
+
+    kind: str  # paragraph | heading | list | warning | inset
+    text: str = ""
+    items: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Option:
+    value: str
+    label: str
+    hint: str | None = None
+    reveals: tuple[str, ...] = ()
+    reveal_text: str | None = None
+    exclusive: bool = False
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    type: str
+    label: str
+    hint: str | None = None
+    required: bool = False
+    options: tuple[Option, ...] = ()
+    max_length: int | None = None
+    rows: int | None = None
+    width: str | None = None
+    not_future: bool = False
+    not_past: bool = False
+    not_known: str | None = None
+    prefill: str | None = None
+    error_name: str | None = None
+    must_equal: str | None = None
+    must_equal_message: str | None = None
+    messages: tuple[tuple[str, str], ...] = ()
+    fields: tuple[Field, ...] = ()
+    min_items: int = 0
+    max_items: int = 10
+    item_label: str | None = None
+    autocomplete: str | None = None
+
+    @property
+    def noun(self) -> str:
+        """The words an error message uses for this field ("the child's first name")."""
+        if self.error_name:
+            return self.error_name
+        return self.label[:1].lower() + self.label[1:]
+
+    def message(self, key: str, default: str) -> str:
+        return dict(self.messages).get(key, default)
+
+    def option(self, value: Any) -> Option | None:
+        return next((o for o in self.options if o.value == value), None)
+
+    def subfield(self, name: str) -> Field:
+        return next(f for f in self.fields if f.name == name)
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    kind: str = "questions"
+    content: tuple[Block, ...] = ()
+    fields: tuple[Field, ...] = ()
+
+    def field(self, name: str) -> Field:
+        for candidate in self.fields:
+            if candidate.name == name:
+                return candidate
+        raise KeyError(f"{self.id} has no field {name!r}")
+
+    def revealed_by(self) -> dict[str, tuple[str, str]]:
+        """Map a revealed field to the (parent field, option value) that shows it."""
+        out: dict[str, tuple[str, str]] = {}
+        for parent in self.fields:
+            for option in parent.options:
+                for child in option.reveals:
+                    out[child] = (parent.name, option.value)
+        return out
+
+    def top_level_fields(self) -> tuple[Field, ...]:
+        hidden = self.revealed_by()
+        return tuple(f for f in self.fields if f.name not in hidden)
+
+    def display_order(self) -> tuple[Field, ...]:
+        """Fields in the order a reader meets them: each revealed field straight after its parent."""
+        ordered: list[Field] = []
+
+        def visit(f: Field) -> None:
+            ordered.append(f)
+            for option in f.options:
+                for child in option.reveals:
+                    visit(self.field(child))
+
+        for f in self.top_level_fields():
+            visit(f)
+        return tuple(ordered)
+
+
+@dataclass(frozen=True)
+class FormDefinition:
+    id: str
+    version: int
+    title: str
+    audience: str
+    team: str
+    description: str
+    sections: tuple[Section, ...]
+    child_name_fields: tuple[str, ...] = ()
+    source: str = field(default="", compare=False)
+
+    def section(self, section_id: str) -> Section:
+        for candidate in self.sections:
+            if candidate.id == section_id:
+                return candidate
+        raise KeyError(f"{self.id} v{self.version} has no section {section_id!r}")
+
+
+@dataclass(frozen=True)
+class SummaryRow:
+    label: str
+    value_text: str
+    field_name: str

@@ -1,0 +1,231 @@
+"""What the section runner calls: build, validate, store and summarise one section at a time.
+
+Everything takes plain values (a werkzeug MultiDict, a dict of stored answers), never the Flask
+request, so the same functions serve a section POST, an inline check on blur, the autosave, the
+check-your-answers page, the PDF and the final submit.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+from wtforms import Form
+
+from .fieldtypes import field_type
+from .model import Field, FormDefinition, Section, SummaryRow
+
+ACTION_RE = re.compile(r"^(add):([a-z][a-z0-9_]*)$|^(remove):([a-z][a-z0-9_]*):(\d{1,3})$")
+
+
+@functools.lru_cache(maxsize=256)
+def _form_class(section: Section) -> type[Form]:
+    attrs = {f.name: field_type(f.type).make_field(f) for f in section.fields}
+    return type(f"SectionForm_{section.id}", (Form,), attrs)
+
+
+def build_section_form(section: Section, formdata: MultiDict | None = None, data: dict | None = None) -> Form:
+    """A POST wins over stored answers; stored answers are turned back into what the inputs show."""
+    stored = data or {}
+    converted = {
+        f.name: field_type(f.type).form_data(f, stored[f.name]) for f in section.fields if f.name in stored
+    }
+    return _form_class(section)(formdata=formdata, data=converted)
+
+
+def _selected(parent: Field, wtfield: Any, value: str) -> bool:
+    data = wtfield.data
+    if parent.type == "checkboxes":
+        return isinstance(data, list | tuple) and value in data
+    return data == value
+
+
+def active_fields(section: Section, form: Form) -> list[Field]:
+    """Fields the user can currently see: a revealed field only counts when its option is chosen."""
+    revealed = section.revealed_by()
+    active: list[Field] = []
+    names: set[str] = set()
+    for f in section.display_order():
+        if f.name in revealed:
+            parent_name, value = revealed[f.name]
+            if parent_name not in names or not _selected(
+                section.field(parent_name), form[parent_name], value
+            ):
+                continue
+        active.append(f)
+        names.add(f.name)
+    return active
+
+
+def field_errors(section: Section, form: Form, field_name: str) -> dict[str, str]:
+    """All errors of one field (an address or repeat group can have several), or none if it is hidden."""
+    if field_name not in {f.name for f in active_fields(section, form)}:
+        return {}
+    f = section.field(field_name)
+    errors = field_type(f.type).validate(f, form[field_name])
+    form[field_name].errors = list(errors.values())[:1]
+    return errors
+
+
+def validate_section(section: Section, form: Form) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for f in active_fields(section, form):
+        errors.update(field_errors(section, form, f.name))
+    return errors
+
+
+def validate_field(section: Section, form: Form, field_name: str) -> str | None:
+    try:
+        section.field(field_name)
+    except KeyError:
+        return None
+    errors = field_errors(section, form, field_name)
+    return next(iter(errors.values()), None)
+
+
+def answers_from_form(section: Section, form: Form) -> dict[str, Any]:
+    """Hidden (unrevealed) answers are dropped so a changed mind never leaves stale details behind."""
+    answers: dict[str, Any] = {}
+    for f in active_fields(section, form):
+        value = field_type(f.type).answer(f, form[f.name])
+        if value is not None:
+            answers[f.name] = value
+    return answers
+
+
+def _item_indices(formdata: MultiDict, group: str) -> list[int]:
+    pattern = re.compile(rf"^{re.escape(group)}-(\d+)-")
+    return sorted({int(m.group(1)) for key in formdata.keys() if (m := pattern.match(key))})
+
+
+def apply_repeat_action(section: Section, formdata: MultiDict, action: str) -> MultiDict:
+    """Add or remove an "add another" item in the posted data, so it works with JavaScript off.
+
+    An action that names no repeat group of this section, or would go past max_items, is ignored:
+    a tampered or stale button should re-show the section, not fail.
+    """
+    result = MultiDict([(k, v) for k, v in formdata.items(multi=True) if k != "action"])
+    match = ACTION_RE.match(action or "")
+    if not match:
+        return result
+    group = match.group(2) or match.group(4)
+    try:
+        f = section.field(group)
+    except KeyError:
+        return result
+    if f.type != "repeat":
+        return result
+    indices = _item_indices(result, group)
+    if match.group(1) == "add":
+        shown = max(len(indices), max(f.min_items, 1))
+        if shown >= f.max_items:
+            return result
+        for index in range(len(indices), shown + 1):
+            for name in field_type("repeat").input_names(f, f"{group}-{index}"):
+                if name not in result:
+                    result.add(name, "")
+        return result
+    removed = int(match.group(5))
+    if removed not in indices:
+        return result
+    renumbered: MultiDict = MultiDict()
+    item_key = re.compile(rf"^{re.escape(group)}-(\d+)-(.*)$", re.S)
+    for key, value in result.items(multi=True):
+        m = item_key.match(key)
+        if not m:
+            renumbered.add(key, value)
+            continue
+        index = int(m.group(1))
+        if index == removed:
+            continue
+        new_index = index - 1 if index > removed else index
+        renumbered.add(f"{group}-{new_index}-{m.group(2)}", value)
+    return renumbered
+
+
+def can_add(f: Field, form: Form) -> bool:
+    return len(form[f.name].entries) < f.max_items
+
+
+def can_remove(f: Field, form: Form) -> bool:
+    return len(form[f.name].entries) > max(f.min_items, 1)
+
+
+def summarise_section(section: Section, answers: dict[str, Any]) -> list[SummaryRow]:
+    form = build_section_form(section, data=answers)
+    rows = []
+    for f in active_fields(section, form):
+        rows.append(SummaryRow(f.label, field_type(f.type).summary(f, answers.get(f.name)), f.name))
+    return rows
+
+
+def summarise_form(
+    definition: FormDefinition, answers_by_section: dict[str, dict]
+) -> list[tuple[Section, list]]:
+    return [(s, summarise_section(s, answers_by_section.get(s.id) or {})) for s in definition.sections]
+
+
+def is_section_complete(section: Section, answers: dict[str, Any]) -> bool:
+    if not section.fields:
+        return True
+    return not validate_section(section, build_section_form(section, data=answers or {}))
+
+
+def missing_for_submit(definition: FormDefinition, answers_by_section: dict[str, dict]) -> list[tuple]:
+    """Every problem that stops a submit, cross-field rules included, in the order of the form."""
+    problems = []
+    for section in definition.sections:
+        if not section.fields:
+            continue
+        form = build_section_form(section, data=answers_by_section.get(section.id) or {})
+        for key, message in validate_section(section, form).items():
+            problems.append((section, section.field(key.split("-", 1)[0]), message))
+    return problems
+
+
+def input_id(section: Section, key: str) -> str:
+    """The id of the input an error should link to (the first of a date's or address's inputs)."""
+    parts = key.split("-")
+    try:
+        f = section.field(parts[0])
+    except KeyError:
+        return key
+    if len(parts) == 1:
+        return field_type(f.type).first_input_id(f, key)
+    if f.type == "repeat" and len(parts) == 3:
+        try:
+            sub = f.subfield(parts[2])
+        except StopIteration:
+            return key
+        return field_type(sub.type).first_input_id(sub, key)
+    return key
+
+
+def error_summary(section: Section, errors: dict[str, str]) -> list[dict[str, str]]:
+    """Items for govukErrorSummary's errorList, each linked to its field."""
+    return [{"text": message, "href": f"#{input_id(section, key)}"} for key, message in errors.items()]
+
+
+def child_name(definition: FormDefinition, answers_by_section: dict[str, dict]) -> str | None:
+    parts = []
+    for ref in definition.child_name_fields:
+        section_id, field_name = ref.split(".", 1)
+        value = (answers_by_section.get(section_id) or {}).get(field_name)
+        if isinstance(value, str) and value.strip():
+            parts.append(value.strip())
+    return " ".join(parts) or None
+
+
+def prefill_answers(section: Section, account: Any) -> dict[str, Any]:
+    """Starting answers for a new section from the signed-in account (editable afterwards)."""
+    answers = {}
+    for f in section.fields:
+        if not f.prefill:
+            continue
+        attribute = f.prefill.split(".", 1)[1]
+        value = account.get(attribute) if isinstance(account, dict) else getattr(account, attribute, None)
+        if value:
+            answers[f.name] = value
+    return answers
