@@ -11,9 +11,11 @@ from __future__ import annotations
 
 import atexit
 import concurrent.futures
+import contextlib
 import logging
 import multiprocessing
 import threading
+from collections.abc import Iterator
 from concurrent.futures.process import BrokenProcessPool
 from io import BytesIO
 
@@ -50,21 +52,61 @@ def _init_worker(memory_limit_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
+class _WeasyPrintLogWatch(logging.Filter):
+    """Redacts data: URLs from WeasyPrint's log and notes resources it failed to load.
+
+    WeasyPrint logs a failed image with its full URL: for us that is a base64
+    photo of a child, which must not reach the logs. And it renders on without
+    the image, which would silently drop an attached photo from the record, so
+    the render is failed instead (the caller retries or alerts).
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.failures: list[str] = []
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                arg[:30] + "…" if isinstance(arg, str) and arg.startswith("data:") else arg
+                for arg in record.args
+            )
+        message = str(record.msg)
+        if record.levelno >= logging.ERROR and message.startswith("Failed to load"):
+            self.failures.append(message.split(" at ", 1)[0])
+        return True
+
+
+@contextlib.contextmanager
+def _watch_weasyprint_log() -> Iterator[_WeasyPrintLogWatch]:
+    logger = logging.getLogger("weasyprint")
+    watch = _WeasyPrintLogWatch()
+    logger.addFilter(watch)
+    try:
+        yield watch
+    finally:
+        logger.removeFilter(watch)
+
+
 def render_pdf_inline(html: str) -> bytes:
     """Renders in the calling process, with no time or memory limit.
 
     The worker process runs this; call it directly only where the limits come
-    from elsewhere (a test, a one-off script).
+    from elsewhere (a test, a one-off script). Raises PdfRenderError if a
+    resource (an image copy) could not be loaded, so nothing is silently missing.
     """
     from weasyprint import HTML
 
     from webapp.pdf.fetcher import DataOnlyURLFetcher
 
-    document = HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).render(
-        presentational_hints=False,
-        pdf_variant=PDF_VARIANT,
-        attachments=None,
-    )
+    with _watch_weasyprint_log() as watch:
+        document = HTML(string=html, base_url=None, url_fetcher=DataOnlyURLFetcher()).render(
+            presentational_hints=False,
+            pdf_variant=PDF_VARIANT,
+            attachments=None,
+        )
+    if watch.failures:
+        raise PdfRenderError(f"PDF render could not load a resource: {watch.failures[0]}")
     # `<link rel=attachment>` and `<a rel=attachment>` would make WeasyPrint
     # embed files; our template has neither, and the fetcher would refuse any
     # non-data URL, but a data: URL attachment would still be embedded, so drop

@@ -1,0 +1,225 @@
+import base64
+import io
+import statistics
+import time
+
+import pytest
+from PIL import Image
+from pypdf.generic import IndirectObject, StreamObject
+
+from tests.unit.pdf.conftest import pdf_text, read_pdf, squash
+from webapp.pdf import PdfRenderError, build_submission_html, render_pdf, render_pdf_inline
+from webapp.pdf.render import check_pdf_is_inert
+
+HOSTILE_VALUES = [
+    "<script>alert(1)</script>",
+    "</td><img src=x>",
+    '<link rel=attachment href="file:///etc/passwd">',
+    "<style>@import url(file:///etc/passwd)</style>",
+    "url(file:///etc/passwd)",
+    "{{7*7}}",
+    "javascript:alert(1)",
+    '<a rel="attachment" href="data:text/plain,secret">x</a>',
+    "<img src=\"file:///etc/passwd\" onerror=\"alert(1)\">",
+]
+
+
+def _resolve(obj):
+    return obj.get_object() if isinstance(obj, IndirectObject) else obj
+
+
+def all_stream_bytes(pdf: bytes) -> bytes:
+    """Every object's decoded stream, so compressed content is searched too."""
+    reader = read_pdf(pdf)
+    chunks = []
+    for number in range(1, int(reader.trailer["/Size"])):
+        try:
+            obj = reader.get_object(number)
+        except Exception:  # noqa: S112 (free or missing object numbers)
+            continue
+        if isinstance(obj, StreamObject):
+            chunks.append(obj.get_data())
+        elif obj is not None:
+            chunks.append(repr(obj).encode())
+    return b"\n".join(chunks)
+
+
+def assert_no_embedded_files(pdf: bytes) -> None:
+    reader = read_pdf(pdf)
+    root = _resolve(reader.trailer["/Root"])
+    names = _resolve(root.get("/Names")) or {}
+    assert "/EmbeddedFiles" not in names
+    assert "/JavaScript" not in names
+    assert "/OpenAction" not in root
+    for page in reader.pages:
+        for annot in _resolve(page.get("/Annots")) or []:
+            annot = _resolve(annot)
+            assert annot.get("/Subtype") != "/FileAttachment"
+            assert "/FS" not in annot
+
+
+def image_xobject_count(pdf: bytes) -> int:
+    """Distinct image XObjects reachable from the pages (WeasyPrint shares one resource dict)."""
+    images, seen = set(), set()
+
+    def walk(resources):
+        resources = _resolve(resources) or {}
+        for ref in (_resolve(resources.get("/XObject")) or {}).values():
+            key = ref.idnum if isinstance(ref, IndirectObject) else id(ref)
+            if key in seen:
+                continue
+            seen.add(key)
+            xobject = _resolve(ref)
+            if xobject.get("/Subtype") == "/Image":
+                images.add(key)
+            elif xobject.get("/Subtype") == "/Form":
+                walk(xobject.get("/Resources"))
+
+    for page in read_pdf(pdf).pages:
+        walk(page.get("/Resources"))
+    return len(images)
+
+
+def body_text(pdf: bytes, context: dict) -> str:
+    """The squashed text layer without page headers, footers and repeated table headers.
+
+    An answer that runs over a page break is interrupted by those in reading
+    order, so they are taken out before looking for the whole answer.
+    """
+    pages = read_pdf(pdf).pages
+    chunks = []
+    for number, page in enumerate(pages, start=1):
+        text = squash(page.extract_text())
+        for margin in (context["council_name"], "Reference " + context["reference"], context["form_title"],
+                       f"Page {number} of {len(pages)}", "Question Answer", "File name Type Size"):
+            text = text.replace(squash(margin), "")
+        chunks.append(text)
+    return "".join(chunks)
+
+
+@pytest.fixture(scope="module")
+def sample_pdf():
+    from tests.unit.pdf.samples import sample_submission_context
+
+    html = build_submission_html(sample_submission_context(images=3))
+    start = time.perf_counter()
+    pdf = render_pdf(html)
+    elapsed = time.perf_counter() - start
+    print(f"\nfirst render of 5 sections + 3 images, worker start included: {elapsed:.2f} s")
+    return pdf
+
+
+def test_every_label_value_and_the_reference_are_in_the_text_layer(sample_pdf, submission_context):
+    text = body_text(sample_pdf, submission_context)
+    assert squash("CP-2026-000123-v2") in text
+    assert "Anytown Borough Council" in pdf_text(sample_pdf)
+    for section in submission_context["sections"]:
+        assert squash(section["title"]) in text
+        for row in section["rows"]:
+            assert squash(row["label"]) in text
+            if row["value"]:
+                assert squash(row["value"]) in text
+    for attachment in submission_context["attachments"]:
+        assert squash(attachment["name"]) in text
+        assert squash(attachment["size_text"]) in text
+
+
+def test_reference_and_page_numbers_on_every_page(sample_pdf):
+    pages = read_pdf(sample_pdf).pages
+    assert len(pages) > 1
+    for number, page in enumerate(pages, start=1):
+        text = page.extract_text()
+        assert "Reference CP-2026-000123-v2" in text
+        assert f"Page {number} of {len(pages)}" in text
+
+
+def test_pdf_is_tagged_for_screen_readers(sample_pdf):
+    root = _resolve(read_pdf(sample_pdf).trailer["/Root"])
+    assert _resolve(root["/MarkInfo"])["/Marked"] in (True, "true")
+    assert "/StructTreeRoot" in root
+    assert root["/Lang"] == "en-GB"
+
+
+def test_images_are_embedded_as_image_xobjects(sample_pdf):
+    assert image_xobject_count(sample_pdf) == 3
+
+
+def test_sample_has_no_embedded_files(sample_pdf):
+    assert_no_embedded_files(sample_pdf)
+    check_pdf_is_inert(sample_pdf)
+
+
+def test_hostile_answers_come_out_as_inert_text(submission_context):
+    rows = [{"label": f"Question {i} {value}", "value": value} for i, value in enumerate(HOSTILE_VALUES)]
+    submission_context["sections"] = [{"title": "<h1>Section</h1>", "rows": rows}]
+    submission_context["attachments"] = [
+        {"name": '"><link rel=attachment href="file:///etc/passwd">', "kind": "<b>x</b>",
+         "size_text": "1 KB", "image_data_url": None},
+    ]
+    pdf = render_pdf(build_submission_html(submission_context))
+
+    text = squash(pdf_text(pdf))
+    for value in HOSTILE_VALUES:
+        assert squash(value) in text, value
+    assert squash("<h1>Section</h1>") in text
+    assert "49" not in pdf_text(pdf).replace("CP-2026-000123", "")
+    assert_no_embedded_files(pdf)
+    assert image_xobject_count(pdf) == 0
+    with open("/etc/passwd", "rb") as passwd:
+        first_line = passwd.readline().strip()
+    streams = all_stream_bytes(pdf)
+    assert b"root:x:0:0" not in streams
+    assert first_line not in streams
+
+
+def test_hostile_raw_html_is_still_contained():
+    # Even HTML that bypassed the template cannot embed files or read the disk:
+    # attachment links are stripped, and a file: stylesheet fails the render.
+    secret = base64.b64encode(b"secret attachment").decode()
+    html = (
+        '<html lang="en-GB"><title>t</title>'
+        f'<link rel="attachment" href="data:text/plain;base64,{secret}">'
+        f'<p><a rel="attachment" href="data:text/plain;base64,{secret}">attach</a></p></html>'
+    )
+    pdf = render_pdf_inline(html)
+    assert_no_embedded_files(pdf)
+    assert b"secret attachment" not in all_stream_bytes(pdf)
+
+    with pytest.raises(PdfRenderError):
+        render_pdf_inline('<html lang="en-GB"><link rel="stylesheet" href="file:///etc/passwd"><p>x</p></html>')
+
+
+def test_a_render_that_takes_too_long_is_killed():
+    rows = "".join(f"<tr><th>Row {i}</th><td>{'word ' * 40}</td></tr>" for i in range(4000))
+    html = f'<html lang="en-GB"><title>slow</title><table>{rows}</table></html>'
+    start = time.perf_counter()
+    with pytest.raises(PdfRenderError, match="longer than"):
+        render_pdf(html, timeout_seconds=1)
+    assert time.perf_counter() - start < 5
+    # The killed worker is replaced: the next render works.
+    assert render_pdf('<html lang="en-GB"><title>t</title><p>after</p></html>').startswith(b"%PDF-")
+
+
+def test_a_render_that_needs_too_much_memory_fails_cleanly():
+    image = Image.new("RGB", (7000, 7000), "red")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    data_url = "data:image/png;base64," + base64.b64encode(buffer.getvalue()).decode()
+    html = f'<html lang="en-GB"><title>big</title><img alt="big" src="{data_url}"></html>'
+    with pytest.raises(PdfRenderError):
+        render_pdf(html, memory_limit_mb=512)
+    assert render_pdf('<html lang="en-GB"><title>t</title><p>after</p></html>').startswith(b"%PDF-")
+
+
+def test_steady_state_render_time(submission_context):
+    html = build_submission_html(submission_context)
+    render_pdf(html)  # warm the worker
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        render_pdf(html)
+        times.append(time.perf_counter() - start)
+    median = statistics.median(times)
+    print(f"\nsteady-state render, 5 sections + 3 images: median {median:.2f} s over 5 "
+          f"(min {min(times):.2f}, max {max(times):.2f})")
+    assert median < 10
