@@ -173,9 +173,12 @@ def _semantic_problems(raw: dict, filename: str) -> list[tuple[list, str]]:
             problems.append((["sections", i, "fields"], f"a {s['kind']} section has no fields of its own"))
         _check_fields(s.get("fields", []), ["sections", i], problems, nested=False)
     for i, ref in enumerate(raw.get("child_name_fields", ())):
-        section_id, field_name = ref.split(".", 1)
+        section_id, field_name, *sub = ref.split(".")
         section = next((s for s in sections if s["id"] == section_id), None)
-        if section is None or field_name not in {f["name"] for f in section.get("fields", ())}:
+        target = next((f for f in (section or {}).get("fields", ()) if f["name"] == field_name), None)
+        if sub and target is not None:
+            target = next((f for f in target.get("fields", ()) if f["name"] == sub[0]), None)
+        if target is None:
             problems.append((["child_name_fields", i], f"{ref!r} does not name a field"))
     return problems
 

@@ -211,8 +211,10 @@ def error_summary(section: Section, errors: dict[str, str]) -> list[dict[str, st
 def child_name(definition: FormDefinition, answers_by_section: dict[str, dict]) -> str | None:
     parts = []
     for ref in definition.child_name_fields:
-        section_id, field_name = ref.split(".", 1)
+        section_id, field_name, *sub = ref.split(".")
         value = (answers_by_section.get(section_id) or {}).get(field_name)
+        if sub and isinstance(value, list):  # group.sub: the first child added names the form
+            value = value[0].get(sub[0]) if value and isinstance(value[0], dict) else None
         if isinstance(value, str) and value.strip():
             parts.append(value.strip())
     return " ".join(parts) or None
