@@ -1,0 +1,85 @@
+// The portal's own script: progressive enhancement only. Everything works without it.
+(function () {
+  'use strict'
+  document.body.classList.add('js-enabled', 'govuk-frontend-supported')
+
+  // Announce htmx failures in a live region instead of silently doing nothing.
+  document.addEventListener('htmx:responseError', function (event) {
+    var status = event.detail.xhr.status
+    if (status === 401) return // htmx follows HX-Redirect to sign in
+    announce(status === 503 || status === 0
+      ? 'Sorry, the service is unavailable. Your latest changes were not saved. Try again in a few minutes.'
+      : 'Sorry, something went wrong. Your latest changes were not saved. Try again.')
+  })
+  document.addEventListener('htmx:sendError', function () {
+    announce('You appear to be offline. Your latest changes were not saved. Try again when you are connected.')
+  })
+
+  function announce (text) {
+    var region = document.getElementById('app-status-message')
+    if (!region) {
+      region = document.createElement('div')
+      region.id = 'app-status-message'
+      region.className = 'govuk-error-summary app-status-message'
+      region.setAttribute('role', 'alert')
+      var main = document.getElementById('main-content')
+      main.insertBefore(region, main.firstChild)
+    }
+    region.textContent = text
+  }
+
+  // Idle timeout warning (WCAG 2.2.1): warn 2 minutes ahead, extend with one action, save before expiry.
+  var body = document.body
+  var dialog = document.getElementById('timeout-dialog')
+  if (!dialog || !body.dataset.sessionSeconds) return
+  var WARN_AHEAD = 120
+  var total = parseInt(body.dataset.sessionSeconds, 10)
+  var deadline = Date.now() + total * 1000
+  var countdown = document.getElementById('timeout-countdown')
+  var lastAnnounced = null
+
+  function secondsLeft () { return Math.max(0, Math.round((deadline - Date.now()) / 1000)) }
+  function describe (seconds) {
+    if (seconds >= 60) {
+      var minutes = Math.ceil(seconds / 60)
+      return minutes + (minutes === 1 ? ' minute' : ' minutes')
+    }
+    var rounded = seconds > 20 ? Math.ceil(seconds / 10) * 10 : seconds
+    return rounded + (rounded === 1 ? ' second' : ' seconds')
+  }
+  function restart (seconds) {
+    deadline = Date.now() + (seconds || total) * 1000
+    if (dialog.open) dialog.close()
+  }
+  var saved = false
+  function tick () {
+    var left = secondsLeft()
+    if (left <= WARN_AHEAD && !dialog.open && left > 0) {
+      document.dispatchEvent(new CustomEvent('portal:save-now'))
+      dialog.showModal()
+      document.getElementById('timeout-continue').focus()
+    }
+    if (dialog.open) {
+      var text = describe(left)
+      if (text !== lastAnnounced) { countdown.textContent = text; lastAnnounced = text }
+    }
+    if (left <= 5 && !saved) { saved = true; document.dispatchEvent(new CustomEvent('portal:save-now')) }
+    if (left <= 0) {
+      window.location.assign(body.dataset.sessionExpiredUrl + '&next=' +
+        encodeURIComponent(window.location.pathname + window.location.search))
+    }
+  }
+  setInterval(tick, 1000)
+  document.addEventListener('htmx:afterRequest', function (event) {
+    if (event.detail.successful) { saved = false; restart() }
+  })
+  dialog.querySelector('form.app-timeout-continue').addEventListener('submit', function (event) {
+    event.preventDefault()
+    var token = JSON.parse(body.getAttribute('hx-headers'))['X-CSRFToken']
+    fetch(body.dataset.sessionExtendUrl, { method: 'POST', headers: { 'X-CSRFToken': token }, credentials: 'same-origin' })
+      .then(function (response) {
+        if (response.ok) { saved = false; restart() } else { window.location.reload() }
+      })
+  })
+  dialog.addEventListener('cancel', function (event) { event.preventDefault() })
+})()

@@ -1,0 +1,101 @@
+"""Fixtures: an app on a fresh database per test (SQLite, or PostgreSQL when TEST_DATABASE_URL is set),
+a real SMTP sink, and helpers that use the portal the way a browser does (CSRF tokens included)."""
+
+import os
+
+import pytest
+from sqlalchemy import text
+
+from tests.support import SmtpSink, csrf_token, free_port
+from webapp import create_app
+from webapp.accounts.passwords import hash_password
+from webapp.clock import utcnow
+from webapp.extensions import db, limiter
+
+POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    sink = SmtpSink(port=free_port()).start()
+    yield sink
+    sink.stop()
+
+
+def reset_database():
+    db.session.remove()
+    if POSTGRES_URL:
+        db.create_all()
+        tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+        db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+        db.session.commit()
+    else:
+        db.create_all()
+
+
+@pytest.fixture
+def app_factory(tmp_path, smtp_sink):
+    """Build an app with overrides; each test gets an empty database and an empty mailbox."""
+    created = []
+
+    def build(**overrides):
+        config = {"MAIL_PORT": smtp_sink.port, "MAIL_SERVER": "127.0.0.1"}
+        if not POSTGRES_URL:
+            config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'test.db'}"
+        config.update(overrides)
+        app = create_app("test", **config)
+        with app.app_context():
+            reset_database()
+        limiter.reset()
+        created.append(app)
+        return app
+
+    smtp_sink.clear()
+    yield build
+    for app in created:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(app_factory):
+    return app_factory()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def make_user(app):
+    def make(email="teacher@example.com", password=PASSWORD, **fields):
+        from webapp.accounts.models import User
+
+        values = {"first_name": "Priya", "surname": "Shah", "is_professional": True, "role": "Teacher",
+                  "organisation": "Meadow Primary School", "street": "1 School Lane", "town": "Wigan",
+                  "postcode": "WN1 1AA", "phone": "01942 000001", "email_verified_at": utcnow(),
+                  "terms_version": app.config["TERMS_VERSION"], "terms_accepted_at": utcnow()}
+        values.update(fields)
+        with app.app_context():
+            user = User(email=email, password_hash=hash_password(password), **values)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+def post_form(client, page_url: str, data: dict, post_url: str | None = None, **kwargs):
+    """GET the page, then POST its form with the page's CSRF token, as a browser would."""
+    page = client.get(page_url)
+    token = csrf_token(page.get_data(as_text=True))
+    return client.post(post_url or page_url, data={"csrf_token": token, **data}, **kwargs)
+
+
+def sign_in(client, email="teacher@example.com", password=PASSWORD):
+    response = post_form(client, "/sign-in", {"email": email, "password": password})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response

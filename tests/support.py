@@ -1,0 +1,86 @@
+"""Helpers shared by functional and e2e tests: a real SMTP sink, free ports, form posting."""
+
+import email
+import email.policy
+import re
+import socket
+import threading
+import time
+from dataclasses import dataclass, field
+
+from aiosmtpd.controller import Controller
+
+
+def free_port() -> int:
+    """aiosmtpd's Controller(port=0) does not work (ENVIRONMENT.md): pick a port first."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class ReceivedEmail:
+    to: list[str]
+    subject: str
+    sender: str
+    body: str
+
+    def code(self) -> str:
+        match = re.search(r"\b(\d{8})\b", self.body)
+        assert match, f"no 8-digit code in: {self.body}"
+        return match.group(1)
+
+
+@dataclass
+class SmtpSink:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives, for tests to read."""
+
+    port: int
+    messages: list[ReceivedEmail] = field(default_factory=list)
+    controller: Controller | None = None
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's hook name)
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        body = message.get_body(("plain",))
+        with self.lock:
+            self.messages.append(ReceivedEmail(to=list(envelope.rcpt_tos), subject=str(message["Subject"]),
+                                               sender=str(message["From"]),
+                                               body=body.get_content() if body else ""))
+        return "250 OK"
+
+    def start(self) -> "SmtpSink":
+        self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller:
+            self.controller.stop()
+            self.controller = None
+
+    def clear(self) -> None:
+        with self.lock:
+            self.messages.clear()
+
+    def to(self, address: str) -> list[ReceivedEmail]:
+        with self.lock:
+            return [m for m in self.messages if address in m.to]
+
+    def wait_for(self, address: str, subject: str | None = None, timeout: float = 10.0) -> ReceivedEmail:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            found = [m for m in self.to(address) if subject is None or m.subject == subject]
+            if found:
+                return found[-1]
+            time.sleep(0.05)
+        raise AssertionError(f"no email to {address} with subject {subject!r}; got {self.messages}")
+
+
+CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"|value="([^"]+)"[^>]*name="csrf_token"')
+
+
+def csrf_token(html: str) -> str:
+    match = CSRF_RE.search(html)
+    assert match, "no CSRF token on the page"
+    return match.group(1) or match.group(2)

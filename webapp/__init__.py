@@ -1,0 +1,118 @@
+"""The Children's Services Portal: a Flask application factory."""
+
+import logging
+from pathlib import Path
+
+from flask import Flask, g, url_for
+from govuk_frontend_wtf.main import WTFormsHelpers
+from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from .config import config_for
+from .extensions import compress, csrf, db, htmx, limiter, mail, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(config_name: str | None = None, **overrides) -> Flask:
+    app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
+    app.config.from_object(config_for(config_name))
+    app.config.update(overrides)
+    app.config["MAIL_DEFAULT_SENDER"] = (
+        f"{app.config['COUNCIL_NAME']} Children's Services Portal",
+        app.config["MAIL_DEFAULT_SENDER_ADDRESS"],
+    )
+    Path(app.instance_path).mkdir(exist_ok=True)
+    logging.basicConfig(level=logging.INFO)
+
+    _configure_templates(app)
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_commands(app)
+
+    from .scheduler import init_app as init_scheduler
+
+    init_scheduler(app)
+    return app
+
+
+def _configure_templates(app: Flask) -> None:
+    app.jinja_loader = ChoiceLoader([
+        FileSystemLoader(str(ROOT / "templates")),
+        PrefixLoader({
+            "partials": FileSystemLoader(str(ROOT / "partials")),
+            "govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja"),
+            "govuk_frontend_wtf": PackageLoader("govuk_frontend_wtf"),
+        }),
+    ])
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+    WTFormsHelpers(app)
+
+    @app.context_processor
+    def portal_globals():
+        from flask import session
+
+        from .accounts.sessions import seconds_left
+
+        user = g.get("user")
+        return {
+            "nav_url": lambda endpoint: url_for(endpoint) if endpoint in app.view_functions
+            else url_for("accounts.my_account"),
+            "council_name": app.config["COUNCIL_NAME"],
+            "service_name": f"{app.config['COUNCIL_NAME']} Children's Services Portal",
+            "current_user": user,
+            "session_seconds_left": seconds_left(app, session) if user else None,
+            "session_idle_minutes": app.config["STAFF_SESSION_IDLE_MINUTES"] if session.get("staff")
+            else app.config["SESSION_IDLE_MINUTES"],
+        }
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """WAL lets the threaded test server read while another request writes; SQLite needs FKs on."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.close()
+
+
+def _init_extensions(app: Flask) -> None:
+    from .accounts.auth import load_signed_in_user
+    from .accounts.sessions import DatabaseSessionInterface
+    from .web import assets, errors, security
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    mail.init_app(app)
+    csrf.init_app(app)
+    htmx.init_app(app)
+    compress.init_app(app)
+    limiter.init_app(app)
+    app.session_interface = DatabaseSessionInterface()
+    app.before_request(load_signed_in_user)
+    security.init_app(app)
+    errors.init_app(app)
+    assets.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from .accounts.views import bp as accounts_bp
+    from .main.views import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(accounts_bp)
+    if app.config.get("DEV_MAILBOX"):
+        from .devmail import init_app as init_devmail
+
+        init_devmail(app)
+
+
+def _register_commands(app: Flask) -> None:
+    from .accounts.commands import create_staff, seed_demo
+
+    app.cli.add_command(create_staff)
+    app.cli.add_command(seed_demo)

@@ -1,0 +1,1 @@
+"""Accounts: registration, emailed codes, sign-in, server-side sessions, terms, account details."""

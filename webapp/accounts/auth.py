@@ -1,0 +1,84 @@
+"""Who is signed in, and the decorators that guard views.
+
+Guards answer in the way the request can use: a full page is redirected to sign-in; an htmx request
+gets 401 with HX-Redirect, so a sign-in page is never swapped into a form (DESIGN.md convention 7).
+"""
+
+from functools import wraps
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, g, make_response, redirect, request, session, url_for
+
+from webapp.extensions import db, htmx
+
+from . import sessions
+from .models import User
+
+
+def load_signed_in_user() -> None:
+    user_id = session.get("user_id")
+    g.user = db.session.get(User, user_id) if user_id else None
+
+
+def sign_in(user: User, *, staff: bool = False) -> None:
+    sessions.regenerate(session)
+    session.pop("_expired", None)
+    session.pop("registration", None)
+    session["user_id"] = user.id
+    session["staff"] = staff
+    g.user = user
+
+
+def sign_out() -> None:
+    sessions.destroy(session)
+    g.user = None
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only ever return to a path on this site (no open redirect)."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        parts = urlsplit(target)
+        if not parts.scheme and not parts.netloc:
+            return target
+    return default
+
+
+def _to_sign_in(endpoint: str):
+    next_path = request.full_path.rstrip("?") if request.method == "GET" else (
+        request.headers.get("HX-Current-URL") and urlsplit(request.headers["HX-Current-URL"]).path)
+    location = url_for(endpoint, next=next_path or None)
+    if htmx:
+        response = make_response("", 401)
+        response.headers["HX-Redirect"] = location
+        return response
+    return redirect(location)
+
+
+def login_required(view):
+    """A member of the public or professional who has verified their email and accepted the terms."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user = g.get("user")
+        if user is None or session.get("staff"):
+            return _to_sign_in("accounts.sign_in")
+        if user.terms_version != current_app.config["TERMS_VERSION"]:
+            return redirect(url_for("accounts.terms", next=request.path))
+        return view(*args, **kwargs)
+
+    return wrapped
+
+
+def staff_required(view):
+    """A Local Authority caseworker who signed in at /la/ with both factors."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        user = g.get("user")
+        if user is None or not session.get("staff") or not user.is_staff:
+            if user is not None and not user.is_staff:
+                abort(404)
+            return _to_sign_in("review.sign_in")
+        return view(*args, **kwargs)
+
+    return wrapped

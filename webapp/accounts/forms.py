@@ -1,0 +1,193 @@
+"""The fixed account forms (DESIGN.md convention 5): WTForms classes rendered by govuk-frontend-wtf."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCheckboxInput,
+    GovPasswordInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextInput,
+)
+from wtforms import BooleanField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
+
+from webapp.validation import clean_text, has_control_characters, normalise_phone, normalise_postcode
+
+from .passwords import MAX_LENGTH
+
+
+def _strip(value):
+    return clean_text(value) if isinstance(value, str) else value
+
+
+class PlainText:
+    """Rejects line breaks and control characters in one-line answers (header and log injection)."""
+
+    def __init__(self, label: str):
+        self.label = label
+
+    def __call__(self, form, field):
+        if field.data and has_control_characters(field.data):
+            raise ValidationError(f"{self.label} must not contain line breaks or special characters")
+
+
+class UKPostcode:
+    def __call__(self, form, field):
+        if field.data:
+            normalised = normalise_postcode(field.data)
+            if normalised is None:
+                raise ValidationError("Enter a full UK postcode, like AA3 1AB")
+            field.data = normalised
+
+
+class UKPhone:
+    def __call__(self, form, field):
+        if field.data:
+            normalised = normalise_phone(field.data)
+            if normalised is None:
+                raise ValidationError("Enter a UK phone number, like 01632 960 001 or 07700 900 982")
+            field.data = normalised
+
+
+def text_field(label: str, *, required: str | None = None, max_length: int = 100, **kwargs) -> StringField:
+    validators = [DataRequired(required)] if required else [Optional()]
+    validators += [Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
+                   PlainText(label)]
+    return StringField(label, validators=validators, filters=[_strip], widget=GovTextInput(), **kwargs)
+
+
+class ProfessionalRequired:
+    """Role and organisation are needed only for accounts used in a professional capacity."""
+
+    def __init__(self, message: str):
+        self.message = message
+
+    def __call__(self, form, field):
+        if form.is_professional.data == "yes" and not field.data:
+            raise ValidationError(self.message)
+
+
+class RegistrationDetailsForm(FlaskForm):
+    title = text_field("Title (optional)", max_length=20)
+    first_name = text_field("First name", required="Enter your first name")
+    surname = text_field("Surname", required="Enter your surname")
+    is_professional = RadioField(
+        "Is this account being used in a professional capacity?",
+        choices=[("yes", "Yes"), ("no", "No")],
+        validators=[InputRequired("Select yes if this account is being used in a professional capacity")],
+        widget=GovRadioInput(),
+        description="For example, you are a teacher, health visitor, GP or police officer",
+    )
+    role = StringField("Role", validators=[ProfessionalRequired("Enter your role"), Length(max=100),
+                                           PlainText("Role")], filters=[_strip], widget=GovTextInput())
+    organisation = StringField("Organisation",
+                               validators=[ProfessionalRequired("Enter your organisation"), Length(max=150),
+                                           PlainText("Organisation")], filters=[_strip],
+                               widget=GovTextInput())
+    property_name = text_field("Property name (optional)")
+    house_no = text_field("House number (optional)", max_length=20)
+    street = text_field("Street", required="Enter your street", max_length=150)
+    town = text_field("Town or city", required="Enter your town or city")
+    postcode = StringField("Postcode", validators=[DataRequired("Enter your postcode"), UKPostcode()],
+                           filters=[_strip], widget=GovTextInput())
+    phone = StringField("Phone number (optional)", validators=[Optional(), UKPhone()], filters=[_strip],
+                        widget=GovTextInput(),
+                        description="You can include spaces, brackets or +44")
+    submit = SubmitField("Next", widget=GovSubmitInput())
+
+
+DETAIL_FIELDS = ["title", "first_name", "surname", "is_professional", "role", "organisation",
+                 "property_name", "house_no", "street", "town", "postcode", "phone"]
+
+
+def email_field(label: str = "Email address") -> StringField:
+    return StringField(label, validators=[
+        DataRequired("Enter your email address"),
+        Length(max=254, message="Email address must be 254 characters or fewer"),
+        PlainText("Email address"),
+        Email("Enter an email address in the correct format, like name@example.com",
+              check_deliverability=False),
+    ], filters=[lambda v: clean_text(v).lower() if isinstance(v, str) else v], widget=GovTextInput())
+
+
+def new_password_field(label: str = "Password") -> PasswordField:
+    return PasswordField(label, validators=[DataRequired("Enter a password"),
+                                            Length(max=MAX_LENGTH)],
+                         widget=GovPasswordInput(),
+                         description="Use 8 characters or more. A longer password, like three random "
+                                     "words (15 characters or more), is harder to guess.")
+
+
+class RegistrationAccountForm(FlaskForm):
+    email = email_field()
+    password = new_password_field()
+    confirm_password = PasswordField("Confirm password", validators=[
+        DataRequired("Confirm your password"), EqualTo("password", "Passwords must match")],
+        widget=GovPasswordInput())
+    submit = SubmitField("Next", widget=GovSubmitInput())
+
+
+class CodeForm(FlaskForm):
+    code = StringField("Code", validators=[DataRequired("Enter the code from the email"),
+                                           Length(max=20, message="Enter the 8-digit code from the email")],
+                       widget=GovTextInput())
+    submit = SubmitField("Next", widget=GovSubmitInput())
+
+    def validate_code(self, field):
+        digits = "".join(ch for ch in field.data or "" if not ch.isspace() and ch != "-")
+        if not (digits.isdigit() and len(digits) == 8):
+            raise ValidationError("Enter the 8-digit code from the email")
+
+
+class TermsForm(FlaskForm):
+    agree = BooleanField("I agree to these Terms and Conditions",
+                         validators=[DataRequired("Select 'I agree to these Terms and Conditions' to continue")],
+                         widget=GovCheckboxInput())
+    submit = SubmitField("Continue", widget=GovSubmitInput())
+
+
+class SignInForm(FlaskForm):
+    email = StringField("Email address", validators=[DataRequired("Enter your email address"),
+                                                    Length(max=254), PlainText("Email address")],
+                        filters=[lambda v: clean_text(v).lower() if isinstance(v, str) else v],
+                        widget=GovTextInput())
+    password = PasswordField("Password", validators=[DataRequired("Enter your password"), Length(max=MAX_LENGTH)],
+                             widget=GovPasswordInput())
+    submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+
+class ForgottenPasswordForm(FlaskForm):
+    email = email_field()
+    submit = SubmitField("Send code", widget=GovSubmitInput())
+
+
+class ResetPasswordForm(FlaskForm):
+    code = CodeForm.code
+    password = new_password_field("New password")
+    confirm_password = PasswordField("Confirm new password", validators=[
+        DataRequired("Confirm your new password"), EqualTo("password", "Passwords must match")],
+        widget=GovPasswordInput())
+    submit = SubmitField("Change password", widget=GovSubmitInput())
+    validate_code = CodeForm.validate_code
+
+
+class UpdateDetailsForm(RegistrationDetailsForm):
+    submit = SubmitField("Save changes", widget=GovSubmitInput())
+
+
+class ChangeEmailForm(FlaskForm):
+    email = email_field("New email address")
+    password = PasswordField("Your password", validators=[DataRequired("Enter your password"),
+                                                          Length(max=MAX_LENGTH)],
+                             widget=GovPasswordInput())
+    submit = SubmitField("Send code", widget=GovSubmitInput())
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField("Current password", validators=[
+        DataRequired("Enter your current password"), Length(max=MAX_LENGTH)], widget=GovPasswordInput())
+    password = new_password_field("New password")
+    confirm_password = PasswordField("Confirm new password", validators=[
+        DataRequired("Confirm your new password"), EqualTo("password", "Passwords must match")],
+        widget=GovPasswordInput())
+    submit = SubmitField("Change password", widget=GovSubmitInput())

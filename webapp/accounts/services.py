@@ -1,0 +1,184 @@
+"""Account rules: registration, verification, sign-in, passwords, email changes.
+
+Views call these with plain values and decide what to render; nothing here reads the request.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.notifications.email import MailUnavailable, queue, send_now
+
+from . import codes
+from .models import User
+from .passwords import hash_password, verify_password
+from .sessions import revoke_user_sessions
+
+VERIFY_EMAIL = "verify-email"
+RESET_PASSWORD = "reset-password"
+CHANGE_EMAIL = "change-email"
+STAFF_SIGN_IN = "staff-sign-in"
+
+SUBJECTS = {
+    VERIFY_EMAIL: "Please verify your email address",
+    RESET_PASSWORD: "Your password reset code",
+    CHANGE_EMAIL: "Please verify your new email address",
+    STAFF_SIGN_IN: "Your sign-in code",
+}
+
+
+def find_by_email(email: str) -> User | None:
+    return db.session.query(User).filter(User.email == email.strip().lower()).one_or_none()
+
+
+def send_code(user: User, purpose: str, target_email: str | None = None) -> None:
+    """Issue and email a code; raises MailUnavailable so the page can offer to try again."""
+    target = target_email or user.email
+    issued = codes.issue(user, purpose, target)
+    db.session.commit()
+    try:
+        send_now(target, SUBJECTS[purpose], f"code_{purpose.replace('-', '_')}", code=issued.code,
+                 minutes=int(codes.LIFETIME.total_seconds() // 60))
+    except MailUnavailable:
+        # An unsent code must not count against the resend limit.
+        db.session.delete(issued.record)
+        db.session.commit()
+        raise
+
+
+def register_account(details: dict, email: str, password: str) -> User:
+    """Create (or replace) an unverified account; an address already verified is never overwritten."""
+    email = email.lower()
+    user = find_by_email(email)
+    if user is not None and user.is_verified:
+        raise EmailTaken()
+    if user is None:
+        user = User(email=email)
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    apply_details(user, details)
+    db.session.commit()
+    return user
+
+
+class EmailTaken(Exception):
+    pass
+
+
+def apply_details(user: User, details: dict) -> None:
+    user.title = details.get("title") or None
+    user.first_name = details["first_name"]
+    user.surname = details["surname"]
+    user.is_professional = details.get("is_professional") == "yes"
+    user.role = (details.get("role") or None) if user.is_professional else None
+    user.organisation = (details.get("organisation") or None) if user.is_professional else None
+    for name in ("property_name", "house_no", "street", "town", "postcode", "phone"):
+        setattr(user, name, details.get(name) or None)
+
+
+def details_of(user: User) -> dict:
+    return {
+        "title": user.title, "first_name": user.first_name, "surname": user.surname,
+        "is_professional": "yes" if user.is_professional else "no", "role": user.role,
+        "organisation": user.organisation, "property_name": user.property_name, "house_no": user.house_no,
+        "street": user.street, "town": user.town, "postcode": user.postcode, "phone": user.phone,
+    }
+
+
+def verify_email(user: User, entered: str) -> codes.CodeCheck:
+    result, _ = codes.check(user, VERIFY_EMAIL, entered)
+    if result is codes.CodeCheck.OK:
+        user.email_verified_at = utcnow()
+    db.session.commit()
+    return result
+
+
+def accept_terms(user: User) -> None:
+    user.terms_version = current_app.config["TERMS_VERSION"]
+    user.terms_accepted_at = utcnow()
+    db.session.commit()
+
+
+@dataclass
+class SignInResult:
+    user: User | None
+    locked: bool = False
+
+
+def authenticate(email: str, password: str, *, staff: bool) -> SignInResult:
+    """Check credentials; repeated failures lock the account for a while (ASVS V2.2.1).
+
+    Unknown emails, wrong passwords and accounts of the other kind all fail the same way.
+    """
+    user = find_by_email(email)
+    now = utcnow()
+    if user is not None and user.locked_until and user.locked_until > now:
+        return SignInResult(None, locked=True)
+    if not verify_password(user.password_hash if user else None, password) or user.is_staff != staff:
+        if user is not None:
+            user.failed_logins += 1
+            if user.failed_logins >= current_app.config["LOGIN_FAILURES_BEFORE_LOCK"]:
+                user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+                user.failed_logins = 0
+            db.session.commit()
+        return SignInResult(None)
+    user.failed_logins = 0
+    user.locked_until = None
+    db.session.commit()
+    return SignInResult(user)
+
+
+def reset_password(user: User, entered_code: str, new_password: str) -> codes.CodeCheck:
+    result, _ = codes.check(user, RESET_PASSWORD, entered_code)
+    if result is codes.CodeCheck.OK:
+        user.password_hash = hash_password(new_password)
+        user.locked_until = None
+        user.failed_logins = 0
+        if not user.is_verified:
+            user.email_verified_at = utcnow()  # the code proved they read this inbox
+        revoke_user_sessions(user.id)
+    db.session.commit()
+    return result
+
+
+def change_password(user: User, new_password: str, keep_session) -> None:
+    user.password_hash = hash_password(new_password)
+    revoke_user_sessions(user.id, keep=keep_session)
+    db.session.commit()
+
+
+def confirm_email_change(user: User, entered_code: str) -> tuple[codes.CodeCheck, str | None]:
+    """Move the account to the verified new address and tell the old one."""
+    result, record = codes.check(user, CHANGE_EMAIL, entered_code)
+    old_email = None
+    if result is codes.CodeCheck.OK:
+        if find_by_email(record.target_email) is not None:
+            db.session.commit()
+            raise EmailTaken()
+        old_email, user.email = user.email, record.target_email
+    if old_email:
+        queue(old_email, "Your email address has been changed", "email_changed")
+    db.session.commit()
+    return result, old_email
+
+
+def create_staff(email: str, team: str, password: str, first_name: str = "Caseworker",
+                 surname: str = "") -> User:
+    user = find_by_email(email)
+    if user is None:
+        user = User(email=email.lower(), first_name=first_name, surname=surname or team.title())
+        db.session.add(user)
+    user.password_hash = hash_password(password)
+    user.is_staff = True
+    user.team = team
+    user.email_verified_at = user.email_verified_at or utcnow()
+    user.terms_version = current_app.config["TERMS_VERSION"]
+    db.session.commit()
+    return user
+
+
+def verify_password_of(user: User, password: str) -> bool:
+    return verify_password(user.password_hash, password)

@@ -1,0 +1,323 @@
+"""Registration (seed Section 1), sign-in, forgotten password and the account pages.
+
+Progress through registration is kept in the server-side session, never in hidden fields, so a person
+who leaves half-way comes back to the step they reached.
+"""
+
+from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
+
+from webapp.extensions import db, limiter
+from webapp.notifications.email import MailUnavailable
+from webapp.web.rendering import render_page
+
+from . import auth, codes, services
+from .forms import (
+    DETAIL_FIELDS,
+    ChangeEmailForm,
+    ChangePasswordForm,
+    CodeForm,
+    ForgottenPasswordForm,
+    RegistrationAccountForm,
+    RegistrationDetailsForm,
+    ResetPasswordForm,
+    SignInForm,
+    TermsForm,
+    UpdateDetailsForm,
+)
+from .models import User
+from .passwords import password_problem
+
+bp = Blueprint("accounts", __name__)
+
+MAIL_DOWN = ("We could not send the email just now. Select 'Please send me a new code' to try again in a "
+             "few minutes.")
+TOO_SOON = "You have asked for a new code too recently. Wait a minute, then try again."
+
+
+def _render_form(template: str, form, **context):
+    """422 when a submitted form has errors, so htmx and tests can tell failure from success."""
+    status = 422 if form.errors else 200
+    return render_page(template, status=status, form=form, **context)
+
+
+def _registration() -> dict:
+    return session.get("registration") or {}
+
+
+def _pending_user() -> User | None:
+    user_id = _registration().get("user_id")
+    return db.session.get(User, user_id) if user_id else None
+
+
+# --- Registration -------------------------------------------------------------------------------
+
+@bp.route("/register", methods=["GET", "POST"])
+def register_details():
+    if g.user is not None:
+        return redirect(url_for("main.home"))
+    state = _registration()
+    form = RegistrationDetailsForm(data=state.get("details"))
+    if form.validate_on_submit():
+        details = {name: form[name].data for name in DETAIL_FIELDS}
+        session["registration"] = {**state, "details": details, "step": max(state.get("step", 1), 2)}
+        return redirect(url_for(".register_account"))
+    if request.method == "GET" and state.get("step", 1) >= 3 and _pending_user():
+        return redirect(url_for(".register_verify"))
+    return _render_form("accounts/register_details.html", form)
+
+
+@bp.route("/register/account", methods=["GET", "POST"])
+def register_account():
+    state = _registration()
+    if "details" not in state:
+        return redirect(url_for(".register_details"))
+    form = RegistrationAccountForm(data={"email": state.get("email")})
+    if form.validate_on_submit():
+        problem = password_problem(form.password.data, form.email.data)
+        if problem:
+            form.password.errors.append(problem)
+        else:
+            try:
+                user = services.register_account(state["details"], form.email.data, form.password.data)
+            except services.EmailTaken:
+                form.email.errors.append("An account with this email address already exists. "
+                                         "Sign in, or reset your password if you have forgotten it")
+            else:
+                session["registration"] = {**state, "email": user.email, "user_id": user.id, "step": 3}
+                return _send_verification(user)
+    return _render_form("accounts/register_account.html", form)
+
+
+def _send_verification(user: User):
+    try:
+        services.send_code(user, services.VERIFY_EMAIL)
+    except MailUnavailable:
+        flash(MAIL_DOWN, "error")
+    return redirect(url_for(".register_verify"))
+
+
+@bp.route("/register/verify", methods=["GET", "POST"])
+def register_verify():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for(".register_details"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        result = services.verify_email(user, form.code.data)
+        if result is codes.CodeCheck.OK:
+            auth.sign_in(user)
+            return redirect(url_for(".terms"))
+        form.code.errors.append(codes.MESSAGES[result])
+    return _render_form("accounts/register_verify.html", form, email=user.email)
+
+
+@bp.post("/register/verify/resend")
+@limiter.limit("10 per hour")
+def register_resend():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for(".register_details"))
+    if codes.resend_wait(user, services.VERIFY_EMAIL):
+        flash(TOO_SOON, "error")
+        return redirect(url_for(".register_verify"))
+    try:
+        services.send_code(user, services.VERIFY_EMAIL)
+    except MailUnavailable:
+        flash(MAIL_DOWN, "error")
+    else:
+        flash(f"We have sent a new code to {user.email}.", "success")
+    return redirect(url_for(".register_verify"))
+
+
+@bp.post("/register/cancel")
+def register_cancel():
+    user = _pending_user()
+    if user is not None and not user.is_verified:
+        db.session.delete(user)
+        db.session.commit()
+    session.pop("registration", None)
+    return redirect(url_for("main.home"))
+
+
+# --- Terms and Conditions -------------------------------------------------------------------------
+
+@bp.route("/terms", methods=["GET", "POST"])
+def terms():
+    if g.user is None or session.get("staff"):
+        return redirect(url_for(".sign_in", next=request.path))
+    form = TermsForm()
+    if form.validate_on_submit():
+        first_time = g.user.terms_version is None
+        services.accept_terms(g.user)
+        flash("Registration complete. You are now signed in." if first_time
+              else "Thank you for accepting the updated Terms and Conditions.", "success")
+        return redirect(auth.safe_next(request.args.get("next"), url_for("main.home")))
+    return _render_form("accounts/terms.html", form, version=current_app.config["TERMS_VERSION"])
+
+
+# --- Sign in and out ------------------------------------------------------------------------------
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("20 per minute; 100 per hour", methods=["POST"])
+def sign_in():
+    form = SignInForm()
+    expired = bool(session.get("_expired"))
+    next_url = auth.safe_next(request.args.get("next"), url_for("main.home"))
+    if form.validate_on_submit():
+        result = services.authenticate(form.email.data, form.password.data, staff=False)
+        if result.locked:
+            return render_page("accounts/locked.html", status=429)
+        if result.user is None:
+            form.email.errors.append("Enter a correct email address and password")
+            form.password.errors.append("Enter a correct email address and password")
+        elif not result.user.is_verified:
+            session["registration"] = {"user_id": result.user.id, "email": result.user.email, "step": 3}
+            return _send_verification(result.user)
+        else:
+            auth.sign_in(result.user)
+            return redirect(_after_sign_in(result.user, next_url))
+    return _render_form("accounts/sign_in.html", form, expired=expired)
+
+
+def _after_sign_in(user: User, next_url: str) -> str:
+    """Where to go after sign-in; other parts of the portal may register a better place."""
+    for hook in current_app.extensions.get("after_sign_in", []):
+        destination = hook(user, next_url)
+        if destination:
+            return destination
+    return next_url
+
+
+@bp.post("/sign-out")
+def sign_out():
+    auth.sign_out()
+    flash("You have signed out.", "success")
+    return redirect(url_for("main.home"))
+
+
+@bp.post("/session/extend")
+def extend_session():
+    """The timeout warning's "Continue": one action keeps the session alive (WCAG 2.2.1)."""
+    if g.user is None:
+        return auth._to_sign_in("accounts.sign_in")
+    session.modified = True
+    return "", 204
+
+
+# --- Forgotten password ---------------------------------------------------------------------------
+
+@bp.route("/forgotten-password", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgotten_password():
+    form = ForgottenPasswordForm()
+    if form.validate_on_submit():
+        user = services.find_by_email(form.email.data)
+        session["reset_email"] = form.email.data
+        if user is not None and not user.is_staff and not codes.resend_wait(user, services.RESET_PASSWORD):
+            try:
+                services.send_code(user, services.RESET_PASSWORD)
+            except MailUnavailable:
+                form.email.errors.append("We could not send the email just now. Try again in a few minutes")
+                return _render_form("accounts/forgotten_password.html", form)
+        return redirect(url_for(".reset_password"))
+    return _render_form("accounts/forgotten_password.html", form)
+
+
+@bp.route("/forgotten-password/code", methods=["GET", "POST"])
+def reset_password():
+    email = session.get("reset_email")
+    if not email:
+        return redirect(url_for(".forgotten_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        user = services.find_by_email(email)
+        problem = password_problem(form.password.data, email)
+        if problem:
+            form.password.errors.append(problem)
+        elif user is None or user.is_staff:
+            form.code.errors.append(codes.MESSAGES[codes.CodeCheck.WRONG])
+        else:
+            result = services.reset_password(user, form.code.data, form.password.data)
+            if result is codes.CodeCheck.OK:
+                session.pop("reset_email", None)
+                flash("Your password has been changed. Sign in with your new password.", "success")
+                return redirect(url_for(".sign_in"))
+            form.code.errors.append(codes.MESSAGES[result])
+    return _render_form("accounts/reset_password.html", form, email=email)
+
+
+# --- My Account -----------------------------------------------------------------------------------
+
+@bp.get("/account")
+@auth.login_required
+def my_account():
+    return render_page("accounts/my_account.html", user=g.user)
+
+
+@bp.route("/account/update", methods=["GET", "POST"])
+@auth.login_required
+def update_account():
+    form = UpdateDetailsForm(data=services.details_of(g.user))
+    if form.validate_on_submit():
+        services.apply_details(g.user, {name: form[name].data for name in DETAIL_FIELDS})
+        db.session.commit()
+        flash("Your details have been updated.", "success")
+        return redirect(url_for(".my_account"))
+    return _render_form("accounts/update_account.html", form)
+
+
+@bp.route("/account/email", methods=["GET", "POST"])
+@auth.login_required
+@limiter.limit("10 per hour", methods=["POST"])
+def change_email():
+    form = ChangeEmailForm()
+    if form.validate_on_submit():
+        if not services.verify_password_of(g.user, form.password.data):
+            form.password.errors.append("Your password is not correct")
+        elif services.find_by_email(form.email.data) is not None:
+            form.email.errors.append("An account with this email address already exists")
+        else:
+            try:
+                services.send_code(g.user, services.CHANGE_EMAIL, form.email.data)
+            except MailUnavailable:
+                form.email.errors.append("We could not send the email just now. Try again in a few minutes")
+            else:
+                return redirect(url_for(".confirm_email"))
+    return _render_form("accounts/change_email.html", form)
+
+
+@bp.route("/account/email/code", methods=["GET", "POST"])
+@auth.login_required
+def confirm_email():
+    pending = codes.current(g.user, services.CHANGE_EMAIL)
+    if pending is None or pending.used_at is not None:
+        return redirect(url_for(".change_email"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            result, _ = services.confirm_email_change(g.user, form.code.data)
+        except services.EmailTaken:
+            form.code.errors.append("An account with this email address already exists")
+        else:
+            if result is codes.CodeCheck.OK:
+                flash("Your email address has been changed.", "success")
+                return redirect(url_for(".my_account"))
+            form.code.errors.append(codes.MESSAGES[result])
+    return _render_form("accounts/confirm_email.html", form, email=pending.target_email)
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@auth.login_required
+def change_password():
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        problem = password_problem(form.password.data, g.user.email)
+        if not services.verify_password_of(g.user, form.current_password.data):
+            form.current_password.errors.append("Your current password is not correct")
+        elif problem:
+            form.password.errors.append(problem)
+        else:
+            services.change_password(g.user, form.password.data, keep_session=session)
+            flash("Your password has been changed. You have been signed out everywhere else.", "success")
+            return redirect(url_for(".my_account"))
+    return _render_form("accounts/change_password.html", form)

@@ -1,0 +1,109 @@
+"""Configuration classes, every setting read from the environment.
+
+The portal runs the same code in development, test and production; only these values differ, so a
+deployment is configured without editing files (DESIGN.md "Fixed interfaces").
+"""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = ROOT / "instance"
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    return int(value) if value not in (None, "") else default
+
+
+class Config:
+    SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'portal.db'}"
+    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+    COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Wigan Council")
+    PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
+
+    MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")
+    MAIL_PORT = _int("MAIL_PORT", 8025)
+    MAIL_USE_TLS = _flag("MAIL_USE_TLS", False)
+    MAIL_USE_SSL = False
+    MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
+    MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
+    MAIL_DEFAULT_SENDER_ADDRESS = os.environ.get("MAIL_DEFAULT_SENDER", "donotreply@example.gov.uk")
+    MAIL_TIMEOUT_SECONDS = 10
+
+    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+    STAFF_SESSION_IDLE_MINUTES = _int("STAFF_SESSION_IDLE_MINUTES", 15)
+    SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
+    SESSION_COOKIE_NAME = "portal_session"
+    SESSION_COOKIE_HTTPONLY = True
+    SESSION_COOKIE_SAMESITE = "Lax"
+    SESSION_COOKIE_SECURE = True
+
+    # A long form must never fail because its CSRF token aged (ENVIRONMENT.md).
+    WTF_CSRF_TIME_LIMIT = None
+    WTF_CSRF_HEADERS = ["X-CSRFToken"]
+
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_HEADERS_ENABLED = False
+    LOGIN_FAILURES_BEFORE_LOCK = 5
+    LOGIN_LOCK_MINUTES = 15
+
+    DRAFT_LIFETIME_DAYS = 30
+    SUBMITTER_VIEW_DAYS = 30
+
+    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)
+    DEV_MAILBOX = False
+    HSTS = True
+    TERMS_VERSION = "2026-11"
+
+    COMPRESS_MIMETYPES = ["text/html", "text/css", "application/javascript", "text/javascript",
+                          "application/json", "image/svg+xml"]
+    COMPRESS_ALGORITHM = ["br", "gzip"]
+    COMPRESS_MIN_SIZE = 300
+
+
+class DevelopmentConfig(Config):
+    SESSION_COOKIE_SECURE = False
+    HSTS = False
+    DEV_MAILBOX = True
+    DEV_MAILBOX_DIR = str(INSTANCE / "mailbox")
+    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key-do-not-use-in-production")
+
+
+class TestConfig(Config):
+    TESTING = True
+    SECRET_KEY = "test-secret-key"
+    SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
+    SESSION_COOKIE_SECURE = False
+    HSTS = False
+    SCHEDULER_ENABLED = False
+    RATELIMIT_ENABLED = True
+    MAIL_SUPPRESS_SEND = False
+    MAIL_PORT = _int("MAIL_PORT", 2)
+    PORTAL_BASE_URL = "http://localhost"
+
+
+class ProductionConfig(Config):
+    pass
+
+
+CONFIGS = {
+    "development": DevelopmentConfig,
+    "test": TestConfig,
+    "production": ProductionConfig,
+}
+
+
+def config_for(name: str | None) -> type[Config]:
+    return CONFIGS[name or os.environ.get("PORTAL_ENV", "production")]

@@ -1,0 +1,1 @@
+"""Public information pages: the portal home and the footer pages."""

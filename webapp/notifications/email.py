@@ -1,0 +1,77 @@
+"""Rendering and sending the portal's emails.
+
+Subjects are fixed strings chosen by the code, never built from what a user typed, so no child's
+details can reach a subject line, and CR/LF can never reach a header.
+"""
+
+import logging
+import smtplib
+from datetime import timedelta
+
+from flask import current_app, render_template
+from flask_mail import Message
+
+from webapp.clock import utcnow
+from webapp.extensions import db, mail
+
+from .models import OutboxMessage
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 10
+
+
+class MailUnavailable(Exception):
+    """The mail server could not take the message; the caller decides whether to retry."""
+
+
+def render_body(template: str, **context) -> str:
+    context.setdefault("council_name", current_app.config["COUNCIL_NAME"])
+    context.setdefault("portal_url", current_app.config["PORTAL_BASE_URL"])
+    return render_template(f"emails/{template}.txt", **context)
+
+
+def deliver(recipient: str, subject: str, body: str) -> None:
+    try:
+        mail.send(Message(subject=subject, recipients=[recipient], body=body))
+    except (TimeoutError, OSError, smtplib.SMTPException) as error:
+        raise MailUnavailable(type(error).__name__) from error
+
+
+def send_now(recipient: str, subject: str, template: str, **context) -> None:
+    """Send while the user waits: for codes, where the page must say if sending failed."""
+    deliver(recipient, subject, render_body(template, **context))
+
+
+def queue(recipient: str, subject: str, template: str, **context) -> OutboxMessage:
+    """Add to the outbox in the caller's transaction: the email exists iff the change it reports does."""
+    message = OutboxMessage(recipient=recipient, subject=subject, body=render_body(template, **context))
+    db.session.add(message)
+    return message
+
+
+def backoff(attempts: int) -> timedelta:
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
+
+
+def send_due(batch_size: int = 50) -> int:
+    """Send what is due; failures wait longer each time and stop after MAX_ATTEMPTS."""
+    now = utcnow()
+    due = (db.session.query(OutboxMessage)
+           .filter(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
+                   OutboxMessage.attempts < MAX_ATTEMPTS)
+           .order_by(OutboxMessage.id).limit(batch_size).with_for_update(skip_locked=True).all())
+    sent = 0
+    for message in due:
+        message.attempts += 1
+        try:
+            deliver(message.recipient, message.subject, message.body)
+        except MailUnavailable as error:
+            message.last_error = str(error)[:200]
+            message.next_attempt_at = utcnow() + backoff(message.attempts)
+            log.warning("outbox message %s not sent (attempt %s)", message.id, message.attempts)
+        else:
+            message.sent_at = utcnow()
+            sent += 1
+    db.session.commit()
+    return sent

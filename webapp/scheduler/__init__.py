@@ -1,0 +1,100 @@
+"""APScheduler set-up: background jobs that run once per period however many workers run.
+
+Every gunicorn worker (and every host) starts a scheduler; before doing any work a job claims its
+period by inserting a row into `job_runs` with a unique (job, period) key. Only the first insert
+succeeds, so each job runs once per period, and a second run of the same period is a no-op.
+"""
+
+import logging
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from apscheduler.schedulers.background import BackgroundScheduler
+from flask import Flask
+from sqlalchemy import String, UniqueConstraint
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.clock import utcnow
+from webapp.extensions import db
+
+log = logging.getLogger(__name__)
+
+
+class JobRun(db.Model):
+    __tablename__ = "job_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    job: Mapped[str] = mapped_column(String(50))
+    period: Mapped[int] = mapped_column()
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    __table_args__ = (UniqueConstraint("job", "period", name="uq_job_runs_job_period"),)
+
+
+@dataclass(frozen=True)
+class Job:
+    name: str
+    every_seconds: int
+    run: Callable[[], object]
+
+
+def claim_period(job: Job, now: datetime | None = None) -> bool:
+    """True for exactly one caller per job and period, across processes and hosts."""
+    period = int((now or utcnow()).timestamp()) // job.every_seconds
+    db.session.add(JobRun(job=job.name, period=period))
+    try:
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
+        return False
+    return True
+
+
+def run_job(app: Flask, job: Job) -> bool:
+    with app.app_context():
+        try:
+            if not claim_period(job):
+                return False
+            result = job.run()
+            log.info("job %s done: %s", job.name, result)
+            return True
+        except Exception:
+            log.exception("job %s failed", job.name)
+            db.session.rollback()
+            return False
+        finally:
+            db.session.remove()
+
+
+def jobs() -> list[Job]:
+    from .jobs import JOBS
+
+    return JOBS
+
+
+def init_app(app: Flask) -> None:
+    """Start the scheduler with the first request a process serves.
+
+    Starting it lazily keeps it out of CLI commands (`flask db upgrade`) and out of the reloader's
+    parent process under `flask run --debug`, both of which never serve a request.
+    """
+    if not app.config.get("SCHEDULER_ENABLED"):
+        return
+    lock = threading.Lock()
+
+    @app.before_request
+    def start_scheduler_once():
+        if "scheduler" in app.extensions:
+            return
+        with lock:
+            if "scheduler" not in app.extensions:
+                scheduler = BackgroundScheduler(
+                    timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+                for job in jobs():
+                    scheduler.add_job(run_job, "interval", seconds=job.every_seconds, args=[app, job],
+                                      id=job.name)
+                scheduler.start()
+                app.extensions["scheduler"] = scheduler

@@ -1,0 +1,1 @@
+"""Cross-cutting web helpers: page-or-fragment rendering, security headers, errors, assets."""

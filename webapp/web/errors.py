@@ -1,0 +1,62 @@
+"""Error pages that never show a stack trace and never lose the user's place.
+
+An htmx request gets the same message as a small fragment so it lands inside the form it came from,
+with a status the client is configured to swap.
+"""
+
+import logging
+
+from flask import Flask, render_template, request
+from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
+from werkzeug.exceptions import HTTPException
+
+from webapp.extensions import db, htmx
+
+log = logging.getLogger(__name__)
+
+MESSAGES = {
+    400: ("Sorry, there is a problem with that request", "Go back and try again."),
+    403: ("You do not have permission to see this page", ""),
+    404: ("Page not found", "If you typed the web address, check it is correct. If you pasted the web "
+          "address, check you copied the entire address."),
+    405: ("Sorry, there is a problem with that request", "Go back and try again."),
+    413: ("The file is too large", "Each file must be smaller than 10 MB. Your other answers have been "
+          "kept. Go back and choose a smaller file."),
+    429: ("Too many attempts", "You have tried too many times. Wait 15 minutes, then try again."),
+    500: ("Sorry, there is a problem with the service", "Try again later."),
+    503: ("Sorry, the service is unavailable", "Your answers on this page were not saved. Go back and "
+          "try again in a few minutes."),
+}
+
+
+def render_error(status: int, title: str | None = None, body: str | None = None):
+    default_title, default_body = MESSAGES.get(status, MESSAGES[500])
+    template = "partials/web/error.html" if htmx else "errors/error.html"
+    html = render_template(template, status=status, title=title or default_title,
+                           body=default_body if body is None else body)
+    return html, status, {"Vary": "HX-Request"}
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(CSRFError)
+    def csrf_failed(error):
+        return render_error(400, "Your session needs refreshing",
+                            "For your security, go back, refresh the page and try again. "
+                            "Your saved answers have been kept.")
+
+    @app.errorhandler(OperationalError)
+    def database_unavailable(error):
+        log.error("database unavailable on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_error(503)
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        return render_error(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        log.exception("unhandled error on %s %s", request.method, request.path)
+        db.session.rollback()
+        return render_error(500)
