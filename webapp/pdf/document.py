@@ -9,6 +9,7 @@ the context is text typed by the public.
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Mapping
 from functools import lru_cache
 from pathlib import Path
@@ -52,15 +53,51 @@ def _uk_datetime(value: Any) -> str:
     return str(value)
 
 
+#: JPEG segments that carry no personal metadata: JFIF header, ICC profile, Adobe colour transform.
+_HARMLESS_JPEG_SEGMENTS = frozenset({"APP0", "APP2", "APP14"})
+_HARMLESS_PNG_INFO = frozenset(
+    {"dpi", "gamma", "transparency", "icc_profile", "srgb", "chromaticity", "aspect"}
+)
+
+
 def image_data_url(data: bytes, mime_type: str) -> str:
     """Builds the only kind of image URL the PDF fetcher will load.
 
     The mime type is checked against a fixed set so a caller cannot smuggle an
-    SVG (which could reference other URLs) into the document.
+    SVG (which could reference other URLs) into the document. WeasyPrint copies
+    JPEG bytes into the PDF unchanged, EXIF (GPS, camera serial) included, so a
+    copy that still carries metadata is re-encoded without it here rather than
+    trusting every caller to have stripped it.
     """
     if mime_type not in IMAGE_MIME_TYPES:
         raise ValueError(f"Only JPEG and PNG copies may be embedded, not {mime_type!r}")
+    data = _without_metadata(data, mime_type)
     return f"data:{mime_type};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def _without_metadata(data: bytes, mime_type: str) -> bytes:
+    from PIL import Image, ImageOps
+
+    with Image.open(io.BytesIO(data)) as image:
+        expected = "JPEG" if mime_type == "image/jpeg" else "PNG"
+        if image.format != expected:
+            raise ValueError(f"Image data is {image.format}, not {expected}")
+        if expected == "JPEG":
+            segments = {marker for marker, _ in getattr(image, "applist", [])}
+            clean = segments <= _HARMLESS_JPEG_SEGMENTS and "comment" not in image.info
+        else:
+            clean = set(image.info) <= _HARMLESS_PNG_INFO
+        if clean:
+            return data
+        # Apply the EXIF orientation before dropping it, or portrait photos
+        # would come out on their side.
+        image = ImageOps.exif_transpose(image)
+        buffer = io.BytesIO()
+        if expected == "JPEG":
+            image.convert("RGB").save(buffer, "JPEG", quality=90)
+        else:
+            image.save(buffer, "PNG")
+        return buffer.getvalue()
 
 
 def build_submission_html(context: Mapping[str, Any]) -> str:

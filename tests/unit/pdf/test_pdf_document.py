@@ -1,4 +1,8 @@
+import base64
+import io
+
 import pytest
+from PIL import Image
 
 from webapp.pdf import build_submission_html, image_data_url
 
@@ -59,3 +63,37 @@ def test_missing_context_key_is_an_error_not_a_blank(submission_context):
     del submission_context["reference"]
     with pytest.raises(Exception, match="reference"):
         build_submission_html(submission_context)
+
+
+def _jpeg_with_exif() -> bytes:
+    image = Image.new("RGB", (100, 80), "blue")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMake"  # Make
+    exif[0x0112] = 6  # Orientation: rotate 90° clockwise to display
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    return buffer.getvalue()
+
+
+def test_image_copies_lose_exif_but_keep_their_orientation():
+    data = _jpeg_with_exif()
+    assert b"SecretCameraMake" in data
+    url = image_data_url(data, "image/jpeg")
+    cleaned = base64.b64decode(url.split(",", 1)[1])
+    assert b"SecretCameraMake" not in cleaned
+    with Image.open(io.BytesIO(cleaned)) as image:
+        assert not image.getexif()
+        assert image.size == (80, 100)
+
+
+def test_clean_copies_are_embedded_byte_for_byte():
+    image = Image.new("RGB", (40, 30), "green")
+    buffer = io.BytesIO()
+    image.save(buffer, "PNG")
+    url = image_data_url(buffer.getvalue(), "image/png")
+    assert base64.b64decode(url.split(",", 1)[1]) == buffer.getvalue()
+
+
+def test_mime_type_must_match_the_bytes():
+    with pytest.raises(ValueError):
+        image_data_url(_jpeg_with_exif(), "image/png")

@@ -8,7 +8,7 @@ from PIL import Image
 from pypdf.generic import IndirectObject, StreamObject
 
 from tests.unit.pdf.conftest import pdf_text, read_pdf, squash
-from webapp.pdf import PdfRenderError, build_submission_html, render_pdf, render_pdf_inline
+from webapp.pdf import PdfRenderError, build_submission_html, image_data_url, render_pdf, render_pdf_inline
 from webapp.pdf.render import check_pdf_is_inert
 
 HOSTILE_VALUES = [
@@ -170,6 +170,22 @@ def test_hostile_answers_come_out_as_inert_text(submission_context):
     streams = all_stream_bytes(pdf)
     assert b"root:x:0:0" not in streams
     assert first_line not in streams
+
+
+def test_no_exif_reaches_the_pdf(submission_context):
+    image = Image.new("RGB", (400, 300), "blue")
+    exif = Image.Exif()
+    exif[0x010F] = "SecretCameraMake"
+    buffer = io.BytesIO()
+    image.save(buffer, "JPEG", exif=exif)
+    submission_context["attachments"] = [{
+        "name": "photo.jpg", "kind": "JPEG image", "size_text": "5 KB",
+        "image_data_url": image_data_url(buffer.getvalue(), "image/jpeg"),
+    }]
+    pdf = render_pdf(build_submission_html(submission_context))
+    assert image_xobject_count(pdf) == 1
+    assert b"SecretCameraMake" not in all_stream_bytes(pdf)
+    assert b"Exif" not in all_stream_bytes(pdf)
 
 
 def test_hostile_raw_html_is_still_contained():
