@@ -85,6 +85,8 @@ def _init_extensions(app: Flask) -> None:
     from .accounts.sessions import DatabaseSessionInterface
     from .web import assets, errors, security
 
+    from . import models  # noqa: F401  (every table known to create_all and Alembic)
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)

@@ -24,6 +24,11 @@ def _int(name: str, default: int) -> int:
     return int(value) if value not in (None, "") else default
 
 
+def _number(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    return float(value) if value not in (None, "") else default
+
+
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'portal.db'}"
@@ -41,7 +46,9 @@ class Config:
     MAIL_DEFAULT_SENDER_ADDRESS = os.environ.get("MAIL_DEFAULT_SENDER", "donotreply@example.gov.uk")
     MAIL_TIMEOUT_SECONDS = 10
 
-    SESSION_IDLE_MINUTES = _int("SESSION_IDLE_MINUTES", 30)
+    SESSION_IDLE_MINUTES = _number("SESSION_IDLE_MINUTES", 30)
+    # WCAG 2.2.1: the warning comes at least two minutes before the session ends.
+    SESSION_WARNING_SECONDS = 120
     STAFF_SESSION_IDLE_MINUTES = _int("STAFF_SESSION_IDLE_MINUTES", 15)
     SESSION_ABSOLUTE_HOURS = _int("SESSION_ABSOLUTE_HOURS", 12)
     SESSION_COOKIE_NAME = "portal_session"

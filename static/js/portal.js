@@ -32,7 +32,7 @@
   var body = document.body
   var dialog = document.getElementById('timeout-dialog')
   if (!dialog || !body.dataset.sessionSeconds) return
-  var WARN_AHEAD = 120
+  var WARN_AHEAD = parseInt(body.dataset.sessionWarningSeconds || '120', 10)
   var total = parseInt(body.dataset.sessionSeconds, 10)
   var deadline = Date.now() + total * 1000
   var countdown = document.getElementById('timeout-countdown')

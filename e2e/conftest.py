@@ -1,0 +1,109 @@
+"""End-to-end fixtures: the portal served on 127.0.0.1 in a thread, Debian's Chromium, a real SMTP
+sink, and an axe-core check for every page a test visits."""
+
+import os
+import threading
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from werkzeug.serving import make_server
+
+from tests.conftest import POSTGRES_URL, reset_database  # noqa: F401
+from tests.support import SmtpSink, free_port
+from webapp import create_app
+from webapp.extensions import db
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": os.environ.get("CHROMIUM", "/usr/bin/chromium"),
+            "args": CHROMIUM_ARGS}
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.port = free_port()
+        self.server = make_server("127.0.0.1", self.port, app, threaded=True)
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+        self.url = f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.thread.start()
+        return self
+
+    def stop(self):
+        self.server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def e2e_sink():
+    sink = SmtpSink(port=free_port()).start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server_factory(tmp_path_factory, e2e_sink):
+    """Start a portal with config overrides (e.g. a short idle timeout); all are stopped at the end."""
+    servers = []
+
+    def start(**overrides):
+        config = {"MAIL_PORT": e2e_sink.port, "MAIL_SERVER": "127.0.0.1", "RATELIMIT_ENABLED": False}
+        if not POSTGRES_URL:
+            path = tmp_path_factory.mktemp("e2e") / "portal.db"
+            config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+        config.update(overrides)
+        app = create_app("test", **config)
+        with app.app_context():
+            if not servers or not POSTGRES_URL:
+                reset_database()
+        server = LiveServer(app).start()
+        servers.append(server)
+        return server
+
+    yield start
+    for server in servers:
+        server.stop()
+        with server.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_server(live_server_factory):
+    return live_server_factory()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    return Axe()
+
+
+@pytest.fixture
+def check_a11y(axe):
+    """Run axe-core on the page as it is now; fail with axe's own report if anything is violated."""
+
+    def check(page, context: str = ""):
+        results = axe.run(page)
+        assert results.violations_count == 0, f"{context or page.url}\n{results.generate_report()}"
+
+    return check
+
+
+@pytest.fixture(params=["js", "no-js"])
+def js_mode(request):
+    return request.param
+
+
+@pytest.fixture
+def journey_page(browser, js_mode):
+    """A fresh browser context with JavaScript on or off, as the parametrised test asks."""
+    context = browser.new_context(java_script_enabled=js_mode == "js", base_url=None)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()

@@ -1,0 +1,1 @@
+"""Drafts: the section runner, per-section save, save and resume, days left, purge."""

@@ -1,0 +1,36 @@
+"""A draft referral: the answers so far, owned by one account, kept 30 days from the last save."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.ids import new_id
+
+
+class Draft(db.Model):
+    __tablename__ = "drafts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    form_id: Mapped[str] = mapped_column(String(50))
+    form_version: Mapped[int] = mapped_column()
+    # {section_id: {field: value}}; JSON so a form definition can change without a migration.
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
+    # {section_id: "in-progress" | "completed" | "has-errors"}; absent means not started.
+    section_status: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Optimistic locking: a save names the version it edited; a stale one is a conflict.
+    version: Mapped[int] = mapped_column(default=1)
+    description: Mapped[str] = mapped_column(String(250), default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    saved_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    # Set when a returned submission is reopened for changes (the further-information loop).
+    resubmission_of: Mapped[str | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"))
+
+    __table_args__ = (
+        Index("ix_drafts_user_id", "user_id"),
+        Index("ix_drafts_expires_at", "expires_at"),
+    )

@@ -1,0 +1,1 @@
+"""Submissions: declare and submit, immutable versions, Submitted Forms, the further-information loop."""
