@@ -38,6 +38,11 @@ value are kept by CSS (``white-space: pre-wrap``). Never pass ``Markup``.
     kind of URL the renderer will load.
 ``generated_at`` : datetime
     When the PDF was produced (printed in the footer of the last section).
+
+Failure is loud: ``render_pdf`` raises ``PdfRenderError`` (time-out after
+``timeout_seconds``, more than ``memory_limit_mb``, an image that would not
+load, or a PDF with embedded files or actions) rather than returning a PDF with
+something missing; the submission is kept and the render can be retried.
 """
 
 from webapp.pdf.document import build_submission_html, image_data_url

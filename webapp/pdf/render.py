@@ -209,8 +209,11 @@ def render_pdf(html: str, *, timeout_seconds: float = 30, memory_limit_mb: int =
     """Renders in the worker process, within the time and memory limits.
 
     Raises PdfRenderError if the render times out, runs out of memory, crashes
-    the worker, or produces a PDF that fails the inertness check; the worker is
-    replaced on the next call.
+    the worker, cannot load an image, or produces a PDF that fails the
+    inertness check; the worker is replaced on the next call. Renders are
+    serialised per process (one worker), and the timeout counts from the
+    submit, not from the wait for the lock: callers are the scheduler and
+    worker threads, off the request path, so waiting in line is acceptable.
     """
     with _lock:
         pool = _get_pool(memory_limit_mb)
