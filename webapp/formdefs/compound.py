@@ -195,8 +195,10 @@ class AddressType(FieldType):
     def validate(self, fdef: Field, wtfield) -> dict[str, str]:
         if self.is_not_known(fdef, wtfield):
             return {}
-        if self.is_blank(fdef, wtfield) and not fdef.required:
-            return {}
+        if self.is_blank(fdef, wtfield):
+            if not fdef.required:
+                return {}
+            return {f"{wtfield.name}-line1": fdef.message("required", f"Enter {fdef.noun}")}
         errors: dict[str, str] = {}
         wanted = {
             "line1": f"Enter the first line of {fdef.noun}",
