@@ -23,6 +23,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from .model import Field
@@ -251,8 +252,8 @@ class PostcodeType(FieldType):
 class ChoiceType(FieldType):
     """Radios and select: one value from the definition's options."""
 
-    def choices(self, fdef: Field) -> list[tuple[str, str]]:
-        return [(o.value, o.label) for o in fdef.options]
+    def choices(self, fdef: Field) -> list[SelectChoice]:
+        return [SelectChoice(o.value, o.label) for o in fdef.options]
 
     def required_message(self, fdef: Field) -> str:
         return fdef.message("required", f"Select {fdef.noun}")
@@ -297,7 +298,7 @@ class SelectType(ChoiceType):
         return SelectField(
             fdef.label,
             description=fdef.hint or "",
-            choices=[("", "Choose an option")] + self.choices(fdef),
+            choices=[SelectChoice("", "Choose an option")] + self.choices(fdef),
             validate_choice=False,
             widget=GovSelect(),
             validators=[DelegatingValidator(fdef)],

@@ -1,0 +1,209 @@
+"""Each field type's rules, with the examples real referrers type."""
+
+import datetime
+
+import pytest
+import time_machine
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from werkzeug.datastructures import MultiDict
+
+from webapp.formdefs import Field, Option, Section, answers_from_form, build_section_form, validate_section
+from webapp.formdefs.fieldtypes import field_type
+
+
+def check(field, **posted):
+    """Post one field; return (errors, answers) as the runner would see them."""
+    section = Section("s", "S", fields=(field,))
+    form = build_section_form(section, MultiDict(posted))
+    return validate_section(section, form), answers_from_form(section, form)
+
+
+PHONE = Field("phone", "phone", "Phone number", required=True, error_name="your phone number")
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored", "shown"),
+    [
+        ("01632 960 001", "+441632960001", "01632 960001"),
+        ("+44 7700 900982", "+447700900982", "07700 900982"),
+        ("(01632) 960001", "+441632960001", "01632 960001"),
+        ("07700900982", "+447700900982", "07700 900982"),
+        ("020 7946 0000", "+442079460000", "020 7946 0000"),
+        ("0161-496-0000", "+441614960000", "0161 496 0000"),
+    ],
+)
+def test_uk_phone_numbers_are_accepted_and_normalised(typed, stored, shown):
+    errors, answers = check(PHONE, phone=typed)
+    assert errors == {}
+    assert answers == {"phone": stored}
+    assert field_type("phone").summary(PHONE, stored) == shown
+    section = Section("s", "S", fields=(PHONE,))
+    assert build_section_form(section, data=answers)["phone"].data == shown
+
+
+@pytest.mark.parametrize("typed", ["12345", "+1 202 555 0100", "call me", "0770090098", "07700 900982 ext 4"])
+def test_bad_phone_numbers_are_rejected_with_an_example(typed):
+    errors, answers = check(PHONE, phone=typed)
+    assert errors == {"phone": "Enter a UK phone number, like 01632 960 001 or 07700 900 982"}
+    assert answers == {"phone": typed}  # kept as typed so nothing is lost on save
+
+
+def test_missing_required_phone():
+    assert check(PHONE, phone="  ")[0] == {"phone": "Enter your phone number"}
+
+
+POSTCODE = Field("postcode", "postcode", "Postcode", required=True)
+
+
+@pytest.mark.parametrize(
+    ("typed", "stored"),
+    [
+        ("sw1a1aa", "SW1A 1AA"),
+        ("SW1A 1AA", "SW1A 1AA"),
+        (" m1  1ae ", "M1 1AE"),
+        ("b338th", "B33 8TH"),
+        ("cr2 6xh", "CR2 6XH"),
+        ("dn551pt", "DN55 1PT"),
+        ("gir0aa", "GIR 0AA"),
+    ],
+)
+def test_postcodes_are_normalised(typed, stored):
+    assert check(POSTCODE, postcode=typed) == ({}, {"postcode": stored})
+
+
+@pytest.mark.parametrize("typed", ["SW1A", "12345", "SW1A 1AAA", "Q1A 1AA!"])
+def test_bad_postcodes_are_rejected(typed):
+    assert check(POSTCODE, postcode=typed)[0] == {"postcode": "Enter a full UK postcode, like SW1A 1AA"}
+
+
+DOB = Field("dob", "date", "Date of birth", required=True, not_future=True)
+DUE = Field("due", "date", "Expected due date", required=True)
+
+
+def date_parts(name, day, month, year):
+    return {f"{name}-day": day, f"{name}-month": month, f"{name}-year": year}
+
+
+@time_machine.travel(datetime.date(2026, 3, 1))
+def test_date_rules():
+    assert check(DOB, **date_parts("dob", "31", "2", "2020"))[0] == {
+        "dob": "Date of birth must be a real date"
+    }
+    assert check(DOB, **date_parts("dob", "2", "3", "2026"))[0] == {
+        "dob": "Date of birth must be in the past"
+    }
+    assert check(DOB, **date_parts("dob", "", "", ""))[0] == {"dob": "Enter date of birth"}
+    assert check(DOB, **date_parts("dob", "1", "", "20"))[0] == {"dob": "Date of birth must include a month"}
+    assert check(DOB, **date_parts("dob", "1", "2", "20"))[0] == {"dob": "Date of birth must be a real date"}
+    assert check(DOB, **date_parts("dob", "29", "2", "2024")) == ({}, {"dob": "2024-02-29"})
+    assert check(DOB, **date_parts("dob", "1", "3", "2026")) == ({}, {"dob": "2026-03-01"})
+    # an unborn child's expected date is allowed in the future
+    assert check(DUE, **date_parts("due", "14", "8", "2026")) == ({}, {"due": "2026-08-14"})
+
+
+def test_an_invalid_date_is_kept_as_typed_and_shown_back():
+    errors, answers = check(DOB, **date_parts("dob", "31", "2", "2020"))
+    assert answers == {"dob": {"day": "31", "month": "2", "year": "2020"}}
+    section = Section("s", "S", fields=(DOB,))
+    form = build_section_form(section, data=answers)
+    assert validate_section(section, form) == errors
+
+
+def test_date_not_known_satisfies_a_required_date():
+    field = Field("dob", "date", "Date of birth", required=True, not_known="Date of birth not known")
+    assert check(field, **{"dob-not_known": "yes", "dob-day": ""}) == ({}, {"dob": "not-known"})
+    assert field_type("date").summary(field, "not-known") == "Date of birth not known"
+    assert field_type("date").summary(field, "2024-02-09") == "9 February 2024"
+
+
+EMAIL = Field("email", "email", "Email", required=True, error_name="your email address")
+
+
+def test_email():
+    assert check(EMAIL, email=" jo@example.gov.uk ") == ({}, {"email": "jo@example.gov.uk"})
+    assert check(EMAIL, email="jo@")[0] == {
+        "email": "Enter an email address in the correct format, like name@example.com"
+    }
+
+
+CHOICES = (Option("a", "Apple"), Option("b", "Banana"), Option("none", "None of these", exclusive=True))
+
+
+def test_radios_and_select_accept_only_their_options():
+    for kind in ("radios", "select"):
+        field = Field(
+            "fruit", kind, "Fruit", required=True, options=CHOICES, messages=(("required", "Select a fruit"),)
+        )
+        assert check(field, fruit="a") == ({}, {"fruit": "a"})
+        assert check(field, fruit="zzz")[0] == {"fruit": "Select a fruit"}
+        assert check(field)[0] == {"fruit": "Select a fruit"}
+
+
+def test_checkboxes_allow_several_in_option_order_and_an_exclusive_answer_alone():
+    field = Field("fruit", "checkboxes", "Fruit", required=True, options=CHOICES)
+    section = Section("s", "S", fields=(field,))
+    form = build_section_form(section, MultiDict([("fruit", "b"), ("fruit", "a")]))
+    assert validate_section(section, form) == {}
+    assert answers_from_form(section, form) == {"fruit": ["a", "b"]}
+    form = build_section_form(section, MultiDict([("fruit", "a"), ("fruit", "none")]))
+    assert "on its own" in validate_section(section, form)["fruit"]
+    assert field_type("checkboxes").summary(field, ["a", "b"]) == "Apple\nBanana"
+
+
+def test_address_parts_postcode_and_not_known():
+    field = Field(
+        "address",
+        "address",
+        "Home address",
+        required=True,
+        error_name="the child's address",
+        not_known="I do not know the address",
+    )
+    errors, answers = check(
+        field, **{"address-line1": "1 High St", "address-town": "Wigan", "address-postcode": "wn11aa"}
+    )
+    assert errors == {}
+    assert answers == {"address": {"line1": "1 High St", "line2": "", "town": "Wigan", "postcode": "WN1 1AA"}}
+    errors, _ = check(field, **{"address-line1": "1 High St", "address-postcode": "nope"})
+    assert errors == {
+        "address-town": "Enter the town or city for the child's address",
+        "address-postcode": "Enter a full UK postcode, like SW1A 1AA",
+    }
+    assert check(field, **{"address-line1": ""})[0] == {"address-line1": "Enter the child's address"}
+    assert check(field, **{"address-not_known": "yes"}) == ({}, {"address": "not-known"})
+
+
+TEXT = Field("notes", "textarea", "Notes", max_length=5000)
+LINE = Field("name", "text", "Name", error_name="the child's first name", required=True, max_length=100)
+
+
+def test_text_limits_and_messages():
+    assert check(LINE, name="")[0] == {"name": "Enter the child's first name"}
+    assert check(LINE, name="x" * 101)[0] == {"name": "The child's first name must be 100 characters or less"}
+    assert check(LINE, name="  Zoë  ") == ({}, {"name": "Zoë"})
+    assert "control characters" in check(LINE, name="a\x00b")[0]["name"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.one_of(
+        st.text(),
+        st.text(min_size=1).map(lambda s: s * (100_000 // len(s) + 1)),
+        st.text(alphabet=st.characters(codec="utf-8")).map(lambda s: s + "\x00"),
+    )
+)
+def test_any_free_text_is_stored_exactly_or_rejected_with_a_message(typed):
+    for field in (TEXT, LINE):
+        section = Section("s", "S", fields=(field,))
+        form = build_section_form(section, MultiDict({field.name: typed}))
+        errors = validate_section(section, form)
+        answers = answers_from_form(section, form)
+        if errors:
+            assert all(isinstance(m, str) and m for m in errors.values())
+            continue
+        normalised = field_type(field.type).normalise(field, typed)
+        assert answers.get(field.name) == (normalised or None)
+        again = build_section_form(section, data=answers)
+        assert answers_from_form(section, again) == answers
+        assert validate_section(section, again) == {}
