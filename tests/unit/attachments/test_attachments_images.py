@@ -1,0 +1,149 @@
+"""Images are decoded under a pixel limit and re-encoded: upright, and with nothing but pixels."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from PIL import ExifTags, Image
+
+from tests import samples
+from webapp.attachments.inspection import UploadLimits, UploadRejected, inspect_upload
+
+RED, BLUE = (220, 20, 20), (20, 20, 220)
+
+
+def close(pixel, colour, tolerance=40):
+    return all(abs(a - b) <= tolerance for a, b in zip(pixel[:3], colour, strict=True))
+
+
+def assert_no_metadata(data: bytes) -> Image.Image:
+    image = Image.open(io.BytesIO(data))
+    assert not image.getexif(), "EXIF survived"
+    assert not image.getexif().get_ifd(ExifTags.IFD.GPSInfo)
+    for key in ("exif", "xmp", "XML:com.adobe.xmp", "comment", "Comment", "icc_profile", "photoshop"):
+        assert key not in image.info, f"{key} survived"
+    for marker in (b"GPS", b"Exif\0\0", b"http://ns.adobe.com/xap", b"xmpmeta", b"Acacia", b"PhoneMaker"):
+        assert marker not in data, f"{marker!r} survived"
+    return image
+
+
+def test_the_jpeg_sample_really_carries_gps_and_orientation():
+    image = Image.open(io.BytesIO(samples.jpeg_with_gps()))
+    exif = image.getexif()
+    assert exif[ExifTags.Base.Orientation] == 6
+    assert exif.get_ifd(ExifTags.IFD.GPSInfo)[ExifTags.GPS.GPSLatitude] == samples.GPS_LATITUDE
+    assert {"xmp", "comment", "icc_profile"} <= set(image.info)
+
+
+def test_jpeg_is_stored_without_gps_or_any_metadata():
+    result = inspect_upload("Jamie at the park.jpg", samples.jpeg_with_gps())
+    assert (result.kind, result.content_type, result.extension) == ("image", "image/jpeg", ".jpg")
+    assert result.size == len(result.data)
+    image = assert_no_metadata(result.data)
+    assert image.format == "JPEG"
+
+
+def test_jpeg_orientation_is_applied_to_the_pixels():
+    result = inspect_upload("photo.jpg", samples.jpeg_with_gps(orientation=6))
+    image = Image.open(io.BytesIO(result.data)).convert("RGB")
+    # 60x40, red left and blue right, turned 90° clockwise: 40x60, red on top and blue below.
+    assert image.size == (40, 60)
+    assert close(image.getpixel((20, 5)), RED)
+    assert close(image.getpixel((20, 55)), BLUE)
+
+
+def test_jpeg_with_normal_orientation_keeps_its_shape():
+    result = inspect_upload("photo.jpeg", samples.jpeg_with_gps(orientation=1))
+    image = Image.open(io.BytesIO(result.data)).convert("RGB")
+    assert image.size == (60, 40)
+    assert close(image.getpixel((5, 20)), RED) and close(image.getpixel((55, 20)), BLUE)
+    assert result.display_name == "photo.jpeg"
+
+
+def test_png_is_stored_without_metadata_and_keeps_transparency():
+    result = inspect_upload("drawing.png", samples.png())
+    assert (result.content_type, result.extension) == ("image/png", ".png")
+    image = assert_no_metadata(result.data)
+    assert image.format == "PNG"
+    assert image.convert("RGBA").getpixel((0, 0))[3] == 0
+    assert close(image.convert("RGBA").getpixel((5, 20)), RED)
+
+
+def test_gif_is_stored_as_its_first_frame_without_comments():
+    result = inspect_upload("wave.gif", samples.gif())
+    assert (result.content_type, result.extension) == ("image/gif", ".gif")
+    image = assert_no_metadata(result.data)
+    assert image.format == "GIF" and getattr(image, "n_frames", 1) == 1
+    assert close(image.convert("RGB").getpixel((5, 20)), RED)
+
+
+def test_heic_is_converted_to_jpeg_without_gps():
+    import pillow_heif
+
+    data = samples.heic()
+    assert pillow_heif.open_heif(io.BytesIO(data)).info.get("exif"), "the sample should carry EXIF"
+    result = inspect_upload("IMG_0042.HEIC", data)
+    assert (result.display_name, result.content_type, result.extension) == (
+        "IMG_0042.jpg",
+        "image/jpeg",
+        ".jpg",
+    )
+    image = assert_no_metadata(result.data)
+    assert image.format == "JPEG" and image.size == (60, 40)
+    assert close(image.convert("RGB").getpixel((5, 20)), RED)
+
+
+def test_heic_orientation_is_kept():
+    import pillow_heif
+
+    out = io.BytesIO()
+    heif = pillow_heif.from_pillow(samples._two_tone())
+    heif.save(out, quality=80, exif=samples._gps_exif(6).tobytes())
+    image = Image.open(io.BytesIO(inspect_upload("turned.heic", out.getvalue()).data)).convert("RGB")
+    assert image.size == (40, 60)
+    assert close(image.getpixel((20, 5)), RED) and close(image.getpixel((20, 55)), BLUE)
+
+
+def test_a_jpeg_named_png_is_stored_as_a_jpeg_with_a_jpeg_name():
+    result = inspect_upload("photo.png", samples.jpeg_with_gps())
+    assert (result.display_name, result.content_type) == ("photo.jpg", "image/jpeg")
+
+
+def test_pixel_flood_is_rejected_before_decoding():
+    data = samples.pixel_flood_png()
+    assert len(data) < 1000
+    with pytest.raises(UploadRejected) as caught:
+        inspect_upload("flood.png", data)
+    assert caught.value.reason == "pixel_flood"
+    assert caught.value.message == (
+        "flood.png: the image is too large; it must have fewer than 40 million pixels. "
+        "Resize it and try again"
+    )
+
+
+def test_image_between_our_limit_and_pillows_is_rejected_too():
+    # 8000 x 8000 = 64 megapixels: under Pillow's own bomb limit (about 89 MP), over ours (40 MP).
+    with pytest.raises(UploadRejected) as caught:
+        inspect_upload("big.png", samples.pixel_flood_png(8000, 8000))
+    assert caught.value.reason == "pixel_flood"
+
+
+def test_pixel_limit_is_configurable():
+    limits = UploadLimits(max_image_pixels=1000)
+    with pytest.raises(UploadRejected) as caught:
+        inspect_upload("photo.jpg", samples.jpeg_with_gps(), limits=limits)
+    assert caught.value.reason == "pixel_flood"
+
+
+def test_truncated_image_is_rejected():
+    data = samples.jpeg_with_gps()
+    with pytest.raises(UploadRejected) as caught:
+        inspect_upload("photo.jpg", data[: len(data) // 3])
+    assert caught.value.reason.startswith("image")
+
+
+def test_a_png_header_on_other_bytes_is_rejected():
+    with pytest.raises(UploadRejected) as caught:
+        inspect_upload("photo.png", b"\x89PNG\r\n\x1a\n" + samples.jpeg_with_gps())
+    assert caught.value.reason.startswith("image")
