@@ -97,3 +97,13 @@ def test_every_section_of_every_form_renders_with_unique_ids(catalogue, render_s
             assert "<input" not in html or "govuk-" in html
             for field in section.fields:
                 assert f'id="field-{field.name}"' in html, (definition.id, section.id, field.name)
+
+
+def test_overview_content_renders_warning_headings_and_lists(catalogue, jinja_env):
+    overview = catalogue.get("safeguarding-concern").section("overview")
+    html = jinja_env.from_string(
+        '{% from "partials/forms/_content.html" import render_content %}{{ render_content(blocks) }}'
+    ).render(blocks=overview.content)
+    assert '<h2 class="govuk-heading-m">What does safeguarding children mean?</h2>' in html
+    assert "govuk-warning-text" in html and "call 999" in html
+    assert '<ul class="govuk-list govuk-list--bullet">' in html
