@@ -1,32 +1,62 @@
-"""Fingerprinted static assets with a one-year cache lifetime.
+"""Fingerprinted, precompressed static assets with a one-year cache lifetime.
 
 Each file under static/ is served at /assets/<digest>/<path>; the digest changes when the content
-does, so browsers may cache for a year and a repeat visit costs only the HTML.
+does, so browsers may cache for a year and a repeat visit costs only the HTML. Files are compressed
+once per process (Brotli, else gzip) rather than on every request: send_file responses bypass
+Flask-Compress, and the assets never change while the process runs.
 """
 
+import gzip
 import hashlib
+import mimetypes
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from flask import Blueprint, Flask, abort, send_from_directory
+import brotli
+from flask import Blueprint, Flask, Response, abort, request
 
 ONE_YEAR = 365 * 24 * 3600
+COMPRESSIBLE = {".css", ".js", ".mjs", ".svg", ".json", ".txt"}
+
+
+@dataclass
+class Asset:
+    content: bytes
+    digest: str
+    content_type: str
+    encoded: dict[str, bytes] = field(default_factory=dict)
+
+    def body_for(self, accept_encoding: str, suffix: str) -> tuple[bytes, str | None]:
+        if suffix not in COMPRESSIBLE:
+            return self.content, None
+        for encoding in ("br", "gzip"):
+            if encoding in accept_encoding:
+                if encoding not in self.encoded:
+                    self.encoded[encoding] = (brotli.compress(self.content, quality=11) if encoding == "br"
+                                              else gzip.compress(self.content, 9, mtime=0))
+                return self.encoded[encoding], encoding
+        return self.content, None
 
 
 class AssetManifest:
     def __init__(self, root: Path):
-        self.root = root
-        self._digests: dict[str, str] = {}
+        self.root = root.resolve()
+        self._assets: dict[str, Asset] = {}
 
-    def digest(self, path: str) -> str:
-        if path not in self._digests:
+    def get(self, path: str) -> Asset:
+        if path not in self._assets:
             file = (self.root / path).resolve()
-            if not file.is_file() or self.root.resolve() not in file.parents:
+            if not file.is_file() or self.root not in file.parents:
                 raise FileNotFoundError(path)
-            self._digests[path] = hashlib.sha256(file.read_bytes()).hexdigest()[:12]
-        return self._digests[path]
+            content = file.read_bytes()
+            content_type = mimetypes.guess_type(file.name)[0] or "application/octet-stream"
+            if file.suffix == ".mjs":
+                content_type = "text/javascript"
+            self._assets[path] = Asset(content, hashlib.sha256(content).hexdigest()[:12], content_type)
+        return self._assets[path]
 
     def url(self, path: str) -> str:
-        return f"/assets/{self.digest(path)}/{path}"
+        return f"/assets/{self.get(path).digest}/{path}"
 
 
 def init_app(app: Flask) -> None:
@@ -36,12 +66,18 @@ def init_app(app: Flask) -> None:
     @bp.get("/assets/<digest>/<path:path>")
     def serve_asset(digest: str, path: str):
         try:
-            current = manifest.digest(path)
+            asset = manifest.get(path)
         except FileNotFoundError:
             abort(404)
-        response = send_from_directory(manifest.root, path, max_age=ONE_YEAR if digest == current else 0)
-        if digest == current:
-            response.headers["Cache-Control"] = f"public, max-age={ONE_YEAR}, immutable"
+        body, encoding = asset.body_for(request.headers.get("Accept-Encoding", ""), Path(path).suffix)
+        response = Response(body, content_type=asset.content_type)
+        if encoding:
+            response.headers["Content-Encoding"] = encoding
+        response.vary.add("Accept-Encoding")
+        # An old digest still gets the current file, but must not be cached as if it were immutable.
+        current = digest == asset.digest
+        cache = f"public, max-age={ONE_YEAR}, immutable" if current else "no-cache"
+        response.headers["Cache-Control"] = cache
         return response
 
     app.register_blueprint(bp)
