@@ -523,6 +523,18 @@ def pdf_with_embedded_file() -> bytes:
     return _pdf(objects)
 
 
+def pdf_with_stream(payload: bytes, dictionary: bytes = b"/Subtype /Image /Width 1 /Height 1") -> bytes:
+    """A valid PDF with one extra stream object carrying `payload` as it is (compressed data, say)."""
+    objects = _pdf_page_objects()
+    objects.append(b"<< %s /Length %d >>\nstream\n" % (dictionary, len(payload)) + payload + b"\nendstream")
+    return _pdf(objects)
+
+
+def pdf_with_encrypted_object_stream() -> bytes:
+    """An object stream whose data cannot be inflated (as when the PDF is encrypted)."""
+    return pdf_with_stream(bytes(range(256)) * 4, b"/Type /ObjStm /N 1 /First 4 /Filter /FlateDecode")
+
+
 def pdf_with_eicar() -> bytes:
     """A valid, harmless PDF that carries the EICAR test string in a comment, for the virus scan."""
     return _pdf(_pdf_page_objects(), comment=b"%" + EICAR + b"\n")

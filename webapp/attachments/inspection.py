@@ -220,12 +220,14 @@ def _check_name_agrees(name: str, extension: str, fmt: _Format) -> None:
     if not extension or extension in fmt.extensions:
         return
     says = _NAME_SAYS.get(extension)
+    if (
+        (says == "Word document" and fmt.kind == "word")
+        or (says or "").endswith("image")
+        and fmt.kind == "image"
+    ):
+        # Same kind, another format: the name is corrected to match the content instead.
+        return
     if says is not None:
-        same_kind = any(_NAME_SAYS.get(e) == says for e in fmt.extensions) or (
-            says.endswith("image") and fmt.kind == "image"
-        )
-        if same_kind or (says == "Word document" and fmt.kind == "word"):
-            return
         text = f"the file's name says {says} but its content is {fmt.description}"
     else:
         text = f"the file's name ends in {extension} but its content is {fmt.description}"
@@ -259,11 +261,8 @@ _ARCHIVE_MAGIC = (
     b"!<arch>",
     b"xar!",
 )
-_SCRIPT_START = re.compile(
-    rb"^(?:@echo|rem |set |powershell|function |param\s*\(|<#|\$[a-z_]+\s*=|import |from \S+ import"
-    rb"|var |const |let |<\?php|<script|<%|on error resume|dim |sub |' |option explicit)",
-    re.IGNORECASE,
-)
+# Only unmistakable starts: an ordinary letter that begins "Set up a meeting" must not be called a script.
+_SCRIPT_START = re.compile(rb"^(?:@echo off|<\?php|<%@|on error resume next|#requires|powershell(?:\.exe)? )")
 
 
 def _identify(name: str, extension: str, data: bytes, limits: UploadLimits) -> str:
@@ -668,7 +667,15 @@ _PDF_ACTIVE_NAMES = frozenset(
 )
 _PDF_NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
 _PDF_HEX = re.compile(rb"#([0-9A-Fa-f]{2})")
-_PDF_STREAM = re.compile(rb"stream\r?\n")
+_PDF_STREAM = re.compile(rb"(?<!end)stream(?:\r\n|\n|\r)")
+# Inside stream data (compressed images, fonts) three bytes "/JS" turn up by chance about once in 30 MB;
+# there it only counts followed by what a JavaScript action's value looks like. Longer names do not turn
+# up by chance.
+_PDF_JS_VALUE = re.compile(rb"/J(?:S|#53)\s*(?:[(<\[]|\d+\s+\d+\s+R)")
+_PDF_FILTERS = frozenset(
+    {b"FlateDecode", b"ASCIIHexDecode", b"ASCII85Decode", b"LZWDecode", b"RunLengthDecode", b"Crypt"}
+    | {b"CCITTFaxDecode", b"JBIG2Decode", b"DCTDecode", b"JPXDecode"}
+)
 _MAX_PDF_INFLATE = 64 * MB
 
 
@@ -682,47 +689,61 @@ def _pdf_names(data: bytes) -> set[bytes]:
     return names
 
 
+def _pdf_segments(data: bytes) -> list[tuple[bytes, bytes | None]]:
+    """Split a PDF into (text before a stream, that stream's raw data) pairs; the last has no stream."""
+    segments: list[tuple[bytes, bytes | None]] = []
+    position = 0
+    while (match := _PDF_STREAM.search(data, position)) is not None:
+        end = data.find(b"endstream", match.end())
+        if end < 0:
+            end = len(data)
+        segments.append((data[position : match.start()], data[match.end() : end]))
+        position = end
+    segments.append((data[position:], None))
+    return segments
+
+
 def _check_pdf(name: str, data: bytes) -> None:
-    """Refuse active content, conservatively: any mention of an active name, including inside the
-    compressed object streams where dictionaries can hide, rejects the file."""
+    """Refuse active content, conservatively: an active name anywhere in the PDF's objects, including
+    those packed into compressed object streams where a plain byte search cannot see them, rejects it."""
     active = _reject(
         name,
         "this PDF contains active content (such as JavaScript or an embedded file), which cannot be "
         "attached; print it to a new PDF and attach that",
         "pdf_active",
     )
-    if _pdf_names(data) & _PDF_ACTIVE_NAMES:
-        raise active
+    uncheckable = _reject(
+        name,
+        "this PDF cannot be checked; save it again as a PDF without a password and try once more",
+        "pdf_uncheckable",
+    )
     inflated_total = 0
-    for marker in re.finditer(rb"/Type\s*/ObjStm", data):
-        stream = _PDF_STREAM.search(data, marker.end())
+    for text, stream in _pdf_segments(data):
+        names = _pdf_names(text)
+        if names & _PDF_ACTIVE_NAMES:
+            raise active
         if stream is None:
-            raise _damaged(name, "pdf_damaged")
-        dictionary = data[data.rfind(b"<<", 0, marker.start()) : stream.start()]
-        if b"/Filter" in dictionary and b"/FlateDecode" not in dictionary:
-            # An object stream in a form we do not unpack (or encrypted): we cannot see inside it.
-            raise _reject(
-                name,
-                "this PDF cannot be checked; save it again as a PDF without a password and try once more",
-                "pdf_uncheckable",
-            )
-        end = data.find(b"endstream", stream.end())
-        if end < 0:
-            raise _damaged(name, "pdf_damaged")
-        body = data[stream.end() : end]
-        if b"/FlateDecode" not in dictionary:
-            content = body
+            continue
+        if _pdf_names(stream) & (_PDF_ACTIVE_NAMES - {b"JS"}) or _PDF_JS_VALUE.search(stream):
+            raise active
+        # The stream's own dictionary is at the end of the text before it.
+        dictionary = _pdf_names(text[max(0, text.rfind(b"obj")) :])
+        if b"ObjStm" not in dictionary:
+            continue
+        filters = dictionary & _PDF_FILTERS
+        if filters and filters != {b"FlateDecode"}:
+            # An object stream in a form we do not unpack, or encrypted: we cannot see inside it.
+            raise uncheckable
+        if not filters:
+            content = stream
         else:
+            remaining = _MAX_PDF_INFLATE - inflated_total
             inflater = zlib.decompressobj()
             try:
-                content = inflater.decompress(body, _MAX_PDF_INFLATE - inflated_total)
+                content = inflater.decompress(stream, remaining) if remaining > 0 else b""
             except zlib.error as error:
-                raise _reject(
-                    name,
-                    "this PDF cannot be checked; save it again as a PDF without a password and try once more",
-                    "pdf_uncheckable",
-                ) from error
-            if inflater.unconsumed_tail:
+                raise uncheckable from error
+            if remaining <= 0 or inflater.unconsumed_tail:
                 raise _unsafe_archive(name, "pdf_bomb")
         inflated_total += len(content)
         if _pdf_names(content) & _PDF_ACTIVE_NAMES:
@@ -749,6 +770,7 @@ def _open_image(name: str, key: str, data: bytes, limits: UploadLimits) -> Image
     if key == "heic":
         return _open_heif(name, data, limits)
     with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": the EXIF is dropped anyway
         warnings.simplefilter("error", Image.DecompressionBombWarning)
         try:
             # Only the plugin for the format the bytes claim: a PNG may not turn out to be something else.
@@ -792,6 +814,17 @@ def _open_heif(name: str, data: bytes, limits: UploadLimits) -> Image.Image:
     return image
 
 
+def _upright(image: Image.Image) -> Image.Image:
+    """Turn the pixels the way the EXIF orientation says, so the picture still shows the right way up
+    once the EXIF is gone."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # "Corrupt EXIF data": it is dropped anyway
+            return ImageOps.exif_transpose(image)
+    except Exception:  # malformed EXIF raises struct, type and key errors from deep inside Pillow
+        return image
+
+
 def _to_srgb(image: Image.Image) -> Image.Image:
     """Fold an embedded colour profile (a phone's Display P3, say) into the pixels, then drop it: profiles
     can carry descriptive text, and a stored image keeps nothing but pixels."""
@@ -809,29 +842,31 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
 def _reencode_image(name: str, fmt: _Format, data: bytes, limits: UploadLimits) -> tuple[bytes, _Format]:
     image = _open_image(name, fmt.key, data, limits)
+    out_key = "jpeg" if fmt.key == "heic" else fmt.key
     try:
         if fmt.key != "heic":
-            image = ImageOps.exif_transpose(image)
+            image = _upright(image)
         image = _to_srgb(image)
-        out_key = "jpeg" if fmt.key == "heic" else fmt.key
         transparency = image.info.get("transparency")
-        # Start from the pixels alone: EXIF, XMP, IPTC, comments and text chunks all live in `info`.
+        # Mode changes first: they read the transparency from `info`.
+        if out_key == "jpeg" and image.mode not in ("RGB", "L"):
+            image = image.convert("RGB")
+        elif out_key == "png" and (
+            (transparency is not None and image.mode in ("P", "L", "RGB"))
+            or image.mode not in ("1", "L", "LA", "I;16", "P", "RGB", "RGBA")
+        ):
+            image = image.convert("RGBA")
+        elif out_key == "gif" and image.mode != "P":
+            image = image.convert("P", palette=Image.Palette.ADAPTIVE)
+            transparency = None
+        # Then start from the pixels alone: EXIF, XMP, IPTC, comments and text chunks all live in `info`.
         image.info = {}
         output = io.BytesIO()
         if out_key == "jpeg":
-            if image.mode not in ("RGB", "L"):
-                image = image.convert("RGB")
             image.save(output, "JPEG", quality=88, optimize=True)
         elif out_key == "png":
-            if transparency is not None and image.mode in ("P", "L", "RGB"):
-                image = image.convert("RGBA")
-            elif image.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
-                image = image.convert("RGBA")
             image.save(output, "PNG", optimize=True)
-        else:  # gif: the first frame, with its transparency
-            if image.mode != "P":
-                image = image.convert("P", palette=Image.Palette.ADAPTIVE)
-                transparency = None
+        else:  # gif: the first frame, with its transparent colour
             params = {"transparency": transparency} if isinstance(transparency, int) else {}
             image.save(output, "GIF", **params)
     except (OSError, ValueError, SyntaxError, MemoryError) as error:

@@ -147,3 +147,43 @@ def test_a_png_header_on_other_bytes_is_rejected():
     with pytest.raises(UploadRejected) as caught:
         inspect_upload("photo.png", b"\x89PNG\r\n\x1a\n" + samples.jpeg_with_gps())
     assert caught.value.reason.startswith("image")
+
+
+def _encoded(image: Image.Image, fmt: str, **params) -> bytes:
+    out = io.BytesIO()
+    image.save(out, fmt, **params)
+    return out.getvalue()
+
+
+def _palette_image() -> Image.Image:
+    image = Image.new("P", (10, 10), 1)
+    image.putpalette([0, 0, 0, 255, 0, 0] * 128)
+    return image
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "alpha"),
+    [
+        ("palette.png", _encoded(_palette_image(), "PNG", transparency=1), 0),
+        ("rgb-key.png", _encoded(Image.new("RGB", (10, 10)), "PNG", transparency=(0, 0, 0)), 0),
+        ("grey-alpha.png", _encoded(Image.new("LA", (10, 10), (3, 4)), "PNG"), 4),
+        ("sixteen-bit.png", _encoded(Image.new("I;16", (10, 10), 300), "PNG"), 255),
+        ("one-bit.png", _encoded(Image.new("1", (10, 10), 1), "PNG"), 255),
+        ("palette.gif", _encoded(_palette_image(), "GIF", transparency=1), 0),
+        ("cmyk.jpg", _encoded(Image.new("CMYK", (10, 10), (0, 255, 0, 0)), "JPEG"), 255),
+        ("grey.jpg", _encoded(Image.new("L", (10, 10), 5), "JPEG"), 255),
+        ("rgb.gif", _encoded(Image.new("RGB", (10, 10), (1, 2, 3)), "GIF"), 255),
+    ],
+)
+def test_image_modes_survive_re_encoding(name, data, alpha):
+    result = inspect_upload(name, data)
+    image = assert_no_metadata(result.data)
+    assert image.size == (10, 10)
+    assert image.convert("RGBA").getpixel((0, 0))[3] == alpha
+
+
+def test_malformed_exif_does_not_stop_an_image_being_stored():
+    exif = b"Exif\x00\x00MM\x00\x2a\x00\x00\x00\x08\x00\x05\x01\x12\x00\x03\xff\xff\xff\xff"
+    data = _encoded(samples._two_tone(), "JPEG", exif=exif)
+    result = inspect_upload("odd.jpg", data)
+    assert_no_metadata(result.data)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import random
+
 import pytest
 
 from tests import samples
@@ -257,6 +259,34 @@ def test_pdfs_with_active_content_are_rejected(builder):
 
 def test_the_object_stream_sample_hides_its_javascript_from_a_plain_search():
     assert b"JavaScript" not in samples.pdf_with_javascript_in_object_stream()
+
+
+def test_active_names_by_chance_inside_binary_stream_data_are_not_mistaken_for_javascript():
+    # Compressed image data contains every 3-byte sequence sooner or later, "/JS " included.
+    payload = random.Random(4).randbytes(200_000)
+    payload = payload[:1000] + b"/JS " + payload[1000:] + b"/JS\n"
+    assert inspect_upload("scan.pdf", samples.pdf_with_stream(payload)).kind == "pdf"
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        b"<< /S /JavaScript /JS (app.alert(1)) >>",
+        b"junk /JS (app.alert(1)) junk",
+        b"x /JS 12 0 R y",
+        b"/Launch",
+    ],
+)
+def test_javascript_inside_stream_data_is_rejected(payload):
+    assert rejected("form.pdf", samples.pdf_with_stream(payload)).reason == "pdf_active"
+
+
+def test_an_object_stream_that_cannot_be_unpacked_is_rejected():
+    error = rejected("locked.pdf", samples.pdf_with_encrypted_object_stream())
+    assert error.reason == "pdf_uncheckable"
+    assert error.message == (
+        "locked.pdf: this PDF cannot be checked; save it again as a PDF without a password and try once more"
+    )
 
 
 # --- other types --------------------------------------------------------------------------------------------
