@@ -38,6 +38,22 @@ def docx(text: str = "Notes from the home visit on 3 March.") -> bytes:
     return out.getvalue()
 
 
+def docx_with_picture_and_table() -> bytes:
+    """A Word document as people really send them: a photo in the text and a table."""
+    import docx as python_docx
+    from docx.shared import Cm
+
+    document = python_docx.Document()
+    document.add_paragraph("Photo of the bedroom, taken on the visit:")
+    document.add_picture(io.BytesIO(jpeg_with_gps()), width=Cm(4))
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "Date"
+    table.cell(0, 1).text = "3 March 2026"
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 def rezip(
     source: bytes,
     *,

@@ -50,6 +50,10 @@ def test_docx_is_accepted_and_stored_unchanged():
     assert result.data is data
 
 
+def test_docx_with_a_picture_and_a_table_is_accepted():
+    assert inspect_upload("visit.docx", samples.docx_with_picture_and_table()).kind == "word"
+
+
 def test_docx_with_an_ordinary_hyperlink_is_accepted():
     assert inspect_upload("links.docx", samples.docx_with_hyperlink()).kind == "word"
 
@@ -287,6 +291,23 @@ def test_an_object_stream_that_cannot_be_unpacked_is_rejected():
     assert error.message == (
         "locked.pdf: this PDF cannot be checked; save it again as a PDF without a password and try once more"
     )
+
+
+def test_a_pdf_from_a_real_writer_with_object_streams_is_accepted():
+    from weasyprint import HTML
+
+    data = HTML(
+        string="<h1>Report</h1><p>Zoë’s notes</p><a href='https://www.gov.uk/'>GOV.UK</a>"
+    ).write_pdf()
+    assert b"/ObjStm" in data
+    assert inspect_upload("report.pdf", data).kind == "pdf"
+
+
+def test_a_pdf_from_a_real_writer_with_an_attached_file_is_rejected():
+    from weasyprint import HTML, Attachment
+
+    data = HTML(string="<h1>Report</h1>").write_pdf(attachments=[Attachment(string="<p>hidden</p>")])
+    assert rejected("report.pdf", data).reason == "pdf_active"
 
 
 # --- other types --------------------------------------------------------------------------------------------
