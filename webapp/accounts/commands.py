@@ -61,5 +61,6 @@ def seed_demo():
     click.echo("Demo accounts (development only):")
     for account in DEMO_ACCOUNTS:
         click.echo(f"  {account['label']:<22} {account['email']:<28} password: {account['password']}")
-    click.echo(f"  {'Local Authority (/la/)':<22} {DEMO_STAFF['email']:<28} password: {DEMO_STAFF['password']}")
+    staff_label = "Local Authority (/la/)"
+    click.echo(f"  {staff_label:<22} {DEMO_STAFF['email']:<28} password: {DEMO_STAFF['password']}")
     click.echo("Emails (codes) appear at http://127.0.0.1:5000/dev/mailbox")

@@ -15,6 +15,9 @@ from webapp.validation import clean_text, has_control_characters, normalise_phon
 
 from .passwords import MAX_LENGTH
 
+PASSWORD_TOO_LONG = f"Password must be {MAX_LENGTH} characters or fewer"
+EMAIL_TOO_LONG = "Email address must be 254 characters or fewer"
+
 
 def _strip(value):
     return clean_text(value) if isinstance(value, str) else value
@@ -78,10 +81,13 @@ class RegistrationDetailsForm(FlaskForm):
         widget=GovRadioInput(),
         description="For example, you are a teacher, health visitor, GP or police officer",
     )
-    role = StringField("Role", validators=[ProfessionalRequired("Enter your role"), Length(max=100),
+    role = StringField("Role", validators=[ProfessionalRequired("Enter your role"),
+                                           Length(max=100, message="Role must be 100 characters or fewer"),
                                            PlainText("Role")], filters=[_strip], widget=GovTextInput())
     organisation = StringField("Organisation",
-                               validators=[ProfessionalRequired("Enter your organisation"), Length(max=150),
+                               validators=[ProfessionalRequired("Enter your organisation"),
+                                           Length(max=150,
+                                                  message="Organisation must be 150 characters or fewer"),
                                            PlainText("Organisation")], filters=[_strip],
                                widget=GovTextInput())
     property_name = text_field("Property name (optional)")
@@ -103,7 +109,7 @@ DETAIL_FIELDS = ["title", "first_name", "surname", "is_professional", "role", "o
 def email_field(label: str = "Email address") -> StringField:
     return StringField(label, validators=[
         DataRequired("Enter your email address"),
-        Length(max=254, message="Email address must be 254 characters or fewer"),
+        Length(max=254, message=EMAIL_TOO_LONG),
         PlainText("Email address"),
         Email("Enter an email address in the correct format, like name@example.com",
               check_deliverability=False),
@@ -111,8 +117,9 @@ def email_field(label: str = "Email address") -> StringField:
 
 
 def new_password_field(label: str = "Password") -> PasswordField:
-    return PasswordField(label, validators=[DataRequired("Enter a password"),
-                                            Length(max=MAX_LENGTH)],
+    return PasswordField(label, validators=[
+        DataRequired("Enter a password"),
+        Length(max=MAX_LENGTH, message=PASSWORD_TOO_LONG)],
                          widget=GovPasswordInput(),
                          description="Use 8 characters or more. A longer password, like three random "
                                      "words (15 characters or more), is harder to guess.")
@@ -141,17 +148,20 @@ class CodeForm(FlaskForm):
 
 class TermsForm(FlaskForm):
     agree = BooleanField("I agree to these Terms and Conditions",
-                         validators=[DataRequired("Select 'I agree to these Terms and Conditions' to continue")],
+                         validators=[DataRequired(
+                             "Select 'I agree to these Terms and Conditions' to continue")],
                          widget=GovCheckboxInput())
     submit = SubmitField("Continue", widget=GovSubmitInput())
 
 
 class SignInForm(FlaskForm):
     email = StringField("Email address", validators=[DataRequired("Enter your email address"),
-                                                    Length(max=254), PlainText("Email address")],
+                                                    Length(max=254, message=EMAIL_TOO_LONG),
+                                                    PlainText("Email address")],
                         filters=[lambda v: clean_text(v).lower() if isinstance(v, str) else v],
                         widget=GovTextInput())
-    password = PasswordField("Password", validators=[DataRequired("Enter your password"), Length(max=MAX_LENGTH)],
+    password = PasswordField("Password", validators=[DataRequired("Enter your password"),
+                                                     Length(max=MAX_LENGTH, message=PASSWORD_TOO_LONG)],
                              widget=GovPasswordInput())
     submit = SubmitField("Sign in", widget=GovSubmitInput())
 
@@ -178,14 +188,15 @@ class UpdateDetailsForm(RegistrationDetailsForm):
 class ChangeEmailForm(FlaskForm):
     email = email_field("New email address")
     password = PasswordField("Your password", validators=[DataRequired("Enter your password"),
-                                                          Length(max=MAX_LENGTH)],
+                                                          Length(max=MAX_LENGTH, message=PASSWORD_TOO_LONG)],
                              widget=GovPasswordInput())
     submit = SubmitField("Send code", widget=GovSubmitInput())
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField("Current password", validators=[
-        DataRequired("Enter your current password"), Length(max=MAX_LENGTH)], widget=GovPasswordInput())
+        DataRequired("Enter your current password"), Length(max=MAX_LENGTH, message=PASSWORD_TOO_LONG)],
+        widget=GovPasswordInput())
     password = new_password_field("New password")
     confirm_password = PasswordField("Confirm new password", validators=[
         DataRequired("Confirm your new password"), EqualTo("password", "Passwords must match")],

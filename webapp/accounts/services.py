@@ -18,7 +18,7 @@ from .passwords import hash_password, verify_password
 from .sessions import revoke_user_sessions
 
 VERIFY_EMAIL = "verify-email"
-RESET_PASSWORD = "reset-password"
+RESET_PASSWORD = "reset-password"  # noqa: S105 (a code purpose, not a password)
 CHANGE_EMAIL = "change-email"
 STAFF_SIGN_IN = "staff-sign-in"
 

@@ -61,8 +61,12 @@ def register_details():
         details = {name: form[name].data for name in DETAIL_FIELDS}
         session["registration"] = {**state, "details": details, "step": max(state.get("step", 1), 2)}
         return redirect(url_for(".register_account"))
-    if request.method == "GET" and state.get("step", 1) >= 3 and _pending_user():
-        return redirect(url_for(".register_verify"))
+    if request.method == "GET" and not request.args.get("back"):
+        # Coming back later (e.g. "Register for new account" again) resumes at the step reached.
+        if state.get("step", 1) >= 3 and _pending_user():
+            return redirect(url_for(".register_verify"))
+        if state.get("step", 1) == 2:
+            return redirect(url_for(".register_account"))
     return _render_form("accounts/register_details.html", form)
 
 

@@ -1,0 +1,363 @@
+"""Registration, seed Section 1: three steps, an emailed code, then the Terms and Conditions."""
+
+import re
+
+import pytest
+
+from tests.conftest import PASSWORD, post_form
+from webapp.accounts.models import User
+from webapp.extensions import db
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def user_by_email(app, email):
+    with app.app_context():
+        return db.session.query(User).filter_by(email=email).one_or_none()
+
+
+def assert_error(response, field_id: str, message: str):
+    """A GOV.UK error summary linking to the field, the same message at the field, and 422."""
+    html = text(response)
+    assert response.status_code == 422, html
+    assert "govuk-error-summary" in html
+    assert f'href="#{field_id}"' in html
+    assert html.count(message) >= 2, f"{message!r} not both in summary and at field"
+    assert "<title>Error: " in html
+
+
+# --- Step 1 ---------------------------------------------------------------------------------------
+
+def test_step1_page_uses_the_seed_wording(client):
+    html = text(client.get("/register"))
+    assert "Register a new account" in html
+    assert "Is this account being used in a professional capacity?" in html
+    assert ">\n  Next\n</button>" in html or ">Next<" in html
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("first_name", "Enter your first name"),
+    ("surname", "Enter your surname"),
+    ("street", "Enter your street"),
+    ("town", "Enter your town or city"),
+    ("postcode", "Enter your postcode"),
+])
+def test_step1_required_fields(journey, field, message):
+    response = journey.details(**{field: ""})
+    assert_error(response, field, message)
+
+
+def test_step1_keeps_what_was_typed_on_error(journey):
+    response = journey.details(first_name="", surname="O'Brien-Łukasz", town="Leigh", phone="07700 900 982")
+    html = text(response)
+    assert response.status_code == 422
+    assert 'value="O&#39;Brien-Łukasz"' in html
+    assert 'value="Leigh"' in html
+    assert 'value="07700 900 982"' in html
+    assert 'value="no" checked' in html or re.search(r'value="no"[^>]*checked', html)
+
+
+def test_step1_professional_question_is_required(journey):
+    response = journey.details(is_professional="")
+    assert_error(response, "is_professional",
+                 "Select yes if this account is being used in a professional capacity")
+
+
+def test_role_and_organisation_required_only_for_professionals(journey, client):
+    response = journey.details(is_professional="yes", role="", organisation="")
+    assert_error(response, "role", "Enter your role")
+    assert_error(response, "organisation", "Enter your organisation")
+    # The reveal is open when "Yes" was chosen, so the messages are visible.
+    assert 'govuk-radios__conditional--hidden" id="conditional-is_professional"' not in text(response)
+    assert journey.details(is_professional="no", role="", organisation="").status_code == 302
+
+
+def test_role_is_dropped_for_members_of_the_public(app, journey):
+    journey.to_step3(is_professional="no", role="Teacher", organisation="School")
+    user = user_by_email(app, "jo@example.com")
+    assert (user.is_professional, user.role, user.organisation) == (False, None, None)
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("wn11aa", "WN1 1AA"), (" wn1 1aa ", "WN1 1AA"), ("SW1A1AA", "SW1A 1AA"), ("m1 1ae", "M1 1AE"),
+])
+def test_postcode_is_normalised(app, journey, typed, stored):
+    journey.to_step3(postcode=typed)
+    assert user_by_email(app, "jo@example.com").postcode == stored
+
+
+@pytest.mark.parametrize("postcode", ["WN1", "12345", "WN1 1AA 1", "<b>WN1</b>"])
+def test_postcode_must_be_a_uk_postcode(journey, postcode):
+    assert_error(journey.details(postcode=postcode), "postcode", "Enter a full UK postcode")
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("07911 123 456", "07911 123456"),
+    ("07911123456", "07911 123456"),
+    ("+44 7911 123456", "07911 123456"),
+    ("+44 (0)7911 123456", "07911 123456"),
+    ("+447911123456", "07911 123456"),
+    ("(01942) 244991", "01942 244991"),
+])
+def test_phone_with_spaces_brackets_and_plus44_is_accepted(app, journey, typed, stored):
+    journey.to_step3(phone=typed)
+    assert user_by_email(app, "jo@example.com").phone == stored
+
+
+@pytest.mark.parametrize("phone", ["12", "not a number", "+1 202 555 0143", "0" * 300])
+def test_phone_must_be_a_uk_number(journey, phone):
+    assert_error(journey.details(phone=phone), "phone", "Enter a UK phone number")
+
+
+@pytest.mark.parametrize("name", ["Jo\r\nBcc: victim@example.com", "Jo\nBloggs", "Jo\x00", "Jo\u202eevil",
+                                  "Jo\x1b[31m"])
+def test_line_breaks_and_control_characters_in_names_are_rejected(journey, name):
+    response = journey.details(first_name=name)
+    assert_error(response, "first_name", "First name must not contain line breaks or special characters")
+
+
+def test_script_tags_in_names_are_inert(app, journey, client, smtp_sink):
+    name = '<script>alert("x")</script>'
+    response = journey.details(first_name=name, town="")
+    assert response.status_code == 422
+    assert "<script>alert" not in text(response)
+    assert "&lt;script&gt;alert" in text(response)
+    journey.register(first_name=name)
+    html = text(client.get("/account"))
+    assert "<script>alert" not in html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in html
+
+
+@pytest.mark.parametrize(("field", "message"), [
+    ("first_name", "First name must be 100 characters or fewer"),
+    ("surname", "Surname must be 100 characters or fewer"),
+    ("street", "Street must be 150 characters or fewer"),
+    ("title", "Title (optional) must be 20 characters or fewer"),
+    ("postcode", "Enter a full UK postcode"),
+    ("phone", "Enter a UK phone number"),
+])
+def test_very_long_input_gets_a_message(journey, field, message):
+    assert_error(journey.details(**{field: "x" * 5000}), field, message)
+
+
+def test_very_long_role_gets_a_message(journey):
+    response = journey.details(is_professional="yes", role="r" * 5000, organisation="o" * 5000)
+    assert_error(response, "role", "Role must be 100 characters or fewer")
+    assert_error(response, "organisation", "Organisation must be 150 characters or fewer")
+
+
+def test_unexpected_radio_value_gets_a_message_not_500(journey):
+    response = journey.details(is_professional="maybe")
+    assert response.status_code == 422
+
+
+# --- Step 2 ---------------------------------------------------------------------------------------
+
+def test_step2_needs_step1_first(client):
+    assert client.get("/register/account").headers["Location"] == "/register"
+
+
+def test_step2_errors_keep_the_email_but_never_the_password(journey):
+    journey.details()
+    response = journey.account("jo@example.com", PASSWORD, confirm="something else entirely")
+    assert_error(response, "confirm_password", "Passwords must match")
+    html = text(response)
+    assert 'value="jo@example.com"' in html
+    assert PASSWORD not in html
+
+
+@pytest.mark.parametrize("email", ["not-an-email", "jo@", "jo@example.com\r\nBcc: x@example.com",
+                                   "a" * 250 + "@example.com"])
+def test_step2_email_must_be_valid(journey, email):
+    journey.details()
+    response = journey.account(email)
+    assert response.status_code == 422
+    assert 'href="#email"' in text(response)
+
+
+@pytest.mark.parametrize(("password", "message"), [
+    ("short12", "Password must be 8 characters or more"),
+    ("p" * 129, "Password must be 128 characters or fewer"),
+    ("password1", "This password is too common"),
+    ("iloveyou", "This password is too common"),
+    ("jo@example.com", "This password is too common"),
+])
+def test_password_rules(journey, password, message):
+    journey.details()
+    response = journey.account("jo@example.com", password)
+    assert response.status_code == 422
+    assert message in text(response)
+
+
+def test_long_passphrases_without_composition_rules_are_fine(journey):
+    journey.details()
+    assert journey.account("jo@example.com", "p" * 8 + "q" * 120).status_code == 302
+
+
+def test_password_fields_allow_paste_and_password_managers(journey):
+    journey.details()
+    html = text(journey.client.get("/register/account"))
+    assert 'autocomplete="new-password"' in html
+    assert "onpaste" not in html.lower()
+    assert 'autocomplete="off"' not in html
+
+
+def test_email_is_unique_whatever_its_case(journey, make_user):
+    make_user("Taken@Example.com".lower())
+    journey.details()
+    response = journey.account("TAKEN@example.COM")
+    assert_error(response, "email", "An account with this email address already exists")
+
+
+def test_email_is_stored_in_lower_case(app, journey):
+    journey.to_step3(email="Jo.Bloggs@Example.COM")
+    assert user_by_email(app, "jo.bloggs@example.com") is not None
+
+
+# --- Step 3 and the code --------------------------------------------------------------------------
+
+def test_step3_sends_the_code_by_email(app, journey, smtp_sink):
+    journey.to_step3()
+    message = smtp_sink.wait_for("jo@example.com", "Please verify your email address")
+    assert message.sender == '"Wigan Council Children\'s Services Portal" <donotreply@example.gov.uk>' or (
+        message.sender.startswith("Wigan Council Children's Services Portal"))
+    assert re.fullmatch(r"\d{8}", message.code())
+
+
+def test_step3_page_has_the_code_input_and_the_seed_buttons(journey):
+    journey.to_step3()
+    html = text(journey.client.get("/register/verify"))
+    assert 'autocomplete="one-time-code"' in html
+    assert 'inputmode="numeric"' in html
+    assert "Please send me a new code" in html
+    assert "Cancel" in html
+    assert "Back" in html
+    assert "jo@example.com" in html
+
+
+def test_code_with_spaces_is_accepted(app, journey):
+    journey.to_step3()
+    code = journey.code_for()
+    response = journey.verify(f" {code[:4]} {code[4:]} ")
+    assert response.headers["Location"] == "/terms"
+    assert user_by_email(app, "jo@example.com").is_verified
+
+
+@pytest.mark.parametrize("code", ["", "1234", "abcdefgh", "1" * 5000])
+def test_malformed_code_gets_a_message(journey, code):
+    journey.to_step3()
+    response = journey.verify(code)
+    assert response.status_code == 422
+    assert 'href="#code"' in text(response)
+
+
+def test_wrong_code_gets_a_message(journey):
+    journey.to_step3()
+    code = journey.code_for()
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    response = journey.verify(wrong)
+    assert_error(response, "code", "The code is not correct")
+
+
+def test_cancel_deletes_the_unverified_account(app, journey):
+    journey.to_step3()
+    response = post_form(journey.client, "/register/verify", {}, post_url="/register/cancel")
+    assert response.headers["Location"] == "/"
+    assert user_by_email(app, "jo@example.com") is None
+    assert journey.client.get("/register/verify").headers["Location"] == "/register"
+
+
+def test_back_from_step3_changes_the_email(app, journey, smtp_sink):
+    journey.to_step3()
+    page = journey.client.get("/register/account")
+    assert page.status_code == 200
+    assert 'value="jo@example.com"' in text(page)
+    journey.account("joanne@example.com")
+    code = journey.code_for("joanne@example.com")
+    assert journey.verify(code).headers["Location"] == "/terms"
+
+
+# --- State on the server --------------------------------------------------------------------------
+
+def test_no_state_travels_in_hidden_fields(journey):
+    journey.details()
+    html = text(journey.client.get("/register/account"))
+    hidden = re.findall(r'<input[^>]*type="hidden"[^>]*>', html)
+    assert all('name="csrf_token"' in field for field in hidden), hidden
+
+
+def test_leaving_and_coming_back_resumes_at_step2(journey):
+    journey.details(first_name="Remembered")
+    journey.client.get("/")
+    assert journey.client.get("/register").headers["Location"] == "/register/account"
+    # Back from step 2 still shows step 1, filled in.
+    page = journey.client.get("/register?back=1")
+    assert page.status_code == 200
+    assert 'value="Remembered"' in text(page)
+
+
+def test_leaving_and_coming_back_resumes_at_step3(journey):
+    journey.to_step3()
+    journey.client.get("/")
+    assert journey.client.get("/register").headers["Location"] == "/register/verify"
+
+
+def test_signing_in_unverified_goes_to_step3_and_sends_a_code(app, client, journey, smtp_sink):
+    journey.to_step3()
+    smtp_sink.clear()
+    other = app.test_client()  # another browser: no registration state at all
+    response = post_form(other, "/sign-in", {"email": "JO@example.com", "password": PASSWORD})
+    assert response.headers["Location"] == "/register/verify"
+    code = smtp_sink.wait_for("jo@example.com", "Please verify your email address").code()
+    assert post_form(other, "/register/verify", {"code": code}).headers["Location"] == "/terms"
+
+
+def test_unverified_account_with_wrong_password_is_not_revealed(app, journey, smtp_sink):
+    journey.to_step3()
+    other = app.test_client()
+    response = post_form(other, "/sign-in", {"email": "jo@example.com", "password": "wrong password here"})
+    assert response.status_code == 422
+
+
+# --- Terms and completion -------------------------------------------------------------------------
+
+def test_terms_page_and_completion(app, journey, client):
+    journey.to_step3()
+    journey.verify(journey.code_for())
+    page = client.get("/terms")
+    html = text(page)
+    assert "I agree to these Terms and Conditions" in html
+    assert "Continue" in html
+    response = post_form(client, "/terms", {})
+    assert_error(response, "agree", "Select &#39;I agree to these Terms and Conditions&#39; to continue")
+    response = journey.accept_terms()
+    assert response.headers["Location"] == "/"
+    user = user_by_email(app, "jo@example.com")
+    assert user.terms_version == app.config["TERMS_VERSION"]
+    assert user.terms_accepted_at is not None
+    home = text(client.get("/"))
+    assert "Registration complete" in home
+    assert "Jo Bloggs" in home  # signed in: the account menu shows the name
+
+
+def test_unaccepted_terms_block_account_pages(journey, client):
+    journey.to_step3()
+    journey.verify(journey.code_for())
+    assert client.get("/account").headers["Location"].startswith("/terms")
+
+
+def test_details_are_saved(app, journey):
+    journey.register(is_professional="yes", role="Health visitor", organisation="NHS", phone="01942 244991",
+                     house_no="12", property_name="Rose Cottage")
+    user = user_by_email(app, "jo@example.com")
+    assert (user.first_name, user.surname, user.role, user.organisation) == (
+        "Jo", "Bloggs", "Health visitor", "NHS")
+    assert (user.house_no, user.property_name, user.title) == ("12", "Rose Cottage", "Ms")
+    assert user.is_professional
+
+
+def test_signed_in_people_are_not_asked_to_register(journey, client):
+    journey.register()
+    assert client.get("/register").headers["Location"] == "/"
