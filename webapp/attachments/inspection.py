@@ -352,7 +352,14 @@ def open_zip_safely(name: str, data: bytes, limits: UploadLimits = DEFAULT) -> _
     """
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError) as error:
+    except (
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        NotImplementedError,
+        ValueError,
+        OSError,
+        EOFError,
+    ) as error:
         raise _damaged(name) from error
     with archive:
         infos = archive.infolist()
@@ -598,7 +605,7 @@ def _identify_ole(name: str, data: bytes) -> str:
             )
         if _word_binary_encrypted(ole):
             raise _password(name)
-    if _olevba_finds_macros(data):
+    if _olevba_finds_macros(name, data):
         raise _macro_doc(name)
     return "doc"
 
@@ -621,7 +628,7 @@ def _word_binary_encrypted(ole: olefile.OleFileIO) -> bool:
     return len(fib) >= 12 and bool(int.from_bytes(fib[10:12], "little") & 0x0100)
 
 
-def _olevba_finds_macros(data: bytes) -> bool:
+def _olevba_finds_macros(name: str, data: bytes) -> bool:
     """A second opinion from oletools, which knows more hiding places than the stream names above."""
     import logging
 
@@ -633,13 +640,13 @@ def _olevba_finds_macros(data: bytes) -> bool:
     logging.getLogger("olevba").setLevel(logging.CRITICAL)
     try:
         parser = VBA_Parser("upload.doc", data=data)
-    except Exception:
-        # oletools refused the container we already opened: treat it as unreadable rather than clean.
-        return True
+    except Exception as error:
+        # oletools refused a container olefile opened: unreadable, and so not known to be clean.
+        raise _damaged(name) from error
     try:
         return bool(parser.detect_vba_macros())
-    except Exception:
-        return True
+    except Exception as error:
+        raise _damaged(name) from error
     finally:
         parser.close()
 
