@@ -369,9 +369,11 @@ def open_zip_safely(name: str, data: bytes, limits: UploadLimits = DEFAULT) -> _
         declared_total = 0
         for info in infos:
             _check_zip_name(name, info.filename)
-            if info.filename in seen:
+            # Two entries with one name (in any case: Office part names ignore it) let different readers
+            # see different documents.
+            if info.filename.lower() in seen:
                 raise _unsafe_archive(name, "zip_duplicate")
-            seen.add(info.filename)
+            seen.add(info.filename.lower())
             if info.flag_bits & 0x1:
                 raise _password(name)
             declared_total += info.file_size
