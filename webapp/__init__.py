@@ -104,9 +104,17 @@ def _init_extensions(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .main.views import bp as main_bp
+    from .review.views import bp as review_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(accounts_bp)
+    from .drafts.views import init_app as init_drafts
+
+    init_drafts(app)
+    app.register_blueprint(review_bp)
+    from .submissions import init_app as init_submissions
+
+    init_submissions(app)
     if app.config.get("DEV_MAILBOX"):
         from .devmail import init_app as init_devmail
 

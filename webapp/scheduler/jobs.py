@@ -1,11 +1,16 @@
 """The scheduled jobs. Each calls the same service a view or a command would."""
 
 from webapp.accounts.sessions import purge_expired_sessions
+from webapp.drafts.services import purge_expired_drafts
 from webapp.notifications.email import send_due
+from webapp.submissions.rendering import render_pending_pdfs
 
 from . import Job
 
 JOBS = [
     Job("send-outbox", 30, send_due),
+    Job("render-pdfs", 10, render_pending_pdfs),
     Job("purge-expired-sessions", 15 * 60, purge_expired_sessions),
+    # Hourly, though drafts live 30 days: it is idempotent, and a missed run costs little.
+    Job("purge-expired-drafts", 60 * 60, purge_expired_drafts),
 ]

@@ -4,7 +4,7 @@ immutable versions (one per submit or resubmit), each with its answers, files an
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
 from webapp.clock import utcnow
 from webapp.extensions import db
@@ -59,7 +59,10 @@ class SubmissionVersion(db.Model):
     submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     # The draft this version came from: unique, so a double submit of one draft makes one version.
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
-    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # Deferred: listing submissions and their versions must not load every stored PDF.
+    pdf: Mapped[bytes | None] = deferred(mapped_column(LargeBinary))
+    # When the PDF was stored; while `pdf` is NULL and `pdf_error` is set, when the last attempt failed
+    # (the render job waits a while before retrying such a version).
     pdf_rendered_at: Mapped[datetime | None] = mapped_column()
     pdf_error: Mapped[str | None] = mapped_column(String(200))
 

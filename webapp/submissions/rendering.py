@@ -1,0 +1,163 @@
+"""What a submitted version says, as plain data: the one source for the HTML views (submitter and
+back office) and the PDF, so both show the labels the form had when it was answered.
+
+The PDF is rendered once, off the request path, by `render_pending_pdfs` (a scheduler job, and a
+thread kicked straight after a submit), and stored on the version.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import timedelta
+
+from flask import Flask, current_app
+from sqlalchemy import select, update
+
+from webapp import formdefs, pdf
+from webapp.accounts.models import TEAMS, User
+from webapp.attachments.models import Attachment
+from webapp.clock import utcnow
+from webapp.extensions import db
+
+from .models import Submission, SubmissionVersion
+from .services import catalogue, version_reference
+
+log = logging.getLogger(__name__)
+
+#: A version whose render failed is tried again after this long, not every 10 seconds.
+RETRY_AFTER = timedelta(minutes=5)
+PDF_IMAGE_TYPES = ("image/jpeg", "image/png")
+KIND_NAMES = {"word": "Word document", "pdf": "PDF document"}
+IMAGE_NAMES = {"image/jpeg": "JPEG image", "image/png": "PNG image", "image/gif": "GIF image"}
+
+
+def answer_sections(version: SubmissionVersion) -> list[dict]:
+    """[{title, rows: [{label, value}]}] for each section with questions, in form order, using the
+    form definition version the answers were given to."""
+    definition = catalogue().get(version.submission.form_id, version.form_version)
+    sections = []
+    for section, rows in formdefs.summarise_form(definition, version.answers or {}):
+        if section.kind != "questions":
+            continue
+        sections.append({"title": section.title,
+                         "rows": [{"label": row.label, "value": row.value_text} for row in rows]})
+    return sections
+
+
+def size_text(size: int) -> str:
+    if size < 1024:
+        return f"{size} bytes"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.0f} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def kind_text(attachment: Attachment) -> str:
+    if attachment.kind == "image":
+        return IMAGE_NAMES.get(attachment.content_type, "Image")
+    return KIND_NAMES.get(attachment.kind, "Document")
+
+
+def version_attachments(version: SubmissionVersion) -> list[Attachment]:
+    return list(db.session.scalars(select(Attachment).where(Attachment.version_id == version.id)
+                                   .order_by(Attachment.created_at, Attachment.id)))
+
+
+def attachment_rows(version: SubmissionVersion, *, with_images: bool = False) -> list[dict]:
+    """[{name, kind, size_text, image_data_url}]; images embedded only for the PDF (the stored bytes
+    are already the re-encoded copy; image_data_url strips any metadata left regardless)."""
+    rows = []
+    for attachment in version_attachments(version):
+        data_url = None
+        if with_images and attachment.kind == "image" and attachment.content_type in PDF_IMAGE_TYPES:
+            data_url = pdf.image_data_url(attachment.data, attachment.content_type)
+        rows.append({"id": attachment.id, "name": attachment.display_name, "kind": kind_text(attachment),
+                     "size_text": size_text(attachment.size), "image_data_url": data_url})
+    return rows
+
+
+def pdf_context(version: SubmissionVersion) -> dict:
+    submission: Submission = version.submission
+    submitter = db.session.get(User, version.submitted_by) if version.submitted_by else None
+    definition = catalogue().get(submission.form_id, version.form_version)
+    return {
+        "council_name": current_app.config["COUNCIL_NAME"],
+        "form_title": definition.title,
+        "reference": version_reference(submission.reference, version.number),
+        "version": version.number,
+        "submitted_at": version.submitted_at,
+        "submitter_name": submitter.display_name if submitter else "",
+        "team_name": TEAMS.get(submission.team, submission.team),
+        "sections": answer_sections(version),
+        "attachments": [{k: v for k, v in row.items() if k != "id"}
+                        for row in attachment_rows(version, with_images=True)],
+        "generated_at": utcnow(),
+    }
+
+
+def render_version_pdf(version: SubmissionVersion) -> bytes:
+    return pdf.render_pdf(pdf.build_submission_html(pdf_context(version)))
+
+
+def render_pending_pdfs(limit: int = 10) -> int:
+    """Render and store the PDF of versions that have none; returns how many were stored.
+
+    Each version is claimed with FOR UPDATE SKIP LOCKED on PostgreSQL, so the scheduler and a
+    post-submit thread never render the same one at once; the store is conditional on the PDF still
+    being missing, so a duplicate render (SQLite) is harmless.
+    """
+    stored = 0
+    tried: set[str] = set()
+    for _ in range(limit):
+        retry_before = utcnow() - RETRY_AFTER
+        query = (select(SubmissionVersion)
+                 .where(SubmissionVersion.pdf.is_(None),
+                        SubmissionVersion.id.not_in(tried),
+                        (SubmissionVersion.pdf_error.is_(None))
+                        | (SubmissionVersion.pdf_rendered_at < retry_before))
+                 .order_by(SubmissionVersion.submitted_at).limit(1)
+                 .with_for_update(skip_locked=True, of=SubmissionVersion))
+        version = db.session.scalar(query)
+        if version is None:
+            db.session.rollback()
+            break
+        tried.add(version.id)
+        try:
+            data = render_version_pdf(version)
+        except (pdf.PdfRenderError, KeyError, ValueError) as error:
+            log.error("PDF of version %s not rendered: %s", version.id, type(error).__name__)
+            version.pdf_error = str(error)[:200]
+            version.pdf_rendered_at = utcnow()
+            db.session.commit()
+            continue
+        result = db.session.execute(
+            update(SubmissionVersion)
+            .where(SubmissionVersion.id == version.id, SubmissionVersion.pdf.is_(None))
+            .values(pdf=data, pdf_rendered_at=utcnow(), pdf_error=None))
+        db.session.commit()
+        stored += result.rowcount
+    return stored
+
+
+def kick_render(app: Flask) -> threading.Thread | None:
+    """Start rendering now in a daemon thread, so the PDF is usually ready before anyone opens it.
+
+    The scheduler job picks up anything this misses (a crash, a restart, a failed render).
+    """
+    if not app.config.get("PDF_RENDER_AFTER_SUBMIT", True):
+        return None
+
+    def run():
+        with app.app_context():
+            try:
+                render_pending_pdfs()
+            except Exception:
+                log.exception("post-submit PDF render failed; the scheduler will retry")
+                db.session.rollback()
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=run, name="pdf-render", daemon=True)
+    thread.start()
+    return thread

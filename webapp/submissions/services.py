@@ -1,0 +1,377 @@
+"""Submitting a draft, the submitter's view of what they sent, and reopening a returned form.
+
+Every rule lives here with plain arguments, so views, the back office and scheduler jobs share them.
+A submit is one transaction: the submission (or its new version), the moved files, the confirmation
+email in the outbox and the deletion of the draft commit together or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError
+
+from webapp import formdefs
+from webapp.accounts.models import User
+from webapp.attachments.models import Attachment
+from webapp.clock import utcnow
+from webapp.drafts.models import Draft
+from webapp.extensions import db
+from webapp.notifications.email import queue
+
+from .models import ReferenceCounter, ReturnRequest, Submission, SubmissionVersion
+
+log = logging.getLogger(__name__)
+
+CONFIRMATION_SUBJECT = "Confirmation of form submission"
+
+#: Labels for the back office's return reasons; an unknown code is shown as stored.
+REASON_LABELS = {
+    "insufficient_detail": "Insufficient detail",
+    "wrong_child": "Wrong or missing child details",
+    "consent_missing": "Consent not recorded",
+    "consent_not_recorded": "Consent not recorded",
+    "other": "Other",
+}
+
+
+class NotFound(LookupError):
+    """No such record for this account: views answer 404, never saying whether it exists."""
+
+
+class SubmitRefused(Exception):
+    """Mandatory answers are missing; `missing` is [(Section, Field, message)] in form order."""
+
+    def __init__(self, missing: list[tuple]):
+        super().__init__(f"{len(missing)} answers missing")
+        self.missing = missing
+
+
+@dataclass(frozen=True)
+class SubmitResult:
+    submission_id: str
+    version_number: int
+    reference: str
+    replayed: bool = False  # True when this draft had already been submitted (double click, replay)
+
+
+# --- helpers shared with views and the back office ------------------------------------------------------
+
+
+def catalogue() -> formdefs.FormCatalogue:
+    """The form catalogue, loaded once per app (the drafts blueprint normally loads it first)."""
+    extensions = current_app.extensions
+    if "form_catalogue" not in extensions:
+        extensions["form_catalogue"] = formdefs.load_catalogue()
+    return extensions["form_catalogue"]
+
+
+def version_reference(reference: str, number: int) -> str:
+    """CP-2026-000123 for the first version, CP-2026-000123-v2 for the second, and so on."""
+    return reference if number <= 1 else f"{reference}-v{number}"
+
+
+def reason_label(reason: str) -> str:
+    return REASON_LABELS.get(reason.strip().lower().replace("-", "_").replace(" ", "_"), reason)
+
+
+def section_href(draft_id: str, section_id: str, field_name: str | None = None) -> str:
+    """The runner's URL of a section (and the field to focus), as the runner publishes it."""
+    return f"/drafts/{draft_id}/{section_id}" + (f"#{field_name}" if field_name else "")
+
+
+def missing_answers(draft: Draft) -> list[dict]:
+    """What stops this draft being submitted, each with a link to the question."""
+    definition = catalogue().get(draft.form_id, draft.form_version)
+    out = []
+    for section, fdef, message in formdefs.missing_for_submit(definition, draft.answers or {}):
+        out.append({"section": section.title, "text": message,
+                    "href": section_href(draft.id, section.id, formdefs.input_id(section, fdef.name))})
+    return out
+
+
+def get_own_draft(draft_id: str, user_id: int) -> Draft:
+    draft = db.session.get(Draft, draft_id)
+    if draft is None or draft.user_id != user_id:
+        raise NotFound(draft_id)
+    return draft
+
+
+def submitted_version_for_key(idempotency_key: str, user_id: int) -> SubmissionVersion | None:
+    """The version a draft became, if this account submitted it (a replayed submit finds it here)."""
+    version = db.session.scalar(
+        select(SubmissionVersion).where(SubmissionVersion.idempotency_key == idempotency_key))
+    if version is None or version.submitted_by != user_id:
+        return None
+    return version
+
+
+# --- submitting -------------------------------------------------------------------------------------------
+
+
+def next_reference(year: int) -> str:
+    """The next CP-YYYY-NNNNNN, taken under a row lock so concurrent submits never share one.
+
+    PostgreSQL: the counter row is locked with SELECT ... FOR UPDATE until the submit commits.
+    SQLite: a single UPDATE takes the database write lock, which is held until the commit.
+    """
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        db.session.execute(text("INSERT INTO reference_counters (year, last) VALUES (:y, 0) "
+                                "ON CONFLICT (year) DO NOTHING"), {"y": year})
+        counter = db.session.scalar(
+            select(ReferenceCounter).where(ReferenceCounter.year == year).with_for_update())
+        counter.last += 1
+        number = counter.last
+        db.session.flush()
+    else:
+        db.session.execute(text("INSERT OR IGNORE INTO reference_counters (year, last) VALUES (:y, 0)"),
+                           {"y": year})
+        number = db.session.execute(
+            update(ReferenceCounter).where(ReferenceCounter.year == year)
+            .values(last=ReferenceCounter.last + 1).returning(ReferenceCounter.last)).scalar_one()
+    return f"CP-{year}-{number:06d}"
+
+
+def _lock_draft(draft_id: str) -> Draft | None:
+    """The draft, locked for this transaction on PostgreSQL so a second submit waits, then finds it gone."""
+    query = select(Draft).where(Draft.id == draft_id).execution_options(populate_existing=True)
+    if db.session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    return db.session.scalar(query)
+
+
+def submit_draft(draft_id: str, user_id: int) -> SubmitResult:
+    """Turn a complete draft into a submission (or a new version of the returned one), once.
+
+    Raises NotFound when the draft is not this account's and was never submitted by it, and
+    SubmitRefused when mandatory answers are missing. A replay of a submitted draft returns the
+    existing result with replayed=True.
+    """
+    try:
+        return _submit(draft_id, user_id)
+    except IntegrityError:
+        # Another request committed this draft's version first (the unique idempotency key).
+        db.session.rollback()
+        version = submitted_version_for_key(draft_id, user_id)
+        if version is None:
+            raise
+        return _result(version, replayed=True)
+
+
+def _result(version: SubmissionVersion, replayed: bool = False) -> SubmitResult:
+    submission = version.submission
+    reference = version_reference(submission.reference, version.number)
+    return SubmitResult(submission.id, version.number, reference, replayed)
+
+
+def _submit(draft_id: str, user_id: int) -> SubmitResult:
+    draft = _lock_draft(draft_id)
+    if draft is None or draft.user_id != user_id:
+        db.session.rollback()
+        version = submitted_version_for_key(draft_id, user_id)
+        if version is None:
+            raise NotFound(draft_id)
+        return _result(version, replayed=True)
+
+    definition = catalogue().get(draft.form_id, draft.form_version)
+    answers = draft.answers or {}
+    missing = formdefs.missing_for_submit(definition, answers)
+    if missing:
+        db.session.rollback()
+        raise SubmitRefused(missing)
+
+    now = utcnow()
+    child = formdefs.child_name(definition, answers) or ""
+    submission = None
+    if draft.resubmission_of:
+        submission = db.session.get(Submission, draft.resubmission_of)
+        if submission is not None and submission.user_id != user_id:
+            submission = None
+    if submission is not None:
+        number = submission.latest.number + 1
+        submission.status = "resubmitted"
+        submission.last_submitted_at = now
+        submission.child_name = child[:250]
+        for request in db.session.scalars(select(ReturnRequest).where(
+                ReturnRequest.submission_id == submission.id, ReturnRequest.resolved_at.is_(None))):
+            request.resolved_at = now
+    else:
+        number = 1
+        submission = Submission(reference=next_reference(now.year), user_id=user_id, form_id=definition.id,
+                                form_title=definition.title, team=definition.team, child_name=child[:250],
+                                status="submitted", first_submitted_at=now, last_submitted_at=now)
+        db.session.add(submission)
+
+    version = SubmissionVersion(submission=submission, number=number, form_version=draft.form_version,
+                                answers=answers, submitted_by=user_id, submitted_at=now,
+                                idempotency_key=draft.id)
+    db.session.add(version)
+    db.session.flush()  # the unique idempotency key is checked here, before anything else is changed
+
+    db.session.execute(update(Attachment).where(Attachment.draft_id == draft.id)
+                       .values(version_id=version.id, draft_id=None))
+    user = db.session.get(User, user_id)
+    reference = version_reference(submission.reference, number)
+    queue(user.email, CONFIRMATION_SUBJECT, "submission_confirmation", reference=reference,
+          resubmitted=number > 1)
+    db.session.delete(draft)
+    db.session.commit()
+    log.info("submission %s version %s created", submission.id, number)
+    return SubmitResult(submission.id, number, reference)
+
+
+# --- the submitter's view ---------------------------------------------------------------------------------
+
+
+def view_ends_at(submission: Submission):
+    return submission.last_submitted_at + timedelta(days=current_app.config["SUBMITTER_VIEW_DAYS"])
+
+
+def can_view_as_submitter(submission: Submission | None, user_id: int | None) -> bool:
+    """The submitter sees a submission for SUBMITTER_VIEW_DAYS after they last sent it, and while the
+    Local Authority has it returned to them for more information (they must be able to answer)."""
+    if submission is None or user_id is None or submission.user_id != user_id:
+        return False
+    return submission.status == "returned" or utcnow() < view_ends_at(submission)
+
+
+def get_for_submitter(submission_id: str, user_id: int) -> Submission:
+    submission = db.session.get(Submission, submission_id)
+    if not can_view_as_submitter(submission, user_id):
+        raise NotFound(submission_id)
+    return submission
+
+
+def get_version(submission: Submission, number: int | None = None) -> SubmissionVersion:
+    if number is None:
+        return submission.latest
+    for version in submission.versions:
+        if version.number == number:
+            return version
+    raise NotFound(f"{submission.id} v{number}")
+
+
+def open_return_request(submission_id: str) -> ReturnRequest | None:
+    return db.session.scalar(
+        select(ReturnRequest).where(ReturnRequest.submission_id == submission_id,
+                                    ReturnRequest.resolved_at.is_(None))
+        .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc()).limit(1))
+
+
+def submitted_forms(user_id: int) -> dict:
+    """The Submitted Forms page: forms requesting more information, then the last 30 days' forms."""
+    now = utcnow()
+    since = now - timedelta(days=current_app.config["SUBMITTER_VIEW_DAYS"])
+    returned = []
+    for submission in db.session.scalars(
+            select(Submission).where(Submission.user_id == user_id, Submission.status == "returned")
+            .order_by(Submission.last_submitted_at.desc())):
+        request = open_return_request(submission.id)
+        returned.append({"submission": submission, "request": request,
+                         "reason": reason_label(request.reason) if request else "",
+                         "previous_version": submission.latest.number})
+    recent = list(db.session.scalars(
+        select(Submission).where(Submission.user_id == user_id, Submission.last_submitted_at > since)
+        .order_by(Submission.last_submitted_at.desc())))
+    return {"returned": returned, "recent": recent}
+
+
+def has_returned_forms(user_id: int) -> bool:
+    return db.session.scalar(select(Submission.id).where(
+        Submission.user_id == user_id, Submission.status == "returned").limit(1)) is not None
+
+
+# --- the further-information loop, submitter side ---------------------------------------------------------
+
+
+def child_details_section(definition: formdefs.FormDefinition) -> str:
+    """The section holding the child's name: the first one a returned form opens at (seed 2.3)."""
+    for ref in definition.child_name_fields:
+        return ref.split(".", 1)[0]
+    questions = [s for s in definition.sections if s.kind == "questions"]
+    return (questions or list(definition.sections))[0].id
+
+
+def reopen_for_changes(submission_id: str, user_id: int) -> tuple[Draft, str]:
+    """A draft of the returned form's latest answers, to change and resubmit; reused if it exists.
+
+    Returns the draft and the section to open first (the child's details).
+    """
+    submission = get_for_submitter(submission_id, user_id)
+    if submission.status != "returned":
+        raise NotFound(submission_id)
+    latest = submission.latest
+    definition = catalogue().get(submission.form_id, latest.form_version)
+    first_section = child_details_section(definition)
+    existing = db.session.scalar(select(Draft).where(Draft.resubmission_of == submission.id,
+                                                     Draft.user_id == user_id))
+    if existing is not None:
+        return existing, first_section
+
+    now = utcnow()
+    answers = {k: v for k, v in (latest.answers or {}).items()}
+    status = {}
+    for section in definition.sections:
+        if section.kind == "questions":
+            complete = formdefs.is_section_complete(section, answers.get(section.id) or {})
+            status[section.id] = "completed" if complete else "in-progress"
+        elif section.kind == "attachments":
+            status[section.id] = "completed"
+    draft = Draft(user_id=user_id, form_id=submission.form_id, form_version=latest.form_version,
+                  answers=answers, section_status=status, description=definition.title,
+                  created_at=now, saved_at=now,
+                  expires_at=now + timedelta(days=current_app.config["DRAFT_LIFETIME_DAYS"]),
+                  resubmission_of=submission.id)
+    db.session.add(draft)
+    db.session.flush()
+    for original in db.session.scalars(select(Attachment).where(Attachment.version_id == latest.id)):
+        db.session.add(Attachment(user_id=user_id, draft_id=draft.id, display_name=original.display_name,
+                                  kind=original.kind, content_type=original.content_type,
+                                  size=original.size, description=original.description,
+                                  data=original.data))
+    db.session.commit()
+    return draft, first_section
+
+
+def return_notice_for_draft(draft: Draft) -> dict | None:
+    """What the Local Authority asked for, shown at the top of a reopened form's sections.
+
+    {reason, comments, sections: [{id, title}], reference, returned_at, previous_pdf_url} or None.
+    """
+    if not draft.resubmission_of:
+        return None
+    request = open_return_request(draft.resubmission_of)
+    submission = db.session.get(Submission, draft.resubmission_of)
+    if request is None or submission is None:
+        return None
+    try:
+        definition = catalogue().get(draft.form_id, draft.form_version)
+        titles = {s.id: s.title for s in definition.sections}
+    except KeyError:
+        titles = {}
+    latest = submission.latest
+    return {
+        "reason": reason_label(request.reason),
+        "comments": request.comments,
+        "sections": [{"id": s, "title": titles.get(s, s), "href": section_href(draft.id, s)}
+                     for s in (request.sections or [])],
+        "reference": version_reference(submission.reference, latest.number),
+        "returned_at": request.returned_at,
+        "previous_pdf_url": f"/submitted/{submission.id}/v{latest.number}.pdf",
+    }
+
+
+def after_sign_in(user, next_url: str) -> str | None:
+    """Seed 2.3: someone with forms waiting for more information lands on Submitted Forms."""
+    from flask import url_for
+
+    if getattr(user, "is_staff", False) or next_url != url_for("main.home"):
+        return None
+    if has_returned_forms(user.id):
+        return url_for("submissions.submitted")
+    return None

@@ -1,0 +1,177 @@
+"""Declaration & Submit, Thank You, Submitted Forms, a submitted form and its PDF, reopening a returned form.
+
+Thin views: parse the request, call a service with plain arguments, then redirect or render.
+"""
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, current_app, g, make_response, redirect, request, url_for
+from werkzeug.datastructures import MultiDict
+
+from webapp.accounts.auth import login_required
+from webapp.extensions import db
+from webapp.web.rendering import render_page, render_page_or_fragment
+
+from . import rendering, services
+from .forms import DeclarationForm
+from .models import STATUSES
+
+bp = Blueprint("submissions", __name__)
+LONDON = ZoneInfo("Europe/London")
+
+
+def _declaration_section(draft):
+    definition = services.catalogue().get(draft.form_id, draft.form_version)
+    section = next((s for s in definition.sections if s.kind == "declaration"), None)
+    return definition, section
+
+
+def _own_draft_or_replay(draft_id: str):
+    """The draft, or a redirect to Thank You if it was already submitted (the back button after submit)."""
+    try:
+        return services.get_own_draft(draft_id, g.user.id), None
+    except services.NotFound:
+        version = services.submitted_version_for_key(draft_id, g.user.id)
+        if version is None:
+            abort(404)
+        return None, redirect(url_for(".thank_you", submission_id=version.submission_id, v=version.number))
+
+
+def _render_declaration(draft, form, status: int = 200, missing=None):
+    definition, section = _declaration_section(draft)
+    if missing is None:
+        missing = services.missing_answers(draft)
+    return render_page("submissions/declaration.html", status, draft=draft, definition=definition,
+                       section=section, form=form, missing=missing,
+                       return_notice=services.return_notice_for_draft(draft))
+
+
+@bp.get("/drafts/<draft_id>/declaration")
+@login_required
+def declaration(draft_id: str):
+    draft, replay = _own_draft_or_replay(draft_id)
+    if replay:
+        return replay
+    return _render_declaration(draft, DeclarationForm(formdata=None, meta={"csrf": False}))
+
+
+@bp.get("/drafts/<draft_id>/confirm")
+@login_required
+def confirm(draft_id: str):
+    """Without JavaScript, "Submit to Local Authority" comes here: the dialog's question as a page."""
+    draft, replay = _own_draft_or_replay(draft_id)
+    if replay:
+        return replay
+    form = DeclarationForm(formdata=request.args, meta={"csrf": False})
+    missing = services.missing_answers(draft)
+    if missing or not form.validate():
+        return _render_declaration(draft, form, 422, missing)
+    definition, _section = _declaration_section(draft)
+    return render_page("submissions/confirm.html", draft=draft, definition=definition)
+
+
+@bp.post("/drafts/<draft_id>/submit")
+@login_required
+def submit(draft_id: str):
+    draft, replay = _own_draft_or_replay(draft_id)
+    if replay:
+        return replay
+    form = DeclarationForm(formdata=MultiDict(request.form))
+    if not form.validate():
+        return _render_declaration(draft, form, 422)
+    try:
+        result = services.submit_draft(draft_id, g.user.id)
+    except services.SubmitRefused:
+        return _render_declaration(db.session.get(type(draft), draft_id), form, 422)
+    except services.NotFound:
+        abort(404)
+    if not result.replayed:
+        rendering.kick_render(current_app._get_current_object())
+    return redirect(url_for(".thank_you", submission_id=result.submission_id, v=result.version_number))
+
+
+def _submission_or_404(submission_id: str):
+    try:
+        return services.get_for_submitter(submission_id, g.user.id)
+    except services.NotFound:
+        abort(404)
+
+
+def _version_or_404(submission, number: int | None):
+    try:
+        return services.get_version(submission, number)
+    except services.NotFound:
+        abort(404)
+
+
+@bp.get("/submitted/<submission_id>/thank-you")
+@login_required
+def thank_you(submission_id: str):
+    submission = _submission_or_404(submission_id)
+    version = _version_or_404(submission, request.args.get("v", type=int))
+    return render_page("submissions/thank_you.html", submission=submission, version=version,
+                       reference=services.version_reference(submission.reference, version.number))
+
+
+@bp.get("/submitted")
+@login_required
+def submitted():
+    forms = services.submitted_forms(g.user.id)
+    return render_page_or_fragment("submissions/submitted.html", "partials/submissions/submitted_tables.html",
+                                   statuses=STATUSES, view_days=current_app.config["SUBMITTER_VIEW_DAYS"],
+                                   **forms)
+
+
+@bp.get("/submitted/<submission_id>")
+@login_required
+def view_submission(submission_id: str):
+    """The answers as HTML straight away; the PDF link appears when the PDF is stored (htmx polls
+    the status fragment; without JavaScript a reload shows it)."""
+    submission = _submission_or_404(submission_id)
+    version = _version_or_404(submission, request.args.get("v", type=int))
+    return render_page_or_fragment(
+        "submissions/submission.html", "partials/submissions/pdf_status.html",
+        submission=submission, version=version, statuses=STATUSES,
+        reference=services.version_reference(submission.reference, version.number),
+        pdf_ready=version.pdf_rendered_at is not None and version.pdf_error is None,
+        sections=rendering.answer_sections(version), attachments=rendering.attachment_rows(version))
+
+
+@bp.get("/submitted/<submission_id>/v<int:number>.pdf")
+@login_required
+def open_pdf(submission_id: str, number: int):
+    submission = _submission_or_404(submission_id)
+    version = _version_or_404(submission, number)
+    data = version.pdf
+    if data is None:
+        return redirect(url_for(".view_submission", submission_id=submission.id, v=number))
+    reference = services.version_reference(submission.reference, number)
+    response = make_response(data)
+    response.headers["Content-Type"] = "application/pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{reference}.pdf"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/submitted/<submission_id>/reopen")
+@login_required
+def reopen(submission_id: str):
+    try:
+        draft, section_id = services.reopen_for_changes(submission_id, g.user.id)
+    except services.NotFound:
+        abort(404)
+    return redirect(services.section_href(draft.id, section_id))
+
+
+@bp.app_template_filter("submission_date")
+def submission_date(value, with_time: bool = False) -> str:
+    """A stored naive-UTC time as UK readers expect it: "13 January 2026" (at "11:29am")."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=UTC).astimezone(LONDON)
+    text = f"{local.day} {local.strftime('%B %Y')}"
+    if with_time:
+        text += " at " + local.strftime("%I:%M%p").lstrip("0").lower()
+    return text
