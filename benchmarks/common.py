@@ -5,11 +5,25 @@ import os
 import tempfile
 from pathlib import Path
 
+from sqlalchemy import create_engine, text
+
 from webapp import create_app
 from webapp.extensions import db
 
 RESULTS = Path(__file__).resolve().parent / "results"
-POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+POSTGRES_SERVER = os.environ.get("BENCH_POSTGRES_SERVER", "postgresql+psycopg://postgres@127.0.0.1:5432")
+POSTGRES_URL = f"{POSTGRES_SERVER}/portal_bench"
+
+
+def ensure_postgres_database() -> str:
+    """A database of the benchmarks' own, so a run never disturbs the test suite's `test` database."""
+    engine = create_engine(f"{POSTGRES_SERVER}/test", isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        exists = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = 'portal_bench'")).scalar()
+        if not exists:
+            connection.execute(text("CREATE DATABASE portal_bench"))
+    engine.dispose()
+    return POSTGRES_URL
 
 
 def fresh_app(database_url: str | None = None, **config):
