@@ -1,0 +1,111 @@
+"""Staff sign in with a password and then an emailed code, every time."""
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+
+from tests.conftest import PASSWORD, post_form, sign_in
+from tests.functional.review.conftest import CODE_SUBJECT, STAFF, SUBMITTER, staff_sign_in
+
+
+def test_la_root_sends_a_stranger_to_sign_in(client):
+    response = client.get("/la/")
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/la/sign-in"
+
+
+def test_queue_without_signing_in_goes_to_sign_in(client):
+    response = client.get("/la/queue")
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/la/sign-in")
+
+
+def test_sign_in_needs_the_emailed_code(client, people, smtp_sink):
+    page = client.get("/la/sign-in")
+    assert page.status_code == 200
+    assert "Back office sign in" in page.get_data(as_text=True)
+    response = post_form(client, "/la/sign-in", {"email": STAFF, "password": PASSWORD})
+    assert response.headers["Location"] == "/la/sign-in/code"
+    # Password alone does not sign in.
+    assert client.get("/la/queue").status_code == 302
+    message = smtp_sink.wait_for(STAFF, CODE_SUBJECT)
+    assert "Check your email" in client.get("/la/sign-in/code").get_data(as_text=True)
+    response = post_form(client, "/la/sign-in/code", {"code": message.code()})
+    assert response.headers["Location"] == "/la/queue"
+    assert client.get("/la/queue").status_code == 200
+    assert client.get("/la/").headers["Location"] == "/la/queue"
+
+
+def test_a_code_is_sent_every_time(app, people, smtp_sink):
+    for _ in range(2):
+        client = app.test_client()
+        staff_sign_in(client, smtp_sink)
+        assert len(smtp_sink.to(STAFF)) == 1
+
+
+def test_wrong_code_is_refused(client, people, smtp_sink):
+    post_form(client, "/la/sign-in", {"email": STAFF, "password": PASSWORD})
+    code = smtp_sink.wait_for(STAFF, CODE_SUBJECT).code()
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    response = post_form(client, "/la/sign-in/code", {"code": wrong})
+    assert response.status_code == 422
+    assert "The code is not correct" in response.get_data(as_text=True)
+    assert client.get("/la/queue").status_code == 302
+    # The right code still works after one mistake.
+    assert post_form(client, "/la/sign-in/code", {"code": code}).headers["Location"] == "/la/queue"
+
+
+def test_code_page_without_a_password_step_goes_back(client):
+    assert client.get("/la/sign-in/code").headers["Location"] == "/la/sign-in"
+
+
+def test_wrong_password_and_public_account_get_the_same_error(client, people, smtp_sink):
+    wrong = post_form(client, "/la/sign-in", {"email": STAFF, "password": "not the password"})
+    public = post_form(client, "/la/sign-in", {"email": SUBMITTER, "password": PASSWORD})
+    unknown = post_form(client, "/la/sign-in", {"email": "nobody@example.com", "password": PASSWORD})
+    for response in (wrong, public, unknown):
+        assert response.status_code == 422
+        assert "Enter a correct email address and password" in response.get_data(as_text=True)
+    assert smtp_sink.to(SUBMITTER) == []
+    assert smtp_sink.to(STAFF) == []
+
+
+def test_staff_cannot_use_the_public_sign_in(client, people):
+    response = post_form(client, "/sign-in", {"email": STAFF, "password": PASSWORD})
+    assert response.status_code == 422
+
+
+def test_public_users_get_404_in_the_back_office(client, people, submission):
+    sign_in(client, SUBMITTER)
+    for url in ("/la/", "/la/queue", f"/la/submissions/{submission}", f"/la/submissions/{submission}/v1.pdf",
+                f"/la/submissions/{submission}/return", f"/la/submissions/{submission}/respond"):
+        assert client.get(url).status_code == 404, url
+    assert client.get("/la/sign-in").status_code == 200
+
+
+def test_resend_code_sends_a_new_one(client, people, smtp_sink):
+    post_form(client, "/la/sign-in", {"email": STAFF, "password": PASSWORD})
+    first = smtp_sink.wait_for(STAFF, CODE_SUBJECT).code()
+    with time_machine.travel(datetime.now(UTC) + timedelta(minutes=1)):
+        response = post_form(client, "/la/sign-in/code", {}, post_url="/la/sign-in/code/resend")
+        assert response.headers["Location"] == "/la/sign-in/code"
+        assert len(smtp_sink.to(STAFF)) == 2
+        second = smtp_sink.to(STAFF)[-1].code()
+        assert post_form(client, "/la/sign-in/code", {"code": first}).status_code == 422
+        assert post_form(client, "/la/sign-in/code", {"code": second}).status_code == 302
+
+
+def test_sign_in_returns_to_the_page_asked_for(client, people, submission, smtp_sink):
+    response = client.get(f"/la/submissions/{submission}")
+    location = response.headers["Location"]
+    assert location.startswith("/la/sign-in?next=")
+    post_form(client, location, {"email": STAFF, "password": PASSWORD})
+    code = smtp_sink.wait_for(STAFF, CODE_SUBJECT).code()
+    response = post_form(client, "/la/sign-in/code", {"code": code})
+    assert response.headers["Location"] == f"/la/submissions/{submission}"
+
+
+def test_htmx_request_without_a_session_gets_401_and_hx_redirect(client):
+    response = client.get("/la/queue", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/la/sign-in")

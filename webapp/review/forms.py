@@ -1,0 +1,47 @@
+"""The back office's fixed forms (DESIGN.md convention 5)."""
+
+from flask_wtf import FlaskForm
+from govuk_frontend_wtf.wtforms_widgets import (
+    GovCharacterCount,
+    GovCheckboxesInput,
+    GovRadioInput,
+    GovSubmitInput,
+    GovTextArea,
+)
+from wtforms import RadioField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
+
+from .services import REASONS, RESPONSE_MAX_LENGTH
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+class ReturnForm(FlaskForm):
+    reason = RadioField("Why does this form need more information?", choices=list(REASONS.items()),
+                        validators=[InputRequired("Select why the form needs more information")],
+                        widget=GovRadioInput())
+    comments = TextAreaField(
+        "Comments for the submitter",
+        description="Say what you need. The submitter sees this next to the form. Do not include details "
+                    "the submitter did not give you.",
+        validators=[DataRequired("Enter comments for the submitter"),
+                    Length(max=2000, message="Comments must be 2000 characters or fewer")],
+        filters=[_strip], widget=GovTextArea())
+    sections = SelectMultipleField("Which sections need changing? (optional)", choices=[],
+                                   description="Select all that apply. These are marked for the submitter.",
+                                   widget=GovCheckboxesInput())
+    submit = SubmitField("Return for further information", widget=GovSubmitInput())
+
+
+class ResponseForm(FlaskForm):
+    response = TextAreaField(
+        "Response",
+        description="The submitter sees this in their Submitted Forms. For example, “Accepted — passed "
+                    "to the Children First Hub” or “No further action — advice given”.",
+        validators=[DataRequired("Enter a response"),
+                    Length(max=RESPONSE_MAX_LENGTH,
+                           message=f"Response must be {RESPONSE_MAX_LENGTH} characters or fewer")],
+        filters=[_strip], widget=GovCharacterCount())
+    submit = SubmitField("Post response", widget=GovSubmitInput())

@@ -1,0 +1,271 @@
+"""Back-office rules: what a caseworker may see, which status may follow which, and the audit log.
+
+Every function takes plain values (the staff user, ids, text) and never reads the request. Access is
+checked here, per record: a submission, file or PDF routed to another team is "not found", so nothing
+about it (not even that it exists) leaks across teams.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from sqlalchemy import func, or_
+
+from webapp.accounts.models import User
+from webapp.attachments.models import Attachment
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.notifications.email import queue as queue_email
+from webapp.submissions.models import STATUSES, AuditEntry, ReturnRequest, Submission, SubmissionVersion
+
+from . import workdays
+
+PAGE_SIZE = 25
+OPEN_STATUSES = ("submitted", "resubmitted")
+
+# Codes shared with the submitter's side (webapp.submissions.services.REASON_LABELS).
+REASONS = {
+    "insufficient_detail": "Insufficient detail",
+    "wrong_child": "Wrong or missing child details",
+    "consent_missing": "Consent not recorded",
+    "other": "Other",
+}
+
+RESPONSE_MAX_LENGTH = 500
+
+RETURN_SUBJECT = "Your form needs more information"
+RESPONSE_SUBJECT = "The Local Authority has responded to your form"
+
+# Audit actions: short codes, never content. Labels are what staff read on the submission page.
+VIEW = "view"
+VIEW_PDF = "view_pdf"
+DOWNLOAD_FILE = "download_file"
+RETURN = "return"
+RESPOND = "respond"
+AUDIT_LABELS = {
+    VIEW: "Viewed the submission",
+    VIEW_PDF: "Opened the PDF",
+    DOWNLOAD_FILE: "Downloaded an attached file",
+    RETURN: "Returned for more information",
+    RESPOND: "Posted a response",
+}
+
+
+class NotFound(Exception):
+    """No such record for this member of staff (it may exist for another team)."""
+
+
+class InvalidTransition(Exception):
+    """The submission's status does not allow this action; the message says why, for the page."""
+
+
+# --- Access ---------------------------------------------------------------------------------------
+
+def get_submission(staff: User, submission_id: str) -> Submission:
+    submission = db.session.get(Submission, submission_id)
+    if submission is None or not staff.is_staff or submission.team != staff.team:
+        raise NotFound()
+    return submission
+
+
+def get_version(submission: Submission, number: int | None) -> SubmissionVersion:
+    if not submission.versions:
+        raise NotFound()
+    if number is None:
+        return submission.latest
+    for version in submission.versions:
+        if version.number == number:
+            return version
+    raise NotFound()
+
+
+def get_attachment(submission: Submission, attachment_id: str) -> Attachment:
+    version_ids = {v.id for v in submission.versions}
+    attachment = db.session.get(Attachment, attachment_id)
+    if attachment is None or attachment.version_id not in version_ids:
+        raise NotFound()
+    return attachment
+
+
+def attachments_by_version(submission: Submission) -> dict[str, list[Attachment]]:
+    version_ids = [v.id for v in submission.versions]
+    if not version_ids:
+        return {}
+    files = (db.session.query(Attachment).filter(Attachment.version_id.in_(version_ids))
+             .order_by(Attachment.created_at, Attachment.id).all())
+    out: dict[str, list[Attachment]] = {}
+    for attachment in files:
+        out.setdefault(attachment.version_id, []).append(attachment)
+    return out
+
+
+# --- Audit ----------------------------------------------------------------------------------------
+
+def audit(staff: User, submission: Submission, action: str) -> AuditEntry:
+    """Append one entry and commit it: the record of access must survive whatever the request does next."""
+    entry = AuditEntry(submission_id=submission.id, user_id=staff.id, action=action, at=utcnow())
+    db.session.add(entry)
+    db.session.commit()
+    return entry
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    at: datetime
+    who: str
+    action: str
+
+
+def audit_log(submission: Submission) -> list[AuditRow]:
+    rows = (db.session.query(AuditEntry, User)
+            .outerjoin(User, User.id == AuditEntry.user_id)
+            .filter(AuditEntry.submission_id == submission.id)
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).all())
+    return [AuditRow(entry.at, f"{user.display_name} ({user.email})" if user else "Deleted account",
+                     AUDIT_LABELS.get(entry.action.split(":", 1)[0], entry.action)
+                     + (f" (version {entry.action.split(':', 1)[1]})" if ":" in entry.action else ""))
+            for entry, user in rows]
+
+
+# --- Queue ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class QueueRow:
+    submission: Submission
+    status_label: str
+    age_days: int
+    age_label: str
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    rows: list[QueueRow]
+    total: int
+    page: int
+    pages: int
+    status: str
+    search: str
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped.lower()}%"
+
+
+def queue_row(submission: Submission, now: datetime) -> QueueRow:
+    received = submission.last_submitted_at
+    days = workdays.working_days_between(received, now)
+    overdue = submission.status in OPEN_STATUSES and now > workdays.add_working_days(received, 1)
+    return QueueRow(submission, STATUSES.get(submission.status, submission.status), days,
+                    workdays.age_label(days), overdue)
+
+
+def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1,
+               now: datetime | None = None) -> QueuePage:
+    """The team's submissions, newest first, filtered by status and by reference or child's name."""
+    now = now or utcnow()
+    status = status if status in STATUSES else ""
+    search = (search or "").strip()[:100]
+    query = db.session.query(Submission).filter(Submission.team == staff.team)
+    if status:
+        query = query.filter(Submission.status == status)
+    if search:
+        pattern = _like_pattern(search)
+        query = query.filter(or_(func.lower(Submission.reference).like(pattern, escape="\\"),
+                                 func.lower(Submission.child_name).like(pattern, escape="\\")))
+    total = query.count()
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(page, 1), pages)
+    found = (query.order_by(Submission.last_submitted_at.desc(), Submission.id)
+             .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).all())
+    return QueuePage([queue_row(s, now) for s in found], total, page, pages, status, search)
+
+
+# --- Status machine -------------------------------------------------------------------------------
+
+def can_return(submission: Submission) -> bool:
+    return submission.status in OPEN_STATUSES
+
+
+def can_respond(submission: Submission) -> bool:
+    return submission.status in OPEN_STATUSES
+
+
+def why_not(submission: Submission, action: str) -> str:
+    if submission.status == "returned":
+        return (f"You cannot {action} this form: it has been returned for more information and the "
+                "submitter has not resubmitted it yet.")
+    if submission.status == "responded":
+        return f"You cannot {action} this form: a response has already been posted."
+    return f"You cannot {action} this form in its current status."
+
+
+def _sign_in_link() -> str:
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + "/sign-in"
+
+
+def submitter(submission: Submission) -> User | None:
+    return db.session.get(User, submission.user_id) if submission.user_id else None
+
+
+def _submitter_email(submission: Submission) -> str | None:
+    user = submitter(submission)
+    return user.email if user else None
+
+
+def return_submission(staff: User, submission: Submission, *, reason: str, comments: str,
+                      sections: list[str]) -> ReturnRequest:
+    """Send the form back: status, request, audit row and the email commit together or not at all."""
+    if reason not in REASONS:
+        raise ValueError(f"unknown reason {reason!r}")
+    if not comments.strip():
+        raise ValueError("comments are required")
+    # Re-read under a lock so two caseworkers acting at once cannot both change the status.
+    locked = (db.session.query(Submission).filter(Submission.id == submission.id)
+              .with_for_update().populate_existing().one())
+    if not can_return(locked):
+        db.session.rollback()
+        raise InvalidTransition(why_not(locked, "return"))
+    now = utcnow()
+    request = ReturnRequest(submission_id=locked.id, version_number=locked.latest.number, reason=reason,
+                            comments=comments.strip(), sections=list(sections), returned_by=staff.id,
+                            returned_at=now)
+    db.session.add(request)
+    locked.status = "returned"
+    db.session.add(AuditEntry(submission_id=locked.id, user_id=staff.id, action=RETURN, at=now))
+    recipient = _submitter_email(locked)
+    if recipient:
+        queue_email(recipient, RETURN_SUBJECT, "review_returned", sign_in_url=_sign_in_link())
+    db.session.commit()
+    return request
+
+
+def respond(staff: User, submission: Submission, text: str) -> None:
+    text = " ".join(text.split()) if text else ""
+    if not text:
+        raise ValueError("a response is required")
+    if len(text) > RESPONSE_MAX_LENGTH:
+        raise ValueError("the response is too long")
+    locked = (db.session.query(Submission).filter(Submission.id == submission.id)
+              .with_for_update().populate_existing().one())
+    if not can_respond(locked):
+        db.session.rollback()
+        raise InvalidTransition(why_not(locked, "post a response to"))
+    now = utcnow()
+    locked.status = "responded"
+    locked.response_text = text
+    locked.responded_at = now
+    db.session.add(AuditEntry(submission_id=locked.id, user_id=staff.id, action=RESPOND, at=now))
+    recipient = _submitter_email(locked)
+    if recipient:
+        queue_email(recipient, RESPONSE_SUBJECT, "review_responded", sign_in_url=_sign_in_link())
+    db.session.commit()
+
+
+def return_requests(submission: Submission) -> list[tuple[ReturnRequest, str]]:
+    rows = (db.session.query(ReturnRequest, User)
+            .outerjoin(User, User.id == ReturnRequest.returned_by)
+            .filter(ReturnRequest.submission_id == submission.id)
+            .order_by(ReturnRequest.returned_at, ReturnRequest.id).all())
+    return [(request, user.display_name if user else "Deleted account") for request, user in rows]

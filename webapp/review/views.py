@@ -1,0 +1,264 @@
+"""The back office's pages. Views parse the request, call services, and redirect or render."""
+
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, abort, flash, g, make_response, redirect, request, session, url_for
+from markupsafe import Markup, escape
+
+from webapp.accounts import auth, codes
+from webapp.accounts import services as accounts
+from webapp.accounts.forms import CodeForm, SignInForm
+from webapp.accounts.models import TEAMS, User
+from webapp.attachments.filenames import content_disposition
+from webapp.extensions import db, limiter
+from webapp.notifications.email import MailUnavailable
+from webapp.submissions.models import STATUSES
+from webapp.web.rendering import render_page, render_page_or_fragment
+
+from . import answers, services
+from .forms import ResponseForm, ReturnForm
+
+bp = Blueprint("review", __name__, url_prefix="/la")
+
+LONDON = ZoneInfo("Europe/London")
+PENDING = "staff_pending"
+MAIL_DOWN = ("We could not send the email just now. Select 'Send a new code' to try again in a few "
+             "minutes.")
+BAD_CREDENTIALS = "Enter a correct email address and password"
+
+
+def _form_page(template: str, form, **context):
+    return render_page(template, status=422 if form.errors else 200, form=form, **context)
+
+
+# --- Sign in: password, then an emailed code, every time ------------------------------------------
+
+@bp.get("/")
+def index():
+    if g.user is not None and session.get("staff"):
+        return redirect(url_for(".queue"))
+    if g.user is not None:
+        abort(404)
+    return redirect(url_for(".sign_in"))
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("20 per minute; 100 per hour", methods=["POST"])
+def sign_in():
+    if g.user is not None and session.get("staff"):
+        return redirect(url_for(".queue"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        result = accounts.authenticate(form.email.data, form.password.data, staff=True)
+        if result.locked:
+            return render_page("review/locked.html", status=429)
+        if result.user is None:
+            form.email.errors.append(BAD_CREDENTIALS)
+            form.password.errors.append(BAD_CREDENTIALS)
+        else:
+            session[PENDING] = {"user_id": result.user.id,
+                                "next": auth.safe_next(request.args.get("next"), url_for(".queue"))}
+            _send_code(result.user)
+            return redirect(url_for(".sign_in_code"))
+    return _form_page("review/sign_in.html", form)
+
+
+def _send_code(user: User) -> None:
+    try:
+        accounts.send_code(user, accounts.STAFF_SIGN_IN)
+    except MailUnavailable:
+        flash(MAIL_DOWN, "error")
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING) or {}
+    user = db.session.get(User, pending["user_id"]) if pending.get("user_id") else None
+    return user if user is not None and user.is_staff else None
+
+
+@bp.route("/sign-in/code", methods=["GET", "POST"])
+@limiter.limit("20 per minute; 100 per hour", methods=["POST"])
+def sign_in_code():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for(".sign_in"))
+    form = CodeForm()
+    form.submit.label.text = "Sign in"
+    if form.validate_on_submit():
+        result, _ = codes.check(user, accounts.STAFF_SIGN_IN, form.code.data)
+        db.session.commit()
+        if result is codes.CodeCheck.OK:
+            destination = (session.pop(PENDING, None) or {}).get("next") or url_for(".queue")
+            auth.sign_in(user, staff=True)
+            return redirect(auth.safe_next(destination, url_for(".queue")))
+        form.code.errors.append(codes.MESSAGES[result].replace("'Please send me a new code'",
+                                                                "'Send a new code'"))
+    return _form_page("review/sign_in_code.html", form, email=user.email)
+
+
+@bp.post("/sign-in/code/resend")
+@limiter.limit("10 per hour")
+def resend_code():
+    user = _pending_user()
+    if user is None:
+        return redirect(url_for(".sign_in"))
+    if codes.resend_wait(user, accounts.STAFF_SIGN_IN):
+        flash("You have asked for a new code too recently. Wait a minute, then try again.", "error")
+    else:
+        _send_code(user)
+        flash("We have sent you a new code.", "success")
+    return redirect(url_for(".sign_in_code"))
+
+
+# --- The queue ------------------------------------------------------------------------------------
+
+def _page_number(value: str | None) -> int:
+    return int(value) if value and value.isdigit() and len(value) < 7 else 1
+
+
+@bp.get("/queue")
+@auth.staff_required
+def queue():
+    page = services.team_queue(g.user, status=request.args.get("status", ""),
+                               search=request.args.get("q", ""),
+                               page=_page_number(request.args.get("page")))
+    return render_page_or_fragment("review/queue.html", "partials/review/queue_table.html",
+                                   queue=page, statuses=STATUSES, team_name=TEAMS.get(g.user.team, ""))
+
+
+# --- One submission -------------------------------------------------------------------------------
+
+def _submission(submission_id: str):
+    try:
+        return services.get_submission(g.user, submission_id)
+    except services.NotFound:
+        abort(404)
+
+
+def _version_number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 5 else None
+
+
+@bp.get("/submissions/<submission_id>")
+@auth.staff_required
+def view_submission(submission_id: str):
+    submission = _submission(submission_id)
+    try:
+        version = services.get_version(submission, _version_number(request.args.get("v")))
+    except services.NotFound:
+        abort(404)
+    services.audit(g.user, submission, services.VIEW)
+    sections = answers.answer_sections(version)
+    previous = next((v for v in submission.versions if v.number == version.number - 1), None)
+    changes = answers.difference(answers.answer_sections(previous), sections) if previous else None
+    return render_page(
+        "review/submission.html", submission=submission, version=version, sections=sections,
+        previous=previous, changes=changes, files=services.attachments_by_version(submission),
+        returns=services.return_requests(submission), audit=services.audit_log(submission),
+        reasons=services.REASONS, status_label=STATUSES.get(submission.status, submission.status),
+        can_return=services.can_return(submission), can_respond=services.can_respond(submission),
+        section_titles=_section_titles(submission, version), submitter=services.submitter(submission))
+
+
+def _section_titles(submission, version) -> dict[str, str]:
+    definition = answers.definition_for(submission.form_id, version.form_version)
+    return {s.id: s.title for s in definition.sections} if definition else {}
+
+
+@bp.get("/submissions/<submission_id>/files/<attachment_id>")
+@auth.staff_required
+def download_file(submission_id: str, attachment_id: str):
+    submission = _submission(submission_id)
+    try:
+        attachment = services.get_attachment(submission, attachment_id)
+    except services.NotFound:
+        abort(404)
+    services.audit(g.user, submission, services.DOWNLOAD_FILE)
+    response = make_response(attachment.data)
+    response.headers["Content-Type"] = attachment.content_type
+    response.headers["Content-Disposition"] = content_disposition(attachment.display_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/submissions/<submission_id>/v<int:number>.pdf")
+@auth.staff_required
+def view_pdf(submission_id: str, number: int):
+    submission = _submission(submission_id)
+    try:
+        version = services.get_version(submission, number)
+    except services.NotFound:
+        abort(404)
+    if version.pdf is None:
+        return render_page("review/pdf_pending.html", submission=submission, version=version)
+    services.audit(g.user, submission, f"{services.VIEW_PDF}:{version.number}")
+    response = make_response(version.pdf)
+    response.headers["Content-Type"] = "application/pdf"
+    name = f"{submission.reference}-v{version.number}.pdf"
+    response.headers["Content-Disposition"] = f'inline; filename="{name}"'
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+# --- Return and respond ---------------------------------------------------------------------------
+
+def _conflict(submission, message: str):
+    return render_page("review/conflict.html", status=409, submission=submission, message=message)
+
+
+@bp.route("/submissions/<submission_id>/return", methods=["GET", "POST"])
+@auth.staff_required
+def return_submission(submission_id: str):
+    submission = _submission(submission_id)
+    if not services.can_return(submission):
+        return _conflict(submission, services.why_not(submission, "return"))
+    form = ReturnForm()
+    form.sections.choices = list(_section_titles(submission, submission.latest).items())
+    if form.validate_on_submit():
+        try:
+            services.return_submission(g.user, submission, reason=form.reason.data,
+                                       comments=form.comments.data, sections=form.sections.data or [])
+        except services.InvalidTransition as error:
+            return _conflict(submission, str(error))
+        flash(f"{submission.reference} has been returned for more information. The submitter has been "
+              "emailed.", "success")
+        return redirect(url_for(".view_submission", submission_id=submission.id))
+    return _form_page("review/return.html", form, submission=submission)
+
+
+@bp.route("/submissions/<submission_id>/respond", methods=["GET", "POST"])
+@auth.staff_required
+def respond(submission_id: str):
+    submission = _submission(submission_id)
+    if not services.can_respond(submission):
+        return _conflict(submission, services.why_not(submission, "post a response to"))
+    form = ResponseForm()
+    if form.validate_on_submit():
+        try:
+            services.respond(g.user, submission, form.response.data)
+        except services.InvalidTransition as error:
+            return _conflict(submission, str(error))
+        flash(f"Your response to {submission.reference} has been posted. The submitter has been emailed.",
+              "success")
+        return redirect(url_for(".view_submission", submission_id=submission.id))
+    return _form_page("review/respond.html", form, submission=submission)
+
+
+# --- Display --------------------------------------------------------------------------------------
+
+@bp.app_template_filter("review_datetime")
+def review_datetime(value) -> str:
+    """Stored times are naive UTC; caseworkers read UK time ("7 Nov 2022, 2:05pm")."""
+    if value is None:
+        return ""
+    local = value.replace(tzinfo=UTC).astimezone(LONDON)
+    return f"{local.day} {local:%b %Y}, {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+@bp.app_template_filter("review_lines")
+def review_lines(value) -> Markup:
+    """Keep the line breaks of a multi-line answer (an address, an account) with every line escaped."""
+    return Markup("<br>").join(escape(line) for line in str(value or "").splitlines())
