@@ -10,7 +10,6 @@ from . import Job
 JOBS = [
     Job("send-outbox", 30, send_due),
     Job("render-pdfs", 10, render_pending_pdfs),
-    Job("render-pdfs", 10, render_pending_pdfs),
     Job("purge-expired-sessions", 15 * 60, purge_expired_sessions),
     # Hourly, though drafts live 30 days: it is idempotent, and a missed run costs little.
     Job("purge-expired-drafts", 60 * 60, purge_expired_drafts),
