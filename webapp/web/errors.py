@@ -38,6 +38,16 @@ def render_error(status: int, title: str | None = None, body: str | None = None)
     return html, status, {"Vary": "HX-Request"}
 
 
+def render_retry_page():
+    """A 503 that keeps what the person typed: the page re-posts it with one button once the
+    database is back. Passwords are not echoed back; files cannot be, and the page says so."""
+    fields = [(name, value) for name, value in request.form.items(multi=True)
+              if "password" not in name and name != "action"]
+    html = render_template("errors/unavailable.html", fields=fields, action=request.full_path.rstrip("?"),
+                           had_files=bool(request.files))
+    return html, 503, {"Retry-After": "60"}
+
+
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
@@ -48,7 +58,12 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(OperationalError)
     def database_unavailable(error):
         log.error("database unavailable on %s %s", request.method, request.path)
-        db.session.rollback()
+        try:
+            db.session.rollback()
+        except OperationalError:
+            pass
+        if request.method == "POST" and not htmx:
+            return render_retry_page()
         return render_error(503)
 
     @app.errorhandler(HTTPException)
