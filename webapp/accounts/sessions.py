@@ -29,20 +29,27 @@ def _hash(token: str) -> str:
 
 
 class ServerSession(CallbackDict, SessionMixin):
-    def __init__(self, initial=None, token: str | None = None, row: WebSession | None = None):
+    """The session's data plus what the interface needs to save it.
+
+    Only plain values are kept (the row's id and when it was last seen), never the ORM row: a view
+    may delete the row in the same request (sign out everywhere, a password reset), and touching a
+    deleted row while saving would turn a successful request into an error.
+    """
+
+    def __init__(self, initial=None, sid: str | None = None, last_seen_at=None):
         def on_update(session):
             session.modified = True
 
         super().__init__(initial or {}, on_update)
-        self.token = token
-        self.row = row
+        self.sid = sid
+        self.last_seen_at = last_seen_at
         self.modified = False
         self.rotate = False
         self.destroy = False
 
     @property
     def new(self) -> bool:
-        return self.row is None
+        return self.sid is None
 
 
 def regenerate(session: ServerSession) -> None:
@@ -52,14 +59,15 @@ def regenerate(session: ServerSession) -> None:
 
 
 def destroy(session: ServerSession) -> None:
+    """End the session on the server; anything stored afterwards (a flash) goes in a fresh one."""
     session.clear()
     session.destroy = True
 
 
 def revoke_user_sessions(user_id: int, keep: ServerSession | None = None) -> int:
     query = db.session.query(WebSession).filter(WebSession.user_id == user_id)
-    if keep is not None and keep.row is not None:
-        query = query.filter(WebSession.id != keep.row.id)
+    if keep is not None and keep.sid is not None:
+        query = query.filter(WebSession.id != keep.sid)
     return query.delete(synchronize_session=False)
 
 
@@ -69,7 +77,7 @@ def purge_expired_sessions(batch_size: int = 5000) -> int:
     removed = 0
     while True:
         ids = [row.id for row in db.session.query(WebSession.id).filter(
-            (WebSession.idle_expires_at < now) | (WebSession.absolute_expires_at < now)
+            (WebSession.idle_expires_at <= now) | (WebSession.absolute_expires_at <= now)
         ).limit(batch_size)]
         if not ids:
             break
@@ -88,65 +96,72 @@ def idle_timeout(app: Flask, data: dict) -> timedelta:
 class DatabaseSessionInterface(SessionInterface):
     def open_session(self, app: Flask, request) -> ServerSession:
         token = request.cookies.get(self.get_cookie_name(app))
-        if token and len(token) < 100:
-            row = db.session.get(WebSession, _hash(token))
-            now = utcnow()
-            if row is not None and row.idle_expires_at > now and row.absolute_expires_at > now:
-                try:
-                    data = json.loads(row.data)
-                except ValueError:
-                    data = {}
-                return ServerSession(data, token=token, row=row)
-            if row is not None:
-                # Expired: remember that, so sign-in can say the answers were saved.
-                session = ServerSession({"_expired": True})
-                db.session.delete(row)
-                db.session.commit()
-                return session
-        return ServerSession()
+        if not token or len(token) > 100:
+            return ServerSession()
+        sid = _hash(token)
+        row = db.session.get(WebSession, sid)
+        if row is None:
+            return ServerSession()
+        now = utcnow()
+        if row.idle_expires_at > now and row.absolute_expires_at > now:
+            try:
+                data = json.loads(row.data)
+            except ValueError:
+                data = {}
+            return ServerSession(data, sid=sid, last_seen_at=row.last_seen_at)
+        # Expired: the row goes now; a signed-in person is told at sign-in that their answers were saved.
+        signed_in = row.user_id is not None
+        db.session.delete(row)
+        db.session.commit()
+        return ServerSession({"_expired": True} if signed_in else None)
+
+    def _delete_cookie(self, app: Flask, response) -> None:
+        response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
+                               path=self.get_cookie_path(app), secure=self.get_cookie_secure(app),
+                               httponly=True, samesite=self.get_cookie_samesite(app))
 
     def save_session(self, app: Flask, session: ServerSession, response) -> None:
-        name = self.get_cookie_name(app)
-        domain = self.get_cookie_domain(app)
-        path = self.get_cookie_path(app)
-        if session.destroy or (not session and session.row is not None):
-            if session.row is not None:
-                db.session.query(WebSession).filter(WebSession.id == session.row.id).delete()
-                db.session.commit()
-            if session.destroy or session.row is not None:
-                response.delete_cookie(name, domain=domain, path=path)
+        if session.sid is not None and (session.destroy or session.rotate or not session):
+            db.session.query(WebSession).filter(WebSession.id == session.sid).delete(
+                synchronize_session=False)
+            db.session.commit()
+            session.sid = None
             if not session:
+                self._delete_cookie(app, response)
                 return
         if not session:
             return
         now = utcnow()
-        if session.row is None or session.rotate:
-            if session.row is not None:
-                db.session.query(WebSession).filter(WebSession.id == session.row.id).delete()
-            session.token = secrets.token_urlsafe(32)
-            session.row = WebSession(id=_hash(session.token), created_at=now,
-                                     absolute_expires_at=now + timedelta(
-                                         hours=app.config["SESSION_ABSOLUTE_HOURS"]))
-            db.session.add(session.row)
-            set_cookie = True
+        values = {"data": json.dumps(dict(session)), "user_id": session.get("user_id"), "last_seen_at": now,
+                  "idle_expires_at": now + idle_timeout(app, session)}
+        if session.sid is None:
+            token = secrets.token_urlsafe(32)
+            db.session.add(WebSession(id=_hash(token), created_at=now, absolute_expires_at=now + timedelta(
+                hours=app.config["SESSION_ABSOLUTE_HOURS"]), **values))
+            db.session.commit()
+            response.set_cookie(self.get_cookie_name(app), token, httponly=True,
+                                secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),
+                                domain=self.get_cookie_domain(app), path=self.get_cookie_path(app))
         else:
-            set_cookie = False
-            if not session.modified and now - session.row.last_seen_at < TOUCH_AFTER:
+            if not session.modified and session.last_seen_at and now - session.last_seen_at < TOUCH_AFTER:
                 return
-        session.pop("_expired", None) if session.get("user_id") else None
-        session.row.data = json.dumps(dict(session))
-        session.row.user_id = session.get("user_id")
-        session.row.last_seen_at = now
-        session.row.idle_expires_at = now + idle_timeout(app, session)
-        db.session.commit()
-        if set_cookie:
-            response.set_cookie(name, session.token, httponly=True, secure=self.get_cookie_secure(app),
-                                samesite=self.get_cookie_samesite(app), domain=domain, path=path)
+            updated = db.session.query(WebSession).filter(WebSession.id == session.sid).update(
+                values, synchronize_session=False)
+            db.session.commit()
+            if not updated:  # revoked while this request ran (signed out everywhere)
+                self._delete_cookie(app, response)
         response.vary.add("Cookie")
 
 
 def seconds_left(app: Flask, session: ServerSession) -> int:
-    """How long until this session idles out, for the timeout warning."""
-    if session.row is None:
-        return int(idle_timeout(app, session).total_seconds())
-    return max(0, int((session.row.idle_expires_at - utcnow()).total_seconds()))
+    """How long until this session idles out, for the timeout warning.
+
+    A request normally extends the session by the full idle timeout; only one that comes within
+    TOUCH_AFTER of the last leaves the earlier deadline in place.
+    """
+    idle = idle_timeout(app, session)
+    if session.sid is None or session.modified or session.last_seen_at is None:
+        return int(idle.total_seconds())
+    since = utcnow() - session.last_seen_at
+    left = idle - since if since < TOUCH_AFTER else idle
+    return max(0, int(left.total_seconds()))

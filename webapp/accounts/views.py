@@ -179,7 +179,11 @@ def sign_in():
             return _send_verification(result.user)
         else:
             auth.sign_in(result.user)
-            return redirect(_after_sign_in(result.user, next_url))
+            destination = _after_sign_in(result.user, next_url)
+            if result.user.terms_version != current_app.config["TERMS_VERSION"]:
+                # New terms are asked for at the next sign-in, before anything else.
+                return redirect(url_for(".terms", next=destination))
+            return redirect(destination)
     return _render_form("accounts/sign_in.html", form, expired=expired)
 
 

@@ -1,0 +1,152 @@
+"""Secure login: one message for every failure, account lock, per-IP throttling, terms versions, staff."""
+
+import re
+
+from tests.conftest import PASSWORD, post_form, sign_in
+from tests.support import csrf_token
+from webapp.accounts.models import User
+from webapp.extensions import db
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def without_token(html: str) -> str:
+    return re.sub(r'value="[^"]*"', "", html)
+
+
+def test_sign_in_page_uses_the_seed_wording(client):
+    html = text(client.get("/sign-in"))
+    assert "Secure login" in html
+    assert "Existing users" in html and "New users" in html
+    assert "Register for new account" in html
+    assert 'autocomplete="current-password"' in html
+
+
+def test_sign_in_lands_on_the_portal_home(client, make_user):
+    make_user()
+    response = sign_in(client, "TEACHER@example.com")
+    assert response.headers["Location"] == "/"
+    assert "Priya Shah" in text(client.get("/"))
+
+
+def test_sign_in_returns_to_next_on_this_site_only(client, make_user):
+    make_user()
+    response = post_form(client, "/sign-in?next=/account",
+                         {"email": "teacher@example.com", "password": PASSWORD})
+    assert response.headers["Location"] == "/account"
+    other = client.application.test_client()
+    for target in ("//evil.example.com/", "https://evil.example.com/", "/\\evil.example.com"):
+        response = post_form(other, f"/sign-in?next={target}",
+                             {"email": "teacher@example.com", "password": PASSWORD})
+        assert response.headers["Location"] == "/", target
+        other.post("/sign-out", data={"csrf_token": csrf_token(text(other.get("/")))})
+
+
+def test_same_message_for_unknown_email_and_wrong_password(client, make_user):
+    make_user()
+    unknown = post_form(client, "/sign-in", {"email": "nobody@example.com", "password": "whatever it is"})
+    wrong = post_form(client, "/sign-in", {"email": "teacher@example.com", "password": "whatever it is"})
+    assert unknown.status_code == wrong.status_code == 422
+    assert "Enter a correct email address and password" in text(wrong)
+    assert without_token(text(unknown)).replace("nobody@", "teacher@") == without_token(text(wrong))
+
+
+def test_empty_and_oversized_sign_in_never_500(client):
+    for data in ({}, {"email": "x" * 10000, "password": "y" * 10000}, {"email": "a\r\nb@example.com",
+                                                                       "password": "p\x00"}):
+        response = post_form(client, "/sign-in", data)
+        assert response.status_code == 422, data
+
+
+def test_account_locks_after_five_failures_with_a_429_page(app, client, make_user):
+    make_user()
+    for _ in range(5):
+        assert post_form(client, "/sign-in", {"email": "teacher@example.com",
+                                              "password": "not my password"}).status_code == 422
+    response = post_form(client, "/sign-in", {"email": "teacher@example.com", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts" in text(response)
+    with app.app_context():
+        assert db.session.query(User).one().locked_until is not None
+
+
+def test_lock_ends_after_the_lock_period(client, make_user, time_machine):
+    from datetime import UTC, datetime, timedelta
+
+    make_user()
+    time_machine.move_to(datetime.now(UTC), tick=False)
+    for _ in range(6):
+        post_form(client, "/sign-in", {"email": "teacher@example.com", "password": "not my password"})
+    time_machine.shift(timedelta(minutes=16))
+    assert sign_in(client).headers["Location"] == "/"
+
+
+def test_per_ip_throttling_answers_429_with_a_page(client):
+    token = csrf_token(text(client.get("/sign-in")))
+    statuses = [client.post("/sign-in", data={"csrf_token": token, "email": f"p{n}@example.com",
+                                              "password": "some password"}).status_code for n in range(21)]
+    assert statuses[:20] == [422] * 20
+    assert statuses[20] == 429
+    response = client.post("/sign-in", data={"csrf_token": token, "email": "a@example.com", "password": "x"})
+    assert response.status_code == 429
+    assert "Too many attempts" in text(response)
+    assert "<html" in text(response)
+
+
+def test_new_terms_are_asked_for_at_next_sign_in(app, client, make_user):
+    make_user(terms_version="2020-01")
+    response = sign_in(client)
+    assert response.headers["Location"].startswith("/terms")
+    assert "I agree to these Terms and Conditions" in text(client.get(response.headers["Location"]))
+    accepted = post_form(client, response.headers["Location"], {"agree": "y"})
+    assert accepted.headers["Location"] == "/"
+    assert "Thank you for accepting the updated Terms and Conditions" in text(client.get("/"))
+    with app.app_context():
+        user = db.session.query(User).one()
+        assert user.terms_version == app.config["TERMS_VERSION"]
+
+
+def test_old_terms_block_account_pages_until_accepted(client, make_user):
+    make_user(terms_version="2020-01")
+    sign_in(client)
+    assert client.get("/account").headers["Location"] == "/terms?next=/account"
+
+
+def test_staff_cannot_sign_in_on_the_public_page(client, app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-staff", "worker@example.com", "--team", "lado",
+                                 "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    response = post_form(client, "/sign-in", {"email": "worker@example.com", "password": PASSWORD})
+    assert response.status_code == 422
+    assert "Enter a correct email address and password" in text(response)
+
+
+def test_staff_session_cannot_use_public_pages(client, app):
+    runner = app.test_cli_runner()
+    runner.invoke(args=["create-staff", "worker@example.com", "--team", "lado", "--password", PASSWORD])
+    with app.app_context():
+        staff_id = db.session.query(User).one().id
+    client.get("/")
+    with client.session_transaction() as session:
+        session["user_id"] = staff_id
+        session["staff"] = True
+    for path in ("/account", "/account/update", "/account/email", "/account/password"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response.headers["Location"].startswith("/sign-in"), path
+    assert client.get("/terms").headers["Location"].startswith("/sign-in")
+
+
+def test_sign_out_ends_the_session_and_says_so(client, make_user):
+    make_user()
+    sign_in(client)
+    home = text(client.get("/"))
+    response = client.post("/sign-out", data={"csrf_token": csrf_token(home)})
+    assert response.headers["Location"] == "/"
+    html = text(client.get("/"))
+    assert "You have signed out." in html
+    assert "Priya Shah" not in html
+    assert client.get("/account").headers["Location"].startswith("/sign-in")
