@@ -27,3 +27,4 @@ def signed_in(client, user_id):
 def draft_id(app, user_id):
     with app.app_context():
         return make_draft(user_id)
+

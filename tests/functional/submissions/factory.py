@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from werkzeug.datastructures import MultiDict
 
+from tests.conftest import post_form
 from webapp import formdefs
 from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
@@ -95,3 +96,24 @@ def attach(draft_id: str, user_id: int, name: str, data: bytes, *, kind: str = "
     db.session.add(attachment)
     db.session.commit()
     return attachment.id
+
+
+def submit(client, draft_id: str, declaration: str | None = "y", **kwargs):
+    """POST the dialog's (or the confirmation page's) form, with the CSRF token of the declaration page."""
+    data = {"declaration": declaration} if declaration else {}
+    return post_form(client, f"/drafts/{draft_id}/declaration", data, post_url=f"/drafts/{draft_id}/submit",
+                     **kwargs)
+
+
+def return_for_information(app, submission_id: str, reason="Insufficient detail",
+                           comments="Please tell us more about the bruising.", sections=("concerns",)):
+    """What the back office does when it returns a form (its own service is tested there)."""
+    from webapp.extensions import db
+    from webapp.submissions.models import ReturnRequest, Submission
+
+    with app.app_context():
+        submission = db.session.get(Submission, submission_id)
+        submission.status = "returned"
+        db.session.add(ReturnRequest(submission_id=submission_id, version_number=submission.latest.number,
+                                     reason=reason, comments=comments, sections=list(sections)))
+        db.session.commit()
