@@ -1,0 +1,151 @@
+"""The submission page, its files and PDFs: every answer, versions and their difference, team isolation
+and an audit row for every look."""
+
+import pytest
+
+from tests.functional.review.builders import answers, make_submission
+from tests.functional.review.conftest import audit_actions
+
+
+def test_submission_page_shows_every_answer_by_section(staff_client, submission):
+    response = staff_client.get(f"/la/submissions/{submission}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "CP-2026-000001" in html
+    for text in ("Professional&#39;s Details", "Child / Young Person&#39;s Details", "Consent",
+                 "Jordan came to school with a bruise", "Meadow Primary School", "14 February 2017",
+                 "Flat 4, Orchard Court<br>12 Mill Lane<br>Wigan<br>WN1 2BC"):
+        assert text in html, text
+    assert "Home visit notes.pdf" in html
+    assert f"/la/submissions/{submission}/v1.pdf" in html
+    assert "Version history" in html and "Audit log" in html
+    assert "Post a response" in html and "Return for further information" in html
+
+
+def test_answers_are_escaped(app, people, staff_client):
+    with app.app_context():
+        worries = "<img src=x onerror=alert(1)>\nline two"
+        sid = make_submission(people["submitter"], child_name="<script>alert(1)</script>",
+                              versions=[answers(concerns={"worries": worries})])
+    html = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;<br>line two" in html
+
+
+def test_viewing_is_audited(app, people, staff_client, submission):
+    staff_client.get(f"/la/submissions/{submission}")
+    staff_client.get(f"/la/submissions/{submission}")
+    assert audit_actions(app, submission) == [(people["staff"], "view"), (people["staff"], "view")]
+    html = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
+    assert "Viewed the submission" in html and "Sam Carter (caseworker@council.example)" in html
+
+
+def test_file_download_is_an_attachment_and_audited(app, people, staff_client, submission):
+    from webapp.attachments.models import Attachment
+    from webapp.extensions import db
+
+    with app.app_context():
+        file_id = db.session.query(Attachment.id).scalar()
+    response = staff_client.get(f"/la/submissions/{submission}/files/{file_id}")
+    assert response.status_code == 200
+    assert response.data == b"%PDF-1.7 notes"
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == (
+        "attachment; filename=\"Home visit notes.pdf\"; filename*=UTF-8''Home%20visit%20notes.pdf")
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert audit_actions(app, submission) == [(people["staff"], "download_file")]
+
+
+def test_a_file_of_another_submission_is_404(app, people, staff_client, submission):
+    from webapp.attachments.models import Attachment
+    from webapp.extensions import db
+
+    with app.app_context():
+        other = make_submission(people["submitter"], files=[("x.pdf", "application/pdf", b"%PDF other")])
+        file_id = db.session.query(Attachment.id).filter(Attachment.display_name == "x.pdf").scalar()
+    assert staff_client.get(f"/la/submissions/{submission}/files/{file_id}").status_code == 404
+    assert staff_client.get(f"/la/submissions/{other}/files/{file_id}").status_code == 200
+    assert staff_client.get(f"/la/submissions/{submission}/files/nonsense").status_code == 404
+
+
+def test_pdf_opens_inline_and_is_audited(app, people, staff_client, submission):
+    response = staff_client.get(f"/la/submissions/{submission}/v1.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == 'inline; filename="CP-2026-000001-v1.pdf"'
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.data.startswith(b"%PDF")
+    assert audit_actions(app, submission) == [(people["staff"], "view_pdf:1")]
+    assert "Opened the PDF (version 1)" in staff_client.get(f"/la/submissions/{submission}").get_data(
+        as_text=True)
+    assert staff_client.get(f"/la/submissions/{submission}/v2.pdf").status_code == 404
+
+
+def test_pdf_not_rendered_yet_says_so(app, people, staff_client):
+    with app.app_context():
+        sid = make_submission(people["submitter"], pdf=None)
+    response = staff_client.get(f"/la/submissions/{sid}/v1.pdf")
+    assert response.status_code == 200
+    assert "The PDF is not ready yet" in response.get_data(as_text=True)
+    assert "PDF not made yet" in staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("suffix", ["", "/v1.pdf", "/return", "/respond", "/files/x"])
+def test_another_team_gets_404(app, people, lado_client, submission, suffix):
+    assert lado_client.get(f"/la/submissions/{submission}{suffix}").status_code == 404
+    assert audit_actions(app, submission) == []
+
+
+def test_another_team_cannot_post_a_return_or_response(app, people, lado_client, staff_client, submission):
+    from tests.support import csrf_token
+
+    token = csrf_token(lado_client.get("/la/queue").get_data(as_text=True))
+    for action, data in (("return", {"reason": "other", "comments": "x"}), ("respond", {"response": "x"})):
+        response = lado_client.post(f"/la/submissions/{submission}/{action}",
+                                    data={"csrf_token": token, **data})
+        assert response.status_code == 404
+    assert "Submitted" in staff_client.get("/la/queue").get_data(as_text=True)
+    assert audit_actions(app, submission) == []
+
+
+def test_another_teams_queue_does_not_list_it(lado_client, submission):
+    assert "CP-2026-000001" not in lado_client.get("/la/queue").get_data(as_text=True)
+    html = lado_client.get("/la/queue?q=CP-2026-000001").get_data(as_text=True)
+    assert "No submissions" in html and "CP-2026-000001</a>" not in html
+
+
+def test_unknown_submission_is_404(staff_client):
+    assert staff_client.get("/la/submissions/doesnotexist").status_code == 404
+
+
+def test_version_difference_field_by_field(app, people, staff_client):
+    first = answers()
+    second = answers(child={"surname": "Ellis", "school": ""},
+                     concerns={"worries": "Jordan had a bruise on his cheek and a cut lip."},
+                     consent={"consent": "no", "no_consent_reason": "Asking would put Jordan at risk."})
+    with app.app_context():
+        sid = make_submission(people["submitter"], status="resubmitted", versions=[first, second])
+    html = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+    assert "What changed in version 2" in html
+    changes = html.split('class="govuk-table app-changes"')[1].split("</table>")[0]
+    rows = changes.split('<tr class="govuk-table__row">')[2:]
+    assert len(rows) == 5, rows
+    assert "Last name" in changes and "<del>Ellison</del>" in changes and "<ins>Ellis</ins>" in changes
+    assert "<del>Jordan came to school with a bruise on his cheek and said he fell.</del>" in changes
+    assert "Why have you not got consent?" in changes
+    assert "<ins>Asking would put Jordan at risk.</ins>" in changes
+    assert "School, nursery or college" in changes  # removed answer
+    assert "Consent" in changes and "Child / Young Person&#39;s Details" in changes
+    # The earlier version can be shown on its own, with no difference table.
+    old = staff_client.get(f"/la/submissions/{sid}?v=1").get_data(as_text=True)
+    assert "Answers in version 1" in old and "What changed" not in old
+    assert staff_client.get(f"/la/submissions/{sid}?v=3").status_code == 404
+
+
+def test_difference_says_when_nothing_changed(app, people, staff_client):
+    with app.app_context():
+        sid = make_submission(people["submitter"], status="resubmitted", versions=[answers(), answers()])
+    assert "No answers changed between version 1 and version 2" in staff_client.get(
+        f"/la/submissions/{sid}").get_data(as_text=True)
