@@ -1,0 +1,189 @@
+"""Return for further information and post a response: the status machine, the return request, the
+emails (through the outbox to the real SMTP sink) and the audit rows."""
+
+import pytest
+
+from tests.conftest import post_form
+from tests.functional.review.builders import make_submission
+from tests.functional.review.conftest import SUBMITTER, audit_actions
+from tests.support import csrf_token
+from webapp.extensions import db
+from webapp.notifications.email import send_due
+from webapp.submissions.models import ReturnRequest, Submission
+
+RETURN = {"reason": "insufficient_detail", "comments": "Please tell us when the bruises were seen.",
+          "sections": ["concerns", "child"]}
+
+
+def load(app, sid):
+    with app.app_context():
+        submission = db.session.get(Submission, sid)
+        db.session.expunge(submission)
+        return submission
+
+
+def deliver(app):
+    with app.app_context():
+        return send_due()
+
+
+def test_return_form_lists_reasons_and_sections(staff_client, submission):
+    html = staff_client.get(f"/la/submissions/{submission}/return").get_data(as_text=True)
+    for text in ("Insufficient detail", "Wrong or missing child details", "Consent not recorded", "Other",
+                 "Comments for the submitter", "Which sections need changing? (optional)",
+                 "Child / Young Person&#39;s Details", 'value="concerns"'):
+        assert text in html, text
+
+
+def test_return_needs_a_reason_and_comments(app, staff_client, submission):
+    url = f"/la/submissions/{submission}/return"
+    response = post_form(staff_client, url, {"comments": "  "})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Select why the form needs more information" in html and "Enter comments for the submitter" in html
+    assert "govuk-error-summary" in html
+    response = post_form(staff_client, url, {"reason": "made-up", "comments": "x"})
+    assert response.status_code == 422
+    assert load(app, submission).status == "submitted"
+
+
+def test_return_sets_status_records_request_emails_and_audits(app, people, staff_client, submission,
+                                                             smtp_sink):
+    response = post_form(staff_client, f"/la/submissions/{submission}/return", RETURN)
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/la/submissions/{submission}"
+    assert load(app, submission).status == "returned"
+    with app.app_context():
+        request = db.session.query(ReturnRequest).one()
+        assert (request.reason, request.comments, request.sections, request.version_number,
+                request.returned_by, request.resolved_at) == (
+            "insufficient_detail", RETURN["comments"], ["concerns", "child"], 1, people["staff"], None)
+    assert audit_actions(app, submission)[-1] == (people["staff"], "return")
+    page = staff_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "has been returned for more information" in page
+    assert "Returned for more information" in page and "Please tell us when the bruises were seen." in page
+    assert "What Has Happened" not in page
+    assert "Post a response" not in page.split("Version history")[0]
+
+    assert deliver(app) == 1
+    email = smtp_sink.wait_for(SUBMITTER, "Your form needs more information")
+    assert email.body.startswith("You recently submitted a form using the Wigan Council Children's Services "
+                                 "Portal. This has been reviewed by the Local Authority and has been sent "
+                                 "back to you for more information.")
+    assert ("Please log in to the Wigan Council Children's Services Portal to review the feedback and "
+            "re-submit the form") in email.body
+    assert "http://localhost/sign-in" in email.body
+    assert "Many Thanks" in email.body
+    for private in ("Jordan", "Ellison", "bruise", "CP-2026"):
+        assert private not in email.body and private not in email.subject
+
+
+def test_response_sets_status_shows_text_emails_and_audits(app, people, staff_client, submission, smtp_sink):
+    url = f"/la/submissions/{submission}/respond"
+    assert "Post a response" in staff_client.get(url).get_data(as_text=True)
+    response = post_form(staff_client, url, {"response": "Accepted \u2014 passed to the Children First Hub"})
+    assert response.status_code == 302
+    saved = load(app, submission)
+    assert saved.status == "responded"
+    assert saved.response_text == "Accepted \u2014 passed to the Children First Hub"
+    assert saved.responded_at is not None
+    assert audit_actions(app, submission)[-1] == (people["staff"], "respond")
+    page = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
+    assert "Accepted \u2014 passed to the Children First Hub" in page and "Responded" in page
+
+    assert deliver(app) == 1
+    email = smtp_sink.wait_for(SUBMITTER, "The Local Authority has responded to your form")
+    assert "http://localhost/sign-in" in email.body
+    for private in ("Jordan", "Ellison", "Accepted", "CP-2026"):
+        assert private not in email.body and private not in email.subject
+
+
+def test_response_is_required_and_at_most_500_characters(app, staff_client, submission):
+    url = f"/la/submissions/{submission}/respond"
+    assert post_form(staff_client, url, {"response": " "}).status_code == 422
+    response = post_form(staff_client, url, {"response": "x" * 501})
+    assert response.status_code == 422
+    assert "Response must be 500 characters or fewer" in response.get_data(as_text=True)
+    assert post_form(staff_client, url, {"response": "x" * 500}).status_code == 302
+
+
+@pytest.mark.parametrize("status, can_return, can_respond", [
+    ("submitted", True, True),
+    ("resubmitted", True, True),
+    ("returned", False, False),
+    ("responded", False, False),
+])
+def test_status_machine(app, people, staff_client, status, can_return, can_respond):
+    with app.app_context():
+        sid = make_submission(people["submitter"], status=status)
+    page = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+    actions = page.split("Version history")[0]
+    assert ("Return for further information" in actions) is can_return
+    assert ("Post a response" in actions) is can_respond
+
+    for action, data, allowed in (("return", RETURN, can_return),
+                                  ("respond", {"response": "Noted"}, can_respond)):
+        url = f"/la/submissions/{sid}/{action}"
+        get = staff_client.get(url)
+        assert get.status_code == (200 if allowed else 409)
+        if not allowed:
+            html = get.get_data(as_text=True)
+            assert "This form cannot be changed" in html
+            token = csrf_token(page)
+            post = staff_client.post(url, data={"csrf_token": token, **data})
+            assert post.status_code == 409
+            assert load(app, sid).status == status
+    assert [a for _, a in audit_actions(app, sid) if a != "view"] == []
+
+
+def test_no_return_after_a_response(app, staff_client, submission):
+    response = post_form(staff_client, f"/la/submissions/{submission}/respond", {"response": "NFA"})
+    assert response.status_code == 302
+    response = staff_client.get(f"/la/submissions/{submission}/return")
+    assert response.status_code == 409
+    assert "a response has already been posted" in response.get_data(as_text=True)
+
+
+def test_no_response_while_returned_until_resubmitted(app, staff_client, submission):
+    assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
+    response = staff_client.get(f"/la/submissions/{submission}/respond")
+    assert response.status_code == 409
+    assert "has not resubmitted it yet" in response.get_data(as_text=True)
+
+
+def test_a_race_between_two_caseworkers_gives_409_not_500(app, people, staff_client, submission):
+    """A response page left open posts after another caseworker has returned the form."""
+    page = staff_client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
+    assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
+    response = staff_client.post(f"/la/submissions/{submission}/respond",
+                                 data={"csrf_token": csrf_token(page), "response": "Accepted"})
+    assert response.status_code == 409
+    assert load(app, submission).status == "returned"
+
+
+def test_service_refuses_invalid_transitions_directly(app, people):
+    from webapp.accounts.models import User
+    from webapp.review import services
+
+    with app.app_context():
+        sid = make_submission(people["submitter"], status="responded")
+        staff = db.session.get(User, people["staff"])
+        submission = services.get_submission(staff, sid)
+        with pytest.raises(services.InvalidTransition):
+            services.return_submission(staff, submission, reason="other", comments="x", sections=[])
+        with pytest.raises(services.InvalidTransition):
+            services.respond(staff, submission, "x")
+        lado = db.session.get(User, people["lado"])
+        with pytest.raises(services.NotFound):
+            services.get_submission(lado, sid)
+
+
+def test_audit_log_has_no_update_or_delete_path():
+    """Append-only: nothing in the back office changes or removes an audit entry."""
+    import inspect
+
+    from webapp.review import services, views
+
+    for module in (services, views):
+        source = inspect.getsource(module)
+        assert "AuditEntry).filter" not in source and "delete(" not in source
