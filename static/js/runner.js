@@ -1,0 +1,61 @@
+// The section runner's enhancements: autosave while typing, saving before the idle timeout, focus
+// after a section is swapped in, and showing a "changed in another tab" conflict. All optional:
+// without this file every section is a plain form that saves on Next.
+(function () {
+  'use strict'
+  var timer = null
+
+  function autosaveRegion () { return document.querySelector('.app-autosave[data-autosave-seconds]') }
+
+  // At most one background save every N seconds while the user types, always including the latest
+  // answers (a trailing save, unlike htmx's throttle which drops the last changes).
+  document.addEventListener('input', function (event) {
+    var region = autosaveRegion()
+    if (!region || !region.closest('form').contains(event.target) || timer) return
+    var seconds = parseFloat(region.dataset.autosaveSeconds || '30')
+    timer = setTimeout(function () {
+      timer = null
+      var current = autosaveRegion()
+      if (current) htmx.trigger(current, 'runner:autosave')
+    }, seconds * 1000)
+  })
+
+  // A save the timeout warning asked for is not activity: tell the server not to extend the session,
+  // and keep portal.js from treating it as activity that restarts the countdown.
+  document.addEventListener('htmx:configRequest', function (event) {
+    if (!event.target.classList || !event.target.classList.contains('app-autosave')) return
+    var triggering = event.detail.triggeringEvent
+    if (triggering && triggering.type === 'portal:save-now') {
+      event.detail.headers['X-Portal-Background'] = 'timeout'
+      event.target.dataset.background = '1'
+    } else {
+      delete event.target.dataset.background
+    }
+  })
+  document.body.addEventListener('htmx:afterRequest', function (event) {
+    var elt = event.detail.elt
+    if (elt && elt.dataset && elt.dataset.background === '1') event.stopPropagation()
+  })
+
+  // A conflict (409) is an answer to show, not an error to hide.
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    if (event.detail.xhr.status === 409) {
+      event.detail.shouldSwap = true
+      event.detail.isError = false
+    }
+  })
+
+  // After a new section is swapped in, start reading it from the top (the error summary, if any,
+  // focuses itself when GOV.UK Frontend initialises it).
+  document.addEventListener('htmx:afterSettle', function (event) {
+    var target = event.target
+    if (!target || target.id !== 'section-runner') return
+    if (timer) { clearTimeout(timer); timer = null }
+    if (target.querySelector('.govuk-error-summary')) return
+    var heading = document.getElementById('section-heading')
+    if (heading) {
+      window.scrollTo(0, 0)
+      heading.focus()
+    }
+  })
+})()

@@ -1,0 +1,288 @@
+"""The section runner: starting a form, per-section save, errors, add-another, inline checks, autosave."""
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+
+from tests.conftest import post_form
+from tests.functional.drafts.conftest import CHILD, HX, page_version
+from tests.support import csrf_token
+from webapp.drafts.models import Draft
+from webapp.extensions import db
+
+
+def load(app, draft_id):
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        db.session.expunge(draft)
+        return draft
+
+
+# --- Starting -------------------------------------------------------------------------------------
+
+def test_overview_is_readable_signed_out_and_next_asks_to_login_or_register(client):
+    response = client.get("/forms/safeguarding-concern")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "What does safeguarding children mean?" in html
+    assert 'href="/forms/safeguarding-concern/login-or-register"' in html
+
+    page = client.get("/forms/safeguarding-concern/login-or-register").get_data(as_text=True)
+    assert "In order to progress with this form you must either login or register" in page
+    assert "/sign-in?next=/forms/safeguarding-concern" in page
+    assert "/register" in page
+
+
+def test_sign_in_from_login_or_register_returns_to_the_same_form(client, make_user):
+    make_user()
+    response = post_form(client, "/sign-in?next=/forms/lado",
+                         {"email": "teacher@example.com", "password": "correct horse battery staple"})
+    assert response.headers["Location"] == "/forms/lado"
+
+
+def test_unknown_form_is_404(client):
+    assert client.get("/forms/no-such-form").status_code == 404
+
+
+def test_start_needs_sign_in(client):
+    page = client.get("/sign-in")
+    response = client.post("/forms/safeguarding-concern/start",
+                           data={"csrf_token": csrf_token(page.get_data(as_text=True))})
+    assert response.status_code == 302
+    assert response.headers["Location"].startswith("/sign-in")
+
+
+def test_start_creates_a_draft_with_30_days_and_prefills_professional_details(app, runner):
+    draft_id = runner.start()
+    draft = load(app, draft_id)
+    assert draft.form_id == "safeguarding-concern" and draft.form_version == 1
+    assert (draft.expires_at - draft.saved_at).days == 30
+    html = runner.page(draft_id, "professional").get_data(as_text=True)
+    assert 'value="Priya"' in html and 'value="Meadow Primary School"' in html
+    assert "app-section-nav" in html and "Not started" in html
+    assert "we will sign you out if you do nothing for 30 minutes" in html
+    assert "Save and complete later" in html
+
+
+# --- Sections: page and fragment ------------------------------------------------------------------
+
+def test_section_page_and_fragment_come_from_one_partial(runner):
+    draft_id = runner.start()
+    page = runner.page(draft_id, "child")
+    fragment = runner.client.get(f"/drafts/{draft_id}/child", headers=HX)
+    page_html, fragment_html = page.get_data(as_text=True), fragment.get_data(as_text=True)
+    assert "<html" in page_html and "<html" not in fragment_html
+    assert 'id="section-runner"' in page_html and 'id="section-runner"' in fragment_html
+    assert "HX-Request" in fragment.headers["Vary"]
+    assert page.headers["Cache-Control"] == "no-store"
+
+
+def test_next_saves_marks_completed_and_redirects(app, runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", CHILD)
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/drafts/{draft_id}/consent"
+    draft = load(app, draft_id)
+    assert draft.answers["child"]["first_name"] == "Sam"
+    assert draft.answers["child"]["date_of_birth"] == "2016-04-03"
+    assert draft.section_status["child"] == "completed"
+    assert draft.version == 2
+    assert "Sam Jones" in draft.description
+
+
+def test_next_with_htmx_returns_next_fragment_and_pushes_url(runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", CHILD, htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert response.headers["HX-Push-Url"] == f"/drafts/{draft_id}/consent"
+    assert "<html" not in html and ">Consent</h1>" in html
+    assert "<title>Consent" in html
+    assert "Completed" in html
+
+
+def test_errors_re_render_with_422_summary_and_keep_answers(app, runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {"first_name": "Séverine \u2603", "other_names": "Bea"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "There is a problem" in html and "govuk-error-summary" in html
+    assert "Enter the child&#39;s last name" in html
+    assert 'href="#surname"' in html
+    assert 'value="Séverine \u2603"' in html and 'value="Bea"' in html
+    assert "<title>Error: " in html
+    draft = load(app, draft_id)
+    assert draft.answers["child"]["first_name"] == "Séverine \u2603"
+    assert draft.section_status["child"] == "has-errors"
+
+    fragment = runner.post(draft_id, "child", {"first_name": "x"}, htmx=True)
+    assert fragment.status_code == 422
+    assert "<html" not in fragment.get_data(as_text=True)
+    assert "Has errors" in runner.page(draft_id, "consent").get_data(as_text=True)
+
+
+def test_previous_saves_without_blocking_on_errors(app, runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="previous")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/drafts/{draft_id}/professional"
+    assert load(app, draft_id).answers["child"] == {"first_name": "Sam"}
+
+
+def test_any_section_can_be_visited_and_unknown_sections_are_404(runner):
+    draft_id = runner.start()
+    assert runner.page(draft_id, "contact").status_code == 200
+    assert runner.page(draft_id, "overview").status_code == 200
+    assert runner.page(draft_id, "nope").status_code == 404
+
+
+def test_last_section_leads_to_check_answers(runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "supporting-documentation", {})
+    assert response.headers["Location"] == f"/drafts/{draft_id}/check"
+    hx = runner.post(draft_id, "supporting-documentation", {}, htmx=True)
+    assert hx.headers["HX-Redirect"] == f"/drafts/{draft_id}/check"
+
+
+def test_add_and_remove_another_without_js(app, runner):
+    draft_id = runner.start()
+    base = {"parents-0-name": "Ann Jones", "parents-0-relationship": "Mother",
+            "parents-0-parental_responsibility": "yes"}
+    response = runner.post(draft_id, "additional", base, action="add:parents")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'name="parents-1-name"' in html and 'value="Ann Jones"' in html
+    assert "govuk-error-summary" not in html
+    assert load(app, draft_id).answers["additional"]["parents"][0]["name"] == "Ann Jones"
+
+    data = {**base, "parents-1-name": "Bob Jones", "parents-1-relationship": "Father",
+            "parents-1-parental_responsibility": "yes"}
+    response = runner.post(draft_id, "additional", data, action="remove:parents:0")
+    html = response.get_data(as_text=True)
+    assert 'value="Bob Jones"' in html and "Ann Jones" not in html
+    assert 'name="parents-1-name"' not in html
+    hx = runner.post(draft_id, "additional", data, action="add:parents", htmx=True)
+    assert hx.status_code == 200 and "<html" not in hx.get_data(as_text=True)
+
+
+def test_save_and_complete_later_confirms_the_expiry_date(app, runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="save-later")
+    assert response.headers["Location"] == f"/drafts/{draft_id}/saved"
+    html = runner.client.get(response.headers["Location"]).get_data(as_text=True)
+    draft = load(app, draft_id)
+    assert "Your form has been saved" in html
+    assert f"You have until {draft.expires_at.day} " in html
+    assert "Recover a Form" in html
+    hx = runner.post(draft_id, "child", {"first_name": "Sam"}, action="save-later", htmx=True)
+    assert hx.headers["HX-Redirect"] == f"/drafts/{draft_id}/saved"
+
+
+# --- Conflicts ------------------------------------------------------------------------------------
+
+def test_two_tabs_second_save_is_a_conflict_and_overwrites_nothing(app, runner):
+    draft_id = runner.start()
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    version = page_version(html)
+    first = runner.post(draft_id, "child", {**CHILD, "first_name": "First tab"}, version=version)
+    assert first.status_code == 303
+    second = runner.post(draft_id, "child", {**CHILD, "first_name": "Second tab"}, version=version)
+    body = second.get_data(as_text=True)
+    assert second.status_code == 409
+    assert "changed in another tab or window" in body
+    assert f'href="/drafts/{draft_id}/child"' in body
+    draft = load(app, draft_id)
+    assert draft.answers["child"]["first_name"] == "First tab"
+    assert draft.version == version + 1
+
+    hx = runner.post(draft_id, "child", {"first_name": "Third"}, version=version, htmx=True)
+    assert hx.status_code == 409 and "<html" not in hx.get_data(as_text=True)
+    reloaded = runner.post(draft_id, "child", {"first_name": "Fourth"})  # the reloaded page's version
+    assert reloaded.status_code == 422
+    assert load(app, draft_id).answers["child"]["first_name"] == "Fourth"
+
+
+def test_a_save_without_a_version_is_refused(app, runner):
+    draft_id = runner.start()
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    response = runner.client.post(f"/drafts/{draft_id}/child",
+                                  data={"csrf_token": csrf_token(html), "first_name": "X"})
+    assert response.status_code == 409
+    assert "child" not in load(app, draft_id).answers
+
+
+# --- Inline validation ----------------------------------------------------------------------------
+
+def test_inline_validation_returns_just_the_field(runner):
+    draft_id = runner.start()
+    bad = runner.post(draft_id, "professional", {"phone": "12ab"}, action=None, htmx=True,
+                      path="/validate/phone")
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422
+    assert html.startswith('<div id="field-phone"') and "govuk-error-message" in html
+    assert len(bad.get_data()) < 4096
+
+    good = runner.post(draft_id, "professional", {"phone": "+44 (0)1942 000 001"}, action=None, htmx=True,
+                       path="/validate/phone")
+    assert good.status_code == 200 and "govuk-error-message" not in good.get_data(as_text=True)
+
+    via_vals = runner.post(draft_id, "professional", {"validate_field": "email", "email": "nope"},
+                           action=None, htmx=True, path="/validate")
+    assert via_vals.status_code == 422 and 'id="field-email"' in via_vals.get_data(as_text=True)
+    assert runner.post(draft_id, "professional", {}, action=None, path="/validate/nope").status_code == 404
+
+
+def test_inline_validation_of_a_large_field_stays_under_4kb(runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {"dob_status": "born", "date_of_birth-day": "40"},
+                           action=None, htmx=True, path="/validate/date_of_birth")
+    assert response.status_code == 422
+    assert len(response.get_data()) < 4096
+
+
+# --- Autosave -------------------------------------------------------------------------------------
+
+def test_autosave_saves_without_validating(app, runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {"first_name": "Half typed", "date_of_birth-day": "99"},
+                           action=None, htmx=True, path="/autosave")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "Saved at" in html and f'name="draft_version" value="{load(app, draft_id).version}"' in html
+    assert len(response.get_data()) < 1024
+    draft = load(app, draft_id)
+    assert draft.answers["child"]["first_name"] == "Half typed"
+    assert draft.section_status["child"] == "in-progress"
+
+
+def test_autosave_of_unchanged_answers_writes_nothing(app, runner):
+    draft_id = runner.start()
+    runner.post(draft_id, "child", {"first_name": "A"}, action=None, htmx=True, path="/autosave")
+    version = load(app, draft_id).version
+    again = runner.post(draft_id, "child", {"first_name": "A"}, action=None, htmx=True, path="/autosave")
+    assert again.status_code == 200
+    assert load(app, draft_id).version == version
+
+
+def test_autosave_conflict_says_so_and_never_claims_saved(app, runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {"first_name": "Stale"}, action=None, htmx=True,
+                           path="/autosave", version=0)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "not saved" in html and "Saved at" not in html
+    assert "child" not in load(app, draft_id).answers
+
+
+def test_htmx_request_after_session_expiry_gets_401_and_hx_redirect(app, runner):
+    draft_id = runner.start()
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    later = datetime.now(UTC) + timedelta(minutes=31)
+    with time_machine.travel(later, tick=False):
+        response = runner.client.post(
+            f"/drafts/{draft_id}/child/autosave", headers={**HX, "X-CSRFToken": csrf_token(html)},
+            data={"draft_version": str(page_version(html)), "first_name": "Typed"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/sign-in")
+    assert "Saved at" not in response.get_data(as_text=True)
+    assert "child" not in load(app, draft_id).answers

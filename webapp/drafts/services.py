@@ -1,0 +1,168 @@
+"""Rules for drafts: who may open one, how a section is saved, how long a draft lives.
+
+Views pass plain values in (the signed-in user's id, the answers a section produced, the version the
+page was rendered from); nothing here reads the request, so the scheduler's purge and the tests call
+the same functions.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import delete, select, update
+
+from webapp import formdefs
+from webapp.attachments.models import Attachment
+from webapp.clock import utcnow
+from webapp.extensions import db
+
+from .models import Draft
+
+IN_PROGRESS = "in-progress"
+COMPLETED = "completed"
+HAS_ERRORS = "has-errors"
+STATUS_LABELS = {
+    None: ("Not started", "govuk-tag--grey"),
+    IN_PROGRESS: ("In progress", "govuk-tag--light-blue"),
+    COMPLETED: ("Completed", "govuk-tag--green"),
+    HAS_ERRORS: ("Has errors", "govuk-tag--red"),
+}
+DESCRIPTION_LENGTH = 250
+
+
+class Conflict(Exception):
+    """The draft was saved elsewhere (another tab or window) since this page was rendered."""
+
+
+@dataclass(frozen=True)
+class Lifetime:
+    """How long a draft lives after its last save; the purge and "days left" both use this."""
+
+    days: int
+
+    def expires_at(self, saved_at: datetime) -> datetime:
+        return saved_at + timedelta(days=self.days)
+
+
+def days_left(draft: Draft, now: datetime | None = None) -> int:
+    """Whole days (rounded up) before the purge removes the draft; 0 once it is due for purging."""
+    remaining = (draft.expires_at - (now or utcnow())).total_seconds()
+    return max(0, math.ceil(remaining / 86400))
+
+
+def find_draft(draft_id: str, user_id: int, now: datetime | None = None) -> Draft | None:
+    """The draft only if this account owns it and it has not expired (another account's is "not found")."""
+    if not isinstance(draft_id, str) or len(draft_id) > 32:
+        return None
+    return db.session.scalar(select(Draft).where(
+        Draft.id == draft_id, Draft.user_id == user_id, Draft.expires_at > (now or utcnow())))
+
+
+def drafts_for(user_id: int, now: datetime | None = None) -> list[Draft]:
+    """The account's drafts still within their lifetime, most recently saved first."""
+    return list(db.session.scalars(select(Draft).where(
+        Draft.user_id == user_id, Draft.expires_at > (now or utcnow()),
+    ).order_by(Draft.saved_at.desc())))
+
+
+def describe(definition: formdefs.FormDefinition, answers: dict[str, dict]) -> str:
+    name = formdefs.child_name(definition, answers)
+    text = f"{definition.title} – {name}" if name else definition.title
+    return text[:DESCRIPTION_LENGTH]
+
+
+def create_draft(user_id: int, definition: formdefs.FormDefinition, lifetime: Lifetime,
+                 now: datetime | None = None) -> Draft:
+    now = now or utcnow()
+    status = {s.id: COMPLETED for s in definition.sections if s.kind == "overview"}
+    draft = Draft(user_id=user_id, form_id=definition.id, form_version=definition.version, answers={},
+                  section_status=status, version=1, description=definition.title, created_at=now,
+                  saved_at=now, expires_at=lifetime.expires_at(now))
+    db.session.add(draft)
+    db.session.commit()
+    return draft
+
+
+def save_section(draft: Draft, definition: formdefs.FormDefinition, section_id: str,
+                 answers: dict[str, Any], status: str, expected_version: int | None,
+                 lifetime: Lifetime, now: datetime | None = None) -> Draft:
+    """Store one section's answers in one transaction, or raise Conflict and change nothing.
+
+    The UPDATE names the version the page was rendered from, so of two tabs saving from the same
+    version exactly one wins, whatever the database's isolation level.
+    """
+    if expected_version is None or expected_version != draft.version:
+        raise Conflict()
+    now = now or utcnow()
+    all_answers = {**(draft.answers or {}), section_id: answers}
+    all_status = {**(draft.section_status or {}), section_id: status}
+    values = {
+        "answers": all_answers,
+        "section_status": all_status,
+        "version": expected_version + 1,
+        "description": describe(definition, all_answers),
+        "saved_at": now,
+        "expires_at": lifetime.expires_at(now),
+    }
+    result = db.session.execute(
+        update(Draft).where(Draft.id == draft.id, Draft.version == expected_version).values(**values)
+        .execution_options(synchronize_session=False))
+    if result.rowcount != 1:
+        db.session.rollback()
+        raise Conflict()
+    db.session.commit()
+    db.session.refresh(draft)
+    return draft
+
+
+def delete_draft(draft: Draft) -> None:
+    """The draft and its files go together (the FK cascades too, but SQLite needs FKs switched on)."""
+    db.session.execute(delete(Attachment).where(Attachment.draft_id == draft.id))
+    db.session.execute(delete(Draft).where(Draft.id == draft.id))
+    db.session.commit()
+
+
+def purge_expired_drafts(batch_size: int = 1000, now: datetime | None = None) -> int:
+    """Delete drafts whose lifetime has ended, with their files, a batch per transaction.
+
+    Safe to run twice or from two processes: a second run finds nothing left to delete.
+    """
+    now = now or utcnow()
+    removed = 0
+    while True:
+        ids = list(db.session.scalars(
+            select(Draft.id).where(Draft.expires_at <= now).order_by(Draft.expires_at).limit(batch_size)))
+        if not ids:
+            return removed
+        db.session.execute(delete(Attachment).where(Attachment.draft_id.in_(ids)))
+        result = db.session.execute(delete(Draft).where(Draft.id.in_(ids), Draft.expires_at <= now))
+        db.session.commit()
+        removed += result.rowcount
+
+
+def section_state(draft: Draft, section_id: str) -> str | None:
+    return (draft.section_status or {}).get(section_id)
+
+
+def resume_section(draft: Draft, definition: formdefs.FormDefinition) -> str | None:
+    """Where "Resume" takes the user: the first question section not yet completed."""
+    for section in definition.sections:
+        if section.kind in ("questions", "attachments") and section_state(draft, section.id) != COMPLETED:
+            return section.id
+    return None
+
+
+def neighbours(definition: formdefs.FormDefinition, section_id: str) -> tuple[str | None, str | None]:
+    """The sections Previous and Next lead to; the declaration is reached through the answer check."""
+    runnable = [s.id for s in definition.sections if s.kind != "declaration"]
+    index = runnable.index(section_id)
+    previous = runnable[index - 1] if index > 0 else None
+    following = runnable[index + 1] if index + 1 < len(runnable) else None
+    return previous, following
+
+
+def first_question_section(definition: formdefs.FormDefinition) -> str:
+    return next(s.id for s in definition.sections if s.kind != "overview")

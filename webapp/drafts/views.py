@@ -1,0 +1,380 @@
+"""The section runner and save-and-resume pages (seed sections 2.1 and 2.2).
+
+Every page works as a plain form post (POST/redirect/GET); with JavaScript on, htmx posts the same
+forms and gets back the same partials. Answers are saved even when they fail validation, so nothing a
+user typed is lost to an error, a timeout or a closed tab.
+"""
+
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    request,
+    session,
+    url_for,
+)
+
+from webapp import formdefs
+from webapp.accounts.auth import login_required
+from webapp.clock import utcnow
+from webapp.extensions import csrf, htmx
+from webapp.web.rendering import render_page, render_page_or_fragment
+
+from . import services
+from .services import COMPLETED, HAS_ERRORS, IN_PROGRESS, Conflict
+
+bp = Blueprint("drafts", __name__)
+LONDON = ZoneInfo("Europe/London")
+
+# The app-wide CSRF check runs before any view, so a post from a page whose session has idled out
+# would get "400 session needs refreshing" instead of login_required's 401 + HX-Redirect to sign-in
+# (DESIGN.md convention 7). Here the check runs after we know someone is signed in; a signed-out post
+# is answered by login_required and changes nothing.
+csrf.exempt(bp)
+
+
+@bp.before_request
+def _check_csrf_when_signed_in():
+    if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("user") is not None:
+        csrf.protect()
+
+
+def init_app(app) -> None:
+    """Load every form definition once; a broken definition stops start-up with a clear message."""
+    app.extensions["form_catalogue"] = formdefs.load_catalogue(app.config.get("FORM_DEFINITIONS_DIR"))
+    app.register_blueprint(bp)
+    app.add_template_filter(_local_date, "local_date")
+    app.add_template_filter(_local_datetime, "local_datetime")
+    app.add_template_filter(_local_time, "local_time")
+
+
+def _local(value):
+    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(LONDON)
+
+
+def _local_date(value) -> str:
+    return f"{_local(value):%-d %B %Y}"
+
+
+def _local_datetime(value) -> str:
+    local = _local(value)
+    return f"{local:%-d %B %Y}, {local:%-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def _local_time(value) -> str:
+    local = _local(value)
+    return f"{local:%-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
+
+
+def citizen_required(view):
+    """Drafts belong to public and professional accounts: a staff session is told there is nothing here."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if session.get("staff"):
+            abort(404)
+        return login_required(view)(*args, **kwargs)
+
+    return wrapped
+
+
+def _catalogue():
+    return current_app.extensions["form_catalogue"]
+
+
+def _lifetime() -> services.Lifetime:
+    return services.Lifetime(current_app.config["DRAFT_LIFETIME_DAYS"])
+
+
+def _definition(form_id: str, version: int | None = None):
+    try:
+        return _catalogue().get(form_id, version)
+    except KeyError:
+        abort(404)
+
+
+def _load(draft_id: str, section_id: str | None = None):
+    """The signed-in account's draft, or 404: another account's draft id must look like no draft at all."""
+    draft = services.find_draft(draft_id, g.user.id)
+    if draft is None:
+        abort(404)
+    definition = _definition(draft.form_id, draft.form_version)
+    if section_id is None:
+        return draft, definition, None
+    try:
+        return draft, definition, definition.section(section_id)
+    except KeyError:
+        abort(404)
+
+
+def _section_url(draft, section_id: str) -> str:
+    return url_for(".section", draft_id=draft.id, section_id=section_id)
+
+
+# --- Starting a form ------------------------------------------------------------------------------
+
+@bp.get("/forms/<form_id>")
+def start(form_id: str):
+    """The Overview, readable signed out (seed 2.1)."""
+    definition = _definition(form_id)
+    overview = next((s for s in definition.sections if s.kind == "overview"), None)
+    signed_in = g.get("user") is not None and not session.get("staff")
+    return render_page("drafts/overview.html", definition=definition, overview=overview, signed_in=signed_in)
+
+
+@bp.get("/forms/<form_id>/login-or-register")
+def login_or_register(form_id: str):
+    definition = _definition(form_id)
+    return render_page("drafts/login_or_register.html", definition=definition,
+                       next_url=url_for(".start", form_id=definition.id))
+
+
+@bp.post("/forms/<form_id>/start")
+@citizen_required
+def create(form_id: str):
+    definition = _definition(form_id)
+    draft = services.create_draft(g.user.id, definition, _lifetime())
+    return redirect(_section_url(draft, services.first_question_section(definition)), 303)
+
+
+# --- The section runner ---------------------------------------------------------------------------
+
+def _stored_or_prefilled(draft, section) -> dict:
+    answers = draft.answers or {}
+    if section.id in answers:
+        return answers[section.id]
+    return formdefs.prefill_answers(section, g.user)
+
+
+def _nav_items(draft, definition, current_id: str) -> list[dict]:
+    items = []
+    for s in definition.sections:
+        if s.kind == "declaration":
+            href = url_for(".check", draft_id=draft.id)
+            state = None
+        else:
+            href = _section_url(draft, s.id)
+            state = services.section_state(draft, s.id)
+        label, classes = services.STATUS_LABELS.get(state, services.STATUS_LABELS[None])
+        items.append({"title": s.title, "href": href, "status": label, "tag_classes": classes,
+                      "current": s.id == current_id})
+    return items
+
+
+def _render_section(draft, definition, section, section_form, errors: dict, status: int = 200,
+                    notice: str | None = None):
+    previous_id, next_id = services.neighbours(definition, section.id)
+    response = render_page_or_fragment(
+        "drafts/section.html", "partials/drafts/section.html", status,
+        draft=draft, definition=definition, section=section, section_form=section_form, errors=errors,
+        error_list=formdefs.error_summary(section, errors), nav=_nav_items(draft, definition, section.id),
+        previous_id=previous_id, next_id=next_id, notice=notice,
+        section_url=_section_url(draft, section.id),
+        validate_url=url_for(".validate", draft_id=draft.id, section_id=section.id),
+        autosave_url=url_for(".autosave", draft_id=draft.id, section_id=section.id),
+        autosave_seconds=current_app.config.get("AUTOSAVE_SECONDS", 30),
+        idle_minutes=current_app.config["SESSION_IDLE_MINUTES"],
+    )
+    return response
+
+
+def _posted_version() -> int | None:
+    try:
+        return int(request.form.get("draft_version", ""))
+    except ValueError:
+        return None
+
+
+def _conflict(draft, section, status: int = 409):
+    return render_page_or_fragment("drafts/conflict.html", "partials/drafts/conflict.html", status,
+                                   draft=draft, section=section, reload_url=_section_url(draft, section.id))
+
+
+def _go(url: str, push: bool = False):
+    """Leave the section: a redirect for a plain post, HX-Redirect for htmx (a different page layout)."""
+    if htmx:
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return redirect(url, 303)
+
+
+def _show_section(draft, definition, section_id: str):
+    """After Next/Previous: htmx gets the next section's fragment and the matching address."""
+    url = _section_url(draft, section_id)
+    if not htmx:
+        return redirect(url, 303)
+    section = definition.section(section_id)
+    section_form = formdefs.build_section_form(section, data=_stored_or_prefilled(draft, section))
+    response = _render_section(draft, definition, section, section_form, {})
+    response.headers["HX-Push-Url"] = url
+    return response
+
+
+@bp.route("/drafts/<draft_id>/<section_id>", methods=["GET", "POST"])
+@citizen_required
+def section(draft_id: str, section_id: str):
+    draft, definition, section = _load(draft_id, section_id)
+    if section.kind == "declaration":
+        return redirect(url_for(".check", draft_id=draft.id), 303)
+    if request.method == "GET":
+        section_form = formdefs.build_section_form(section, data=_stored_or_prefilled(draft, section))
+        return _render_section(draft, definition, section, section_form, {})
+
+    action = request.form.get("action", "next")
+    repeat_action = action.startswith(("add:", "remove:"))
+    formdata = formdefs.apply_repeat_action(section, request.form, action) if repeat_action else request.form
+    section_form = formdefs.build_section_form(section, formdata=formdata)
+    errors = formdefs.validate_section(section, section_form) if section.fields else {}
+
+    if section.kind != "overview":
+        answers = formdefs.answers_from_form(section, section_form) if section.fields else {}
+        if repeat_action:
+            state = COMPLETED if not errors else IN_PROGRESS
+        else:
+            state = HAS_ERRORS if errors else COMPLETED
+        try:
+            services.save_section(draft, definition, section.id, answers, state, _posted_version(),
+                                  _lifetime())
+        except Conflict:
+            return _conflict(draft, section)
+
+    if repeat_action:
+        # Show the added or removed item without complaining about questions not yet answered.
+        fresh = formdefs.build_section_form(section, formdata=formdata)
+        return _render_section(draft, definition, section, fresh, {})
+    previous_id, next_id = services.neighbours(definition, section.id)
+    if action == "save-later":
+        return _go(url_for(".saved", draft_id=draft.id))
+    if action == "previous":
+        if previous_id is None:
+            return _go(url_for(".start", form_id=definition.id))
+        return _show_section(draft, definition, previous_id)
+    if errors:
+        return _render_section(draft, definition, section, section_form, errors, status=422)
+    if next_id is None:
+        return _go(url_for(".check", draft_id=draft.id))
+    return _show_section(draft, definition, next_id)
+
+
+@bp.post("/drafts/<draft_id>/<section_id>/autosave")
+@citizen_required
+def autosave(draft_id: str, section_id: str):
+    """Background save while typing (and just before the idle timeout): never validates, never rejects."""
+    draft, definition, section = _load(draft_id, section_id)
+    if request.headers.get("X-Portal-Background") == "timeout":
+        _leave_idle_deadline()
+    if not section.fields:
+        return "", 204
+    section_form = formdefs.build_section_form(section, formdata=request.form)
+    answers = formdefs.answers_from_form(section, section_form)
+    if answers != (draft.answers or {}).get(section.id):
+        previous_state = services.section_state(draft, section.id)
+        state = previous_state if previous_state == HAS_ERRORS else IN_PROGRESS
+        try:
+            services.save_section(draft, definition, section.id, answers, state, _posted_version(),
+                                  _lifetime())
+        except Conflict:
+            return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
+                               reload_url=_section_url(draft, section.id))
+    elif _posted_version() != draft.version:
+        return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
+                           reload_url=_section_url(draft, section.id))
+    return render_page("partials/drafts/autosave.html", draft=draft, conflict=False)
+
+
+def _leave_idle_deadline() -> None:
+    """A save the timeout warning asked for is not the user doing something: keep the idle deadline.
+
+    The session interface does not extend a session it touched in the last few seconds and that this
+    request did not modify, so marking it as just seen leaves idle_expires_at where it was.
+    """
+    row = getattr(session, "row", None)
+    if row is not None and not session.modified:
+        row.last_seen_at = utcnow()
+
+
+@bp.post("/drafts/<draft_id>/<section_id>/validate", defaults={"field_name": None})
+@bp.post("/drafts/<draft_id>/<section_id>/validate/<field_name>")
+@citizen_required
+def validate(draft_id: str, section_id: str, field_name: str | None):
+    """One field's check on blur, by the same rules as the section save; answers just that field."""
+    draft, definition, section = _load(draft_id, section_id)
+    name = field_name or request.form.get("validate_field", "")
+    try:
+        field_def = section.field(name)
+    except KeyError:
+        abort(404)
+    section_form = formdefs.build_section_form(section, formdata=request.form)
+    errors = formdefs.field_errors(section, section_form, name)
+    response = render_page("partials/drafts/field.html", status=422 if errors else 200,
+                           section=section, section_form=section_form, field_def=field_def, errors=errors,
+                           validate_url=url_for(".validate", draft_id=draft.id, section_id=section.id))
+    response.headers.add("Vary", "HX-Request")
+    return response
+
+
+# --- Leaving and coming back ----------------------------------------------------------------------
+
+@bp.get("/drafts/<draft_id>/saved")
+@citizen_required
+def saved(draft_id: str):
+    draft, definition, _ = _load(draft_id)
+    return render_page("drafts/saved.html", draft=draft, definition=definition,
+                       resume_section=services.resume_section(draft, definition))
+
+
+@bp.get("/drafts/<draft_id>/check")
+@citizen_required
+def check(draft_id: str):
+    draft, definition, _ = _load(draft_id)
+    answers = draft.answers or {}
+    summary = [(s, rows) for s, rows in formdefs.summarise_form(definition, answers) if s.fields]
+    problems = [
+        {"text": f"{s.title}: {message}",
+         "href": f"{_section_url(draft, s.id)}#{formdefs.input_id(s, f.name)}"}
+        for s, f, message in formdefs.missing_for_submit(definition, answers)
+    ]
+    declaration_url = (url_for("submissions.declaration", draft_id=draft.id)
+                       if "submissions.declaration" in current_app.view_functions else None)
+    return render_page_or_fragment(
+        "drafts/check.html", "partials/drafts/check.html", draft=draft, definition=definition,
+        summary=summary, problems=problems, declaration_url=declaration_url,
+        nav=_nav_items(draft, definition, "declaration"),
+        input_id=formdefs.input_id, section_url=lambda s: _section_url(draft, s.id))
+
+
+@bp.get("/drafts")
+@citizen_required
+def recover():
+    now = utcnow()
+    rows = [{"draft": d, "days_left": services.days_left(d, now),
+             "resume_url": _resume_url(d)} for d in services.drafts_for(g.user.id, now)]
+    return render_page_or_fragment("drafts/recover.html", "partials/drafts/recover.html", rows=rows)
+
+
+def _resume_url(draft) -> str:
+    try:
+        definition = _catalogue().get(draft.form_id, draft.form_version)
+    except KeyError:
+        return url_for(".recover")
+    section_id = services.resume_section(draft, definition)
+    return _section_url(draft, section_id) if section_id else url_for(".check", draft_id=draft.id)
+
+
+@bp.route("/drafts/<draft_id>/cancel", methods=["GET", "POST"])
+@citizen_required
+def cancel(draft_id: str):
+    draft, definition, _ = _load(draft_id)
+    if request.method == "POST":
+        services.delete_draft(draft)
+        flash("Your saved form has been deleted.", "success")
+        return redirect(url_for(".recover"), 303)
+    return render_page("drafts/cancel.html", draft=draft, definition=definition)
