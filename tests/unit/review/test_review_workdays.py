@@ -1,0 +1,63 @@
+"""The one-working-day acknowledgement clock, and the field-by-field difference."""
+
+from datetime import datetime
+
+import pytest
+
+from webapp.review.answers import difference
+from webapp.review.workdays import add_working_days, age_label, working_days_between
+
+MON, FRI, SAT, SUN = (datetime(2026, 3, d, 10, 0) for d in (2, 6, 7, 8))
+
+
+@pytest.mark.parametrize("start, due", [
+    (MON, datetime(2026, 3, 3, 10, 0)),
+    (FRI, datetime(2026, 3, 9, 10, 0)),
+    (SAT, datetime(2026, 3, 10, 0, 0)),  # the clock starts on Monday at midnight
+    (SUN, datetime(2026, 3, 10, 0, 0)),
+])
+def test_one_working_day_skips_weekends(start, due):
+    assert add_working_days(start, 1) == due
+
+
+@pytest.mark.parametrize("start, end, days", [
+    (MON, datetime(2026, 3, 3, 9, 59), 0),
+    (MON, datetime(2026, 3, 3, 10, 0), 1),
+    (FRI, datetime(2026, 3, 8, 23, 0), 0),
+    (FRI, datetime(2026, 3, 13, 10, 0), 5),
+    (MON, MON, 0),
+])
+def test_working_days_between(start, end, days):
+    assert working_days_between(start, end) == days
+
+
+def test_age_labels():
+    assert age_label(0) == "Less than 1 working day"
+    assert age_label(1) == "1 working day"
+    assert age_label(3) == "3 working days"
+
+
+def section(title, **rows):
+    return {"title": title, "rows": [{"label": k, "value": v} for k, v in rows.items()]}
+
+
+def test_difference_lists_changed_added_and_removed_answers():
+    old = [section("Child", First="Jo", Last="Bloggs", School="Meadow"), section("Consent", Agreed="Yes")]
+    new = [section("Child", First="Jo", Last="Blogs", School="Not answered", GP="Dr Who"),
+           section("Consent", Agreed="Yes")]
+    changes = difference(old, new)
+    assert [(c.section, c.label, c.old, c.new, c.kind) for c in changes] == [
+        ("Child", "Last", "Bloggs", "Blogs", "changed"),
+        ("Child", "School", "Meadow", "", "removed"),
+        ("Child", "GP", "", "Dr Who", "added"),
+    ]
+
+
+def test_difference_keeps_repeated_labels_apart():
+    old = [{"title": "S", "rows": [{"label": "Name", "value": "A"}, {"label": "Name", "value": "B"}]}]
+    new = [{"title": "S", "rows": [{"label": "Name", "value": "A"}, {"label": "Name", "value": "C"}]}]
+    assert [(c.label, c.old, c.new) for c in difference(old, new)] == [("Name (2)", "B", "C")]
+
+
+def test_no_difference_between_equal_versions():
+    assert difference([section("A", x="1")], [section("A", x="1")]) == []
