@@ -1,5 +1,7 @@
 """A registration journey driven through the test client, one step at a time, as a browser would."""
 
+import functools
+
 import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
@@ -72,6 +74,17 @@ def app(app_factory):
     app = app_factory()
     app.jinja_env.bytecode_cache = _SharedBytecodeCache()
     return app
+
+
+@pytest.fixture(scope="session", autouse=True)
+def form_catalogue_loaded_once():
+    """Parsing every form definition costs ~0.5 s per app; the catalogue is immutable, so share it."""
+    from webapp import formdefs
+
+    original = formdefs.load_catalogue
+    formdefs.load_catalogue = functools.lru_cache(maxsize=4)(original)
+    yield
+    formdefs.load_catalogue = original
 
 
 @pytest.fixture(autouse=True)

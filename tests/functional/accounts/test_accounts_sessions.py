@@ -1,0 +1,231 @@
+"""Server-side, revocable sessions: a random id in the cookie, idle and absolute deadlines, revocation."""
+
+import hashlib
+import re
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import PASSWORD, post_form, sign_in
+from tests.support import csrf_token
+from webapp.accounts.models import WebSession
+from webapp.accounts.sessions import purge_expired_sessions
+from webapp.extensions import db
+from webapp.scheduler import Job, JobRun, run_job
+
+COOKIE = "portal_session"
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def cookie_of(client) -> str | None:
+    cookie = client.get_cookie(COOKIE)
+    return cookie.value if cookie else None
+
+
+def signed_in(client) -> bool:
+    return client.get("/account").status_code == 200
+
+
+@pytest.fixture
+def now(time_machine):
+    start = datetime.now(UTC).replace(microsecond=0)
+    time_machine.move_to(start, tick=False)
+    return time_machine
+
+
+def test_cookie_holds_only_a_random_id(app, client, make_user):
+    make_user()
+    response = sign_in(client)
+    header = response.headers["Set-Cookie"]
+    assert "HttpOnly" in header
+    assert "SameSite=Lax" in header
+    token = cookie_of(client)
+    assert len(token) >= 40 and "." not in token  # not a signed Flask cookie carrying data
+    with app.app_context():
+        row = db.session.get(WebSession, hashlib.sha256(token.encode()).hexdigest())
+        assert row is not None and row.user_id is not None
+        assert db.session.get(WebSession, token) is None  # the token itself is never stored
+
+
+def test_cookie_is_secure_outside_development(app_factory):
+    app = app_factory(SESSION_COOKIE_SECURE=True)
+    client = app.test_client()
+    response = client.get("/sign-in")  # the CSRF token starts a session
+    assert "Secure" in response.headers["Set-Cookie"]
+
+
+def test_new_id_at_sign_in(client, make_user):
+    make_user()
+    client.get("/sign-in")
+    before = cookie_of(client)
+    assert before
+    sign_in(client)
+    after = cookie_of(client)
+    assert after and after != before
+
+
+def test_planted_id_is_worthless_after_sign_in(app, client, make_user):
+    make_user()
+    client.get("/sign-in")
+    planted = cookie_of(client)
+    sign_in(client)
+    attacker = app.test_client()
+    attacker.set_cookie(COOKIE, planted)
+    assert not signed_in(attacker)
+
+
+def test_logout_ends_the_session_on_the_server(app, client, make_user):
+    make_user()
+    sign_in(client)
+    stolen = cookie_of(client)
+    client.post("/sign-out", data={"csrf_token": csrf_token(text(client.get("/")))})
+    replay = app.test_client()
+    replay.set_cookie(COOKIE, stolen)
+    assert replay.get("/account").headers["Location"].startswith("/sign-in")
+    with app.app_context():
+        assert db.session.get(WebSession, hashlib.sha256(stolen.encode()).hexdigest()) is None
+
+
+def test_unknown_or_garbage_cookie_is_just_signed_out(app, client):
+    for value in ("nonsense", "x" * 5000, "a.b.c"):
+        client.set_cookie(COOKIE, value)
+        response = client.get("/account")
+        assert response.status_code == 302
+
+
+def test_idle_timeout(client, make_user, now):
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(minutes=29))
+    assert signed_in(client)  # activity keeps it alive...
+    now.shift(timedelta(minutes=29))
+    assert signed_in(client)
+    now.shift(timedelta(minutes=31))  # ...and 30 idle minutes end it
+    response = client.get("/account")
+    assert response.headers["Location"] == "/sign-in?next=/account"
+    assert "You were signed out because you had not done anything for a while" in text(
+        client.get(response.headers["Location"]))
+
+
+def test_idle_timeout_is_configurable(app_factory, make_user, now):
+    app = app_factory(SESSION_IDLE_MINUTES=5)
+    client = app.test_client()
+    from webapp.accounts.models import User
+    from webapp.accounts.passwords import hash_password
+    from webapp.clock import utcnow
+
+    with app.app_context():
+        db.session.add(User(email="a@example.com", password_hash=hash_password(PASSWORD), first_name="A",
+                            surname="B", email_verified_at=utcnow(),
+                            terms_version=app.config["TERMS_VERSION"]))
+        db.session.commit()
+    sign_in(client, "a@example.com")
+    now.shift(timedelta(minutes=6))
+    assert not signed_in(client)
+
+
+def test_absolute_lifetime_of_12_hours(client, make_user, now):
+    make_user()
+    sign_in(client)
+    for _ in range(24):  # busy all day: a request every 29 minutes, 11 h 36 min in all
+        now.shift(timedelta(minutes=29))
+        assert signed_in(client)
+    now.shift(timedelta(minutes=23, seconds=50))  # 10 seconds short of 12 hours
+    assert signed_in(client)
+    now.shift(timedelta(seconds=20))  # 12 hours since sign-in, however busy
+    assert not signed_in(client)
+
+
+def test_password_change_ends_other_sessions(app, client, make_user):
+    make_user()
+    sign_in(client)
+    other = app.test_client()
+    sign_in(other)
+    response = post_form(client, "/account/password", {"current_password": PASSWORD,
+                                                       "password": "a brand new passphrase",
+                                                       "confirm_password": "a brand new passphrase"})
+    assert response.headers["Location"] == "/account"
+    assert "You have been signed out everywhere else" in text(client.get("/account"))
+    assert signed_in(client)
+    assert not signed_in(other)
+
+
+def test_htmx_request_after_expiry_gets_401_and_hx_redirect(client, make_user, now):
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(minutes=31))
+    response = client.get("/account", headers={"HX-Request": "true",
+                                               "HX-Current-URL": "http://localhost/account"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/sign-in")
+    assert text(response) == ""
+    response = client.post("/session/extend", headers={"HX-Request": "true"})
+    assert response.status_code in (400, 401)  # no token and no session: never a 200 or a 500
+
+
+def test_extend_session_keeps_it_alive(client, make_user, now):
+    make_user()
+    sign_in(client)
+    token = csrf_token(text(client.get("/")))
+    now.shift(timedelta(minutes=29))
+    assert client.post("/session/extend", headers={"X-CSRFToken": token}).status_code == 204
+    now.shift(timedelta(minutes=29))
+    assert signed_in(client)
+
+
+def test_timeout_warning_data_is_on_signed_in_pages(client, make_user):
+    make_user()
+    sign_in(client)
+    html = text(client.get("/account"))
+    seconds = int(re.search(r'data-session-seconds="(\d+)"', html).group(1))
+    assert 1790 <= seconds <= 1800
+    assert 'id="timeout-dialog"' in html
+
+
+def test_purge_job_deletes_expired_sessions(app, make_user, now):
+    make_user()
+    stale, fresh = app.test_client(), app.test_client()
+    sign_in(stale)
+    now.shift(timedelta(minutes=20))
+    sign_in(fresh)
+    now.shift(timedelta(minutes=15))  # stale: 35 idle minutes; fresh: 15
+    with app.app_context():
+        assert db.session.query(WebSession).count() == 2
+        assert purge_expired_sessions() == 1
+        assert db.session.query(WebSession).count() == 1
+        assert purge_expired_sessions() == 0  # safe to run twice
+    assert signed_in(fresh)
+
+
+def test_scheduler_runs_a_job_once_per_period(app):
+    calls = []
+    job = Job("test-job", 60, lambda: calls.append(1))
+    assert run_job(app, job) is True
+    assert run_job(app, job) is False  # a second worker in the same period
+    assert calls == [1]
+    with app.app_context():
+        assert db.session.query(JobRun).filter_by(job="test-job").count() == 1
+
+
+def test_scheduler_runs_again_next_period(app, now):
+    calls = []
+    job = Job("test-job", 60, lambda: calls.append(1))
+    assert run_job(app, job)
+    now.shift(timedelta(seconds=61))
+    assert run_job(app, job)
+    assert calls == [1, 1]
+
+
+def test_purge_job_through_the_scheduler(app, make_user, now):
+    from webapp.scheduler.jobs import JOBS
+
+    make_user()
+    sign_in(app.test_client())
+    now.shift(timedelta(hours=13))
+    purge = next(job for job in JOBS if job.name == "purge-expired-sessions")
+    assert run_job(app, purge)
+    with app.app_context():
+        assert db.session.query(WebSession).count() == 0
