@@ -1,0 +1,245 @@
+"""Forgotten password, Update Account, change of email and password, and the create-staff command."""
+
+from tests.conftest import PASSWORD, post_form, sign_in
+from webapp.accounts.models import User
+from webapp.extensions import db
+from webapp.notifications.email import send_due
+from webapp.notifications.models import OutboxMessage
+
+NEW_PASSWORD = "a brand new passphrase"
+RESET_SUBJECT = "Your password reset code"
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def signed_in(client) -> bool:
+    return client.get("/account").status_code == 200
+
+
+def the_user(app, email="teacher@example.com"):
+    with app.app_context():
+        return db.session.query(User).filter_by(email=email).one()
+
+
+# --- Forgotten password ---------------------------------------------------------------------------
+
+def test_forgotten_password_with_a_code(app, client, make_user, smtp_sink):
+    make_user()
+    elsewhere = app.test_client()
+    sign_in(elsewhere)
+    assert "Forgotten your password?" in text(client.get("/sign-in"))
+    response = post_form(client, "/forgotten-password", {"email": "Teacher@Example.com"})
+    assert response.headers["Location"] == "/forgotten-password/code"
+    message = smtp_sink.wait_for("teacher@example.com", RESET_SUBJECT)
+    assert "Wigan Council Children's Services Portal" in message.sender
+    response = post_form(client, "/forgotten-password/code", {
+        "code": message.code(), "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert response.headers["Location"] == "/sign-in"
+    assert "Your password has been changed" in text(client.get("/sign-in"))
+    assert not signed_in(elsewhere)  # every other session ended
+    assert post_form(client, "/sign-in", {"email": "teacher@example.com",
+                                          "password": PASSWORD}).status_code == 422
+    assert sign_in(client, password=NEW_PASSWORD).status_code == 302
+
+
+def test_forgotten_password_does_not_reveal_unknown_emails(client, smtp_sink):
+    response = post_form(client, "/forgotten-password", {"email": "nobody@example.com"})
+    assert response.headers["Location"] == "/forgotten-password/code"
+    page = text(client.get("/forgotten-password/code"))
+    assert "If <strong>nobody@example.com</strong> has an account" in page
+    response = post_form(client, "/forgotten-password/code", {
+        "code": "12345678", "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert response.status_code == 422
+    assert "The code is not correct" in text(response)
+    assert smtp_sink.to("nobody@example.com") == []
+
+
+def test_reset_code_page_needs_an_email_first(client):
+    assert client.get("/forgotten-password/code").headers["Location"] == "/forgotten-password"
+
+
+def test_reset_applies_the_password_rules(client, make_user, smtp_sink):
+    make_user()
+    post_form(client, "/forgotten-password", {"email": "teacher@example.com"})
+    code = smtp_sink.wait_for("teacher@example.com", RESET_SUBJECT).code()
+    response = post_form(client, "/forgotten-password/code", {
+        "code": code, "password": "password", "confirm_password": "password"})
+    assert response.status_code == 422
+    assert "too common" in text(response)
+    assert PASSWORD not in text(response)
+    response = post_form(client, "/forgotten-password/code", {
+        "code": code, "password": NEW_PASSWORD, "confirm_password": "different"})
+    assert "Passwords must match" in text(response)
+
+
+def test_reset_code_wrong_five_times_is_void(client, make_user, smtp_sink):
+    make_user()
+    post_form(client, "/forgotten-password", {"email": "teacher@example.com"})
+    code = smtp_sink.wait_for("teacher@example.com", RESET_SUBJECT).code()
+    data = {"password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD}
+    for _ in range(5):
+        post_form(client, "/forgotten-password/code", {**data, "code": f"{(int(code) + 1) % 10**8:08d}"})
+    response = post_form(client, "/forgotten-password/code", {**data, "code": code})
+    assert "The code can no longer be used" in text(response)
+
+
+def test_reset_unlocks_a_locked_account(client, make_user, smtp_sink):
+    make_user()
+    for _ in range(6):
+        post_form(client, "/sign-in", {"email": "teacher@example.com", "password": "not my password"})
+    post_form(client, "/forgotten-password", {"email": "teacher@example.com"})
+    code = smtp_sink.wait_for("teacher@example.com", RESET_SUBJECT).code()
+    post_form(client, "/forgotten-password/code", {
+        "code": code, "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
+    assert sign_in(client, password=NEW_PASSWORD).status_code == 302
+
+
+# --- Update Account -------------------------------------------------------------------------------
+
+def test_my_account_shows_the_details(client, make_user):
+    make_user()
+    sign_in(client)
+    html = text(client.get("/account"))
+    for expected in ("Priya Shah", "Teacher", "Meadow Primary School", "WN1 1AA", "teacher@example.com",
+                     "Update Account"):
+        assert expected in html
+
+
+def test_update_account_changes_details(app, client, make_user):
+    make_user()
+    sign_in(client)
+    page = text(client.get("/account/update"))
+    assert 'value="Priya"' in page and 'value="Meadow Primary School"' in page
+    response = post_form(client, "/account/update", {
+        "first_name": "Priyanka", "surname": "Shah", "is_professional": "no", "street": "2 New Road",
+        "town": "Leigh", "postcode": "wn71aa", "phone": "+44 1942 244991"})
+    assert response.headers["Location"] == "/account"
+    html = text(client.get("/account"))
+    assert "Your details have been updated." in html
+    assert "Priyanka Shah" in html
+    user = the_user(app)
+    assert (user.postcode, user.phone, user.is_professional, user.role) == ("WN7 1AA", "01942 244991", False,
+                                                                            None)
+
+
+def test_update_account_errors_keep_what_was_typed(client, make_user):
+    make_user()
+    sign_in(client)
+    response = post_form(client, "/account/update", {
+        "first_name": "", "surname": "Shah", "is_professional": "yes", "role": "", "organisation": "NHS",
+        "street": "2 New Road", "town": "Leigh", "postcode": "nope"})
+    html = text(response)
+    assert response.status_code == 422
+    for message in ("Enter your first name", "Enter your role", "Enter a full UK postcode"):
+        assert message in html
+    assert 'value="NHS"' in html and 'value="nope"' in html
+
+
+def test_account_pages_need_sign_in(client):
+    for path in ("/account", "/account/update", "/account/email", "/account/email/code", "/account/password"):
+        assert client.get(path).headers["Location"] == f"/sign-in?next={path}"
+
+
+def test_signed_in_pages_are_not_cached(client, make_user):
+    make_user()
+    sign_in(client)
+    for path in ("/account", "/account/update", "/"):
+        assert client.get(path).headers["Cache-Control"] == "no-store"
+
+
+# --- Change of email ------------------------------------------------------------------------------
+
+def test_change_email_needs_password_and_a_code_and_tells_the_old_address(app, client, make_user, smtp_sink):
+    make_user()
+    sign_in(client)
+    response = post_form(client, "/account/email", {"email": "new@example.com", "password": "wrong password"})
+    assert response.status_code == 422
+    assert "Your password is not correct" in text(response)
+    response = post_form(client, "/account/email", {"email": "New@Example.com", "password": PASSWORD})
+    assert response.headers["Location"] == "/account/email/code"
+    message = smtp_sink.wait_for("new@example.com", "Please verify your new email address")
+    assert the_user(app).email == "teacher@example.com"  # nothing changes until the code is entered
+    response = post_form(client, "/account/email/code", {"code": f"{(int(message.code()) + 1) % 10**8:08d}"})
+    assert response.status_code == 422
+    response = post_form(client, "/account/email/code", {"code": message.code()})
+    assert response.headers["Location"] == "/account"
+    assert "Your email address has been changed." in text(client.get("/account"))
+    assert the_user(app, "new@example.com") is not None
+    with app.app_context():
+        notice = db.session.query(OutboxMessage).one()
+        assert notice.recipient == "teacher@example.com"
+        assert send_due() == 1
+    smtp_sink.wait_for("teacher@example.com", "Your email address has been changed")
+    assert sign_in(client, "new@example.com").status_code == 302
+
+
+def test_change_email_to_a_taken_address(client, make_user):
+    make_user()
+    make_user("other@example.com")
+    sign_in(client)
+    response = post_form(client, "/account/email", {"email": "OTHER@example.com", "password": PASSWORD})
+    assert response.status_code == 422
+    assert "An account with this email address already exists" in text(response)
+
+
+def test_change_email_bad_input(client, make_user):
+    make_user()
+    sign_in(client)
+    for email in ("", "nope", "a\r\nb@example.com", "x" * 300 + "@example.com"):
+        response = post_form(client, "/account/email", {"email": email, "password": PASSWORD})
+        assert response.status_code == 422, email
+
+
+def test_confirm_email_without_a_pending_change(client, make_user):
+    make_user()
+    sign_in(client)
+    assert client.get("/account/email/code").headers["Location"] == "/account/email"
+
+
+# --- Change of password ---------------------------------------------------------------------------
+
+def test_change_password_needs_the_current_one(client, make_user):
+    make_user()
+    sign_in(client)
+    response = post_form(client, "/account/password", {"current_password": "wrong one",
+                                                       "password": NEW_PASSWORD,
+                                                       "confirm_password": NEW_PASSWORD})
+    assert response.status_code == 422
+    assert "Your current password is not correct" in text(response)
+    response = post_form(client, "/account/password", {"current_password": PASSWORD, "password": "short",
+                                                       "confirm_password": "short"})
+    assert response.status_code == 422
+    assert "8 characters or more" in text(response)
+
+
+# --- Staff accounts -------------------------------------------------------------------------------
+
+def test_create_staff_command(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["create-staff", "Worker@Example.com", "--team", "early-help",
+                                 "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert "worker@example.com" in result.output
+    user = the_user(app, "worker@example.com")
+    assert (user.is_staff, user.team, user.is_verified) == (True, "early-help", True)
+    assert PASSWORD not in user.password_hash
+
+
+def test_create_staff_prompts_for_the_password(app):
+    result = app.test_cli_runner().invoke(args=["create-staff", "w@example.com", "--team", "lado"],
+                                          input=f"{PASSWORD}\n{PASSWORD}\n")
+    assert result.exit_code == 0, result.output
+    assert the_user(app, "w@example.com").team == "lado"
+
+
+def test_create_staff_rejects_bad_teams_and_weak_passwords(app):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["create-staff", "w@example.com", "--team", "police",
+                               "--password", PASSWORD]).exit_code != 0
+    result = runner.invoke(args=["create-staff", "w@example.com", "--team", "lado", "--password", "password"])
+    assert result.exit_code != 0
+    assert "too common" in result.output
+    with app.app_context():
+        assert db.session.query(User).count() == 0
