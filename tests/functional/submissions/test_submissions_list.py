@@ -1,0 +1,149 @@
+"""Submitted Forms: the two tables, the 30-day view, the HTML view and who may open what."""
+
+from datetime import UTC, timedelta
+
+import time_machine
+from sqlalchemy import select
+
+from tests.conftest import PASSWORD, sign_in
+from tests.functional.submissions.factory import make_draft, return_for_information, submit
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.submissions import services
+from webapp.submissions.models import Submission
+
+
+def submitted(app, client, draft_id):
+    response = submit(client, draft_id)
+    assert response.status_code == 302
+    with app.app_context():
+        return db.session.scalar(select(Submission)).id
+
+
+def test_empty_list(signed_in):
+    html = signed_in.get("/submitted").get_data(as_text=True)
+    assert "<h1 class=\"govuk-heading-l\">Submitted Forms</h1>" in html
+    assert "Recently Submitted Forms (Last 30 Days)" in html
+    assert "You have not submitted any forms in the last 30 days." in html
+    assert "Forms requesting more information" not in html
+
+
+def test_list_shows_details_name_date_response_reference(app, signed_in, draft_id):
+    submission_id = submitted(app, signed_in, draft_id)
+    html = signed_in.get("/submitted").get_data(as_text=True)
+    for heading in ("Details", "Name", "Date", "Response", "Reference"):
+        assert f'class="govuk-table__header">{heading}</th>' in html
+    with app.app_context():
+        submission = db.session.get(Submission, submission_id)
+        reference = submission.reference
+    assert f'href="/submitted/{submission_id}"' in html
+    assert "Child/Young Person Safeguarding Concern" in html and "Jordan Ellison-Hart" in html
+    assert "No response posted" in html and reference in html
+    with app.app_context():
+        db.session.get(Submission, submission_id).response_text = "Accepted – passed to the Hub"
+        db.session.commit()
+    html = signed_in.get("/submitted").get_data(as_text=True)
+    assert "Accepted – passed to the Hub" in html and "No response posted" not in html
+
+
+def test_page_and_htmx_fragment(app, signed_in, draft_id):
+    submitted(app, signed_in, draft_id)
+    page = signed_in.get("/submitted")
+    fragment = signed_in.get("/submitted", headers={"HX-Request": "true"})
+    assert "<html" in page.get_data(as_text=True)
+    html = fragment.get_data(as_text=True)
+    assert html.lstrip().startswith('<div id="submitted-forms">') and "<html" not in html
+    assert "Vary" in fragment.headers and "HX-Request" in fragment.headers["Vary"]
+    assert len(fragment.data) < 4096
+
+
+def test_thirty_day_boundary(app, signed_in, draft_id):
+    submission_id = submitted(app, signed_in, draft_id)
+    with app.app_context():
+        # Stored as naive UTC; time-machine reads a naive time as local, so say it is UTC.
+        sent = db.session.get(Submission, submission_id).last_submitted_at.replace(tzinfo=UTC)
+    # The session would have idled out by then: sign in again at each point in time.
+    with time_machine.travel(sent + timedelta(days=30) - timedelta(seconds=1), tick=False):
+        sign_in(signed_in)
+        assert f'href="/submitted/{submission_id}"' in signed_in.get("/submitted").get_data(as_text=True)
+        assert signed_in.get(f"/submitted/{submission_id}").status_code == 200
+    with time_machine.travel(sent + timedelta(days=30), tick=False):
+        sign_in(signed_in)
+        html = signed_in.get("/submitted").get_data(as_text=True)
+        assert f'href="/submitted/{submission_id}"' not in html
+        assert signed_in.get(f"/submitted/{submission_id}").status_code == 404
+        assert signed_in.get(f"/submitted/{submission_id}/v1.pdf").status_code == 404
+    with app.app_context():  # only the submitter's view ends: the council's copy is kept
+        assert db.session.get(Submission, submission_id) is not None
+
+
+def test_other_accounts_get_404(app, client, make_user, user_id):
+    with app.app_context():
+        draft_id = make_draft(user_id)
+    sign_in(client)
+    submission_id = submitted(app, client, draft_id)
+    other = app.test_client()
+    make_user(email="other@example.com")
+    sign_in(other, "other@example.com", PASSWORD)
+    for url in (f"/submitted/{submission_id}", f"/submitted/{submission_id}/v1.pdf",
+                f"/submitted/{submission_id}/thank-you?v=1", f"/submitted/{submission_id}/v2.pdf"):
+        assert other.get(url).status_code == 404, url
+    assert submission_id not in other.get("/submitted").get_data(as_text=True)
+    with app.app_context():
+        submission = db.session.get(Submission, submission_id)
+        assert services.can_view_as_submitter(submission, user_id)
+        assert not services.can_view_as_submitter(submission, user_id + 1)
+        assert not services.can_view_as_submitter(None, user_id)
+    anonymous = app.test_client()
+    response = anonymous.get(f"/submitted/{submission_id}/v1.pdf")
+    assert response.status_code == 302 and "/sign-in" in response.headers["Location"]
+
+
+def test_html_view_of_the_answers_says_the_pdf_is_being_prepared(app, signed_in, draft_id):
+    submission_id = submitted(app, signed_in, draft_id)
+    response = signed_in.get(f"/submitted/{submission_id}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    assert "Child / Young Person&#39;s Details" in html and "Ellison-Hart" in html
+    assert "The PDF of this form is being prepared" in html
+    assert f'hx-get="/submitted/{submission_id}?v=1"' in html
+    fragment = signed_in.get(f"/submitted/{submission_id}?v=1", headers={"HX-Request": "true"})
+    text = fragment.get_data(as_text=True)
+    assert text.lstrip().startswith('<div id="pdf-status"') and "<html" not in text
+    # Until it is rendered, the PDF address leads back to the HTML view.
+    pdf = signed_in.get(f"/submitted/{submission_id}/v1.pdf")
+    assert pdf.status_code == 302 and pdf.headers["Location"] == f"/submitted/{submission_id}?v=1"
+
+
+def test_after_sign_in_with_forms_waiting_goes_to_submitted_forms(app, client, user_id):
+    with app.app_context():
+        draft_id = make_draft(user_id)
+    assert sign_in(client).headers["Location"] == "/"
+    submission_id = submitted(app, client, draft_id)
+    return_for_information(app, submission_id)
+    fresh = app.test_client()
+    assert sign_in(fresh).headers["Location"] == "/submitted"
+    # Someone who asked for a particular page still goes there.
+    from tests.conftest import post_form
+
+    other = app.test_client()
+    response = post_form(other, "/sign-in?next=/my-account", {"email": "teacher@example.com",
+                                                               "password": PASSWORD})
+    assert response.headers["Location"] == "/my-account"
+
+
+def test_returned_forms_are_listed_first(app, signed_in, draft_id):
+    submission_id = submitted(app, signed_in, draft_id)
+    return_for_information(app, submission_id, reason="insufficient_detail")
+    html = signed_in.get("/submitted").get_data(as_text=True)
+    assert html.index("Forms requesting more information") < html.index("Recently Submitted Forms")
+    for heading in ("Date", "Form Name", "Requested", "Detail/Comments"):
+        assert f'class="govuk-table__header">{heading}</th>' in html
+    assert "Insufficient detail" in html and "Please tell us more about the bruising." in html
+    assert f'action="/submitted/{submission_id}/reopen"' in html
+    assert f'href="/submitted/{submission_id}/v1.pdf">Previous Form' in html
+    # A returned form stays visible to its submitter past 30 days: they must be able to answer it.
+    with time_machine.travel(utcnow().replace(tzinfo=UTC) + timedelta(days=45), tick=False):
+        sign_in(signed_in)
+        html = signed_in.get("/submitted").get_data(as_text=True)
+        assert f'action="/submitted/{submission_id}/reopen"' in html

@@ -1,0 +1,183 @@
+"""The PDF: rendered once off the request path, stored, served inline; every answer in it, nothing active."""
+
+import io
+import re
+
+import pytest
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from tests.functional.submissions.factory import (
+    attach,
+    complete_answers,
+    make_draft,
+    photo_with_exif,
+    submit,
+)
+from webapp.extensions import db
+from webapp.submissions import rendering, services
+from webapp.submissions.models import Submission, SubmissionVersion
+
+HOSTILE = [
+    '<img src="file:///etc/passwd"> <link rel="attachment" href="file:///etc/passwd">',
+    "</style><style>@import url(http://127.0.0.1:1/x.css); body{display:none}</style>",
+    '<a href="javascript:alert(1)" rel=attachment>click</a> <iframe src="http://127.0.0.1:1/"></iframe>',
+]
+
+
+def normalise(text: str) -> str:
+    """Without whitespace: the PDF wraps long words (URLs) and text extraction adds a space there."""
+    return re.sub(r"\s+", "", text)
+
+
+def pdf_text(data: bytes) -> str:
+    return normalise(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages))
+
+
+@pytest.fixture
+def submitted_version(app, signed_in, user_id):
+    """A submitted form with two photos (EXIF on the way in) and a Word document; PDF rendered."""
+    with app.app_context():
+        draft_id = make_draft(user_id)
+        attach(draft_id, user_id, "bruise-arm.jpg", photo_with_exif(1))
+        attach(draft_id, user_id, "bruise-leg.jpg", photo_with_exif(2))
+        attach(draft_id, user_id, "chronology.docx", b"PK\x03\x04 not really a docx", kind="word",
+               content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    assert submit(signed_in, draft_id).status_code == 302
+    with app.app_context():
+        assert rendering.render_pending_pdfs() == 1
+        version = db.session.scalar(select(SubmissionVersion))
+        return version.submission_id, version.id
+
+
+def test_job_renders_and_stores_once(app, submitted_version):
+    submission_id, version_id = submitted_version
+    with app.app_context():
+        version = db.session.get(SubmissionVersion, version_id)
+        assert version.pdf.startswith(b"%PDF-") and version.pdf_rendered_at and version.pdf_error is None
+        first = version.pdf
+        assert rendering.render_pending_pdfs() == 0  # rendered once: nothing left to do
+        db.session.expire_all()
+        assert db.session.get(SubmissionVersion, version_id).pdf == first
+
+
+def test_pdf_is_served_inline_and_the_view_links_to_it(app, signed_in, submitted_version):
+    submission_id, _ = submitted_version
+    with app.app_context():
+        reference = db.session.get(Submission, submission_id).reference
+    html = signed_in.get(f"/submitted/{submission_id}").get_data(as_text=True)
+    assert f'href="/submitted/{submission_id}/v1.pdf">Open PDF' in html
+    assert "being prepared" not in html
+    response = signed_in.get(f"/submitted/{submission_id}/v1.pdf")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"] == f'inline; filename="{reference}.pdf"'
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    assert response.data.startswith(b"%PDF-")
+
+
+def test_pdf_has_every_label_and_answer_and_the_files(app, submitted_version):
+    _, version_id = submitted_version
+    with app.app_context():
+        version = db.session.get(SubmissionVersion, version_id)
+        text = pdf_text(version.pdf)
+        sections = rendering.answer_sections(version)
+        reference = version.submission.reference
+    assert reference in text
+    assert normalise("Child/Young Person Safeguarding Concern") in text
+    for section in sections:
+        assert normalise(section["title"]) in text
+        for row in section["rows"]:
+            assert normalise(row["label"]) in text, row["label"]
+            for line in row["value"].splitlines():
+                assert normalise(line) in text, (row["label"], line)
+    for name in ("bruise-arm.jpg", "bruise-leg.jpg", "chronology.docx"):
+        assert name in text
+    assert normalise("Jordan arrived with bruising to his upper arm and said Lee grabbed him.") in text
+
+
+def test_pdf_has_no_embedded_files_and_its_images_no_exif(app, submitted_version):
+    _, version_id = submitted_version
+    with app.app_context():
+        data = db.session.get(SubmissionVersion, version_id).pdf
+    reader = PdfReader(io.BytesIO(data))
+    names = reader.trailer["/Root"].get("/Names")
+    assert names is None or "/EmbeddedFiles" not in names.get_object()
+    assert b"/EmbeddedFiles" not in data and b"/JavaScript" not in data
+    images = [image for page in reader.pages for image in page.images]
+    assert len(images) >= 2
+    for image in images:
+        assert b"Exif" not in image.data[:4096] and b"SecretCam" not in image.data
+    assert b"SecretCam" not in data and b"Mill Lane" not in data
+
+
+def test_hostile_answers_come_out_as_inert_text(app, signed_in, user_id):
+    answers = complete_answers({"concerns": {"worries": HOSTILE[0], "what_changed": HOSTILE[1],
+                                             "impact": HOSTILE[2]}})
+    with app.app_context():
+        draft_id = make_draft(user_id, answers)
+    assert submit(signed_in, draft_id).status_code == 302
+    with app.app_context():
+        assert rendering.render_pending_pdfs() == 1
+        version = db.session.scalar(select(SubmissionVersion))
+        data = version.pdf
+    text = pdf_text(data)
+    for value in HOSTILE:
+        assert normalise(value) in text
+    reader = PdfReader(io.BytesIO(data))
+    for page in reader.pages:
+        for annot in (page.get("/Annots") or []):
+            annot = annot.get_object()
+            assert annot.get("/Subtype") != "/FileAttachment"
+            assert "javascript" not in str(annot.get("/A", {})).lower()
+    assert b"/EmbeddedFiles" not in data and b"/Launch" not in data
+    # The HTML view escapes the same text.
+    html = signed_in.get(f"/submitted/{version.submission_id}").get_data(as_text=True)
+    assert "&lt;img src=&#34;file:///etc/passwd&#34;&gt;" in html and '<img src="file:' not in html
+
+
+def test_failed_render_is_recorded_and_not_retried_at_once(app, signed_in, draft_id, monkeypatch):
+    assert submit(signed_in, draft_id).status_code == 302
+
+    def broken(html):
+        raise rendering.pdf.PdfRenderError("PDF render took longer than 30 s")
+
+    monkeypatch.setattr(rendering.pdf, "render_pdf", broken)
+    with app.app_context():
+        assert rendering.render_pending_pdfs() == 0
+        version = db.session.scalar(select(SubmissionVersion))
+        assert version.pdf is None and version.pdf_error and version.pdf_rendered_at
+        submission_id = version.submission_id
+        assert rendering.render_pending_pdfs() == 0  # waits RETRY_AFTER before trying again
+    html = signed_in.get(f"/submitted/{submission_id}").get_data(as_text=True)
+    assert "being prepared" in html
+
+
+def test_submit_kicks_a_background_render(app_factory, make_user):
+    from tests.conftest import sign_in
+
+    app = app_factory(PDF_RENDER_AFTER_SUBMIT=True)
+    client = app.test_client()
+    user_id = make_user()
+    with app.app_context():
+        draft_id = make_draft(user_id)
+    sign_in(client)
+    started = []
+    original = rendering.kick_render
+
+    def spy(flask_app):
+        thread = original(flask_app)
+        started.append(thread)
+        return thread
+
+    rendering_kick = "webapp.submissions.rendering.kick_render"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(rendering_kick, spy)
+        assert submit(client, draft_id).status_code == 302
+    assert started and started[0] is not None
+    started[0].join(60)
+    with app.app_context():
+        version = db.session.scalar(select(SubmissionVersion))
+        assert version.pdf is not None and version.pdf.startswith(b"%PDF-")
+        assert services.version_reference(version.submission.reference, 1) == version.submission.reference
