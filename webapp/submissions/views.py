@@ -42,8 +42,12 @@ def _render_declaration(draft, form, status: int = 200, missing=None):
     definition, section = _declaration_section(draft)
     if missing is None:
         missing = services.missing_answers(draft)
+    if "drafts.check" in current_app.view_functions:
+        back_url = url_for("drafts.check", draft_id=draft.id)
+    else:
+        back_url = services.section_href(draft.id, definition.sections[-2].id)
     return render_page("submissions/declaration.html", status, draft=draft, definition=definition,
-                       section=section, form=form, missing=missing,
+                       section=section, form=form, missing=missing, back_url=back_url,
                        return_notice=services.return_notice_for_draft(draft))
 
 
