@@ -1,0 +1,117 @@
+"""Save and resume (seed 2.2): Recover a Form, days left, cancel, check your answers."""
+
+from datetime import UTC, datetime, timedelta
+
+import time_machine
+
+from tests.functional.drafts.conftest import CHILD, HX
+from tests.support import csrf_token
+from webapp.drafts.models import Draft
+from webapp.extensions import db
+
+
+def test_recover_lists_drafts_with_description_and_days_left(runner):
+    first = runner.start()
+    runner.post(first, "child", CHILD)
+    second = runner.start("lado")
+    page = runner.client.get("/drafts")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Recover a Form" in html
+    assert "Child/Young Person Safeguarding Concern – Sam Jones" in html
+    assert "LADO" in html
+    assert html.count("30 days") >= 2
+    assert f"/drafts/{first}/professional" in html  # Resume: the first section not yet completed
+    assert f"/drafts/{second}/cancel" in html
+
+    fragment = runner.client.get("/drafts", headers=HX)
+    assert fragment.status_code == 200
+    fragment_html = fragment.get_data(as_text=True)
+    assert "<html" not in fragment_html and 'id="recover-forms"' in fragment_html
+
+
+def test_days_left_counts_down_from_the_last_save(runner):
+    draft_id = runner.start()
+    with time_machine.travel(datetime.now(UTC) + timedelta(days=10, hours=1), tick=False):
+        # A fresh sign-in: the old session would have idled out ten days later.
+        from tests.conftest import sign_in
+
+        runner.client.cookie_jar.clear() if hasattr(runner.client, "cookie_jar") else None
+        fresh = runner.client.application.test_client()
+        sign_in(fresh)
+        html = fresh.get("/drafts").get_data(as_text=True)
+        assert "20 days" in html
+        runner.client = fresh
+        runner.post(draft_id, "child", {"first_name": "Sam"}, action="save-later")
+        assert "30 days" in fresh.get("/drafts").get_data(as_text=True)
+
+
+def test_expired_drafts_are_not_listed_or_opened(app, runner):
+    draft_id = runner.start()
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.expires_at = datetime.now(UTC).replace(tzinfo=None) - timedelta(minutes=1)
+        db.session.commit()
+    assert "You have no saved forms" in runner.client.get("/drafts").get_data(as_text=True)
+    assert runner.page(draft_id, "child").status_code == 404
+
+
+def test_cancel_asks_then_deletes_the_draft_and_its_files(app, runner):
+    from webapp.attachments.models import Attachment
+
+    draft_id = runner.start()
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        db.session.add(Attachment(user_id=draft.user_id, draft_id=draft_id, display_name="a.pdf", kind="pdf",
+                                  content_type="application/pdf", size=3, data=b"abc"))
+        db.session.commit()
+    page = runner.client.get(f"/drafts/{draft_id}/cancel")
+    html = page.get_data(as_text=True)
+    assert "Are you sure you want to delete this saved form?" in html
+    response = runner.client.post(f"/drafts/{draft_id}/cancel", data={"csrf_token": csrf_token(html)})
+    assert response.status_code == 303 and response.headers["Location"] == "/drafts"
+    assert "Your saved form has been deleted" in runner.client.get("/drafts").get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Draft, draft_id) is None
+        assert db.session.query(Attachment).filter_by(draft_id=draft_id).count() == 0
+    assert runner.client.get(f"/drafts/{draft_id}/cancel").status_code == 404
+
+
+def test_check_answers_lists_missing_answers_and_change_links(runner):
+    draft_id = runner.start()
+    runner.post(draft_id, "child", CHILD)
+    page = runner.client.get(f"/drafts/{draft_id}/check")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "Check your answers before you submit" in html
+    assert "Sam" in html and "2 Mill Street" in html
+    assert f'href="/drafts/{draft_id}/child#first_name"' in html
+    assert "before you can submit" in html
+    assert f'href="/drafts/{draft_id}/consent#parents_aware' in html
+    assert "Continue to Declaration" not in html
+
+    fragment = runner.client.get(f"/drafts/{draft_id}/check", headers=HX)
+    assert "<html" not in fragment.get_data(as_text=True)
+
+
+def test_check_answers_offers_declaration_when_complete(app, runner):
+    draft_id = runner.start()
+    answers = {
+        "professional": {"first_name": "Priya", "last_name": "Shah", "role": "Teacher",
+                         "organisation": "School", "phone": "01942000001", "email": "t@example.com"},
+        "child": {"first_name": "Sam", "surname": "Jones", "dob_status": "not_known", "gender": "male",
+                  "address": {"not_known": True}},
+        "consent": {"parents_aware": "yes", "consent": "yes"},
+        "additional": {"parents": [{"name": "Ann", "relationship": "Mother",
+                                    "parental_responsibility": "yes"}]},
+        "concerns": {"worries": "w", "what_changed": "c", "impact": "i"},
+        "contact": {"contact_method": "phone"},
+    }
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.answers = answers
+        db.session.commit()
+    html = runner.client.get(f"/drafts/{draft_id}/check").get_data(as_text=True)
+    assert "before you can submit" not in html, html[html.find("govuk-error-summary"):][:800]
+    if "submissions.declaration" in app.view_functions:
+        assert f'href="/drafts/{draft_id}/declaration"' in html
