@@ -86,7 +86,14 @@ test: setup lint
 	if [[ $$rc -eq 5 && "$${ALLOW_NO_TESTS:-0}" == 1 ]]; then echo "make test: no tests were collected"; rc=0; fi; \
 	exit $$rc
 
-bench: setup
+# The load generator (locust) is only needed here, so `make test` never installs it.
+$(STAMPS)/bench: pyproject.toml $(STAMPS)/venv
+	$(VENV)/bin/python -c 'import tomllib; print("\n".join(tomllib.load(open("pyproject.toml", "rb"))["project"]["optional-dependencies"]["bench"]))' \
+	  > $(STAMPS)/bench-requirements.txt
+	$(VENV)/bin/python -m pip install -q --disable-pip-version-check -r $(STAMPS)/bench-requirements.txt
+	@touch $@
+
+bench: setup $(STAMPS)/bench
 	$(VENV)/bin/python -m benchmarks
 
 clean:

@@ -54,13 +54,16 @@ class Config:
     SESSION_COOKIE_NAME = "portal_session"
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
-    SESSION_COOKIE_SECURE = True
+    # Only a benchmark over plain HTTP on 127.0.0.1 turns this off.
+    SESSION_COOKIE_SECURE = _flag("SESSION_COOKIE_SECURE", True)
 
     # A long form must never fail because its CSRF token aged (ENVIRONMENT.md).
     WTF_CSRF_TIME_LIMIT = None
     WTF_CSRF_HEADERS = ["X-CSRFToken"]
 
+    # Several workers or hosts need shared storage, e.g. redis://127.0.0.1:6379 (ENVIRONMENT.md).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False
     LOGIN_FAILURES_BEFORE_LOCK = 5
     LOGIN_LOCK_MINUTES = 15
