@@ -115,6 +115,9 @@ def _register_blueprints(app: Flask) -> None:
     from .submissions import init_app as init_submissions
 
     init_submissions(app)
+    from .attachments.views import init_app as init_attachments
+
+    init_attachments(app)
     if app.config.get("DEV_MAILBOX"):
         from .devmail import init_app as init_devmail
 

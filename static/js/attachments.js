@@ -1,0 +1,56 @@
+// Supporting Documentation: upload progress and screen-reader announcements for the htmx upload.
+// Progressive enhancement only: without it the form posts and the page reloads as usual.
+(function () {
+  'use strict'
+
+  function panel () { return document.getElementById('attachments') }
+
+  function chosenFile (form) {
+    var input = form && form.querySelector('input[type=file]')
+    return input && input.files && input.files[0]
+  }
+
+  // The server cannot read a body over its limit, so it learns the file's name from this header.
+  document.addEventListener('htmx:configRequest', function (event) {
+    var form = event.detail.elt
+    if (!form.classList || !form.classList.contains('app-upload-form')) return
+    var file = chosenFile(form)
+    if (file) event.detail.headers['X-Upload-Filename'] = encodeURIComponent(file.name)
+  })
+
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var form = event.detail.elt
+    if (!form.classList || !form.classList.contains('app-upload-form')) return
+    var box = form.querySelector('[data-app-upload-progress]')
+    var file = chosenFile(form)
+    if (!box || !file) return
+    box.querySelector('label').textContent = 'Uploading ' + file.name
+    update(box, 0)
+    box.hidden = false
+  })
+
+  document.addEventListener('htmx:xhr:progress', function (event) {
+    var form = event.target
+    var box = form.querySelector && form.querySelector('[data-app-upload-progress]')
+    if (!box || !event.detail.lengthComputable || !event.detail.total) return
+    update(box, Math.round(event.detail.loaded * 100 / event.detail.total))
+  })
+
+  function update (box, percent) {
+    var bar = box.querySelector('progress')
+    bar.value = percent
+    bar.textContent = percent + '%'
+    box.querySelector('.app-upload-progress__text').textContent = percent + '%'
+  }
+
+  // A live region that arrives with its text already in it is often not read out: empty it and put
+  // the message back once the swapped fragment has settled.
+  document.addEventListener('htmx:afterSettle', function () {
+    var root = panel()
+    var region = root && root.querySelector('[data-app-announce]')
+    if (!region || !region.textContent.trim()) return
+    var text = region.textContent
+    region.textContent = ''
+    window.setTimeout(function () { region.textContent = text }, 150)
+  })
+})()

@@ -1,0 +1,208 @@
+"""Download, describe and remove; who may do each (another account's file or draft is a 404); files go
+with their draft when it is cancelled or purged."""
+
+import re
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from tests import samples
+from tests.conftest import post_form
+from tests.functional.attachments.conftest import HX, make_draft, section_url, upload
+from webapp.accounts.models import User
+from webapp.attachments import services
+from webapp.attachments.models import Attachment
+from webapp.clock import utcnow
+from webapp.drafts import services as draft_services
+from webapp.drafts.models import Draft
+from webapp.extensions import db
+
+
+def attached(app, client, draft_id, name="notes.docx", data=None) -> str:
+    assert upload(client, draft_id, name, data or samples.SAMPLES[name]()).status_code == 303
+    with app.app_context():
+        return db.session.scalar(select(Attachment.id).where(Attachment.draft_id == draft_id,
+                                                             Attachment.display_name == name))
+
+
+def count(app, draft_id=None) -> int:
+    with app.app_context():
+        query = select(Attachment)
+        if draft_id:
+            query = query.where(Attachment.draft_id == draft_id)
+        return len(db.session.scalars(query).all())
+
+
+# --- Download ---------------------------------------------------------------------------------------
+
+def test_owner_downloads_with_safe_headers(app, signed_in, draft_id):
+    attachment_id = attached(app, signed_in, draft_id, "Café notes.docx", samples.docx())
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    assert f'href="/attachments/{attachment_id}"' in page
+
+    response = signed_in.get(f"/attachments/{attachment_id}")
+    assert response.status_code == 200
+    assert response.data == samples.docx()
+    assert response.headers["Content-Type"].startswith(
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+    disposition = response.headers["Content-Disposition"]
+    assert disposition.startswith("attachment;")
+    assert "filename*=UTF-8''Caf%C3%A9%20notes.docx" in disposition
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert "no-store" in response.headers["Cache-Control"]
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+
+def test_another_accounts_file_is_not_found(app, signed_in, draft_id, other_client):
+    attachment_id = attached(app, signed_in, draft_id)
+    assert other_client.get(f"/attachments/{attachment_id}").status_code == 404
+    assert other_client.get(f"/drafts/{draft_id}/attachments/{attachment_id}/remove").status_code == 404
+    response = post_form(other_client, "/drafts", {"confirm": "yes"},
+                         post_url=f"/drafts/{draft_id}/attachments/{attachment_id}/remove")
+    assert response.status_code == 404
+
+    # Their own draft id with someone else's file id does not reach it either.
+    with app.app_context():
+        other_id = db.session.scalar(select(User.id).where(User.email == "other@example.com"))
+    other_draft = make_draft(app, other_id)
+    assert other_client.get(f"/drafts/{other_draft}/attachments/{attachment_id}/remove").status_code == 404
+    response = post_form(other_client, "/drafts", {"description": "mine"},
+                         post_url=f"/drafts/{other_draft}/attachments/{attachment_id}/describe")
+    assert response.status_code == 404
+    assert count(app, draft_id) == 1
+
+
+def test_upload_to_another_accounts_draft_is_not_found(app, signed_in, draft_id, other_client):
+    response = upload(other_client, draft_id, "notes.docx", samples.docx())
+    assert response.status_code == 404
+    response = upload(other_client, draft_id, "notes.docx", samples.docx(), htmx=True)
+    assert response.status_code == 404
+    assert count(app, draft_id) == 0
+
+
+def test_unknown_file_id_is_not_found(signed_in, draft_id):
+    assert signed_in.get("/attachments/" + "0" * 32).status_code == 404
+    assert signed_in.get("/attachments/" + "x" * 300).status_code == 404
+
+
+def test_signed_out_download_goes_to_sign_in(app, signed_in, draft_id):
+    attachment_id = attached(app, signed_in, draft_id)
+    anonymous = app.test_client()
+    response = anonymous.get(f"/attachments/{attachment_id}")
+    assert response.status_code in (302, 303) and "/sign-in" in response.headers["Location"]
+
+
+def test_expired_draft_files_cannot_be_downloaded(app, signed_in, draft_id):
+    attachment_id = attached(app, signed_in, draft_id)
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    assert signed_in.get(f"/attachments/{attachment_id}").status_code == 404
+
+
+def test_upload_without_csrf_token_is_refused(app, signed_in, draft_id):
+    from io import BytesIO
+
+    response = signed_in.post(f"/drafts/{draft_id}/attachments", content_type="multipart/form-data",
+                              data={"file": (BytesIO(samples.docx()), "notes.docx")})
+    assert response.status_code == 400
+    assert count(app, draft_id) == 0
+
+
+# --- Remove -----------------------------------------------------------------------------------------
+
+def test_remove_without_javascript_asks_on_a_page_then_removes(app, signed_in, draft_id):
+    attachment_id = attached(app, signed_in, draft_id)
+    remove_url = f"/drafts/{draft_id}/attachments/{attachment_id}/remove"
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    assert f'href="{remove_url}"' in page
+
+    confirm = signed_in.get(remove_url)
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200
+    assert "Are you sure you want to remove notes.docx?" in html
+    assert f'action="{remove_url}"' in html
+
+    keep = post_form(signed_in, remove_url, {"confirm": "no"})
+    assert keep.status_code == 303 and count(app, draft_id) == 1
+
+    response = post_form(signed_in, remove_url, {"confirm": "yes"})
+    assert response.status_code == 303
+    assert response.headers["Location"] == section_url(draft_id)
+    assert count(app, draft_id) == 0
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    assert "notes.docx has been removed" in page
+    assert "No files have been attached." in page
+
+
+def test_remove_with_htmx_confirms_inside_the_fragment(app, signed_in, draft_id):
+    attachment_id = attached(app, signed_in, draft_id)
+    remove_url = f"/drafts/{draft_id}/attachments/{attachment_id}/remove"
+    confirm = signed_in.get(remove_url, headers=HX)
+    html = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200
+    assert html.startswith('<div id="attachments"')
+    assert "Are you sure you want to remove notes.docx?" in html
+    assert f'hx-post="{remove_url}"' in html and "autofocus" in html
+    assert "hx-confirm" not in html
+
+    token = re.search(r'name="csrf_token" value="([^"]+)"', html).group(1)
+    keep = signed_in.post(remove_url, data={"csrf_token": token, "confirm": "no"}, headers=HX)
+    assert keep.status_code == 200 and "Are you sure" not in keep.get_data(as_text=True)
+    assert count(app, draft_id) == 1
+
+    response = signed_in.post(remove_url, data={"csrf_token": token, "confirm": "yes"}, headers=HX)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.startswith('<div id="attachments"')
+    assert "notes.docx has been removed" in html
+    assert count(app, draft_id) == 0
+
+
+# --- Describe ---------------------------------------------------------------------------------------
+
+def test_change_a_files_description(app, signed_in, draft_id):
+    attachment_id = attached(app, signed_in, draft_id)
+    describe_url = f"/drafts/{draft_id}/attachments/{attachment_id}/describe"
+    assert "What is notes.docx?" in signed_in.get(describe_url).get_data(as_text=True)
+    too_long = post_form(signed_in, describe_url, {"description": "x" * 201})
+    assert too_long.status_code == 422
+    assert "200 characters or fewer" in too_long.get_data(as_text=True)
+    response = post_form(signed_in, describe_url, {"description": "  Body   map from the visit "})
+    assert response.status_code == 303
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    assert "Body map from the visit" in page
+
+
+# --- Files go with their draft ----------------------------------------------------------------------
+
+def test_cancelling_the_draft_deletes_its_files(app, signed_in, draft_id):
+    attached(app, signed_in, draft_id)
+    response = post_form(signed_in, f"/drafts/{draft_id}/cancel", {})
+    assert response.status_code == 303
+    assert count(app) == 0
+
+
+def test_purging_expired_drafts_deletes_their_files(app, signed_in, draft_id, user_id):
+    attached(app, signed_in, draft_id)
+    keep = make_draft(app, user_id)
+    attached(app, signed_in, keep, "report.pdf")
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.expires_at = utcnow() - timedelta(days=1)
+        db.session.commit()
+        assert draft_services.purge_expired_drafts() == 1
+    assert count(app, draft_id) == 0
+    assert count(app, keep) == 1
+
+
+def test_copy_to_draft_makes_independent_copies(app, signed_in, draft_id, user_id):
+    attached(app, signed_in, draft_id)
+    target = make_draft(app, user_id)
+    with app.app_context():
+        copies = services.copy_to_draft(services.list_for_draft(draft_id), target, user_id)
+        db.session.commit()
+        assert [c.display_name for c in services.list_for_draft(target)] == ["notes.docx"]
+        assert copies[0].data == samples.docx()
+    assert count(app, draft_id) == 1

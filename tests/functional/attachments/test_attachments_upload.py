@@ -1,0 +1,258 @@
+"""Uploading to Supporting Documentation: accepted files (full page and htmx), every refusal with its
+message at the field and a 422, the size and quota limits, and the virus scan."""
+
+from datetime import timedelta
+from io import BytesIO
+
+import pytest
+from PIL import Image
+from sqlalchemy import select
+
+from tests import samples
+from tests.conftest import PASSWORD, post_form, sign_in
+from tests.functional.attachments.conftest import HX, make_draft, section_url, upload
+from webapp.accounts.models import User
+from webapp.accounts.passwords import hash_password
+from webapp.attachments.models import Attachment
+from webapp.clock import utcnow
+from webapp.drafts.models import Draft
+from webapp.extensions import db
+
+MB = 1024 * 1024
+GPS_IFD = 0x8825
+
+
+def stored(app, draft_id):
+    with app.app_context():
+        rows = db.session.scalars(select(Attachment).where(Attachment.draft_id == draft_id)
+                                  .order_by(Attachment.created_at)).all()
+        return [{"name": a.display_name, "kind": a.kind, "type": a.content_type, "size": a.size,
+                 "description": a.description, "data": a.data, "user_id": a.user_id} for a in rows]
+
+
+# --- Accepted ---------------------------------------------------------------------------------------
+
+def test_word_document_full_page_post_redirect_get(app, signed_in, draft_id, user_id):
+    response = upload(signed_in, draft_id, "notes.docx", samples.docx(), description="Chronology")
+    assert response.status_code == 303
+    assert response.headers["Location"] == section_url(draft_id)
+
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    assert "govuk-notification-banner--success" in page
+    assert "notes.docx has been uploaded" in page
+    assert "Word document, 36 KB" in page
+    assert "Chronology" in page
+    [row] = stored(app, draft_id)
+    assert row["name"] == "notes.docx" and row["kind"] == "word" and row["user_id"] == user_id
+    assert row["data"] == samples.docx()
+
+
+def test_upload_form_is_a_real_multipart_form_enhanced_by_htmx(signed_in, draft_id):
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    action = f"/drafts/{draft_id}/attachments"
+    assert f'<form method="post" action="{action}" enctype="multipart/form-data"' in page
+    assert 'hx-encoding="multipart/form-data"' in page
+    assert 'type="file"' in page and 'name="file"' in page
+    assert "Upload a file" in page and "Upload file" in page
+    assert "What is this document? (optional)" in page
+    assert "Excel spreadsheets cannot be attached" in page
+    assert "js/attachments.js" in page
+
+
+def test_pdf_by_htmx_swaps_the_files_fragment_and_announces_it(app, signed_in, draft_id):
+    response = upload(signed_in, draft_id, "report.pdf", samples.pdf(), htmx=True)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert html.startswith('<div id="attachments"') and 'hx-target="this"' in html
+    assert "<html" not in html and "section-runner" not in html
+    assert 'aria-live="polite"' in html and "report.pdf has been uploaded" in html
+    assert "PDF, " in html
+    assert "HX-Request" in response.headers["Vary"]
+    assert len(html.encode()) < 8 * 1024
+    assert stored(app, draft_id)[0]["type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_photo_is_stored_without_its_location(app, signed_in, draft_id, htmx):
+    original = samples.jpeg_with_gps()
+    assert Image.open(BytesIO(original)).getexif().get_ifd(GPS_IFD), "the sample must carry GPS"
+    response = upload(signed_in, draft_id, "photo.jpg", original, htmx=htmx)
+    assert response.status_code == (200 if htmx else 303)
+    [row] = stored(app, draft_id)
+    image = Image.open(BytesIO(row["data"]))
+    assert image.format == "JPEG"
+    assert not image.getexif().get_ifd(GPS_IFD)
+    assert row["kind"] == "image" and row["type"] == "image/jpeg"
+
+
+def test_heic_photo_is_stored_as_jpeg(app, signed_in, draft_id):
+    response = upload(signed_in, draft_id, "photo.heic", samples.heic(), htmx=True)
+    assert response.status_code == 200
+    assert "photo.jpg has been uploaded" in response.get_data(as_text=True)
+    [row] = stored(app, draft_id)
+    assert row["name"] == "photo.jpg" and row["type"] == "image/jpeg"
+    assert row["data"][:3] == b"\xff\xd8\xff"
+    assert not Image.open(BytesIO(row["data"])).getexif().get_ifd(GPS_IFD)
+
+
+def test_several_files_one_after_another(app, signed_in, draft_id):
+    for name in ("notes.docx", "report.pdf", "drawing.png"):
+        assert upload(signed_in, draft_id, name, samples.SAMPLES[name]()).status_code == 303
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    assert [r["name"] for r in stored(app, draft_id)] == ["notes.docx", "report.pdf", "drawing.png"]
+    page = page[page.index('id="attached-files"'):]
+    assert page.index("notes.docx") < page.index("report.pdf") < page.index("drawing.png")
+    assert "3 of 10 files" in page
+
+
+def test_upload_counts_as_a_save_of_the_draft(app, signed_in, draft_id):
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.saved_at = utcnow().replace(year=2020)
+        draft.expires_at = utcnow().replace(microsecond=0) + timedelta(days=1)
+        expires_before = draft.expires_at
+        db.session.commit()
+    assert upload(signed_in, draft_id, "notes.docx", samples.docx()).status_code == 303
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        assert (draft.expires_at - expires_before).days >= 28
+        assert (draft.expires_at - draft.saved_at).days == app.config["DRAFT_LIFETIME_DAYS"]
+
+
+# --- Refused ----------------------------------------------------------------------------------------
+
+REFUSALS = [
+    ("budget.xlsx", "budget.xlsx: Excel spreadsheets cannot be attached; save it as a PDF"),
+    ("budget-renamed.docx", "Excel spreadsheets cannot be attached; save it as a PDF"),
+    ("macros.docm", "macros.docm:"),
+    ("bomb.docx", "bomb.docx: this file cannot be opened safely"),
+    ("drawing.svg", "drawing.svg: SVG images cannot be attached; save it as a PNG or JPEG"),
+    ("setup.exe", "setup.exe: programs and scripts cannot be attached"),
+]
+
+
+@pytest.mark.parametrize("name, message", REFUSALS)
+@pytest.mark.parametrize("htmx", [False, True])
+def test_refused_files_get_a_422_with_the_reason_at_the_field(app, signed_in, draft_id, name, message, htmx):
+    response = upload(signed_in, draft_id, name, samples.SAMPLES[name](), description="Budget", htmx=htmx)
+    html = response.get_data(as_text=True).replace("&#39;", "'")
+    assert response.status_code == 422
+    assert message in html
+    assert "govuk-error-summary" in html and 'href="#attachment-file"' in html
+    assert 'id="attachment-file-error"' in html
+    assert 'value="Budget"' in html, "the description typed is kept"
+    if htmx:
+        assert html.startswith('<div id="attachments"')
+    else:
+        assert "<title>Error: Supporting Documentation" in html
+    assert stored(app, draft_id) == []
+
+
+def test_no_file_chosen(signed_in, draft_id):
+    response = post_form(signed_in, section_url(draft_id), {"description": ""},
+                         post_url=f"/drafts/{draft_id}/attachments", content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "Select a file to upload" in response.get_data(as_text=True)
+
+
+# --- Size and quota ---------------------------------------------------------------------------------
+
+ANSWERS = {"concern": {"summary": "Sam came to school with bruises."}}
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_file_over_10_mb_gets_the_friendly_message_and_the_draft_is_intact(app, signed_in, user_id, htmx):
+    draft_id = make_draft(app, user_id, answers=ANSWERS)
+    response = upload(signed_in, draft_id, "scan.pdf", samples.pdf_with_stream(b"\0" * (11 * MB)), htmx=htmx)
+    assert response.status_code == 422
+    assert "scan.pdf: the file must be smaller than 10 MB" in response.get_data(as_text=True)
+    assert stored(app, draft_id) == []
+    with app.app_context():
+        assert db.session.get(Draft, draft_id).answers == ANSWERS
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_request_over_max_content_length_is_not_a_bare_413(app, signed_in, user_id, htmx):
+    draft_id = make_draft(app, user_id, answers=ANSWERS)
+    assert app.config["MAX_CONTENT_LENGTH"] < 13 * MB
+    response = upload(signed_in, draft_id, "video.pdf", b"%PDF" + b"\0" * (13 * MB), htmx=htmx)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "must be smaller than 10 MB" in html
+    assert 'id="attachment-file-error"' in html
+    assert stored(app, draft_id) == []
+    with app.app_context():
+        assert db.session.get(Draft, draft_id).answers == ANSWERS
+
+
+def test_over_max_content_length_names_the_file_when_the_script_sends_it(app, signed_in, draft_id):
+    data = {"file": (BytesIO(b"\0" * (13 * MB)), "video.pdf")}
+    response = post_form(signed_in, section_url(draft_id), data,
+                         post_url=f"/drafts/{draft_id}/attachments", content_type="multipart/form-data",
+                         headers={**HX, "X-Upload-Filename": "holiday%20video.pdf"})
+    assert response.status_code == 422
+    assert "holiday video.pdf: the file must be smaller than 10 MB" in response.get_data(as_text=True)
+
+
+def test_eleventh_file_is_refused(app, signed_in, draft_id):
+    for number in range(10):
+        assert upload(signed_in, draft_id, f"notes-{number}.docx", samples.docx()).status_code == 303
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    assert "10 of 10 files" in page
+    assert "Remove a file to attach a different one" in page
+    response = upload(signed_in, draft_id, "eleven.docx", samples.docx())
+    assert response.status_code == 422
+    assert "eleven.docx: You can attach up to 10 files to a form" in response.get_data(as_text=True)
+    assert len(stored(app, draft_id)) == 10
+
+
+def test_files_must_add_up_to_less_than_30_mb(app, signed_in, draft_id):
+    nine_mb = samples.pdf_with_stream(b"\0" * (9 * MB))
+    for number in range(3):
+        assert upload(signed_in, draft_id, f"scan-{number}.pdf", nine_mb).status_code == 303
+    response = upload(signed_in, draft_id, "scan-4.pdf", nine_mb, htmx=True)
+    assert response.status_code == 422
+    assert "scan-4.pdf: The files attached to a form must add up to less than 30 MB" in response.get_data(
+        as_text=True)
+    assert len(stored(app, draft_id)) == 3
+
+
+# --- Virus scan -------------------------------------------------------------------------------------
+
+def _signed_in_on(app):
+    with app.app_context():
+        user = User(email="teacher@example.com", password_hash=hash_password(PASSWORD), first_name="Priya",
+                    surname="Shah", is_professional=True, role="Teacher", organisation="Meadow Primary",
+                    street="1 School Lane", town="Wigan", postcode="WN1 1AA", phone="01942000001",
+                    email_verified_at=utcnow(), terms_version=app.config["TERMS_VERSION"],
+                    terms_accepted_at=utcnow())
+        db.session.add(user)
+        db.session.commit()
+        user_id = user.id
+    client = app.test_client()
+    sign_in(client)
+    return client, make_draft(app, user_id)
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_eicar_is_refused_when_clamd_is_configured(app_factory, clamd_socket, htmx):
+    app = app_factory(CLAMD_SOCKET=clamd_socket)
+    client, draft_id = _signed_in_on(app)
+    response = upload(client, draft_id, "eicar.pdf", samples.pdf_with_eicar(), htmx=htmx)
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "eicar.pdf" in html and "virus" in html
+    assert stored(app, draft_id) == []
+    # A clean file still goes through the scanner and is kept.
+    assert upload(client, draft_id, "notes.docx", samples.docx()).status_code == 303
+    assert len(stored(app, draft_id)) == 1
+
+
+def test_clamd_configured_but_unreachable_refuses_rather_than_storing_unscanned(app_factory, tmp_path):
+    app = app_factory(CLAMD_SOCKET=str(tmp_path / "no-clamd.sock"), CLAMD_TIMEOUT=2)
+    client, draft_id = _signed_in_on(app)
+    response = upload(client, draft_id, "notes.docx", samples.docx())
+    assert response.status_code == 422
+    assert "Files cannot be checked for viruses at the moment. Try again later." in response.get_data(
+        as_text=True)
+    assert stored(app, draft_id) == []

@@ -1,0 +1,242 @@
+"""Supporting Documentation: upload, list, describe, remove and download a draft's files.
+
+Every action is a plain form post that redirects back to the section (or re-renders it with a 422);
+with JavaScript on, htmx posts the same forms and swaps the files fragment, which is the same partial
+the section page includes.
+"""
+
+from urllib.parse import unquote
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    make_response,
+    redirect,
+    request,
+    url_for,
+)
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from webapp import formdefs
+from webapp.drafts import services as draft_services
+from webapp.drafts.views import citizen_required
+from webapp.extensions import csrf, htmx
+from webapp.web.rendering import render_page
+
+from . import services
+from .filenames import content_disposition
+from .inspection import ALLOWED_SUMMARY, UploadLimits
+
+bp = Blueprint("attachments", __name__)
+
+FILE_FIELD = "attachment-file"
+DESCRIPTION_FIELD = "attachment-description"
+
+
+def init_app(app) -> None:
+    app.register_blueprint(bp)
+
+    @app.context_processor
+    def attachments_panel():
+        return {"attachments_panel": _panel}
+
+
+def _panel(draft, **extra) -> dict:
+    """What the files partial shows; also called from the section page the runner renders."""
+    files = services.list_for_draft(draft.id)
+    limits = UploadLimits.from_config(current_app.config)
+    rows = [{"file": a, "size": services.human_size(a.size), "kind": services.kind_label(a),
+             "download_url": url_for("attachments.download_attachment", attachment_id=a.id),
+             "remove_url": url_for("attachments.remove_attachment", draft_id=draft.id, attachment_id=a.id),
+             "describe_url": url_for("attachments.describe_attachment", draft_id=draft.id,
+                                     attachment_id=a.id)}
+            for a in files]
+    count, total = services.totals(files)
+    return {
+        "rows": rows,
+        "upload_url": url_for("attachments.upload_attachment", draft_id=draft.id),
+        "allowed": ALLOWED_SUMMARY,
+        "max_file": services.human_size(limits.max_file_bytes),
+        "max_files": limits.max_files,
+        "max_total": services.human_size(limits.max_total_bytes),
+        "full": count >= limits.max_files,
+        "total": services.human_size(total),
+        **extra,
+    }
+
+
+def _load_draft(draft_id: str):
+    draft = draft_services.find_draft(draft_id, g.user.id)
+    if draft is None:
+        abort(404)
+    return draft
+
+
+def _attachments_section(draft):
+    definition = current_app.extensions["form_catalogue"].get(draft.form_id, draft.form_version)
+    section = next((s for s in definition.sections if s.kind == "attachments"), None)
+    if section is None:
+        abort(404)
+    return definition, section
+
+
+def _section_url(draft) -> str:
+    _, section = _attachments_section(draft)
+    return url_for("drafts.section", draft_id=draft.id, section_id=section.id)
+
+
+def _lifetime_days() -> int:
+    return current_app.config["DRAFT_LIFETIME_DAYS"]
+
+
+def _respond(draft, announcement: str | None = None, error: str | None = None, status: int = 200,
+             confirm_id: str | None = None, description: str = ""):
+    """htmx gets the files fragment; a full-page error re-renders the whole section with a 422."""
+    errors = {FILE_FIELD: error} if error else {}
+    if htmx:
+        response = render_page("partials/attachments/draft_files.html", status, draft=draft, errors=errors,
+                               fragment=True, announcement=announcement or error, confirm_id=confirm_id,
+                               description_value=description)
+        response.headers.add("Vary", "HX-Request")
+        return response
+    return _section_page(draft, errors, status, description)
+
+
+def _section_page(draft, errors: dict, status: int, description: str = ""):
+    """The runner's section page, as its own view renders it, with the upload's error in the summary.
+
+    Built here because the runner's helpers name their endpoints relative to their own blueprint.
+    """
+    definition, section = _attachments_section(draft)
+    previous_id, next_id = draft_services.neighbours(definition, section.id)
+    nav = []
+    for s in definition.sections:
+        if s.kind == "declaration":
+            href, state = url_for("drafts.check", draft_id=draft.id), None
+        else:
+            href = url_for("drafts.section", draft_id=draft.id, section_id=s.id)
+            state = draft_services.section_state(draft, s.id)
+        label, classes = draft_services.STATUS_LABELS.get(state, draft_services.STATUS_LABELS[None])
+        nav.append({"title": s.title, "href": href, "status": label, "tag_classes": classes,
+                    "current": s.id == section.id})
+    return render_page(
+        "drafts/section.html", status, draft=draft, definition=definition, section=section,
+        section_form=formdefs.build_section_form(section, data={}), errors=errors,
+        error_list=[{"text": message, "href": f"#{FILE_FIELD}"} for message in errors.values()],
+        nav=nav, previous_id=previous_id, next_id=next_id, notice=None, description_value=description,
+        section_url=url_for("drafts.section", draft_id=draft.id, section_id=section.id),
+        validate_url=url_for("drafts.validate", draft_id=draft.id, section_id=section.id),
+        autosave_url=url_for("drafts.autosave", draft_id=draft.id, section_id=section.id),
+        autosave_seconds=current_app.config.get("AUTOSAVE_SECONDS", 30),
+        idle_minutes=current_app.config["SESSION_IDLE_MINUTES"])
+
+
+# --- Upload -----------------------------------------------------------------------------------------
+
+@bp.post("/drafts/<draft_id>/attachments")
+@csrf.exempt
+@citizen_required
+def upload_attachment(draft_id: str):
+    """CSRF is checked here, after the size: a body over MAX_CONTENT_LENGTH cannot be read to find the
+    token, and the person deserves "the file is too large", not a bare 413. Nothing is stored then."""
+    draft = _load_draft(draft_id)
+    limits = UploadLimits.from_config(current_app.config)
+    try:
+        upload = request.files.get("file")
+        description = request.form.get("description", "")
+    except RequestEntityTooLarge:
+        name = unquote(request.headers.get("X-Upload-Filename", ""))
+        return _respond(draft, error=services.too_large_message(name, limits), status=422)
+    csrf.protect()
+
+    if upload is None or not upload.filename:
+        return _respond(draft, error="Select a file to upload", status=422, description=description)
+    if len(description) > services.DESCRIPTION_LENGTH:
+        return _respond(draft, error=f"The description must be {services.DESCRIPTION_LENGTH} characters "
+                                     "or fewer", status=422, description=description)
+    # Read one byte past the limit at most: the size check must not hold a huge file in memory.
+    data = upload.stream.read(limits.max_file_bytes + 1)
+    try:
+        attachment = services.add_file(draft, g.user.id, upload.filename, data, description,
+                                       current_app.config, _lifetime_days())
+    except services.UploadRefused as refused:
+        return _respond(draft, error=refused.message, status=422, description=description)
+    message = f"{attachment.display_name} has been uploaded"
+    if htmx:
+        return _respond(draft, announcement=message)
+    flash(message, "success")
+    return redirect(_section_url(draft), 303)
+
+
+# --- Describe ---------------------------------------------------------------------------------------
+
+def _load_attachment(draft_id: str, attachment_id: str):
+    draft = _load_draft(draft_id)
+    attachment = services.find_for_draft(draft, attachment_id)
+    if attachment is None:
+        abort(404)
+    return draft, attachment
+
+
+@bp.route("/drafts/<draft_id>/attachments/<attachment_id>/describe", methods=["GET", "POST"])
+@citizen_required
+def describe_attachment(draft_id: str, attachment_id: str):
+    draft, attachment = _load_attachment(draft_id, attachment_id)
+    back_url = _section_url(draft)
+    error = None
+    value = attachment.description
+    if request.method == "POST":
+        value = request.form.get("description", "")
+        if len(value) > services.DESCRIPTION_LENGTH:
+            error = f"The description must be {services.DESCRIPTION_LENGTH} characters or fewer"
+        else:
+            services.describe(attachment, draft, value, _lifetime_days())
+            flash(f"The description of {attachment.display_name} has been saved", "success")
+            return redirect(back_url, 303)
+    return render_page("attachments/describe.html", 422 if error else 200, draft=draft,
+                       attachment=attachment, value=value, error=error, back_url=back_url)
+
+
+# --- Remove -----------------------------------------------------------------------------------------
+
+@bp.route("/drafts/<draft_id>/attachments/<attachment_id>/remove", methods=["GET", "POST"])
+@citizen_required
+def remove_attachment(draft_id: str, attachment_id: str):
+    """Without JavaScript a confirmation page; with htmx the question appears in the file list itself."""
+    draft, attachment = _load_attachment(draft_id, attachment_id)
+    if request.method == "GET":
+        if htmx:
+            return _respond(draft, confirm_id=attachment.id)
+        return render_page("attachments/remove.html", draft=draft, attachment=attachment,
+                           back_url=_section_url(draft))
+    if request.form.get("confirm") != "yes":
+        return _respond(draft) if htmx else redirect(_section_url(draft), 303)
+    name = attachment.display_name
+    services.remove(attachment, draft, _lifetime_days())
+    message = f"{name} has been removed"
+    if htmx:
+        return _respond(draft, announcement=message)
+    flash(message, "success")
+    return redirect(_section_url(draft), 303)
+
+
+# --- Download ---------------------------------------------------------------------------------------
+
+@bp.get("/attachments/<attachment_id>")
+@citizen_required
+def download_attachment(attachment_id: str):
+    attachment = services.find_for_owner(attachment_id, g.user.id)
+    if attachment is None:
+        abort(404)
+    response = make_response(attachment.data)
+    response.headers["Content-Type"] = attachment.content_type
+    response.headers["Content-Disposition"] = content_disposition(attachment.display_name)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "no-store"
+    # Should a browser render it anyway, it runs nothing and fetches nothing.
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
