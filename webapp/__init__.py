@@ -81,11 +81,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
 
 
 def _init_extensions(app: Flask) -> None:
-    from .accounts.auth import load_signed_in_user
-    from .accounts.sessions import DatabaseSessionInterface
-    from .web import assets, errors, security
-
     from . import models  # noqa: F401  (every table known to create_all and Alembic)
+    from .accounts.auth import load_signed_in_user
+    from .accounts.sessions import DatabaseSessionInterface, raise_if_unavailable
+    from .web import assets, errors, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -95,6 +94,7 @@ def _init_extensions(app: Flask) -> None:
     compress.init_app(app)
     limiter.init_app(app)
     app.session_interface = DatabaseSessionInterface()
+    app.before_request(raise_if_unavailable)
     app.before_request(load_signed_in_user)
     security.init_app(app)
     errors.init_app(app)

@@ -9,17 +9,22 @@ sessions to revoke them, which password changes need.
 
 import hashlib
 import json
+import logging
 import secrets
 from datetime import timedelta
 
 from flask import Flask
+from flask import session as flask_session
 from flask.sessions import SessionInterface, SessionMixin
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
 from webapp.clock import utcnow
 from webapp.extensions import db
 
 from .models import WebSession
+
+log = logging.getLogger(__name__)
 
 TOUCH_AFTER = timedelta(seconds=10)
 
@@ -46,6 +51,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.modified = False
         self.rotate = False
         self.destroy = False
+        self.unavailable: Exception | None = None
 
     @property
     def new(self) -> bool:
@@ -94,7 +100,23 @@ def idle_timeout(app: Flask, data: dict) -> timedelta:
 
 
 class DatabaseSessionInterface(SessionInterface):
+    """Sessions in the database, and what to do when the database is down.
+
+    Flask opens the session before any error handler can run, so a failure there is kept on the
+    session and raised again from the first before_request hook (`raise_if_unavailable`), where the
+    portal's 503 handler answers it. Saving never turns a response into an error.
+    """
+
     def open_session(self, app: Flask, request) -> ServerSession:
+        try:
+            return self._open(app, request)
+        except SQLAlchemyError as error:
+            db.session.rollback()
+            session = ServerSession()
+            session.unavailable = error
+            return session
+
+    def _open(self, app: Flask, request) -> ServerSession:
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
@@ -121,6 +143,15 @@ class DatabaseSessionInterface(SessionInterface):
                                httponly=True, samesite=self.get_cookie_samesite(app))
 
     def save_session(self, app: Flask, session: ServerSession, response) -> None:
+        if session.unavailable is not None:
+            return
+        try:
+            self._save(app, session, response)
+        except SQLAlchemyError:
+            log.warning("session not saved: database unavailable")
+            db.session.rollback()
+
+    def _save(self, app: Flask, session: ServerSession, response) -> None:
         if session.sid is not None and (session.destroy or session.rotate or not session):
             db.session.query(WebSession).filter(WebSession.id == session.sid).delete(
                 synchronize_session=False)
@@ -151,6 +182,13 @@ class DatabaseSessionInterface(SessionInterface):
             if not updated:  # revoked while this request ran (signed out everywhere)
                 self._delete_cookie(app, response)
         response.vary.add("Cookie")
+
+
+def raise_if_unavailable() -> None:
+    """The first before_request hook: a session that could not be read is a database outage."""
+    error = getattr(flask_session, "unavailable", None)
+    if error is not None:
+        raise error
 
 
 def seconds_left(app: Flask, session: ServerSession) -> int:
