@@ -1,0 +1,86 @@
+"""PostgreSQL goes away while a person saves a section: they get a 503 page that keeps what they
+typed, nothing is half-written, and the portal works again as soon as the database is back."""
+
+import re
+from html import unescape
+
+import pytest
+from sqlalchemy.engine import make_url
+
+from tests.conftest import POSTGRES_URL, post_form, sign_in
+from tests.faults.proxy import TcpProxy
+from webapp.drafts.models import Draft
+from webapp.extensions import db
+
+pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs a database server to lose (PostgreSQL run)")
+
+TYPED = {"worries": "Bruises on both arms <b>seen</b> today", "what_changed": "Said they won't go home",
+         "impact": "Withdrawn in class"}
+
+
+@pytest.fixture
+def proxy():
+    url = make_url(POSTGRES_URL)
+    proxy = TcpProxy(url.host, url.port or 5432).start()
+    yield proxy
+    proxy.stop()
+
+
+@pytest.fixture
+def outage_app(app_factory, proxy):
+    url = make_url(POSTGRES_URL).set(host="127.0.0.1", port=proxy.port)
+    return app_factory(SQLALCHEMY_DATABASE_URI=url.render_as_string(hide_password=False))
+
+
+def _start_draft(client) -> str:
+    response = post_form(client, "/forms/safeguarding-concern", {},
+                         post_url="/forms/safeguarding-concern/start")
+    return response.headers["Location"].rsplit("/", 1)[0]
+
+
+def _hidden_fields(html: str) -> dict:
+    return {unescape(name): unescape(value)
+            for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', html)}
+
+
+def _saved_answers(app, draft_id):
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        result = (draft.version, (draft.answers or {}).get("concerns"))
+        db.session.remove()
+        return result
+
+
+def test_save_during_outage_keeps_what_was_typed_and_recovers(outage_app, proxy, make_user):
+    make_user()
+    client = outage_app.test_client()
+    sign_in(client)
+    draft_url = _start_draft(client)
+    draft_id = draft_url.rsplit("/", 1)[1]
+    page = client.get(f"{draft_url}/concerns").get_data(as_text=True)
+    version_before = _saved_answers(outage_app, draft_id)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    version = re.search(r'name="draft_version" value="(\d+)"', page).group(1)
+
+    proxy.stop()
+    response = client.post(f"{draft_url}/concerns", data={"csrf_token": token, "draft_version": version,
+                                                          "action": "next", **TYPED})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503, response.headers.get("Location")
+    assert "Your answers on this page were not saved" in html
+    assert "Traceback" not in html and "OperationalError" not in html
+    kept = _hidden_fields(html)
+    assert {k: kept[k] for k in TYPED} == TYPED  # what they typed, exactly, ready to send again
+
+    fragment = client.post(f"{draft_url}/concerns", headers={"HX-Request": "true"},
+                           data={"csrf_token": token, "draft_version": version, **TYPED})
+    assert fragment.status_code == 503
+    assert "Your answers on this page were not saved" in fragment.get_data(as_text=True)
+
+    proxy.start()
+    assert _saved_answers(outage_app, draft_id) == version_before  # nothing half-written
+    retried = client.post(f"{draft_url}/concerns", data=kept)  # the page's "Try again" button
+    assert retried.status_code in (302, 303)
+    version_after, answers = _saved_answers(outage_app, draft_id)
+    assert version_after == version_before[0] + 1
+    assert answers["worries"] == TYPED["worries"]
