@@ -161,9 +161,10 @@ def view_submission(submission_id: str):
         section_titles=_section_titles(submission, version), submitter=services.submitter(submission))
 
 
-def _section_titles(submission, version) -> dict[str, str]:
+def _section_titles(submission, version, kinds=None) -> dict[str, str]:
     definition = answers.definition_for(submission.form_id, version.form_version)
-    return {s.id: s.title for s in definition.sections} if definition else {}
+    return {s.id: s.title for s in definition.sections
+            if kinds is None or s.kind in kinds} if definition else {}
 
 
 @bp.get("/submissions/<submission_id>/files/<attachment_id>")
@@ -216,7 +217,8 @@ def return_submission(submission_id: str):
     if not services.can_return(submission):
         return _conflict(submission, services.why_not(submission, "return"))
     form = ReturnForm()
-    form.sections.choices = list(_section_titles(submission, submission.latest).items())
+    form.sections.choices = list(_section_titles(submission, submission.latest,
+                                                 kinds=("questions", "attachments")).items())
     if form.validate_on_submit():
         try:
             services.return_submission(g.user, submission, reason=form.reason.data,

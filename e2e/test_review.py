@@ -1,0 +1,165 @@
+"""The Local Authority back office in Chromium, with JavaScript on and off: a caseworker signs in with
+the emailed code, finds a submission in the queue, returns it with "Insufficient detail", and posts a
+response on another. axe-core checks every back-office page and state on the way."""
+
+import re
+import secrets
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.functional.review.builders import answers, make_submission
+from webapp.accounts import services as accounts
+from webapp.accounts.models import User
+from webapp.accounts.passwords import hash_password
+from webapp.clock import utcnow
+from webapp.extensions import db
+from webapp.submissions.models import Submission
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery staple"
+
+
+def _reference() -> str:
+    return f"CP-2026-9{secrets.randbelow(10**5):05d}"
+
+
+@pytest.fixture
+def seeded(live_server):
+    """A caseworker, a professional and three of the professional's submissions, unique to this test."""
+    tag = secrets.token_hex(4)
+    app = live_server.app
+    with app.app_context():
+        staff = accounts.create_staff(f"caseworker-{tag}@council.example", "social-care", PASSWORD,
+                                      first_name="Sam", surname="Carter")
+        submitter = User(email=f"teacher-{tag}@example.com", password_hash=hash_password(PASSWORD),
+                         first_name="Priya", surname="Shah", is_professional=True, email_verified_at=utcnow(),
+                         terms_version=app.config["TERMS_VERSION"], terms_accepted_at=utcnow())
+        db.session.add(submitter)
+        db.session.commit()
+        child = f"Jordan Ellison{tag}"
+        to_return = make_submission(submitter.id, reference=_reference(), child_name=child)
+        to_answer = make_submission(submitter.id, reference=_reference(), child_name=f"Maisie Brook{tag}",
+                                    status="resubmitted",
+                                    versions=[answers(), answers(child={"surname": "Brook"})])
+        other_team = make_submission(submitter.id, reference=_reference(), team="lado",
+                                     child_name=f"Lado Child{tag}")
+        references = {sid: db.session.get(Submission, sid).reference
+                      for sid in (to_return, to_answer, other_team)}
+        return {"staff": staff.email, "submitter": submitter.email, "child": child,
+                "return": (to_return, references[to_return]), "answer": (to_answer, references[to_answer]),
+                "other": (other_team, references[other_team])}
+
+
+@pytest.fixture
+def a11y(check_a11y, browser, js_mode):
+    """check_a11y; with JavaScript off, on a copy of the page in a scripting context.
+
+    axe-core runs as page script, and with Debian's Chromium and this Playwright, evaluating in a context
+    with JavaScript disabled never returns. The copy is the served HTML with its scripts removed, loaded
+    at the same address so the stylesheet and colours are the real ones: what a no-JS user gets.
+    """
+    if js_mode == "js":
+        yield check_a11y
+        return
+    context = browser.new_context(java_script_enabled=True)
+
+    def check(page, label=""):
+        html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S | re.I)
+        copy = context.new_page()
+
+        def serve(route):
+            if route.request.resource_type == "document":
+                route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            else:
+                route.continue_()
+
+        copy.route("**/*", serve)
+        copy.goto(page.url)
+        check_a11y(copy, f"{label} (JavaScript off)")
+        copy.close()
+
+    yield check
+    context.close()
+
+
+def staff_signs_in(page, live_server, e2e_sink, email, check_a11y):
+    page.goto(live_server.url + "/la/")
+    expect(page.get_by_role("heading", name="Back office sign in")).to_be_visible()
+    check_a11y(page, "staff sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    check_a11y(page, "sign-in code")
+    page.get_by_label("Sign-in code").fill("00000000")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("link", name="The code is not correct. Check the email and try again")
+           ).to_be_visible()
+    check_a11y(page, "sign-in code with an error")
+    code = e2e_sink.wait_for(email, "Your sign-in code").code()
+    page.get_by_label("Sign-in code").fill(code)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Submissions")).to_be_visible()
+
+
+def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, live_server, e2e_sink, seeded,
+                                                        a11y):
+    check_a11y = a11y
+    page = journey_page
+    staff_signs_in(page, live_server, e2e_sink, seeded["staff"], check_a11y)
+    check_a11y(page, "queue")
+    expect(page.get_by_role("link", name=seeded["other"][1])).to_have_count(0)
+
+    # Find the submission by the child's name.
+    page.get_by_label("Reference or child's name").fill(seeded["child"])
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("1 submission matching")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/la/queue\?.*q=Jordan"))
+    check_a11y(page, "queue filtered")
+    page.get_by_role("link", name=seeded["return"][1]).click()
+
+    expect(page.get_by_role("heading", name=re.compile(seeded["return"][1]))).to_be_visible()
+    expect(page.get_by_text("Jordan came to school with a bruise")).to_be_visible()
+    check_a11y(page, "submission page")
+
+    page.get_by_role("button", name="Return for further information").click()
+    expect(page.get_by_role("heading", name="Return for further information")).to_be_visible()
+    check_a11y(page, "return form")
+    page.get_by_role("button", name="Return for further information").click()
+    expect(page.get_by_role("link", name="Select why the form needs more information")).to_be_visible()
+    check_a11y(page, "return form with errors")
+    page.get_by_label("Insufficient detail").check()
+    page.get_by_label("Comments for the submitter").fill("Please tell us when the bruises were seen.")
+    page.get_by_label("Concerns", exact=True).check()
+    page.get_by_role("button", name="Return for further information").click()
+    expect(page.get_by_text("has been returned for more information")).to_be_visible()
+    expect(page.get_by_role("heading", name=re.compile("Returned for more information"))).to_be_visible()
+    expect(page.get_by_role("cell", name="Insufficient detail")).to_be_visible()
+    expect(page.get_by_role("cell", name="Returned for more information")).to_be_visible()
+    check_a11y(page, "submission after return")
+
+    # Returned: no response until the professional resubmits.
+    page.goto(live_server.url + f"/la/submissions/{seeded['return'][0]}/respond")
+    expect(page.get_by_role("heading", name="This form cannot be changed")).to_be_visible()
+    check_a11y(page, "409 page")
+
+    # The resubmitted one: see what changed, then post a response.
+    page.goto(live_server.url + "/la/queue?status=resubmitted")
+    page.get_by_role("link", name=seeded["answer"][1]).click()
+    expect(page.get_by_role("heading", name="What changed in version 2")).to_be_visible()
+    expect(page.locator("ins", has_text="Brook")).to_be_visible()
+    page.get_by_role("button", name="Post a response").click()
+    expect(page.get_by_role("heading", name="Post a response")).to_be_visible()
+    check_a11y(page, "response form")
+    page.get_by_label("Response").fill("Accepted \u2014 passed to the Children First Hub")
+    page.get_by_role("button", name="Post response").click()
+    expect(page.get_by_text("Your response to")).to_be_visible()
+    expect(page.get_by_text("Accepted \u2014 passed to the Children First Hub")).to_be_visible()
+    check_a11y(page, "submission after response")
+
+    # Another team's submission is not found.
+    response = page.goto(live_server.url + f"/la/submissions/{seeded['other'][0]}")
+    assert response.status == 404
+    check_a11y(page, "404 page")
