@@ -28,6 +28,16 @@
     region.textContent = text
   }
 
+  // GOV.UK Frontend marks a radio that reveals a question with aria-expanded, which ARIA does not allow on
+  // a radio (axe: aria-allowed-attr, alphagov/govuk-frontend#979). The revealed question follows the
+  // radio in reading and tab order, so nothing is lost without it; remove it whenever it is set.
+  new MutationObserver(function (mutations) {
+    mutations.forEach(function (mutation) {
+      var input = mutation.target
+      if (input.type === 'radio' && input.hasAttribute('aria-expanded')) input.removeAttribute('aria-expanded')
+    })
+  }).observe(document.documentElement, { attributes: true, attributeFilter: ['aria-expanded'], subtree: true })
+
   // Idle timeout warning (WCAG 2.2.1): warn 2 minutes ahead, extend with one action, save before expiry.
   var body = document.body
   var dialog = document.getElementById('timeout-dialog')
