@@ -163,7 +163,8 @@ def test_register_sign_out_sign_in_update_and_reset(journey_page, js_mode, live_
     page.get_by_label("New password", exact=True).fill(NEW_PASSWORD)
     page.get_by_label("Confirm new password").fill(NEW_PASSWORD)
     page.get_by_role("button", name="Change password").click()
-    expect(page.get_by_text("Your password has been changed. Sign in with your new password.")).to_be_visible()
+    expect(page.get_by_text("Your password has been changed. Sign in with your new password.")).to_be_visible(
+    )
     check_a11y(page)
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(NEW_PASSWORD)
