@@ -63,7 +63,12 @@ def login_required(view):
         if user is None or session.get("staff"):
             return _to_sign_in("accounts.sign_in")
         if user.terms_version != current_app.config["TERMS_VERSION"]:
-            return redirect(url_for("accounts.terms", next=request.path))
+            location = url_for("accounts.terms", next=request.path)
+            if htmx:
+                response = make_response("", 401)
+                response.headers["HX-Redirect"] = location
+                return response
+            return redirect(location)
         return view(*args, **kwargs)
 
     return wrapped

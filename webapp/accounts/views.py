@@ -71,6 +71,7 @@ def register_details():
 
 
 @bp.route("/register/account", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
 def register_account():
     state = _registration()
     if "details" not in state:
@@ -93,6 +94,12 @@ def register_account():
 
 
 def _send_verification(user: User):
+    """Send a code unless one went to this account moments ago (that code still works).
+
+    Without the check, re-posting step 2 or signing in again would email an address as often as asked.
+    """
+    if codes.resend_wait(user, services.VERIFY_EMAIL):
+        return redirect(url_for(".register_verify"))
     try:
         services.send_code(user, services.VERIFY_EMAIL)
     except MailUnavailable:

@@ -153,3 +153,13 @@ def test_mail_server_down_offers_a_new_code_never_500(app_factory, smtp_sink):
     app.extensions["mail"].port = smtp_sink.port
     post_form(journey.client, "/register/verify", {}, post_url="/register/verify/resend")
     assert journey.verify(journey.code_for()).headers["Location"] == "/terms"
+
+
+def test_repeated_sign_in_or_step2_does_not_flood_an_inbox(app, journey, smtp_sink):
+    journey.to_step3()
+    journey.account()  # step 2 again, at once
+    other = app.test_client()
+    for _ in range(3):
+        post_form(other, "/sign-in", {"email": "jo@example.com", "password": "correct horse battery staple"})
+    assert len(smtp_sink.to("jo@example.com")) == 1
+    assert journey.verify(journey.code_for()).headers["Location"] == "/terms"

@@ -304,9 +304,12 @@ def test_leaving_and_coming_back_resumes_at_step3(journey):
     assert journey.client.get("/register").headers["Location"] == "/register/verify"
 
 
-def test_signing_in_unverified_goes_to_step3_and_sends_a_code(app, client, journey, smtp_sink):
+def test_signing_in_unverified_goes_to_step3_and_sends_a_code(app, client, journey, smtp_sink, time_machine):
+    from datetime import UTC, datetime, timedelta
+
     journey.to_step3()
     smtp_sink.clear()
+    time_machine.move_to(datetime.now(UTC) + timedelta(minutes=2), tick=False)  # comes back later
     other = app.test_client()  # another browser: no registration state at all
     response = post_form(other, "/sign-in", {"email": "JO@example.com", "password": PASSWORD})
     assert response.headers["Location"] == "/register/verify"

@@ -150,3 +150,11 @@ def test_sign_out_ends_the_session_and_says_so(client, make_user):
     assert "You have signed out." in html
     assert "Priya Shah" not in html
     assert client.get("/account").headers["Location"].startswith("/sign-in")
+
+
+def test_htmx_request_with_old_terms_gets_hx_redirect(client, make_user):
+    make_user(terms_version="2020-01")
+    sign_in(client)
+    response = client.get("/account", headers={"HX-Request": "true"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == "/terms?next=/account"
