@@ -2,7 +2,9 @@
 sink, and an axe-core check for every page a test visits."""
 
 import os
+import re
 import threading
+import weakref
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -84,15 +86,49 @@ def axe():
     return Axe()
 
 
+#: Browser contexts opened with JavaScript off (axe-core cannot run inside them).
+NO_JS_CONTEXTS: "weakref.WeakSet" = weakref.WeakSet()
+
+
 @pytest.fixture
-def check_a11y(axe):
-    """Run axe-core on the page as it is now; fail with axe's own report if anything is violated."""
+def check_a11y(axe, browser):
+    """Run axe-core on the page as it is now; fail with axe's own report if anything is violated.
 
-    def check(page, context: str = ""):
+    axe-core runs as page script, and evaluating script in a context with JavaScript disabled never
+    returns. For those pages it checks a copy: the served HTML with its scripts removed, loaded at
+    the same address in a scripting context, so stylesheets and colours are the real ones.
+    """
+    scripting = {}
+
+    def run(page, label):
         results = axe.run(page)
-        assert results.violations_count == 0, f"{context or page.url}\n{results.generate_report()}"
+        assert results.violations_count == 0, f"{label or page.url}\n{results.generate_report()}"
 
-    return check
+    def check(page, label: str = ""):
+        if page.context not in NO_JS_CONTEXTS:
+            run(page, label)
+            return
+        html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S | re.I)
+        if "context" not in scripting:
+            scripting["context"] = browser.new_context(java_script_enabled=True)
+        copy = scripting["context"].new_page()
+
+        def serve(route):
+            if route.request.resource_type == "document":
+                route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
+            else:
+                route.continue_()
+
+        copy.route("**/*", serve)
+        copy.goto(page.url)
+        try:
+            run(copy, f"{label} (JavaScript off)")
+        finally:
+            copy.close()
+
+    yield check
+    if "context" in scripting:
+        scripting["context"].close()
 
 
 @pytest.fixture(params=["js", "no-js"])
@@ -104,6 +140,8 @@ def js_mode(request):
 def journey_page(browser, js_mode):
     """A fresh browser context with JavaScript on or off, as the parametrised test asks."""
     context = browser.new_context(java_script_enabled=js_mode == "js", base_url=None)
+    if js_mode != "js":
+        NO_JS_CONTEXTS.add(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
