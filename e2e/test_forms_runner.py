@@ -1,0 +1,293 @@
+"""Seed 2.1 and 2.2 in Chromium, JavaScript on and off: a professional fills in the safeguarding concern
+section by section (correcting errors), saves it to complete later, signs out, recovers it, and finishes
+at the check-your-answers page. axe-core checks every section and state."""
+
+import re
+import secrets
+
+import pytest
+from playwright.sync_api import expect
+
+from webapp.accounts.models import User
+from webapp.accounts.passwords import hash_password
+from webapp.clock import utcnow
+from webapp.extensions import db
+
+pytestmark = pytest.mark.e2e
+SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_professional(app) -> str:
+    email = f"hv-{secrets.token_hex(4)}@nhs.example.net"
+    with app.app_context():
+        db.session.add(User(email=email, password_hash=hash_password(PASSWORD), first_name="Dana",
+                            surname="Okafor", is_professional=True, role="Health Visitor",
+                            organisation="Wigan Health Visiting", phone="01942 000002",
+                            email_verified_at=utcnow(), terms_version=app.config["TERMS_VERSION"],
+                            terms_accepted_at=utcnow()))
+        db.session.commit()
+        db.session.remove()
+    return email
+
+
+@pytest.fixture
+def a11y(check_a11y, browser, js_mode):
+    """check_a11y, also with JavaScript off: axe-core waits on timers, which never fire where scripts are
+    disabled, so the no-JS page as shown is served again, without scripts, to a scripting tab and checked."""
+    if js_mode == "js":
+        yield check_a11y
+        return
+    context = browser.new_context()
+    mirror = context.new_page()
+    snapshot = {}
+
+    def serve(route):
+        if route.request.url == snapshot.get("url") and route.request.resource_type == "document":
+            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=snapshot["html"])
+        else:
+            route.continue_()
+
+    mirror.route("**/*", serve)
+
+    def check(page, note: str = ""):
+        snapshot.update(url=page.url, html=SCRIPT.sub("", page.content()))
+        mirror.goto(page.url)
+        check_a11y(mirror, f"{note or page.url} (JavaScript off)")
+
+    yield check
+    context.close()
+
+
+@pytest.fixture
+def professional(live_server):
+    return make_professional(live_server.app)
+
+
+def sign_in(page, email):
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+def heading(page, name):
+    return page.get_by_role("heading", level=1, name=name)
+
+
+def next_section(page):
+    page.get_by_role("button", name="Next", exact=True).click()
+
+
+def choose(scope, question, answer):
+    scope.get_by_role("group", name=re.compile(question)).get_by_label(answer, exact=True).check()
+
+
+def status_of(page, section):
+    return page.locator(".app-section-nav__item", has=page.get_by_role("link", name=section, exact=True)) \
+        .locator(".govuk-tag")
+
+
+def test_fill_save_recover_and_check(journey_page, js_mode, live_server, a11y, professional):
+    check_a11y = a11y
+    page = journey_page
+    base = live_server.url
+    js = js_mode == "js"
+
+    # Overview, signed out; Next asks to log in or register, and sign-in comes back to the form.
+    page.goto(f"{base}/forms/safeguarding-concern")
+    expect(heading(page, "Overview")).to_be_visible()
+    check_a11y(page, "overview signed out")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("In order to progress with this form you must either login or register")) \
+        .to_be_visible()
+    check_a11y(page, "login or register")
+    page.get_by_role("button", name="Login").click()
+    sign_in(page, professional)
+    expect(heading(page, "Overview")).to_be_visible()
+    page.get_by_role("button", name="Next").click()
+
+    # Professional's Details: prefilled from the account.
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    first_name = page.get_by_label("First name")
+    expect(first_name).to_have_value("Dana")
+    check_a11y(page, "professional")
+    if js:
+        # Inline check on blur: clear a required answer, see the message at the field, put it back.
+        first_name.fill("")
+        page.get_by_label("Last name").focus()
+        error = page.locator("#field-first_name .govuk-error-message")
+        expect(error).to_contain_text("Enter your first name")
+        check_a11y(page, "professional with inline error")
+        page.get_by_label("First name").fill("Dana")
+        page.get_by_label("Last name").focus()
+        expect(error).to_have_count(0)
+    page.get_by_label("Phone number").fill("+44 (0)1942 000 002")
+    next_section(page)
+
+    # Child: leave the surname out, see the error summary, fix it.
+    expect(heading(page, "Child / Young Person's Details")).to_be_visible()
+    if js:
+        expect(page).to_have_url(re.compile(r"/child$"))
+    check_a11y(page, "child")
+    page.get_by_label("First name").fill("Sam")
+    page.get_by_label("I know their date of birth").check()
+    dob = page.get_by_role("group", name=re.compile(r"^Date of birth \(required\)$"))
+    dob.get_by_label("Day").fill("3")
+    dob.get_by_label("Month").fill("4")
+    dob.get_by_label("Year").fill("2016")
+    page.get_by_label("Male", exact=True).check()
+    page.get_by_label("Address line 1").fill("2 Mill Street")
+    page.get_by_label("Town or city").fill("Wigan")
+    page.get_by_label("Postcode").fill("wn1 2bb")
+    next_section(page)
+    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    expect(summary).to_be_visible()
+    expect(page).to_have_title(re.compile("^Error: "))
+    check_a11y(page, "child with errors")
+    summary.get_by_role("link", name="Enter the child's last name").click()
+    expect(page.get_by_label("Last name")).to_be_focused()
+    expect(page.get_by_label("First name")).to_have_value("Sam")  # nothing typed was lost
+    page.get_by_label("Last name").fill("Jones")
+    next_section(page)
+
+    # Consent.
+    expect(heading(page, "Consent")).to_be_visible()
+    expect(status_of(page, "Child / Young Person's Details")).to_have_text("Completed")
+    check_a11y(page, "consent")
+    choose(page, "Are the parents or carers aware", "Yes")
+    choose(page, "Have the parents or carers agreed", "No")
+    page.get_by_label("Why have you not got consent?").fill("Asking would increase the risk of harm.")
+    next_section(page)
+
+    # Additional information: add another sibling (works without JS too), then the parent.
+    expect(heading(page, "Additional Child / Young Person's Information")).to_be_visible()
+    check_a11y(page, "additional")
+    page.get_by_role("group", name="Child 1", exact=True).get_by_label("First name").fill("Lily")
+    page.get_by_role("button", name="Add another child").click()
+    sibling = page.get_by_role("group", name="Child 2", exact=True)
+    expect(sibling).to_be_visible()
+    first_child = page.get_by_role("group", name="Child 1", exact=True)
+    expect(first_child.get_by_label("First name")).to_have_value("Lily")
+    sibling.get_by_label("First name").fill("Tom")
+    parent = page.get_by_role("group", name="Parent or carer 1", exact=True)
+    parent.get_by_label("Full name").fill("Ann Jones")
+    parent.get_by_label("Relationship to the child").fill("Mother")
+    choose(parent, "parental responsibility", "Yes")
+    check_a11y(page, "additional with a sibling")
+    next_section(page)
+
+    # Concerns: start, then Save and complete later.
+    expect(heading(page, "Concerns")).to_be_visible()
+    check_a11y(page, "concerns")
+    page.get_by_label("What are you worried about?").fill("Sam came to clinic with bruises on both arms.")
+    page.get_by_role("button", name="Save and complete later").click()
+    expect(page.get_by_role("heading", name="Your form has been saved")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"You have until \d{1,2} \w+ \d{4} to complete it"))).to_be_visible()
+    check_a11y(page, "saved")
+
+    # Sign out, sign back in, Recover a Form, Resume.
+    page.locator("summary.app-account-menu__toggle").click()  # a <details>: opens without JS too
+    page.get_by_role("button", name="Logout").click()
+    page.goto(f"{base}/sign-in")
+    sign_in(page, professional)
+    page.goto(f"{base}/drafts")
+    expect(heading(page, "Recover a Form")).to_be_visible()
+    row = page.get_by_role("row", name=re.compile("Sam Jones"))
+    expect(row).to_contain_text("30 days")
+    check_a11y(page, "recover a form")
+    row.get_by_role("link", name=re.compile("^Resume")).click()
+
+    expect(heading(page, "Concerns")).to_be_visible()
+    expect(page.get_by_label("What are you worried about?")).to_have_value(
+        "Sam came to clinic with bruises on both arms.")
+    page.get_by_label("What has happened today or what has changed?").fill("New bruises seen today.")
+    page.get_by_label("What is the impact on the child?").fill("Sam is withdrawn and afraid to go home.")
+    next_section(page)
+
+    expect(heading(page, "Contact Information")).to_be_visible()
+    check_a11y(page, "contact")
+    page.get_by_label("Either").check()
+    next_section(page)
+
+    expect(heading(page, "Supporting Documentation")).to_be_visible()
+    check_a11y(page, "supporting documentation")
+    next_section(page)
+
+    expect(heading(page, "Check your answers before you submit")).to_be_visible()
+    expect(page.get_by_text("before you can submit")).to_have_count(0)
+    expect(page.get_by_text("2 Mill Street")).to_be_visible()
+    check_a11y(page, "check your answers")
+
+
+def test_keyboard_only_section(page, live_server, check_a11y, professional):
+    """Consent, answered with the keyboard alone: Tab to the radios, arrows to choose, Enter to go on."""
+    base = live_server.url
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/sign-in?next=/forms/safeguarding-concern")
+    sign_in(page, professional)
+    page.get_by_role("button", name="Next").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    page.get_by_role("link", name="Consent", exact=True).focus()
+    page.keyboard.press("Enter")
+    expect(heading(page, "Consent")).to_be_visible()
+
+    aware = page.get_by_role("group", name=re.compile("Are the parents or carers aware"))
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        if aware.get_by_label("Yes", exact=True).evaluate("el => el === document.activeElement"):
+            break
+    page.keyboard.press("Space")
+    expect(aware.get_by_label("Yes", exact=True)).to_be_checked()
+    page.keyboard.press("Tab")  # to the next question's radios
+    agreed = page.get_by_role("group", name=re.compile("Have the parents or carers agreed"))
+    expect(agreed.get_by_label("Yes", exact=True)).to_be_focused()
+    page.keyboard.press("Space")
+    expect(agreed.get_by_label("Yes", exact=True)).to_be_checked()
+    # On to Next: past the autosave status (not focusable), Previous, then Next.
+    for _ in range(5):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.trim()") == "Next":
+            break
+    page.keyboard.press("Enter")
+    expect(heading(page, "Additional Child / Young Person's Information")).to_be_visible()
+    expect(status_of(page, "Consent")).to_have_text("Completed")
+    check_a11y(page, "after keyboard-only consent")
+
+
+def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory, check_a11y):
+    """WCAG 2.2.1 with a 30-second session: the warning comes 20 s ahead, Continue extends it, and at
+    expiry everything typed is already saved and sign-in returns to the same section."""
+    server = live_server_factory(SESSION_IDLE_MINUTES=0.5, SESSION_WARNING_SECONDS=20)
+    email = make_professional(server.app)
+    base = server.url
+    page.set_default_timeout(10_000)
+    page.goto(f"{base}/sign-in?next=/forms/safeguarding-concern")
+    sign_in(page, email)
+    page.get_by_role("button", name="Next").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    section_path = page.url.removeprefix(base)
+
+    page.get_by_label("Role or job title").fill("Typed before the warning")
+    dialog = page.get_by_role("dialog", name="You're about to be signed out")
+    expect(dialog).to_be_visible(timeout=20_000)
+    expect(dialog.get_by_role("button", name="Continue")).to_be_focused()
+    # The warning asked for a save: it happened, and was not counted as activity.
+    expect(page.locator(".app-autosave")).to_contain_text("Saved at")
+    expect(dialog).to_be_visible()
+    check_a11y(page, "timeout warning")
+
+    dialog.get_by_role("button", name="Continue").click()
+    expect(dialog).to_be_hidden()
+    page.get_by_label("Organisation").fill("Typed after Continue")
+
+    # Do nothing: warned again, then signed out, with the answers saved.
+    expect(dialog).to_be_visible(timeout=25_000)
+    expect(page).to_have_url(re.compile(r"/sign-in\?expired=1"), timeout=30_000)
+    expect(page.get_by_text("Your answers were saved")).to_be_visible()
+    check_a11y(page, "signed out after the timeout")
+    sign_in(page, email)
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    assert page.url == base + section_path
+    expect(page.get_by_label("Role or job title")).to_have_value("Typed before the warning")
+    expect(page.get_by_label("Organisation")).to_have_value("Typed after Continue")
