@@ -28,7 +28,7 @@ POSTED = {
         "first_name": CHILD_FIRST, "surname": CHILD_SURNAME, "dob_status": "born",
         "date_of_birth-day": "14", "date_of_birth-month": "2", "date_of_birth-year": "2017",
         "gender": "male", "address-line1": "Flat 4, Orchard Court", "address-town": "Wigan",
-        "address-postcode": "WN1 2BC", "ethnicity": "not_known", "first_language": "English",
+        "address-postcode": "WN1 1AB", "ethnicity": "not_known", "first_language": "English",
         "interpreter": "no", "disability": "no", "school": "Meadow Primary School",
     },
     "consent": {"parents_aware": "no", "consent": "no",
