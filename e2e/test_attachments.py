@@ -1,0 +1,109 @@
+"""Supporting Documentation in Chromium, JavaScript on and off (seed: "Choose File", Word documents and
+images can be attached, Excel spreadsheets cannot): attach a Word document and a photo, try a
+spreadsheet and read why not, remove a file. axe-core checks every state."""
+
+import secrets
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.samples import write_samples
+from webapp.accounts.models import User
+from webapp.accounts.passwords import hash_password
+from webapp.clock import utcnow
+from webapp.drafts import services as draft_services
+from webapp.extensions import db
+
+pytestmark = pytest.mark.e2e
+
+PASSWORD = "correct horse battery staple"
+SECTION = "supporting-documentation"
+
+
+def account_with_draft(app) -> tuple[str, str]:
+    email = f"teacher-{secrets.token_hex(4)}@school.example.org"
+    with app.app_context():
+        user = User(email=email, password_hash=hash_password(PASSWORD), first_name="Priya", surname="Shah",
+                    is_professional=True, role="Teacher", organisation="Meadow Primary School",
+                    phone="01942 000001", email_verified_at=utcnow(),
+                    terms_version=app.config["TERMS_VERSION"], terms_accepted_at=utcnow())
+        db.session.add(user)
+        db.session.commit()
+        definition = app.extensions["form_catalogue"].get("safeguarding-concern")
+        draft = draft_services.create_draft(user.id, definition,
+                                            draft_services.Lifetime(app.config["DRAFT_LIFETIME_DAYS"]))
+        draft_id = draft.id
+        db.session.remove()
+    return email, draft_id
+
+
+def files_list(page):
+    return page.locator("#attached-files")
+
+
+def attach(page, js: bool, path, description: str = ""):
+    if description:
+        page.get_by_label("What is this document? (optional)").fill(description)
+    page.get_by_label("Upload a file").set_input_files(path)
+    if not js:
+        page.get_by_role("button", name="Upload file").click()
+
+
+def test_attach_refuse_and_remove(journey_page, js_mode, live_server, check_a11y, tmp_path):
+    page = journey_page
+    js = js_mode == "js"
+    files = write_samples(tmp_path, ["notes.docx", "photo.jpg", "budget.xlsx"])
+    email, draft_id = account_with_draft(live_server.app)
+    section_url = f"{live_server.url}/drafts/{draft_id}/{SECTION}"
+
+    page.goto(f"{live_server.url}/sign-in?next=/drafts/{draft_id}/{SECTION}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
+    expect(page.get_by_text("No files have been attached.")).to_be_visible()
+    check_a11y(page, "no files yet")
+
+    # A Word document, with what it is.
+    attach(page, js, files["notes.docx"], "Chronology of events")
+    expect(page.get_by_text("notes.docx has been uploaded").first).to_be_attached()
+    expect(files_list(page).get_by_role("link", name="notes.docx", exact=True)).to_be_visible()
+    expect(files_list(page)).to_contain_text("Word document")
+    expect(files_list(page)).to_contain_text("Chronology of events")
+    if js:
+        expect(page.locator("[data-app-announce]")).to_have_text("notes.docx has been uploaded")
+        assert page.url == section_url
+    check_a11y(page, "Word document attached")
+
+    # A photo, one after the other.
+    attach(page, js, files["photo.jpg"])
+    expect(files_list(page).get_by_role("link", name="photo.jpg", exact=True)).to_be_visible()
+    expect(files_list(page)).to_contain_text("Image")
+    check_a11y(page, "photo attached")
+
+    # A spreadsheet is refused, with the reason at the field and in the error summary.
+    attach(page, js, files["budget.xlsx"])
+    message = "budget.xlsx: Excel spreadsheets cannot be attached; save it as a PDF"
+    expect(page.locator("#attachment-file-error")).to_contain_text(message)
+    expect(page.locator(".govuk-error-summary")).to_contain_text(message)
+    expect(files_list(page).get_by_role("link", name="budget.xlsx", exact=True)).to_have_count(0)
+    if js:
+        expect(page.locator("[data-app-announce]")).to_have_text(message)
+    check_a11y(page, "spreadsheet refused")
+
+    # Remove the photo: a confirmation page without JavaScript, a question in the list with it.
+    page.get_by_role("link", name="Remove photo.jpg").click()
+    expect(page.get_by_text("Are you sure you want to remove photo.jpg?")).to_be_visible()
+    check_a11y(page, "confirm removal")
+    page.get_by_role("button", name="Yes, remove it").click()
+    expect(page.get_by_text("photo.jpg has been removed").first).to_be_attached()
+    expect(files_list(page).get_by_role("link", name="photo.jpg", exact=True)).to_have_count(0)
+    expect(files_list(page).get_by_role("link", name="notes.docx", exact=True)).to_be_visible()
+    assert page.url == section_url
+    check_a11y(page, "photo removed")
+
+    # The owner can download what they attached.
+    with page.expect_download() as download:
+        files_list(page).get_by_role("link", name="notes.docx", exact=True).click()
+    assert download.value.suggested_filename == "notes.docx"
+    assert download.value.path().read_bytes() == files["notes.docx"].read_bytes()
