@@ -1,0 +1,31 @@
+"""A file over the request limit in a real browser, JavaScript on and off: the friendly message, not a
+bare 413 or a reset connection, and the form's answers untouched."""
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.test_attachments import PASSWORD, SECTION, account_with_draft
+
+pytestmark = pytest.mark.e2e
+MB = 1024 * 1024
+
+
+def test_oversized_file_gets_the_friendly_message(journey_page, js_mode, live_server, check_a11y, tmp_path):
+    page = journey_page
+    big = tmp_path / "holiday video.pdf"
+    big.write_bytes(b"%PDF-1.7\n" + b"\0" * (13 * MB))
+    email, draft_id = account_with_draft(live_server.app)
+    page.goto(f"{live_server.url}/sign-in?next=/drafts/{draft_id}/{SECTION}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    page.get_by_label("Upload a file").set_input_files(big)
+    if js_mode == "no-js":
+        page.get_by_role("button", name="Upload file").click()
+    error = page.locator("#attachment-file-error")
+    expect(error).to_contain_text("must be smaller than 10 MB")
+    if js_mode == "js":  # the script tells the server the name of a file it cannot read
+        expect(error).to_contain_text("holiday video.pdf: the file must be smaller than 10 MB")
+    expect(page.get_by_text("No files have been attached.")).to_be_visible()
+    check_a11y(page, "file too large")
