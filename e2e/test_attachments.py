@@ -102,6 +102,14 @@ def test_attach_refuse_and_remove(journey_page, js_mode, live_server, check_a11y
     assert page.url == section_url
     check_a11y(page, "photo removed")
 
+    # Say what a file is after attaching it.
+    page.get_by_role("link", name="Change description of notes.docx").click()
+    check_a11y(page, "describe a file")
+    page.get_by_label("What is notes.docx?").fill("Chronology, updated")
+    page.get_by_role("button", name="Save description").click()
+    expect(files_list(page)).to_contain_text("Chronology, updated")
+    assert page.url == section_url
+
     # The owner can download what they attached.
     with page.expect_download() as download:
         files_list(page).get_by_role("link", name="notes.docx", exact=True).click()
