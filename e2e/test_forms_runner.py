@@ -228,6 +228,10 @@ def test_keyboard_only_section(page, live_server, check_a11y, professional):
     sign_in(page, professional)
     page.get_by_role("button", name="Next").click()
     expect(heading(page, "Professional's Details")).to_be_visible()
+    page.get_by_label("Role or job title").focus()
+    page.keyboard.press("End")
+    page.keyboard.type(" (lead)")
+    # Leaving by the section list keeps what was typed (saved on the way out).
     page.get_by_role("link", name="Consent", exact=True).focus()
     page.keyboard.press("Enter")
     expect(heading(page, "Consent")).to_be_visible()
@@ -253,6 +257,8 @@ def test_keyboard_only_section(page, live_server, check_a11y, professional):
     expect(heading(page, "Additional Child / Young Person's Information")).to_be_visible()
     expect(status_of(page, "Consent")).to_have_text("Completed")
     check_a11y(page, "after keyboard-only consent")
+    page.get_by_role("link", name="Professional's Details", exact=True).click()
+    expect(page.get_by_label("Role or job title")).to_have_value("Health Visitor (lead)")
 
 
 def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory, check_a11y):
@@ -274,7 +280,9 @@ def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory,
     expect(dialog.get_by_role("button", name="Continue")).to_be_focused()
     # The warning asked for a save: it happened, and was not counted as activity.
     expect(page.locator(".app-autosave")).to_contain_text("Saved at")
+    page.wait_for_timeout(1000)  # neither that save nor the field's blur counts as activity
     expect(dialog).to_be_visible()
+    expect(dialog.get_by_role("button", name="Continue")).to_be_focused()
     check_a11y(page, "timeout warning")
 
     dialog.get_by_role("button", name="Continue").click()

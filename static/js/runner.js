@@ -4,6 +4,7 @@
 (function () {
   'use strict'
   var timer = null
+  var dirty = false
 
   function autosaveRegion () { return document.querySelector('.app-autosave[data-autosave-seconds]') }
 
@@ -11,7 +12,9 @@
   // answers (a trailing save, unlike htmx's throttle which drops the last changes).
   document.addEventListener('input', function (event) {
     var region = autosaveRegion()
-    if (!region || !region.closest('form').contains(event.target) || timer) return
+    if (!region || !region.closest('form').contains(event.target)) return
+    dirty = true
+    if (timer) return
     var seconds = parseFloat(region.dataset.autosaveSeconds || '30')
     timer = setTimeout(function () {
       timer = null
@@ -20,12 +23,19 @@
     }, seconds * 1000)
   })
 
-  // A save the timeout warning asked for is not activity: tell the server not to extend the session,
-  // and keep portal.js from treating it as activity that restarts the countdown.
+  // A save the timeout warning asked for (or one made while it shows) is not activity: tell the server
+  // not to extend the session, and keep portal.js from treating it as activity that restarts the countdown.
   document.addEventListener('htmx:configRequest', function (event) {
+    // Opening the timeout warning moves focus out of the field being typed in; that blur is not the
+    // user finishing the answer, and a check sent now would count as activity and close the warning.
+    var warning = document.getElementById('timeout-dialog')
+    if (warning && warning.open && event.detail.parameters && event.detail.parameters.validate_field) {
+      event.preventDefault()
+      return
+    }
     if (!event.target.classList || !event.target.classList.contains('app-autosave')) return
     var triggering = event.detail.triggeringEvent
-    if (triggering && triggering.type === 'portal:save-now') {
+    if ((triggering && triggering.type === 'portal:save-now') || (warning && warning.open)) {
       event.detail.headers['X-Portal-Background'] = 'timeout'
       event.target.dataset.background = '1'
     } else {
@@ -35,6 +45,28 @@
   document.body.addEventListener('htmx:afterRequest', function (event) {
     var elt = event.detail.elt
     if (elt && elt.dataset && elt.dataset.background === '1') event.stopPropagation()
+  })
+
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var elt = event.detail.elt
+    if (event.detail.successful && elt && elt.classList &&
+        (elt.classList.contains('app-autosave') || elt.classList.contains('app-section-form'))) dirty = false
+  }, true)
+
+  // Following a link in the section list saves what was typed first (without JS, Next and Previous do).
+  document.addEventListener('click', function (event) {
+    var link = event.target.closest && event.target.closest('.app-section-nav__link')
+    var region = autosaveRegion()
+    if (!link || !region || !dirty || event.ctrlKey || event.metaKey || event.shiftKey) return
+    event.preventDefault()
+    var gone = false
+    function go () { if (!gone) { gone = true; window.location.assign(link.href) } }
+    region.addEventListener('htmx:afterRequest', function (done) {
+      if (done.detail.xhr && done.detail.xhr.status === 409) { gone = true; return } // show the conflict
+      go()
+    }, { once: true })
+    htmx.trigger(region, 'runner:autosave')
+    setTimeout(go, 8000)
   })
 
   // A conflict (409) is an answer to show, not an error to hide.
