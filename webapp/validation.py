@@ -9,8 +9,9 @@ import unicodedata
 
 import phonenumbers
 
-# The GOV.UK pattern for UK postcodes, including BFPO-style GIR 0AA.
-_POSTCODE = re.compile(r"^(GIR ?0AA|[A-PR-UWYZ][A-HK-Y]?[0-9][0-9A-HJKMNPR-Y]? ?[0-9][ABD-HJLNP-UW-Z]{2})$")
+# The shape of a UK postcode (outward code, then digit and two letters). Deliberately not the
+# letter-by-letter rules: a real but unusual postcode must never stop a referral.
+_POSTCODE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2})$")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 
@@ -23,15 +24,33 @@ def normalise_postcode(value: str) -> str | None:
     return f"{compact[:-3]} {compact[-3:]}"
 
 
-def normalise_phone(value: str) -> str | None:
-    """A UK number in national format ('01632 960001', '07700 900982'); None when not valid."""
+# Ofcom keeps these ranges for drama and documentation; phonenumbers calls them invalid, but people
+# (and GOV.UK's own examples, which our hints repeat) use them, so they count as well-formed.
+DRAMA_RE = re.compile(
+    r"^(1632960\d{3}|7700900\d{3}|11[3-8]4960\d{3}|1[2-9]14960\d{3}|2079460\d{3}"
+    r"|2890180\d{3}|2920180\d{3}|3069990\d{3}|8081570\d{3}|9098790\d{3})$"
+)
+
+
+def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
+    """A UK number from what people type: spaces, brackets, dashes, dots and +44 all allowed."""
+    if not re.fullmatch(r"[0-9+()\-. ]{5,30}", (text or "").strip()):
+        return None
     try:
-        number = phonenumbers.parse(value or "", "GB")
+        number = phonenumbers.parse(text, "GB")
     except phonenumbers.NumberParseException:
         return None
-    if not phonenumbers.is_possible_number(number) or number.country_code != 44:
+    if number.country_code != 44:
         return None
-    if not phonenumbers.is_valid_number(number):
+    if phonenumbers.is_valid_number(number) or DRAMA_RE.match(str(number.national_number)):
+        return number
+    return None
+
+
+def normalise_phone(value: str) -> str | None:
+    """A UK number in national format ('01632 960001', '07700 900982'); None when not valid."""
+    number = parse_uk_phone(value)
+    if number is None:
         return None
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 

@@ -8,7 +8,6 @@ section save and the final submit all run exactly the same code.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from typing import Any
 
@@ -26,6 +25,9 @@ from wtforms import RadioField, SelectField, SelectMultipleField, StringField, T
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
+from webapp import validation
+from webapp.validation import parse_uk_phone
+
 from .model import Field
 
 REGISTRY: dict[str, FieldType] = {}
@@ -33,13 +35,6 @@ REGISTRY: dict[str, FieldType] = {}
 DEFAULT_MAX = {"text": 200, "textarea": 5000, "email": 254, "phone": 30, "postcode": 10}
 PHONE_MESSAGE = "Enter a UK phone number, like 01632 960 001 or 07700 900 982"
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
-POSTCODE_RE = re.compile(r"^(GIR0AA|[A-Z]{1,2}[0-9][0-9A-Z]?[0-9][A-Z]{2})$")
-# Ofcom keeps these ranges for drama and documentation; phonenumbers calls them invalid, but people
-# (and our own examples and tests) use them, so they are accepted as well-formed UK numbers.
-DRAMA_RE = re.compile(
-    r"^(1632960\d{3}|7700900\d{3}|11[3-8]4960\d{3}|1[2-9]14960\d{3}|2079460\d{3}"
-    r"|2890180\d{3}|2920180\d{3}|3069990\d{3}|8081570\d{3}|9098790\d{3})$"
-)
 
 
 def register(cls: type[FieldType]) -> type[FieldType]:
@@ -185,21 +180,6 @@ class EmailType(FieldType):
         return None
 
 
-def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
-    if not re.fullmatch(r"[0-9+()\-. ]{5,30}", text.strip()):
-        return None
-    try:
-        number = phonenumbers.parse(text, "GB")
-    except phonenumbers.NumberParseException:
-        return None
-    if number.country_code != 44:
-        return None
-    national = str(number.national_number)
-    if phonenumbers.is_valid_number(number) or DRAMA_RE.match(national):
-        return number
-    return None
-
-
 @register
 class PhoneType(FieldType):
     name = "phone"
@@ -230,10 +210,8 @@ def display_phone(value: str) -> str:
 
 
 def normalise_postcode(text: str) -> str:
-    compact = re.sub(r"\s+", "", text).upper()
-    if POSTCODE_RE.match(compact):
-        return f"{compact[:-3]} {compact[-3:]}"
-    return text.strip()
+    """The normalised postcode, or what was typed (kept so the person sees it with the error)."""
+    return validation.normalise_postcode(text) or text.strip()
 
 
 @register
@@ -244,7 +222,7 @@ class PostcodeType(FieldType):
         return normalise_postcode(text)
 
     def check(self, fdef: Field, value: str) -> str | None:
-        if not POSTCODE_RE.match(value.replace(" ", "")):
+        if validation.normalise_postcode(value) is None:
             return fdef.message("invalid", "Enter a full UK postcode, like SW1A 1AA")
         return None
 
