@@ -4,16 +4,41 @@ a real SMTP sink, and helpers that use the portal the way a browser does (CSRF t
 import os
 
 import pytest
+from argon2 import PasswordHasher
+from argon2.profiles import CHEAPEST
+from jinja2 import BytecodeCache
 from sqlalchemy import text
 
 from tests.support import SmtpSink, csrf_token, free_port
 from webapp import create_app
+from webapp.accounts import passwords
 from webapp.accounts.passwords import hash_password
 from webapp.clock import utcnow
 from webapp.extensions import db, limiter
 
 POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
+
+
+class SharedBytecodeCache(BytecodeCache):
+    """Every test builds a new app; compiling each template once per run, not per test, saves minutes."""
+
+    store: dict = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(monkeypatch):
+    """Argon2's production cost is the point in production and 0.1 s a hash in tests."""
+    hasher = PasswordHasher.from_parameters(CHEAPEST)
+    monkeypatch.setattr(passwords, "_hasher", hasher)
+    monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("dummy"))
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +70,7 @@ def app_factory(tmp_path, smtp_sink):
             config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'test.db'}"
         config.update(overrides)
         app = create_app("test", **config)
+        app.jinja_env.bytecode_cache = SharedBytecodeCache()
         with app.app_context():
             reset_database()
         limiter.reset()

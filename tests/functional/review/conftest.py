@@ -2,24 +2,14 @@
 that goes through both factors (password, then the code read from the real SMTP sink)."""
 
 import pytest
-from argon2 import PasswordHasher
-from argon2.profiles import CHEAPEST
 
 from tests.conftest import PASSWORD, post_form
 from tests.functional.review.builders import make_submission
-from webapp.accounts import passwords
 
 STAFF = "caseworker@council.example"
 OTHER_TEAM_STAFF = "lado.officer@council.example"
 SUBMITTER = "teacher@example.com"
 CODE_SUBJECT = "Your sign-in code"
-
-
-@pytest.fixture(autouse=True)
-def cheap_password_hashing(monkeypatch):
-    hasher = PasswordHasher.from_parameters(CHEAPEST)
-    monkeypatch.setattr(passwords, "_hasher", hasher)
-    monkeypatch.setattr(passwords, "_DUMMY_HASH", hasher.hash("dummy"))
 
 
 @pytest.fixture
