@@ -3,7 +3,7 @@
 import logging
 from pathlib import Path
 
-from flask import Flask, g, url_for
+from flask import Flask, g, has_request_context, url_for
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
@@ -56,12 +56,15 @@ def _configure_templates(app: Flask) -> None:
 
         from .accounts.sessions import seconds_left
 
+        names = {"council_name": app.config["COUNCIL_NAME"],
+                 "service_name": f"{app.config['COUNCIL_NAME']} Children's Services Portal"}
+        if not has_request_context():  # emails rendered by a scheduled job or a CLI command
+            return names
         user = g.get("user")
         return {
+            **names,
             "nav_url": lambda endpoint: url_for(endpoint) if endpoint in app.view_functions
             else url_for("accounts.my_account"),
-            "council_name": app.config["COUNCIL_NAME"],
-            "service_name": f"{app.config['COUNCIL_NAME']} Children's Services Portal",
             "current_user": user,
             "session_seconds_left": seconds_left(app, session) if user else None,
             "session_idle_minutes": app.config["STAFF_SESSION_IDLE_MINUTES"] if session.get("staff")

@@ -43,7 +43,8 @@ def safe_next(target: str | None, default: str) -> str:
     return default
 
 
-def _to_sign_in(endpoint: str):
+def redirect_to_sign_in(endpoint: str):
+    """Send someone who is not (or no longer) signed in to sign-in, and back here afterwards."""
     next_path = request.full_path.rstrip("?") if request.method == "GET" else (
         request.headers.get("HX-Current-URL") and urlsplit(request.headers["HX-Current-URL"]).path)
     location = url_for(endpoint, next=next_path or None)
@@ -61,7 +62,7 @@ def login_required(view):
     def wrapped(*args, **kwargs):
         user = g.get("user")
         if user is None or session.get("staff"):
-            return _to_sign_in("accounts.sign_in")
+            return redirect_to_sign_in("accounts.sign_in")
         if user.terms_version != current_app.config["TERMS_VERSION"]:
             location = url_for("accounts.terms", next=request.path)
             if htmx:
@@ -83,7 +84,7 @@ def staff_required(view):
         if user is None or not session.get("staff") or not user.is_staff:
             if user is not None and not user.is_staff:
                 abort(404)
-            return _to_sign_in("review.sign_in")
+            return redirect_to_sign_in("review.sign_in")
         return view(*args, **kwargs)
 
     return wrapped

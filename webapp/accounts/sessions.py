@@ -52,6 +52,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.rotate = False
         self.destroy = False
         self.unavailable: Exception | None = None
+        self.passive = False
 
     @property
     def new(self) -> bool:
@@ -62,6 +63,12 @@ def regenerate(session: ServerSession) -> None:
     """Give the session a new id (at sign-in) so a token planted before sign-in is worthless."""
     session.rotate = True
     session.modified = True
+
+
+def keep_idle_deadline(session: ServerSession) -> None:
+    """This request is the page saving itself (before an idle timeout), not the person doing
+    something: it must not keep the session alive, or the timeout would never come."""
+    session.passive = True
 
 
 def destroy(session: ServerSession) -> None:
@@ -174,7 +181,8 @@ class DatabaseSessionInterface(SessionInterface):
                                 secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),
                                 domain=self.get_cookie_domain(app), path=self.get_cookie_path(app))
         else:
-            if not session.modified and session.last_seen_at and now - session.last_seen_at < TOUCH_AFTER:
+            if not session.modified and (session.passive or (
+                    session.last_seen_at and now - session.last_seen_at < TOUCH_AFTER)):
                 return
             updated = db.session.query(WebSession).filter(WebSession.id == session.sid).update(
                 values, synchronize_session=False)

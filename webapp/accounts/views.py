@@ -214,7 +214,7 @@ def sign_out():
 def extend_session():
     """The timeout warning's "Continue": one action keeps the session alive (WCAG 2.2.1)."""
     if g.user is None:
-        return auth._to_sign_in("accounts.sign_in")
+        return auth.redirect_to_sign_in("accounts.sign_in")
     session.modified = True
     return "", 204
 

@@ -22,6 +22,7 @@ from flask import (
 )
 
 from webapp import formdefs
+from webapp.accounts import sessions
 from webapp.accounts.auth import login_required
 from webapp.clock import utcnow
 from webapp.extensions import csrf, htmx
@@ -270,7 +271,7 @@ def autosave(draft_id: str, section_id: str):
     """Background save while typing (and just before the idle timeout): never validates, never rejects."""
     draft, definition, section = _load(draft_id, section_id)
     if request.headers.get("X-Portal-Background") == "timeout":
-        _leave_idle_deadline()
+        sessions.keep_idle_deadline(session)
     if not section.fields:
         return "", 204
     section_form = formdefs.build_section_form(section, formdata=request.form)
@@ -288,17 +289,6 @@ def autosave(draft_id: str, section_id: str):
         return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
                            reload_url=_section_url(draft, section.id))
     return render_page("partials/drafts/autosave.html", draft=draft, conflict=False)
-
-
-def _leave_idle_deadline() -> None:
-    """A save the timeout warning asked for is not the user doing something: keep the idle deadline.
-
-    The session interface does not extend a session it touched in the last few seconds and that this
-    request did not modify, so marking it as just seen leaves idle_expires_at where it was.
-    """
-    row = getattr(session, "row", None)
-    if row is not None and not session.modified:
-        row.last_seen_at = utcnow()
 
 
 @bp.post("/drafts/<draft_id>/<section_id>/validate", defaults={"field_name": None})

@@ -6,7 +6,7 @@ with a status the client is configured to swap.
 
 import logging
 
-from flask import Flask, render_template, request
+from flask import Flask, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
@@ -51,6 +51,13 @@ def render_retry_page():
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
+        if htmx and not session.get("user_id"):
+            # The session idled out under an open form: send the page to sign-in (convention 7),
+            # never swap an error into the form.
+            from webapp.accounts.auth import redirect_to_sign_in
+
+            staff_area = request.blueprint == "review"
+            return redirect_to_sign_in("review.sign_in" if staff_area else "accounts.sign_in")
         return render_error(400, "Your session needs refreshing",
                             "For your security, go back, refresh the page and try again. "
                             "Your saved answers have been kept.")

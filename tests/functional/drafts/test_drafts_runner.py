@@ -2,6 +2,7 @@
 
 from datetime import UTC, datetime, timedelta
 
+import pytest
 import time_machine
 
 from tests.conftest import post_form
@@ -286,3 +287,23 @@ def test_htmx_request_after_session_expiry_gets_401_and_hx_redirect(app, runner)
     assert response.headers["HX-Redirect"].startswith("/sign-in")
     assert "Saved at" not in response.get_data(as_text=True)
     assert "child" not in load(app, draft_id).answers
+
+
+@pytest.mark.parametrize(("background", "signed_in_after"), [(None, True), ("timeout", False)])
+def test_only_the_person_keeps_the_session_alive(app, client, runner, background, signed_in_after):
+    """An autosave the timeout warning asked for saves the answers but is not activity: the session
+    still ends on time. An autosave while the person types is activity and extends it."""
+    with time_machine.travel(datetime.now(UTC), tick=False) as clock:
+        draft_id = runner.start()
+        html = runner.page(draft_id, "child").get_data(as_text=True)
+        clock.shift(timedelta(minutes=25))
+        headers = {"HX-Request": "true", "X-CSRFToken": csrf_token(html)}
+        if background:
+            headers["X-Portal-Background"] = background
+        saved = client.post(f"/drafts/{draft_id}/child/autosave", headers=headers,
+                            data={"draft_version": page_version(html), "first_name": "Kept"})
+        assert saved.status_code == 200
+        clock.shift(timedelta(minutes=6))  # 31 minutes after the last thing the person did
+        response = client.get(f"/drafts/{draft_id}/child")
+    assert load(app, draft_id).answers["child"]["first_name"] == "Kept"
+    assert (response.status_code == 200) is signed_in_after

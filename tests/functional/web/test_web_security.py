@@ -108,3 +108,12 @@ def test_production_session_cookie_is_secure(tmp_path):
     with app.app_context():
         db.session.remove()
         db.engine.dispose()
+
+
+def test_htmx_post_after_the_session_ended_is_sent_to_sign_in_not_given_an_error(client):
+    """Convention 7: an expired session under an open form gets 401 + HX-Redirect, whatever the
+    endpoint, even though the CSRF check (which needs the session) runs first."""
+    response = client.post("/account/update", headers={"HX-Request": "true", "X-CSRFToken": "stale"},
+                           data={"first_name": "A"})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"].startswith("/sign-in")
