@@ -22,7 +22,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import formdefs
 from webapp.drafts import services as draft_services
-from webapp.drafts.views import citizen_required
+from webapp.drafts.views import citizen_required, render_section_page
 from webapp.extensions import csrf, htmx
 from webapp.web.rendering import render_page
 
@@ -106,32 +106,12 @@ def _respond(draft, announcement: str | None = None, error: str | None = None, s
 
 
 def _section_page(draft, errors: dict, status: int, description: str = ""):
-    """The runner's section page, as its own view renders it, with the upload's error in the summary.
-
-    Built here because the runner's helpers name their endpoints relative to their own blueprint.
-    """
+    """The runner's own section page, with the upload's error in the summary linked to the file input."""
     definition, section = _attachments_section(draft)
-    previous_id, next_id = draft_services.neighbours(definition, section.id)
-    nav = []
-    for s in definition.sections:
-        if s.kind == "declaration":
-            href, state = url_for("drafts.check", draft_id=draft.id), None
-        else:
-            href = url_for("drafts.section", draft_id=draft.id, section_id=s.id)
-            state = draft_services.section_state(draft, s.id)
-        label, classes = draft_services.STATUS_LABELS.get(state, draft_services.STATUS_LABELS[None])
-        nav.append({"title": s.title, "href": href, "status": label, "tag_classes": classes,
-                    "current": s.id == section.id})
-    return render_page(
-        "drafts/section.html", status, draft=draft, definition=definition, section=section,
-        section_form=formdefs.build_section_form(section, data={}), errors=errors,
+    return render_section_page(
+        draft, definition, section, formdefs.build_section_form(section, data={}), errors, status,
         error_list=[{"text": message, "href": f"#{FILE_FIELD}"} for message in errors.values()],
-        nav=nav, previous_id=previous_id, next_id=next_id, notice=None, description_value=description,
-        section_url=url_for("drafts.section", draft_id=draft.id, section_id=section.id),
-        validate_url=url_for("drafts.validate", draft_id=draft.id, section_id=section.id),
-        autosave_url=url_for("drafts.autosave", draft_id=draft.id, section_id=section.id),
-        autosave_seconds=current_app.config.get("AUTOSAVE_SECONDS", 30),
-        idle_minutes=current_app.config["SESSION_IDLE_MINUTES"])
+        description_value=description)
 
 
 # --- Upload -----------------------------------------------------------------------------------------

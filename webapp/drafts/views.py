@@ -154,36 +154,55 @@ def _stored_or_prefilled(draft, section) -> dict:
     return formdefs.prefill_answers(section, g.user)
 
 
-def _nav_items(draft, definition, current_id: str) -> list[dict]:
+def return_notice(draft) -> dict | None:
+    """What the Local Authority asked for, when this draft reopens a returned form; else None."""
+    if not draft.resubmission_of or "submissions.submitted" not in current_app.view_functions:
+        return None
+    from webapp.submissions.services import return_notice_for_draft
+
+    return return_notice_for_draft(draft)
+
+
+def nav_items(draft, definition, current_id: str, notice: dict | None = None) -> list[dict]:
+    """The section list: each section's status, and a mark on those the caseworker asked to change."""
+    flagged = {s["id"] for s in (notice or {}).get("sections", [])}
     items = []
     for s in definition.sections:
         if s.kind == "declaration":
-            href = url_for(".check", draft_id=draft.id)
+            href = url_for("drafts.check", draft_id=draft.id)
             state = None
         else:
-            href = _section_url(draft, s.id)
+            href = url_for("drafts.section", draft_id=draft.id, section_id=s.id)
             state = services.section_state(draft, s.id)
         label, classes = services.STATUS_LABELS.get(state, services.STATUS_LABELS[None])
         items.append({"title": s.title, "href": href, "status": label, "tag_classes": classes,
-                      "current": s.id == current_id})
+                      "current": s.id == current_id, "needs_changing": s.id in flagged})
     return items
 
 
-def _render_section(draft, definition, section, section_form, errors: dict, status: int = 200,
-                    notice: str | None = None):
+def render_section_page(draft, definition, section, section_form, errors: dict, status: int = 200, *,
+                        notice: str | None = None, error_list: list[dict] | None = None, **extra):
+    """A runner section page (or its htmx fragment): the one place its context is built.
+
+    Other blueprints that re-render a section (an upload refused with a 422) call this, so the page
+    they show cannot drift from the runner's own. `error_list` replaces the summary built from the
+    section's fields, for errors about something else on the page (the file being uploaded).
+    """
     previous_id, next_id = services.neighbours(definition, section.id)
-    response = render_page_or_fragment(
+    asked = return_notice(draft)
+    return render_page_or_fragment(
         "drafts/section.html", "partials/drafts/section.html", status,
         draft=draft, definition=definition, section=section, section_form=section_form, errors=errors,
-        error_list=formdefs.error_summary(section, errors), nav=_nav_items(draft, definition, section.id),
+        error_list=formdefs.error_summary(section, errors) if error_list is None else error_list,
+        nav=nav_items(draft, definition, section.id, asked), return_notice=asked,
         previous_id=previous_id, next_id=next_id, notice=notice,
-        section_url=_section_url(draft, section.id),
-        validate_url=url_for(".validate", draft_id=draft.id, section_id=section.id),
-        autosave_url=url_for(".autosave", draft_id=draft.id, section_id=section.id),
+        section_url=url_for("drafts.section", draft_id=draft.id, section_id=section.id),
+        validate_url=url_for("drafts.validate", draft_id=draft.id, section_id=section.id),
+        autosave_url=url_for("drafts.autosave", draft_id=draft.id, section_id=section.id),
         autosave_seconds=current_app.config.get("AUTOSAVE_SECONDS", 30),
         idle_minutes=current_app.config["SESSION_IDLE_MINUTES"],
+        **extra,
     )
-    return response
 
 
 def _posted_version() -> int | None:
@@ -214,7 +233,7 @@ def _show_section(draft, definition, section_id: str):
         return redirect(url, 303)
     section = definition.section(section_id)
     section_form = formdefs.build_section_form(section, data=_stored_or_prefilled(draft, section))
-    response = _render_section(draft, definition, section, section_form, {})
+    response = render_section_page(draft, definition, section, section_form, {})
     response.headers["HX-Push-Url"] = url
     return response
 
@@ -227,7 +246,7 @@ def section(draft_id: str, section_id: str):
         return redirect(url_for(".check", draft_id=draft.id), 303)
     if request.method == "GET":
         section_form = formdefs.build_section_form(section, data=_stored_or_prefilled(draft, section))
-        return _render_section(draft, definition, section, section_form, {})
+        return render_section_page(draft, definition, section, section_form, {})
 
     action = request.form.get("action", "next")
     repeat_action = action.startswith(("add:", "remove:"))
@@ -250,7 +269,7 @@ def section(draft_id: str, section_id: str):
     if repeat_action:
         # Show the added or removed item without complaining about questions not yet answered.
         fresh = formdefs.build_section_form(section, formdata=formdata)
-        return _render_section(draft, definition, section, fresh, {})
+        return render_section_page(draft, definition, section, fresh, {})
     previous_id, next_id = services.neighbours(definition, section.id)
     if action == "save-later":
         return _go(url_for(".saved", draft_id=draft.id))
@@ -259,7 +278,7 @@ def section(draft_id: str, section_id: str):
             return _go(url_for(".start", form_id=definition.id))
         return _show_section(draft, definition, previous_id)
     if errors:
-        return _render_section(draft, definition, section, section_form, errors, status=422)
+        return render_section_page(draft, definition, section, section_form, errors, status=422)
     if next_id is None:
         return _go(url_for(".check", draft_id=draft.id))
     return _show_section(draft, definition, next_id)
@@ -334,10 +353,11 @@ def check(draft_id: str):
     ]
     declaration_url = (url_for("submissions.declaration", draft_id=draft.id)
                        if "submissions.declaration" in current_app.view_functions else None)
+    asked = return_notice(draft)
     return render_page_or_fragment(
         "drafts/check.html", "partials/drafts/check.html", draft=draft, definition=definition,
         summary=summary, problems=problems, declaration_url=declaration_url,
-        nav=_nav_items(draft, definition, "declaration"),
+        nav=nav_items(draft, definition, "declaration", asked), return_notice=asked,
         input_id=formdefs.input_id, section_url=lambda s: _section_url(draft, s.id))
 
 
