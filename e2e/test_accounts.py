@@ -11,39 +11,6 @@ PASSWORD = "correct horse battery staple"
 NEW_PASSWORD = "a brand new passphrase"
 
 pytestmark = pytest.mark.e2e
-SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
-
-
-@pytest.fixture
-def a11y(check_a11y, browser, js_mode):
-    """check_a11y, also with JavaScript off.
-
-    axe-core runs in the page and waits on timers, which never fire where JavaScript is disabled (the
-    check hangs). So the no-JS page as the browser shows it (DOM, <details> state, styles) is served
-    again, without its scripts, to a JS-enabled tab at the same address, and checked there.
-    """
-    if js_mode == "js":
-        yield check_a11y
-        return
-    context = browser.new_context()
-    mirror = context.new_page()
-    snapshot = {}
-
-    def serve(route):
-        if route.request.url == snapshot.get("url") and route.request.resource_type == "document":
-            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=snapshot["html"])
-        else:
-            route.continue_()
-
-    mirror.route("**/*", serve)
-
-    def check(page, note: str = ""):
-        snapshot.update(url=page.url, html=SCRIPT.sub("", page.content()))
-        mirror.goto(page.url)
-        check_a11y(mirror, f"{note or page.url} (JavaScript off)")
-
-    yield check
-    context.close()
 
 
 def open_account_menu(page, name):
@@ -121,8 +88,8 @@ def sign_in(page, check_a11y, email, password=PASSWORD):
     check_a11y(page)
 
 
-def test_register_sign_out_sign_in_update_and_reset(journey_page, js_mode, live_server, e2e_sink, a11y):
-    page, check_a11y = journey_page, a11y
+def test_register_sign_out_sign_in_update_and_reset(journey_page, js_mode, live_server, e2e_sink, check_a11y):
+    page = journey_page
     email = f"jo-{js_mode}@example.com"
     register(page, live_server, e2e_sink, check_a11y, email)
     sign_out(page, check_a11y)

@@ -14,7 +14,6 @@ from webapp.clock import utcnow
 from webapp.extensions import db
 
 pytestmark = pytest.mark.e2e
-SCRIPT = re.compile(r"<script\b[^>]*>.*?</script>", re.S | re.I)
 
 PASSWORD = "correct horse battery staple"
 
@@ -30,34 +29,6 @@ def make_professional(app) -> str:
         db.session.commit()
         db.session.remove()
     return email
-
-
-@pytest.fixture
-def a11y(check_a11y, browser, js_mode):
-    """check_a11y, also with JavaScript off: axe-core waits on timers, which never fire where scripts are
-    disabled, so the no-JS page as shown is served again, without scripts, to a scripting tab and checked."""
-    if js_mode == "js":
-        yield check_a11y
-        return
-    context = browser.new_context()
-    mirror = context.new_page()
-    snapshot = {}
-
-    def serve(route):
-        if route.request.url == snapshot.get("url") and route.request.resource_type == "document":
-            route.fulfill(status=200, content_type="text/html; charset=utf-8", body=snapshot["html"])
-        else:
-            route.continue_()
-
-    mirror.route("**/*", serve)
-
-    def check(page, note: str = ""):
-        snapshot.update(url=page.url, html=SCRIPT.sub("", page.content()))
-        mirror.goto(page.url)
-        check_a11y(mirror, f"{note or page.url} (JavaScript off)")
-
-    yield check
-    context.close()
 
 
 @pytest.fixture
@@ -88,8 +59,7 @@ def status_of(page, section):
         .locator(".govuk-tag")
 
 
-def test_fill_save_recover_and_check(journey_page, js_mode, live_server, a11y, professional):
-    check_a11y = a11y
+def test_fill_save_recover_and_check(journey_page, js_mode, live_server, check_a11y, professional):
     page = journey_page
     base = live_server.url
     js = js_mode == "js"

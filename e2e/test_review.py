@@ -52,38 +52,6 @@ def seeded(live_server):
                 "other": (other_team, references[other_team])}
 
 
-@pytest.fixture
-def a11y(check_a11y, browser, js_mode):
-    """check_a11y; with JavaScript off, on a copy of the page in a scripting context.
-
-    axe-core runs as page script, and with Debian's Chromium and this Playwright, evaluating in a context
-    with JavaScript disabled never returns. The copy is the served HTML with its scripts removed, loaded
-    at the same address so the stylesheet and colours are the real ones: what a no-JS user gets.
-    """
-    if js_mode == "js":
-        yield check_a11y
-        return
-    context = browser.new_context(java_script_enabled=True)
-
-    def check(page, label=""):
-        html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S | re.I)
-        copy = context.new_page()
-
-        def serve(route):
-            if route.request.resource_type == "document":
-                route.fulfill(status=200, content_type="text/html; charset=utf-8", body=html)
-            else:
-                route.continue_()
-
-        copy.route("**/*", serve)
-        copy.goto(page.url)
-        check_a11y(copy, f"{label} (JavaScript off)")
-        copy.close()
-
-    yield check
-    context.close()
-
-
 def staff_signs_in(page, live_server, e2e_sink, email, check_a11y):
     page.goto(live_server.url + "/la/")
     expect(page.get_by_role("heading", name="Back office sign in")).to_be_visible()
@@ -105,8 +73,7 @@ def staff_signs_in(page, live_server, e2e_sink, email, check_a11y):
 
 
 def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, live_server, e2e_sink, seeded,
-                                                        a11y):
-    check_a11y = a11y
+                                                        check_a11y):
     page = journey_page
     staff_signs_in(page, live_server, e2e_sink, seeded["staff"], check_a11y)
     check_a11y(page, "queue")
