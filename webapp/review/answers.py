@@ -1,25 +1,15 @@
-"""What a version says, as sections of labelled rows, and what changed between two versions.
+"""What changed between two versions of a submission, field by field.
 
-The submissions package owns the renderer shared with the PDF (`webapp.submissions.rendering.
-answer_sections`); until it exists this falls back to the form definition's own summary, which gives
-the same shape: [{"title": ..., "rows": [{"label": ..., "value": ...}]}].
+The answers themselves are rendered by the submissions package's `answer_sections`, the same
+renderer the PDF uses, so the back office and the PDF always say the same thing.
 """
 
 from dataclasses import dataclass
-from functools import lru_cache
 
-from flask import current_app
+from webapp.submissions.rendering import answer_sections
+from webapp.submissions.services import catalogue
 
-from webapp.formdefs import load_catalogue, summarise_form
-
-
-@lru_cache(maxsize=1)
-def _fallback_catalogue():
-    return load_catalogue()
-
-
-def catalogue():
-    return current_app.extensions.get("form_catalogue") or _fallback_catalogue()
+__all__ = ["Change", "answer_sections", "definition_for", "difference"]
 
 
 def definition_for(form_id: str, form_version: int | None = None):
@@ -27,28 +17,6 @@ def definition_for(form_id: str, form_version: int | None = None):
         return catalogue().get(form_id, form_version)
     except (KeyError, LookupError):
         return None
-
-
-def _summary_sections(version) -> list[dict]:
-    definition = definition_for(version.submission.form_id, version.form_version)
-    answers = version.answers or {}
-    if definition is None:
-        return [{"title": section_id, "rows": [{"label": k, "value": str(v)} for k, v in values.items()]}
-                for section_id, values in answers.items() if isinstance(values, dict)]
-    sections = []
-    for section, rows in summarise_form(definition, answers):
-        if section.kind == "questions":
-            sections.append({"id": section.id, "title": section.title,
-                             "rows": [{"label": r.label, "value": r.value_text} for r in rows]})
-    return sections
-
-
-def answer_sections(version) -> list[dict]:
-    try:
-        from webapp.submissions.rendering import answer_sections as shared
-    except ImportError:
-        return _summary_sections(version)
-    return shared(version)
 
 
 @dataclass(frozen=True)
