@@ -155,7 +155,7 @@ def register_cancel():
 @bp.route("/terms", methods=["GET", "POST"])
 def terms():
     if g.user is None or session.get("staff"):
-        return redirect(url_for(".sign_in", next=request.path))
+        return auth.redirect_to_sign_in("accounts.sign_in")  # 401 + HX-Redirect for htmx (convention 7)
     form = TermsForm()
     if form.validate_on_submit():
         first_time = g.user.terms_version is None

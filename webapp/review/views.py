@@ -11,7 +11,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.forms import CodeForm, SignInForm
 from webapp.accounts.models import TEAMS, User
 from webapp.attachments.filenames import content_disposition
-from webapp.extensions import db, limiter
+from webapp.extensions import db, htmx, limiter
 from webapp.notifications.email import MailUnavailable
 from webapp.submissions.models import STATUSES
 from webapp.web.rendering import render_page, render_page_or_fragment
@@ -40,6 +40,8 @@ def index():
         return redirect(url_for(".queue"))
     if g.user is not None:
         abort(404)
+    if htmx:  # convention 7: 401 + HX-Redirect, never a sign-in page swapped into a fragment
+        return auth.redirect_to_sign_in("review.sign_in")
     return redirect(url_for(".sign_in"))
 
 
