@@ -54,8 +54,13 @@ def _pending_user() -> User | None:
 @bp.route("/register", methods=["GET", "POST"])
 def register_details():
     if g.user is not None:
-        return redirect(url_for("main.home"))
+        return redirect(auth.safe_next(request.args.get("next"), url_for("main.home")))
     state = _registration()
+    next_url = auth.safe_next(request.args.get("next"), "")
+    if next_url and state.get("next") != next_url:
+        # "Register for new account" from a form: come back to it after the terms, however long it takes.
+        state = {**state, "next": next_url}
+        session["registration"] = state
     form = RegistrationDetailsForm(data=state.get("details"))
     if form.validate_on_submit():
         details = {name: form[name].data for name in DETAIL_FIELDS}
@@ -67,7 +72,7 @@ def register_details():
             return redirect(url_for(".register_verify"))
         if state.get("step", 1) == 2:
             return redirect(url_for(".register_account"))
-    return _render_form("accounts/register_details.html", form)
+    return _render_form("accounts/register_details.html", form, next_url=state.get("next"))
 
 
 @bp.route("/register/account", methods=["GET", "POST"])
@@ -116,8 +121,9 @@ def register_verify():
     if form.validate_on_submit():
         result = services.verify_email(user, form.code.data)
         if result is codes.CodeCheck.OK:
+            next_url = _registration().get("next")  # signing in clears the registration state
             auth.sign_in(user)
-            return redirect(url_for(".terms"))
+            return redirect(url_for(".terms", next=next_url) if next_url else url_for(".terms"))
         form.code.errors.append(codes.MESSAGES[result])
     return _render_form("accounts/register_verify.html", form, email=user.email)
 
@@ -182,7 +188,8 @@ def sign_in():
             form.email.errors.append("Enter a correct email address and password")
             form.password.errors.append("Enter a correct email address and password")
         elif not result.user.is_verified:
-            session["registration"] = {"user_id": result.user.id, "email": result.user.email, "step": 3}
+            session["registration"] = {"user_id": result.user.id, "email": result.user.email, "step": 3,
+                                       "next": auth.safe_next(request.args.get("next"), "")}
             return _send_verification(result.user)
         else:
             auth.sign_in(result.user)
