@@ -190,8 +190,10 @@ def remove_attachment(draft_id: str, attachment_id: str):
     if request.method == "GET":
         if htmx:
             return _respond(draft, confirm_id=attachment.id)
-        return render_page("attachments/remove.html", draft=draft, attachment=attachment,
-                           back_url=_section_url(draft))
+        response = render_page("attachments/remove.html", draft=draft, attachment=attachment,
+                               back_url=_section_url(draft))
+        response.headers.add("Vary", "HX-Request")  # the same URL answers htmx with the files fragment
+        return response
     if request.form.get("confirm") != "yes":
         return _respond(draft) if htmx else redirect(_section_url(draft), 303)
     name = attachment.display_name
@@ -217,6 +219,6 @@ def download_attachment(attachment_id: str):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     # Should a browser render it anyway, it runs nothing and fetches nothing.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
     return response
 
