@@ -102,10 +102,15 @@ VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
 ID_VARIABLES = {"draft_id", "attachment_id", "submission_id"}
 
 
-def all_rules(app_factory, tmp_path) -> dict[str, set[str]]:
-    """{rule: methods} of the test app plus the development-only ones."""
+def all_rules(tmp_path) -> dict[str, set[str]]:
+    """{rule: methods} of the test app plus the development-only ones.
+
+    Built on a database of its own: app_factory would empty the shared PostgreSQL test database.
+    """
     rules = {}
-    dev = app_factory(DEV_MAILBOX=True, DEV_MAILBOX_DIR=str(tmp_path / "mailbox"))
+    dev = create_app("test", DEV_MAILBOX=True, DEV_MAILBOX_DIR=str(tmp_path / "mailbox"),
+                     SQLALCHEMY_DATABASE_URI="sqlite://", SQLALCHEMY_ENGINE_OPTIONS={},
+                     SCHEDULER_ENABLED=False)
     for rule in dev.url_map.iter_rules():
         rules[rule.rule] = rules.get(rule.rule, set()) | (rule.methods - {"HEAD", "OPTIONS"})
     return rules
@@ -150,8 +155,8 @@ def victim(app, make_user):
             "submission_id": submission_id, "file_id": file_id}
 
 
-def test_every_route_is_classified(app_factory, tmp_path):
-    rules = all_rules(app_factory, tmp_path)
+def test_every_route_is_classified(tmp_path):
+    rules = all_rules(tmp_path)
     unclassified = sorted(set(rules) - set(ROUTES))
     assert not unclassified, f"classify these routes in ROUTES: {unclassified}"
     stale = sorted(set(ROUTES) - set(rules))
@@ -170,8 +175,8 @@ def test_development_routes_exist_only_in_development(app, tmp_path):
     assert not set(dev_rules) & {r.rule for r in production.url_map.iter_rules()}
 
 
-def test_signed_out_visitors_reach_public_pages_only(app, app_factory, tmp_path, victim):
-    rules = all_rules(app_factory, tmp_path)
+def test_signed_out_visitors_reach_public_pages_only(app, tmp_path, victim):
+    rules = all_rules(tmp_path)
     client = app.test_client()
     values = {"form_id": "safeguarding-concern", "section_id": "child", "field_name": "first_name",
               "draft_id": victim["draft_id"], "attachment_id": victim["attachment_id"],
@@ -222,8 +227,8 @@ def test_signed_out_visitors_reach_public_pages_only(app, app_factory, tmp_path,
 
 
 def test_a_member_of_the_public_finds_no_back_office_and_no_other_accounts_records(
-        app, app_factory, tmp_path, make_user, victim):
-    rules = all_rules(app_factory, tmp_path)
+        app, tmp_path, make_user, victim):
+    rules = all_rules(tmp_path)
     attacker_id = make_user("attacker@example.com", first_name="Ash", surname="Taker")
     with app.app_context():
         own_draft = make_draft(attacker_id)
