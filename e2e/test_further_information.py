@@ -196,6 +196,9 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     page.get_by_label("What is the impact on the child?").fill(NEW_IMPACT)
     page.get_by_role("button", name="Next", exact=True).click()
     expect(heading(page, "Contact Information")).to_be_visible()
+    # With JavaScript on, Next swaps the section in and the request stays where it was.
+    expect(page.get_by_role("region", name="More information requested")).to_be_visible()
+    expect(page.get_by_role("region", name="More information requested")).to_have_count(1)
     check_a11y(page, "reopened form: contact")
     page.get_by_role("navigation", name="Sections").get_by_role("link", name="Declaration & Submit").click()
     expect(heading(page, "Check your answers before you submit")).to_be_visible()
