@@ -87,7 +87,7 @@ def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to create_all and Alembic)
     from .accounts.auth import load_signed_in_user
     from .accounts.sessions import DatabaseSessionInterface, raise_if_unavailable
-    from .web import assets, errors, security
+    from .web import assets, dates, errors, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -102,6 +102,7 @@ def _init_extensions(app: Flask) -> None:
     security.init_app(app)
     errors.init_app(app)
     assets.init_app(app)
+    dates.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -6,7 +6,6 @@ user typed is lost to an error, a timeout or a closed tab.
 """
 
 from functools import wraps
-from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
@@ -32,7 +31,6 @@ from . import services
 from .services import COMPLETED, HAS_ERRORS, IN_PROGRESS, Conflict
 
 bp = Blueprint("drafts", __name__)
-LONDON = ZoneInfo("Europe/London")
 
 # The app-wide CSRF check runs before any view, so a post from a page whose session has idled out
 # would get "400 session needs refreshing" instead of login_required's 401 + HX-Redirect to sign-in
@@ -51,27 +49,6 @@ def init_app(app) -> None:
     """Load every form definition once; a broken definition stops start-up with a clear message."""
     app.extensions["form_catalogue"] = formdefs.load_catalogue(app.config.get("FORM_DEFINITIONS_DIR"))
     app.register_blueprint(bp)
-    app.add_template_filter(_local_date, "local_date")
-    app.add_template_filter(_local_datetime, "local_datetime")
-    app.add_template_filter(_local_time, "local_time")
-
-
-def _local(value):
-    return value.replace(tzinfo=ZoneInfo("UTC")).astimezone(LONDON)
-
-
-def _local_date(value) -> str:
-    return f"{_local(value):%-d %B %Y}"
-
-
-def _local_datetime(value) -> str:
-    local = _local(value)
-    return f"{local:%-d %B %Y}, {local:%-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
-
-
-def _local_time(value) -> str:
-    local = _local(value)
-    return f"{local:%-I:%M}{local:%p}".replace("AM", "am").replace("PM", "pm")
 
 
 def citizen_required(view):

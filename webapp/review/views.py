@@ -1,7 +1,5 @@
 """The back office's pages. Views parse the request, call services, and redirect or render."""
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, g, make_response, redirect, request, session, url_for
 from markupsafe import Markup, escape
@@ -21,7 +19,6 @@ from .forms import ResponseForm, ReturnForm
 
 bp = Blueprint("review", __name__, url_prefix="/la")
 
-LONDON = ZoneInfo("Europe/London")
 PENDING = "staff_pending"
 MAIL_DOWN = ("We could not send the email just now. Select 'Send a new code' to try again in a few "
              "minutes.")
@@ -252,15 +249,6 @@ def respond(submission_id: str):
 
 
 # --- Display --------------------------------------------------------------------------------------
-
-@bp.app_template_filter("review_datetime")
-def review_datetime(value) -> str:
-    """Stored times are naive UTC; caseworkers read UK time ("7 Nov 2022, 2:05pm")."""
-    if value is None:
-        return ""
-    local = value.replace(tzinfo=UTC).astimezone(LONDON)
-    return f"{local.day} {local:%b %Y}, {local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
-
 
 @bp.app_template_filter("review_lines")
 def review_lines(value) -> Markup:

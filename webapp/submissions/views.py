@@ -3,8 +3,6 @@
 Thin views: parse the request, call a service with plain arguments, then redirect or render.
 """
 
-from datetime import UTC
-from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, current_app, g, make_response, redirect, request, url_for
 from werkzeug.datastructures import MultiDict
@@ -18,7 +16,6 @@ from .forms import DeclarationForm
 from .models import STATUSES
 
 bp = Blueprint("submissions", __name__)
-LONDON = ZoneInfo("Europe/London")
 
 
 def _declaration_section(draft):
@@ -167,15 +164,3 @@ def reopen(submission_id: str):
     except services.NotFound:
         abort(404)
     return redirect(services.section_href(draft.id, section_id))
-
-
-@bp.app_template_filter("submission_date")
-def submission_date(value, with_time: bool = False) -> str:
-    """A stored naive-UTC time as UK readers expect it: "13 January 2026" (at "11:29am")."""
-    if value is None:
-        return ""
-    local = value.replace(tzinfo=UTC).astimezone(LONDON)
-    text = f"{local.day} {local.strftime('%B %Y')}"
-    if with_time:
-        text += " at " + local.strftime("%I:%M%p").lstrip("0").lower()
-    return text

@@ -1,0 +1,41 @@
+"""Dates and times as UK readers expect them, in UK time.
+
+Stored times are naive UTC (webapp.clock); people read "13 January 2026 at 11:29am" in London time,
+the GOV.UK style. One set of filters serves every page, so a date reads the same everywhere.
+"""
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask import Flask
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def uk_local(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC).astimezone(LONDON)
+
+
+def uk_time(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = uk_local(value)
+    return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+def uk_date(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    local = uk_local(value)
+    return f"{local.day} {local:%B %Y}"
+
+
+def uk_datetime(value: datetime | None) -> str:
+    if value is None:
+        return ""
+    return f"{uk_date(value)} at {uk_time(value)}"
+
+
+def init_app(app: Flask) -> None:
+    for function in (uk_date, uk_time, uk_datetime):
+        app.add_template_filter(function)
