@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextInput,
 )
 from wtforms import BooleanField, PasswordField, RadioField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from webapp.validation import clean_text, has_control_characters, normalise_phone, normalise_postcode
@@ -76,7 +77,7 @@ class RegistrationDetailsForm(FlaskForm):
     surname = text_field("Surname", required="Enter your surname")
     is_professional = RadioField(
         "Is this account being used in a professional capacity?",
-        choices=[("yes", "Yes"), ("no", "No")],
+        choices=[SelectChoice("yes", "Yes"), SelectChoice("no", "No")],
         validators=[InputRequired("Select yes if this account is being used in a professional capacity")],
         widget=GovRadioInput(),
         description="For example, you are a teacher, health visitor, GP or police officer",

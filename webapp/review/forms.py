@@ -9,6 +9,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovTextArea,
 )
 from wtforms import RadioField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from .services import REASONS, RESPONSE_MAX_LENGTH
@@ -19,7 +20,8 @@ def _strip(value):
 
 
 class ReturnForm(FlaskForm):
-    reason = RadioField("Why does this form need more information?", choices=list(REASONS.items()),
+    reason = RadioField("Why does this form need more information?",
+                        choices=[SelectChoice(value, label) for value, label in REASONS.items()],
                         validators=[InputRequired("Select why the form needs more information")],
                         widget=GovRadioInput())
     comments = TextAreaField(

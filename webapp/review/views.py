@@ -3,6 +3,7 @@
 
 from flask import Blueprint, abort, flash, g, make_response, redirect, request, session, url_for
 from markupsafe import Markup, escape
+from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import auth, codes
 from webapp.accounts import services as accounts
@@ -216,8 +217,8 @@ def return_submission(submission_id: str):
     if not services.can_return(submission):
         return _conflict(submission, services.why_not(submission, "return"))
     form = ReturnForm()
-    form.sections.choices = list(_section_titles(submission, submission.latest,
-                                                 kinds=("questions", "attachments")).items())
+    titles = _section_titles(submission, submission.latest, kinds=("questions", "attachments"))
+    form.sections.choices = [SelectChoice(section_id, title) for section_id, title in titles.items()]
     if form.validate_on_submit():
         try:
             services.return_submission(g.user, submission, reason=form.reason.data,
