@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 
 from .config import config_for
 from .extensions import compress, csrf, db, htmx, limiter, mail, migrate
+from .formdefs import markup as field_markup
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -48,6 +49,7 @@ def _configure_templates(app: Flask) -> None:
     ])
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
+    field_markup.install(app.jinja_env)
     WTFormsHelpers(app)
 
     @app.context_processor

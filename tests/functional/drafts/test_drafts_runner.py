@@ -1,6 +1,8 @@
 """The section runner: starting a form, per-section save, errors, add-another, inline checks, autosave."""
 
+import re
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 import time_machine
@@ -120,6 +122,21 @@ def test_errors_re_render_with_422_summary_and_keep_answers(app, runner):
     assert fragment.status_code == 422
     assert "<html" not in fragment.get_data(as_text=True)
     assert "Has errors" in runner.page(draft_id, "consent").get_data(as_text=True)
+
+
+def test_a_revealed_answer_over_several_lines_comes_back_exactly_as_typed(app, runner):
+    """Saved, shown again and saved again, as a person pressing Next twice would: nothing is added."""
+    draft_id = runner.start()
+    typed = "Referred in May.\n  - school nurse involved\n  - police visit in June"
+    answers = {"worries": "Bruising", "what_changed": "Today", "impact": "Withdrawn",
+               "previous_concerns": "yes", "previous_details": typed}
+    for _ in range(2):
+        runner.post(draft_id, "concerns", answers)
+        html = runner.page(draft_id, "concerns").get_data(as_text=True)
+        shown = re.search(r'<textarea[^>]*name="previous_details"[^>]*>(.*?)</textarea>', html, re.S).group(1)
+        answers["previous_details"] = unescape(shown)
+    assert answers["previous_details"] == typed
+    assert load(app, draft_id).answers["concerns"]["previous_details"] == typed
 
 
 def test_previous_saves_without_blocking_on_errors(app, runner):

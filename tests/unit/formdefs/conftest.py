@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 
-from webapp.formdefs import load_catalogue
+from webapp.formdefs import load_catalogue, markup
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -29,14 +29,15 @@ def jinja_env():
             ),
         ]
     )
-    return Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True)
+    env = Environment(loader=loader, autoescape=True, trim_blocks=True, lstrip_blocks=True, auto_reload=False)
+    markup.install(env)
+    return env
 
 
 @pytest.fixture
 def render_field(jinja_env):
     def render(section, form, field_name, errors=None, validate_url=None):
         template = jinja_env.from_string(
-            '{% from "partials/forms/_fields.html" import render_field %}'
             "{{ render_field(form, field_def, errors, section, validate_url) }}"
         )
         return template.render(
