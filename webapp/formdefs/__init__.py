@@ -23,7 +23,9 @@ Public API, for the section runner (views never reach further in than this):
     input_id(section, key) -> str                           # the input an error links to
 
 Rendering: `partials/forms/_fields.html` has `render_section_fields(section, form, errors,
-validate_url=None)` and `render_field(form, field_def, errors, section=None, validate_url=None)`;
+validate_url=None)`; one field is the `render_field(form, field_def, errors, section=None,
+validate_url=None)` Jinja global (`markup.py`: the GOV.UK markup of `govuk_field` in _fields.html,
+rendered once per shape of the answers and filled in per request);
 `partials/forms/_content.html` has `render_content(blocks)` for overview and declaration text.
 """
 

@@ -35,6 +35,7 @@ MACROS = "partials/forms/_fields.html"
 OPEN, CLOSE = "\ue000", "\ue001"  # private-use characters: never in a definition or a message
 SLOT = re.compile(f"{OPEN}([^{OPEN}{CLOSE}]*){CLOSE}")
 URL_SLOT = "@validate_url"
+TYPED = ("typed text",)  # the shape of a non-empty answer: equal to no option value, bool or None
 CACHE_SIZE = 2048
 
 
@@ -105,14 +106,14 @@ class Walk:
             if value in literals or not value:
                 self.shape.append(value)
                 return value
-            self.shape.append(True)
+            self.shape.append(TYPED)
             self.texts[path] = value
             return f"{OPEN}{path}{CLOSE}"
         if value is None or isinstance(value, bool):
             self.shape.append(value)
             return value
         if isinstance(value, dict):
-            self.shape.append(("{", len(value)))
+            self.shape.append(("{", tuple(sorted(value))))
             return {key: self.value(value[key], f"{path}.{key}", literals) for key in sorted(value)}
         if isinstance(value, list | tuple):
             self.shape.append(("[", len(value)))
