@@ -17,7 +17,11 @@ from .models import User
 
 def load_signed_in_user() -> None:
     user_id = session.get("user_id")
-    g.user = db.session.get(User, user_id) if user_id else None
+    account = getattr(session, "account", None)
+    if account is not None and account.id == user_id:
+        g.user = account  # read with the session row
+    else:
+        g.user = db.session.get(User, user_id) if user_id else None
 
 
 def sign_in(user: User, *, staff: bool = False) -> None:

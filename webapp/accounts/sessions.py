@@ -38,16 +38,18 @@ class ServerSession(CallbackDict, SessionMixin):
 
     Only plain values are kept (the row's id and when it was last seen), never the ORM row: a view
     may delete the row in the same request (sign out everywhere, a password reset), and touching a
-    deleted row while saving would turn a successful request into an error.
+    deleted row while saving would turn a successful request into an error. `account` is the User
+    read in the same query as the row, so the request need not read it again.
     """
 
-    def __init__(self, initial=None, sid: str | None = None, last_seen_at=None):
+    def __init__(self, initial=None, sid: str | None = None, last_seen_at=None, account=None):
         def on_update(session):
             session.modified = True
 
         super().__init__(initial or {}, on_update)
         self.sid = sid
         self.last_seen_at = last_seen_at
+        self.account = account
         self.modified = False
         self.rotate = False
         self.destroy = False
@@ -137,7 +139,7 @@ class DatabaseSessionInterface(SessionInterface):
                 data = json.loads(row.data)
             except ValueError:
                 data = {}
-            return ServerSession(data, sid=sid, last_seen_at=row.last_seen_at)
+            return ServerSession(data, sid=sid, last_seen_at=row.last_seen_at, account=row.user)
         # Expired: the row goes now; a signed-in person is told at sign-in that their answers were saved.
         signed_in = row.user_id is not None
         db.session.delete(row)

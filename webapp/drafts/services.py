@@ -12,7 +12,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, inspect, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import formdefs
 from webapp.attachments.models import Attachment
@@ -113,8 +114,11 @@ def save_section(draft: Draft, definition: formdefs.FormDefinition, section_id: 
     if result.rowcount != 1:
         db.session.rollback()
         raise Conflict()
+    loaded = {attr.key: getattr(draft, attr.key) for attr in inspect(Draft).column_attrs}
     db.session.commit()
-    db.session.refresh(draft)
+    # The row now holds exactly these values: set them rather than read the row back (a round trip).
+    for key, value in {**loaded, **values}.items():
+        set_committed_value(draft, key, value)
     return draft
 
 
