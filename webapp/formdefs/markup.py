@@ -15,7 +15,9 @@ option values from the definition and the validation messages (which never quote
 
 The filling is a single pass over the skeleton, so typed text that looks like a placeholder stays
 text. tests/unit/formdefs/test_markup.py renders every field of every form both ways, empty, filled
-with hostile text and with errors, and requires the same bytes.
+with hostile text and with errors, and requires the same bytes. The one intended difference: the
+macros indent() nested markup, which used to shift every line of a multi-line answer in a revealed
+textarea on each render; typed text is now filled in after that, so it comes back exactly as typed.
 """
 
 from __future__ import annotations
