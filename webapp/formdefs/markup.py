@@ -167,7 +167,7 @@ class FieldMarkup:
             return escape(texts.get(match.group(1), match.group(0)))
 
         # The skeleton was autoescaped by Jinja; every piece of text put into it is escaped by text().
-        return Markup(SLOT.sub(text, cached[2]))  # noqa: S704 # nosec: B704
+        return Markup(SLOT.sub(text, cached[2]))  # noqa: S704  # nosec
 
 
 def install(env: Environment) -> FieldMarkup:
