@@ -1,24 +1,34 @@
 """Working-day arithmetic for the one-working-day acknowledgement target.
 
-Weekends do not count; bank holidays are not modelled yet (a submission made before a bank holiday
-shows as overdue a day early, which errs on the side of looking at it).
+Weekends and England's bank holidays do not count (the `holidays` package knows them, substitute
+days included), so a referral sent on Christmas Eve is not shown as overdue on Boxing Day.
 """
 
-from datetime import datetime, timedelta
+import functools
+from datetime import date, datetime, timedelta
+
+import holidays
 
 MAX_COUNTED_DAYS = 400
+BANK_HOLIDAYS = {"country": "GB", "subdiv": "ENG"}
 
 
-def _is_weekend(moment: datetime) -> bool:
-    return moment.weekday() >= 5
+@functools.lru_cache(maxsize=32)
+def _bank_holidays(year: int) -> frozenset[date]:
+    return frozenset(holidays.country_holidays(years=year, **BANK_HOLIDAYS))
+
+
+def _is_day_off(moment: datetime) -> bool:
+    """Not a working day: a Saturday, a Sunday or a bank holiday."""
+    return moment.weekday() >= 5 or moment.date() in _bank_holidays(moment.year)
 
 
 def working_start(moment: datetime) -> datetime:
-    """A referral sent at the weekend starts its clock at midnight on Monday."""
-    if not _is_weekend(moment):
+    """A referral sent on a day off starts its clock at midnight on the next working day."""
+    if not _is_day_off(moment):
         return moment
     day = moment.replace(hour=0, minute=0, second=0, microsecond=0)
-    while _is_weekend(day):
+    while _is_day_off(day):
         day += timedelta(days=1)
     return day
 
@@ -27,7 +37,7 @@ def add_working_days(start: datetime, days: int) -> datetime:
     moment = working_start(start)
     for _ in range(days):
         moment += timedelta(days=1)
-        while _is_weekend(moment):
+        while _is_day_off(moment):
             moment += timedelta(days=1)
     return moment
 
@@ -38,7 +48,7 @@ def working_days_between(start: datetime, end: datetime) -> int:
     count = 0
     while count < MAX_COUNTED_DAYS:
         moment += timedelta(days=1)
-        while _is_weekend(moment):
+        while _is_day_off(moment):
             moment += timedelta(days=1)
         if moment > end:
             break

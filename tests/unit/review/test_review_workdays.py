@@ -1,6 +1,6 @@
 """The one-working-day acknowledgement clock, and the field-by-field difference."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import pytest
 
@@ -29,6 +29,22 @@ def test_one_working_day_skips_weekends(start, due):
 ])
 def test_working_days_between(start, end, days):
     assert working_days_between(start, end) == days
+
+
+@pytest.mark.parametrize("start, due", [
+    # Christmas Day is a Friday, Boxing Day a Saturday: its substitute is Monday 28 December
+    (datetime(2026, 12, 24, 10, 0), datetime(2026, 12, 29, 10, 0)),
+    (datetime(2026, 12, 25, 10, 0), datetime(2026, 12, 30, 0, 0)),  # sent on a bank holiday
+    (datetime(2027, 3, 25, 16, 0), datetime(2027, 3, 30, 16, 0)),  # Good Friday and Easter Monday
+    (datetime(2026, 8, 28, 9, 0), datetime(2026, 9, 1, 9, 0)),  # the August bank holiday
+])
+def test_bank_holidays_are_not_working_days(start, due):
+    assert add_working_days(start, 1) == due
+    assert working_days_between(start, due - timedelta(minutes=1)) == 0
+
+
+def test_a_referral_sent_on_christmas_eve_is_three_working_days_old_on_new_years_eve():
+    assert working_days_between(datetime(2026, 12, 24, 10, 0), datetime(2026, 12, 31, 12, 0)) == 3
 
 
 def test_age_labels():
