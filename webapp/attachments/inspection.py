@@ -23,7 +23,7 @@ from typing import Any
 import defusedxml.ElementTree as SafeET
 import olefile
 from defusedxml import DefusedXmlException
-from PIL import Image, ImageCms, ImageOps
+from PIL import ExifTags, Image, ImageCms, ImageOps
 
 from webapp.attachments.filenames import clean_display_name, replace_extension, split_extension
 
@@ -201,6 +201,8 @@ def inspect_upload(filename: str, data: bytes, *, limits: UploadLimits = DEFAULT
 
     if fmt.kind == "image":
         data, fmt = _reencode_image(name, fmt, data, limits)
+    elif key == "docx":
+        data = _clean_word_pictures(name, data, limits)
 
     if extension not in fmt.extensions:
         # Same kind, other format (a JPEG saved as photo.png, a HEIC that is now a JPEG): the stored bytes
@@ -265,6 +267,10 @@ _ARCHIVE_MAGIC = (
 _SCRIPT_START = re.compile(rb"^(?:@echo off|<\?php|<%@|on error resume next|#requires|powershell(?:\.exe)? )")
 
 
+_JPEG_MAGIC = b"\xff\xd8\xff"
+_PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
+
+
 def _identify(name: str, extension: str, data: bytes, limits: UploadLimits) -> str:
     head = data[:16]
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
@@ -274,9 +280,9 @@ def _identify(name: str, extension: str, data: bytes, limits: UploadLimits) -> s
     if head.startswith(b"%PDF-"):
         _check_pdf(name, data)
         return "pdf"
-    if head.startswith(b"\xff\xd8\xff"):
+    if head.startswith(_JPEG_MAGIC):
         return "jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+    if head.startswith(_PNG_MAGIC):
         return "png"
     if head.startswith((b"GIF87a", b"GIF89a")):
         return "gif"
@@ -510,6 +516,35 @@ def _identify_ooxml(name: str, safe: _SafeZip) -> str:
                 "external_content",
             )
     return "docx"
+
+
+_WORD_MEDIA = re.compile(r"^word/media/[^/]+$", re.IGNORECASE)
+
+
+def _photo_format(content: bytes) -> str | None:
+    """JPEG and PNG carry EXIF; a document's drawings (EMF, WMF, SVG) and GIFs are left as they are."""
+    if content.startswith(_JPEG_MAGIC):
+        return "jpeg"
+    if content.startswith(_PNG_MAGIC):
+        return "png"
+    return None
+
+
+def _clean_word_pictures(name: str, data: bytes, limits: UploadLimits) -> bytes:
+    """Photos pasted into a Word document lose their EXIF (GPS, camera, time), XMP and comments, as
+    attached photos do. Every other part is copied unchanged. Runs after `open_zip_safely` and the
+    Word checks have accepted the document, so its sizes and names are known to be sound."""
+    output = io.BytesIO()
+    changed = False
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w") as target:
+        for info in source.infolist():
+            content = source.read(info)
+            key = _photo_format(content) if _WORD_MEDIA.match(info.filename) else None
+            if key is not None:
+                content, _ = _reencode_image(name, _FORMATS[key], content, limits, in_document=True)
+                changed = True
+            target.writestr(info, content)
+    return output.getvalue() if changed else data
 
 
 def _is_embedded_object(part: str, content_type: str) -> bool:
@@ -849,11 +884,26 @@ def _to_srgb(image: Image.Image) -> Image.Image:
     return converted if converted is not None else image
 
 
-def _reencode_image(name: str, fmt: _Format, data: bytes, limits: UploadLimits) -> tuple[bytes, _Format]:
+def _orientation(image: Image.Image) -> int | None:
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            value = image.getexif().get(ExifTags.Base.Orientation)
+    except Exception:  # malformed EXIF, as in _upright
+        return None
+    return value if value in range(2, 9) else None
+
+
+def _reencode_image(name: str, fmt: _Format, data: bytes, limits: UploadLimits, *,
+                    in_document: bool = False) -> tuple[bytes, _Format]:
+    """The pixels alone, re-encoded. An attached photo is turned upright; a picture inside a document
+    keeps its EXIF orientation as the one tag left, because the document's own layout was made for
+    the picture as its reader shows it, and readers differ in whether they honour that tag."""
     image = _open_image(name, fmt.key, data, limits)
     out_key = "jpeg" if fmt.key == "heic" else fmt.key
+    orientation = _orientation(image) if in_document else None
     try:
-        if fmt.key != "heic":
+        if fmt.key != "heic" and not in_document:
             image = _upright(image)
         image = _to_srgb(image)
         transparency = image.info.get("transparency")
@@ -871,10 +921,15 @@ def _reencode_image(name: str, fmt: _Format, data: bytes, limits: UploadLimits) 
         # Then start from the pixels alone: EXIF, XMP, IPTC, comments and text chunks all live in `info`.
         image.info = {}
         output = io.BytesIO()
+        kept = {}
+        if orientation is not None:
+            exif = Image.Exif()
+            exif[ExifTags.Base.Orientation] = orientation
+            kept["exif"] = exif.tobytes()
         if out_key == "jpeg":
-            image.save(output, "JPEG", quality=88, optimize=True)
+            image.save(output, "JPEG", quality=88, optimize=True, **kept)
         elif out_key == "png":
-            image.save(output, "PNG", optimize=True)
+            image.save(output, "PNG", optimize=True, **kept)
         else:  # gif: the first frame, with its transparent colour
             params = {"transparency": transparency} if isinstance(transparency, int) else {}
             image.save(output, "GIF", **params)

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import io
+import zipfile
 
+import docx
 import pytest
 from PIL import ExifTags, Image
 
@@ -187,3 +189,36 @@ def test_malformed_exif_does_not_stop_an_image_being_stored():
     data = _encoded(samples._two_tone(), "JPEG", exif=exif)
     result = inspect_upload("odd.jpg", data)
     assert_no_metadata(result.data)
+
+
+def _parts(docx: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(docx)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_a_photo_in_a_word_document_loses_its_gps_and_keeps_only_its_orientation():
+    sent = samples.docx_with_picture_and_table()
+    stored = _parts(inspect_upload("visit.docx", sent).data)
+    original = _parts(sent)
+    assert list(stored) == list(original)
+    photo = stored["word/media/image1.jpg"]
+    for marker in (b"GPS", b"ns.adobe.com/xap", b"xmpmeta", b"Acacia", b"PhoneMaker", b"Jamie at the park"):
+        assert marker not in photo, f"{marker!r} survived"
+    image = Image.open(io.BytesIO(photo))
+    # Not turned: the document was laid out for the picture as its reader shows it, tag included.
+    assert dict(image.getexif()) == {ExifTags.Base.Orientation: 6}
+    assert image.size == Image.open(io.BytesIO(original["word/media/image1.jpg"])).size
+    for name in original:
+        if name != "word/media/image1.jpg":
+            assert stored[name] == original[name], f"{name} changed"
+    assert len(docx.Document(io.BytesIO(inspect_upload("visit.docx", sent).data)).inline_shapes) == 1
+
+
+def test_a_damaged_photo_in_a_word_document_is_refused_by_name():
+    with zipfile.ZipFile(io.BytesIO(samples.docx_with_picture_and_table())) as archive:
+        photo = archive.read("word/media/image1.jpg")
+    broken = samples.rezip(samples.docx_with_picture_and_table(),
+                           replace={"word/media/image1.jpg": photo[:40]})
+    with pytest.raises(UploadRejected) as refused:
+        inspect_upload("visit.docx", broken)
+    assert "visit.docx" in str(refused.value)
