@@ -1,6 +1,7 @@
 """End-to-end fixtures: the portal served on 127.0.0.1 in a thread, Debian's Chromium, a real SMTP
 sink, and an axe-core check for every page a test visits."""
 
+import contextlib
 import os
 import re
 import threading
@@ -136,13 +137,22 @@ def js_mode(request):
     return request.param
 
 
-@pytest.fixture
-def journey_page(browser, js_mode):
-    """A fresh browser context with JavaScript on or off, as the parametrised test asks."""
+@contextlib.contextmanager
+def own_browser(browser, js_mode):
+    """A page in a browser context of its own, with JavaScript on or off (axe checks know which)."""
     context = browser.new_context(java_script_enabled=js_mode == "js", base_url=None)
     if js_mode != "js":
         NO_JS_CONTEXTS.add(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    try:
+        yield page
+    finally:
+        context.close()
+
+
+@pytest.fixture
+def journey_page(browser, js_mode):
+    """A fresh browser context with JavaScript on or off, as the parametrised test asks."""
+    with own_browser(browser, js_mode) as page:
+        yield page

@@ -11,7 +11,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import NO_JS_CONTEXTS
+from e2e.conftest import own_browser
 from e2e.test_review import staff_signs_in
 from e2e.test_submit import wait_for_pdf
 from tests.functional.submissions.factory import CHILD_FIRST, CHILD_SURNAME, make_draft
@@ -55,13 +55,8 @@ def people(live_server):
 @pytest.fixture
 def caseworker_page(browser, js_mode):
     """The caseworker's own browser, JavaScript on or off like the professional's."""
-    context = browser.new_context(java_script_enabled=js_mode == "js")
-    if js_mode != "js":
-        NO_JS_CONTEXTS.add(context)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    context.close()
+    with own_browser(browser, js_mode) as page:
+        yield page
 
 
 def heading(page, name):
