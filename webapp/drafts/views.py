@@ -143,13 +143,16 @@ def return_notice(draft) -> dict | None:
 def nav_items(draft, definition, current_id: str, notice: dict | None = None) -> list[dict]:
     """The section list: each section's status, and a mark on those the caseworker asked to change."""
     flagged = {s["id"] for s in (notice or {}).get("sections", [])}
+    # Section ids are URL-safe slugs (schema.yaml), so the sections' addresses differ only in their
+    # last segment: one url_for gives the stem for all (every section save renders this list).
+    stem = url_for("drafts.section", draft_id=draft.id, section_id=current_id).rsplit("/", 1)[0]
     items = []
     for s in definition.sections:
         if s.kind == "declaration":
             href = url_for("drafts.check", draft_id=draft.id)
             state = None
         else:
-            href = url_for("drafts.section", draft_id=draft.id, section_id=s.id)
+            href = f"{stem}/{s.id}"
             state = services.section_state(draft, s.id)
         label, classes = services.STATUS_LABELS.get(state, services.STATUS_LABELS[None])
         items.append({"title": s.title, "href": href, "status": label, "tag_classes": classes,

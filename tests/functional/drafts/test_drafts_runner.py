@@ -67,6 +67,23 @@ def test_start_creates_a_draft_with_30_days_and_prefills_professional_details(ap
     assert "Save and complete later" in html
 
 
+def test_every_link_in_the_section_list_opens_its_section(app, runner):
+    draft_id = runner.start()
+    html = runner.page(draft_id, "concerns").get_data(as_text=True)
+    nav = re.search(r'<nav class="app-section-nav".*?</nav>', html, re.S).group(0)
+    links = re.findall(r'<a class="app-section-nav__link" href="([^"]+)"[^>]*>([^<]+)</a>', nav)
+    definition = app.extensions["form_catalogue"].get("safeguarding-concern")
+    assert [unescape(title) for _, title in links] == [s.title for s in definition.sections]
+    for href, title in links:
+        response = runner.client.get(href, follow_redirects=True)
+        assert response.status_code == 200
+        page = response.get_data(as_text=True)
+        if href.endswith("/check"):
+            assert "Check your answers" in page
+        else:
+            assert f'id="section-heading" tabindex="-1">{title}</h1>' in page
+
+
 # --- Sections: page and fragment ------------------------------------------------------------------
 
 def test_section_page_and_fragment_come_from_one_partial(runner):
