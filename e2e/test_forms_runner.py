@@ -54,8 +54,14 @@ def choose(scope, question, answer):
     scope.get_by_role("group", name=re.compile(question)).get_by_label(answer, exact=True).check()
 
 
+def section_list(page):
+    return page.get_by_role("navigation", name="Sections")
+
+
 def status_of(page, section):
-    return page.locator(".app-section-nav__item", has=page.get_by_role("link", name=section, exact=True)) \
+    """The status tag of a section-list entry (a button of the section's form on a section page)."""
+    return section_list(page).locator(".app-section-nav__item",
+                                      has=page.get_by_role("button", name=section, exact=True)) \
         .locator(".govuk-tag")
 
 
@@ -172,6 +178,13 @@ def test_fill_save_recover_and_check(journey_page, js_mode, live_server, check_a
     expect(page.get_by_label("What are you worried about?")).to_have_value(
         "Sam came to clinic with bruises on both arms.")
     page.get_by_label("What has happened today or what has changed?").fill("New bruises seen today.")
+    # Leaving by the section list keeps what was typed, with JavaScript or without.
+    section_list(page).get_by_role("button", name="Contact Information", exact=True).click()
+    expect(heading(page, "Contact Information")).to_be_visible()
+    section_list(page).get_by_role("button", name="Concerns", exact=True).click()
+    expect(heading(page, "Concerns")).to_be_visible()
+    expect(page.get_by_label("What has happened today or what has changed?")).to_have_value(
+        "New bruises seen today.")
     page.get_by_label("What is the impact on the child?").fill("Sam is withdrawn and afraid to go home.")
     next_section(page)
 
@@ -202,7 +215,7 @@ def test_keyboard_only_section(page, live_server, check_a11y, professional):
     page.keyboard.press("End")
     page.keyboard.type(" (lead)")
     # Leaving by the section list keeps what was typed (saved on the way out).
-    page.get_by_role("link", name="Consent", exact=True).focus()
+    section_list(page).get_by_role("button", name="Consent", exact=True).focus()
     page.keyboard.press("Enter")
     expect(heading(page, "Consent")).to_be_visible()
 
@@ -227,7 +240,7 @@ def test_keyboard_only_section(page, live_server, check_a11y, professional):
     expect(heading(page, "Additional Child / Young Person's Information")).to_be_visible()
     expect(status_of(page, "Consent")).to_have_text("Completed")
     check_a11y(page, "after keyboard-only consent")
-    page.get_by_role("link", name="Professional's Details", exact=True).click()
+    section_list(page).get_by_role("button", name="Professional's Details", exact=True).click()
     expect(page.get_by_label("Role or job title")).to_have_value("Health Visitor (lead)")
 
 

@@ -177,14 +177,14 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     expect(notice.get_by_role("link", name="Previous Form")).to_be_visible()
     sections = page.get_by_role("navigation", name="Sections")
     concerns = sections.locator(".app-section-nav__item",
-                                has=page.get_by_role("link", name="Concerns", exact=True))
+                                has=page.get_by_role("button", name="Concerns", exact=True))
     expect(concerns).to_contain_text("Needs changing")
     expect(sections.get_by_text("Needs changing")).to_have_count(1)
     expect(page.get_by_label("First name")).to_have_value(CHILD_FIRST)
     check_a11y(page, "reopened form: child's details")
 
     # --- The professional changes the Concerns, checks the answers and resubmits. -----------------
-    sections.get_by_role("link", name="Concerns", exact=True).click()
+    sections.get_by_role("button", name="Concerns", exact=True).click()
     expect(heading(page, "Concerns")).to_be_visible()
     expect(page.get_by_role("region", name="More information requested")).to_be_visible()
     check_a11y(page, "reopened form: concerns")
@@ -195,7 +195,7 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     expect(page.get_by_role("region", name="More information requested")).to_be_visible()
     expect(page.get_by_role("region", name="More information requested")).to_have_count(1)
     check_a11y(page, "reopened form: contact")
-    page.get_by_role("navigation", name="Sections").get_by_role("link", name="Declaration & Submit").click()
+    page.get_by_role("navigation", name="Sections").get_by_role("button", name="Declaration & Submit").click()
     expect(heading(page, "Check your answers before you submit")).to_be_visible()
     expect(page.get_by_text(NEW_IMPACT)).to_be_visible()
     check_a11y(page, "check answers (resubmission)")

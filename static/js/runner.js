@@ -1,10 +1,9 @@
 // The section runner's enhancements: autosave while typing, saving before the idle timeout, focus
 // after a section is swapped in, and showing a "changed in another tab" conflict. All optional:
-// without this file every section is a plain form that saves on Next.
+// without this file every section is a plain form that saves on Next, Previous and the section list.
 (function () {
   'use strict'
   var timer = null
-  var dirty = false
 
   function autosaveRegion () { return document.querySelector('.app-autosave[data-autosave-seconds]') }
 
@@ -13,7 +12,6 @@
   document.addEventListener('input', function (event) {
     var region = autosaveRegion()
     if (!region || !region.closest('form').contains(event.target)) return
-    dirty = true
     if (timer) return
     var seconds = parseFloat(region.dataset.autosaveSeconds || '30')
     timer = setTimeout(function () {
@@ -45,28 +43,6 @@
   document.body.addEventListener('htmx:afterRequest', function (event) {
     var elt = event.detail.elt
     if (elt && elt.dataset && elt.dataset.background === '1') event.stopPropagation()
-  })
-
-  document.addEventListener('htmx:afterRequest', function (event) {
-    var elt = event.detail.elt
-    if (event.detail.successful && elt && elt.classList &&
-        (elt.classList.contains('app-autosave') || elt.classList.contains('app-section-form'))) dirty = false
-  }, true)
-
-  // Following a link in the section list saves what was typed first (without JS, Next and Previous do).
-  document.addEventListener('click', function (event) {
-    var link = event.target.closest && event.target.closest('.app-section-nav__link')
-    var region = autosaveRegion()
-    if (!link || !region || !dirty || event.ctrlKey || event.metaKey || event.shiftKey) return
-    event.preventDefault()
-    var gone = false
-    function go () { if (!gone) { gone = true; window.location.assign(link.href) } }
-    region.addEventListener('htmx:afterRequest', function (done) {
-      if (done.detail.xhr && done.detail.xhr.status === 409) { gone = true; return } // show the conflict
-      go()
-    }, { once: true })
-    htmx.trigger(region, 'runner:autosave')
-    setTimeout(go, 8000)
   })
 
   // A conflict (409) is an answer to show, not an error to hide.

@@ -31,6 +31,8 @@ from . import services
 from .services import COMPLETED, HAS_ERRORS, IN_PROGRESS, Conflict
 
 bp = Blueprint("drafts", __name__)
+# The action of a section-list entry: "go-to:<section id>".
+GO_TO = "go-to:"
 
 # The app-wide CSRF check runs before any view, so a post from a page whose session has idled out
 # would get "400 session needs refreshing" instead of login_required's 401 + HX-Redirect to sign-in
@@ -155,7 +157,7 @@ def nav_items(draft, definition, current_id: str, notice: dict | None = None) ->
             href = f"{stem}/{s.id}"
             state = services.section_state(draft, s.id)
         label, classes = services.STATUS_LABELS.get(state, services.STATUS_LABELS[None])
-        items.append({"title": s.title, "href": href, "status": label, "tag_classes": classes,
+        items.append({"id": s.id, "title": s.title, "href": href, "status": label, "tag_classes": classes,
                       "current": s.id == current_id, "needs_changing": s.id in flagged})
     return items
 
@@ -190,6 +192,48 @@ def _posted_version() -> int | None:
         return int(request.form.get("draft_version", ""))
     except ValueError:
         return None
+
+
+def _keep_unjudged(draft, definition, section, answers: dict) -> bool:
+    """Save what was typed without judging it; False when nothing differs from what the page showed.
+
+    For the autosave and for leaving by the section list: neither is the person saying they have
+    finished, so a section passed on the way is never marked "Has errors" (nor "Completed"), and one
+    only looked at (even with answers filled in from the account) is not saved at all. Raises
+    Conflict as save_section does.
+    """
+    shown = (draft.answers or {}).get(section.id)
+    if shown is None:  # never saved: the page showed empty questions, or the account's details
+        shown = formdefs.answers_from_form(
+            section, formdefs.build_section_form(section, data=_stored_or_prefilled(draft, section)))
+    if answers == shown:
+        return False
+    previous_state = services.section_state(draft, section.id)
+    state = previous_state if previous_state == HAS_ERRORS else IN_PROGRESS
+    services.save_section(draft, definition, section.id, answers, state, _posted_version(), _lifetime())
+    return True
+
+
+def _leave_by_section_list(draft, definition, section, target_id: str):
+    """An entry of the section list is a button of the section's form: keep what was typed, then go.
+
+    So following the list never loses answers, with JavaScript (htmx posts the form and swaps the
+    chosen section in) or without (a plain post, then a redirect).
+    """
+    try:
+        target = definition.section(target_id)
+    except KeyError:
+        abort(404)
+    if section.fields and section.kind != "overview":
+        typed = formdefs.build_section_form(section, formdata=request.form)
+        answers = formdefs.answers_from_form(section, typed)
+        try:
+            _keep_unjudged(draft, definition, section, answers)
+        except Conflict:
+            return _conflict(draft, section)
+    if target.kind == "declaration":
+        return _go(url_for(".check", draft_id=draft.id))
+    return _show_section(draft, definition, target.id)
 
 
 def _conflict(draft, section, status: int = 409):
@@ -229,6 +273,8 @@ def section(draft_id: str, section_id: str):
         return render_section_page(draft, definition, section, section_form, {})
 
     action = request.form.get("action", "next")
+    if action.startswith(GO_TO):
+        return _leave_by_section_list(draft, definition, section, action.removeprefix(GO_TO))
     repeat_action = action.startswith(("add:", "remove:"))
     formdata = formdefs.apply_repeat_action(section, request.form, action) if repeat_action else request.form
     section_form = formdefs.build_section_form(section, formdata=formdata)
@@ -275,16 +321,12 @@ def autosave(draft_id: str, section_id: str):
         return "", 204
     section_form = formdefs.build_section_form(section, formdata=request.form)
     answers = formdefs.answers_from_form(section, section_form)
-    if answers != (draft.answers or {}).get(section.id):
-        previous_state = services.section_state(draft, section.id)
-        state = previous_state if previous_state == HAS_ERRORS else IN_PROGRESS
-        try:
-            services.save_section(draft, definition, section.id, answers, state, _posted_version(),
-                                  _lifetime())
-        except Conflict:
-            return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
-                               reload_url=_section_url(draft, section.id))
-    elif _posted_version() != draft.version:
+    try:
+        changed = _keep_unjudged(draft, definition, section, answers)
+    except Conflict:
+        return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
+                           reload_url=_section_url(draft, section.id))
+    if not changed and _posted_version() != draft.version:
         return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
                            reload_url=_section_url(draft, section.id))
     return render_page("partials/drafts/autosave.html", draft=draft, conflict=False)

@@ -38,8 +38,8 @@ def reopened(app, client, make_user):
 
 
 def nav_item(html: str, title: str) -> str:
-    match = re.search(r'<li class="app-section-nav__item[^"]*">\s*<a [^>]*>' + re.escape(title)
-                      + r"</a>.*?</li>", html, re.S)
+    match = re.search(r'<li class="app-section-nav__item[^"]*">\s*<(a|button) [^>]*>' + re.escape(title)
+                      + r"</\1>.*?</li>", html, re.S)
     assert match, f"no section list item for {title}"
     return match.group(0)
 

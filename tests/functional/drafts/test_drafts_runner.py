@@ -67,21 +67,92 @@ def test_start_creates_a_draft_with_30_days_and_prefills_professional_details(ap
     assert "Save and complete later" in html
 
 
-def test_every_link_in_the_section_list_opens_its_section(app, runner):
-    draft_id = runner.start()
-    html = runner.page(draft_id, "concerns").get_data(as_text=True)
+def _section_list(html: str) -> list[tuple[str, str, str]]:
+    """(element, what it does, title) of each entry: a button's action or a link's address."""
     nav = re.search(r'<nav class="app-section-nav".*?</nav>', html, re.S).group(0)
-    links = re.findall(r'<a class="app-section-nav__link" href="([^"]+)"[^>]*>([^<]+)</a>', nav)
-    definition = app.extensions["form_catalogue"].get("safeguarding-concern")
-    assert [unescape(title) for _, title in links] == [s.title for s in definition.sections]
-    for href, title in links:
-        response = runner.client.get(href, follow_redirects=True)
-        assert response.status_code == 200
-        page = response.get_data(as_text=True)
-        if href.endswith("/check"):
-            assert "Check your answers" in page
-        else:
-            assert f'id="section-heading" tabindex="-1">{title}</h1>' in page
+    entries = re.findall(r'<(a|button) class="app-section-nav__link"[^>]*?(?:href|value)="([^"]+)"[^>]*>'
+                         r'([^<]+)</(?:a|button)>', nav)
+    entries += re.findall(r'<(button) type="submit" form="section-form" name="action" value="([^"]+)" '
+                          r'class="app-section-nav__link"[^>]*>([^<]+)</button>', nav)
+    return [(element, target, unescape(title)) for element, target, title in entries]
+
+
+def test_the_section_list_is_the_sections_buttons_on_a_section_and_links_on_the_check(app, runner):
+    draft_id = runner.start()
+    titles = [s.title for s in app.extensions["form_catalogue"].get("safeguarding-concern").sections]
+    on_section = _section_list(runner.page(draft_id, "concerns").get_data(as_text=True))
+    assert [title for _, _, title in on_section] == titles
+    assert {element for element, _, _ in on_section} == {"button"}
+    assert all(target.startswith("go-to:") for _, target, _ in on_section)
+
+    on_check = _section_list(runner.client.get(f"/drafts/{draft_id}/check").get_data(as_text=True))
+    assert [title for _, _, title in on_check] == titles
+    for element, href, title in on_check:
+        assert element == "a"
+        page = unescape(runner.client.get(href, follow_redirects=True).get_data(as_text=True))
+        expected = "Check your answers" if href.endswith("/check") else f'tabindex="-1">{title}</h1>'
+        assert expected in page
+
+
+def test_leaving_by_the_section_list_keeps_what_was_typed_without_javascript(app, runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="go-to:concerns")
+    assert response.status_code == 303
+    assert response.headers["Location"] == f"/drafts/{draft_id}/concerns"
+    draft = load(app, draft_id)
+    assert draft.answers["child"]["first_name"] == "Sam"
+    # Not a claim to have finished: the missing answers are not errors yet.
+    assert draft.section_status["child"] == "in-progress"
+
+    page = runner.page(draft_id, "child").get_data(as_text=True)
+    assert 'value="Sam"' in page and "There is a problem" not in page
+
+
+def _shown(html: str) -> dict[str, str]:
+    """What a browser would post of the section's text inputs as the page shows them."""
+    form = re.search(r'<form[^>]*id="section-form".*?</form>', html, re.S).group(0)
+    return {name: unescape(value) for name, value in
+            re.findall(r'<input class="govuk-input[^"]*"[^>]*name="([^"]+)"[^>]*value="([^"]*)"', form)}
+
+
+def test_a_section_only_looked_at_is_not_saved_nor_marked(app, runner):
+    draft_id = runner.start()
+    version = load(app, draft_id).version
+    shown = _shown(runner.page(draft_id, "professional").get_data(as_text=True))
+    assert "Priya" in shown.values()  # filled in from the account
+    for section_id, data in (("professional", shown), ("concerns", {})):
+        response = runner.post(draft_id, section_id, data, action="go-to:child")
+        assert response.status_code == 303
+    draft = load(app, draft_id)
+    assert draft.version == version
+    assert "professional" not in draft.section_status and "concerns" not in draft.section_status
+
+
+def test_the_section_list_with_htmx_swaps_the_chosen_section_in(app, runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="go-to:concerns", htmx=True)
+    assert response.status_code == 200
+    assert response.headers["HX-Push-Url"] == f"/drafts/{draft_id}/concerns"
+    assert 'tabindex="-1">Concerns</h1>' in response.get_data(as_text=True)
+    assert load(app, draft_id).answers["child"]["first_name"] == "Sam"
+
+
+def test_the_section_list_leads_to_the_answer_check_and_nowhere_else(app, runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="go-to:declaration")
+    assert (response.status_code, response.headers["Location"]) == (303, f"/drafts/{draft_id}/check")
+    assert load(app, draft_id).answers["child"]["first_name"] == "Sam"
+    response = runner.post(draft_id, "child", {"first_name": "Jo"}, action="go-to:no-such-section")
+    assert response.status_code == 404
+    assert load(app, draft_id).answers["child"]["first_name"] == "Sam"
+
+
+def test_enter_in_a_text_box_still_means_next(runner):
+    """A form's default button is its first submit button: the hidden Next, before the section list."""
+    draft_id = runner.start()
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    default = html.index('<button type="submit" form="section-form" name="action" value="next"')
+    assert default < html.index('value="go-to:') < html.index('id="section-form"')
 
 
 # --- Sections: page and fragment ------------------------------------------------------------------
