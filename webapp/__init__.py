@@ -9,6 +9,7 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+from . import dbhealth  # noqa: F401  (replaces pooled connections the database server closed)
 from .config import config_for
 from .extensions import compress, csrf, db, htmx, limiter, mail, migrate
 from .formdefs import markup as field_markup
@@ -21,11 +22,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
-    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        # A pre-ping finds connections a database server dropped; a SQLite file has no server to drop
-        # them, so on SQLite it would only add a query to every request.
-        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
-                                                   "pool_pre_ping": False}
     app.config["MAIL_DEFAULT_SENDER"] = (
         f"{app.config['COUNCIL_NAME']} Children's Services Portal",
         app.config["MAIL_DEFAULT_SENDER_ADDRESS"],

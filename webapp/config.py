@@ -33,7 +33,9 @@ class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY") or secrets.token_hex(32)
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE / 'portal.db'}"
     # hide_parameters: a database error quoted in a log line must not carry the answers it was saving.
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
+    # Connections a restarted server closed are replaced at checkout (webapp/dbhealth.py, no query);
+    # recycling by age replaces those a firewall may have cut silently.
+    SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True, "pool_recycle": 1800}
 
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Wigan Council")
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")

@@ -1,10 +1,14 @@
 """PostgreSQL goes away while a person saves a section: they get a 503 page that keeps what they
-typed, nothing is half-written, and the portal works again as soon as the database is back."""
+typed, nothing is half-written, and the portal works again as soon as the database is back. A
+restart between two requests costs nobody a request: the pool replaces the connections the server
+closed when they are taken (webapp/dbhealth.py)."""
 
 import re
+import time
 from html import unescape
 
 import pytest
+from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from tests.conftest import POSTGRES_URL, post_form, sign_in
@@ -84,3 +88,36 @@ def test_save_during_outage_keeps_what_was_typed_and_recovers(outage_app, proxy,
     version_after, answers = _saved_answers(outage_app, draft_id)
     assert version_after == version_before[0] + 1
     assert answers["worries"] == TYPED["worries"]
+
+
+def test_a_database_restart_between_requests_costs_nobody_a_request(outage_app, proxy, make_user):
+    """The pooled connection the server closed is replaced when it is taken, not found dead mid-save."""
+    make_user()
+    client = outage_app.test_client()
+    sign_in(client)
+    draft_url = _start_draft(client)
+    assert client.get(f"{draft_url}/concerns").status_code == 200  # its connection back in the pool
+
+    proxy.stop()  # the server goes away, closing every connection...
+    proxy.start()  # ...and is back before anyone's next request
+    for _ in range(3):
+        assert client.get(f"{draft_url}/concerns").status_code == 200
+
+
+def test_a_connection_the_server_terminated_is_replaced_without_an_error(app):
+    """What a restart does to each connection: the server ends it (pg_terminate_backend)."""
+    with app.app_context():
+        pid = db.session.scalar(text("SELECT pg_backend_pid()"))
+        db.session.remove()  # back to the pool
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        assert connection.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        for _ in range(50):
+            if not connection.scalar(text("SELECT count(*) FROM pg_stat_activity WHERE pid = :pid"),
+                                     {"pid": pid}):
+                break
+            time.sleep(0.05)
+    admin.dispose()
+    with app.app_context():
+        assert db.session.scalar(text("SELECT pg_backend_pid()")) != pid
+        db.session.remove()
