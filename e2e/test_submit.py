@@ -118,8 +118,10 @@ def test_declare_submit_and_open_the_pdf(journey_page, js_mode, live_server, e2e
     row.get_by_role("link", name="Child/Young Person Safeguarding Concern").click()
     heading = page.get_by_role("heading", level=1, name="Child/Young Person Safeguarding Concern")
     expect(heading).to_be_visible()
-    expect(page.get_by_text("bruise-photo.jpg")).to_be_visible()
     check_a11y(page, "submitted form")
+    with page.expect_download() as download:  # the files they sent, as sent (re-encoded photos)
+        page.get_by_role("link", name="Download bruise-photo.jpg").click()
+    assert download.value.suggested_filename == "bruise-photo.jpg"
     link = page.get_by_role("link", name=re.compile("Open PDF"))
     pdf = page.request.get(base + link.get_attribute("href"))
     assert pdf.status == 200

@@ -72,6 +72,7 @@ ROUTES = {
     "/attachments/<attachment_id>": CITIZEN,
     "/submitted": CITIZEN,
     "/submitted/<submission_id>": CITIZEN,
+    "/submitted/<submission_id>/files/<attachment_id>": CITIZEN,
     "/submitted/<submission_id>/reopen": CITIZEN,
     "/submitted/<submission_id>/thank-you": CITIZEN,
     "/submitted/<submission_id>/v<int:number>.pdf": CITIZEN,
@@ -247,7 +248,7 @@ def test_a_member_of_the_public_finds_no_back_office_and_no_other_accounts_recor
         attempts += [(rule, m, url(rule, values)) for m in sorted(methods)]
         if "attachment_id" in rule and "draft_id" in rule:  # my own draft, their file
             attempts += [(rule, m, url(rule, {**values, "draft_id": own_draft})) for m in sorted(methods)]
-        if kind == STAFF and "attachment_id" in rule:
+        if "submission_id" in rule and "attachment_id" in rule:  # their submission, its file
             attempts += [(rule, m, url(rule, {**values, "attachment_id": victim["file_id"]}))
                          for m in sorted(methods)]
     assert {rule for rule, _, _ in attempts} >= {r for r, k in ROUTES.items() if k == STAFF}
@@ -277,5 +278,6 @@ def test_a_member_of_the_public_finds_no_back_office_and_no_other_accounts_recor
     for path in (f"/drafts/{victim['draft_id']}/child", f"/drafts/{victim['draft_id']}/check",
                  f"/attachments/{victim['attachment_id']}", f"/submitted/{victim['submission_id']}",
                  f"/submitted/{victim['submission_id']}/v1.pdf",
+                 f"/submitted/{victim['submission_id']}/files/{victim['file_id']}",
                  f"/drafts/{victim['draft_id']}/attachments/{victim['attachment_id']}/describe"):
         assert owner.get(path).status_code == 200, path

@@ -13,7 +13,6 @@ from flask import (
     current_app,
     flash,
     g,
-    make_response,
     redirect,
     request,
     url_for,
@@ -27,7 +26,7 @@ from webapp.extensions import csrf, htmx
 from webapp.web.rendering import render_page
 
 from . import services
-from .filenames import content_disposition
+from .downloads import file_download
 from .inspection import ALLOWED_SUMMARY, UploadLimits
 
 bp = Blueprint("attachments", __name__)
@@ -213,12 +212,5 @@ def download_attachment(attachment_id: str):
     attachment = services.find_for_owner(attachment_id, g.user.id)
     if attachment is None:
         abort(404)
-    response = make_response(attachment.data)
-    response.headers["Content-Type"] = attachment.content_type
-    response.headers["Content-Disposition"] = content_disposition(attachment.display_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    # Should a browser render it anyway, it runs nothing and fetches nothing.
-    response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox; frame-ancestors 'none'"
-    return response
+    return file_download(attachment)
 

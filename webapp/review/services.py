@@ -79,14 +79,6 @@ def get_version(submission: Submission, number: int | None) -> SubmissionVersion
     raise NotFound()
 
 
-def get_attachment(submission: Submission, attachment_id: str) -> Attachment:
-    version_ids = {v.id for v in submission.versions}
-    attachment = db.session.get(Attachment, attachment_id)
-    if attachment is None or attachment.version_id not in version_ids:
-        raise NotFound()
-    return attachment
-
-
 def attachments_by_version(submission: Submission) -> dict[str, list[Attachment]]:
     version_ids = [v.id for v in submission.versions]
     if not version_ids:

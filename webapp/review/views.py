@@ -9,9 +9,10 @@ from webapp.accounts import auth, codes
 from webapp.accounts import services as accounts
 from webapp.accounts.forms import CodeForm, SignInForm
 from webapp.accounts.models import TEAMS, User
-from webapp.attachments.filenames import content_disposition
+from webapp.attachments.downloads import file_download
 from webapp.extensions import db, htmx, limiter
 from webapp.notifications.email import MailUnavailable
+from webapp.submissions import services as submissions
 from webapp.submissions.models import STATUSES
 from webapp.web.rendering import render_page, render_page_or_fragment
 
@@ -172,16 +173,11 @@ def _section_titles(submission, version, kinds=None) -> dict[str, str]:
 def download_file(submission_id: str, attachment_id: str):
     submission = _submission(submission_id)
     try:
-        attachment = services.get_attachment(submission, attachment_id)
-    except services.NotFound:
+        attachment = submissions.get_attachment(submission, attachment_id)
+    except submissions.NotFound:
         abort(404)
     services.audit(g.user, submission, services.DOWNLOAD_FILE)
-    response = make_response(attachment.data)
-    response.headers["Content-Type"] = attachment.content_type
-    response.headers["Content-Disposition"] = content_disposition(attachment.display_name)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return file_download(attachment)
 
 
 @bp.get("/submissions/<submission_id>/v<int:number>.pdf")

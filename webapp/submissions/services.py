@@ -256,6 +256,15 @@ def get_version(submission: Submission, number: int | None = None) -> Submission
     raise NotFound(f"{submission.id} v{number}")
 
 
+def get_attachment(submission: Submission, attachment_id: str) -> Attachment:
+    """A file sent with any version of this submission; any other file is "not found"."""
+    version_ids = {v.id for v in submission.versions}
+    attachment = db.session.get(Attachment, attachment_id) if isinstance(attachment_id, str) else None
+    if attachment is None or attachment.version_id not in version_ids:
+        raise NotFound(attachment_id)
+    return attachment
+
+
 def open_return_request(submission_id: str) -> ReturnRequest | None:
     return db.session.scalar(
         select(ReturnRequest).where(ReturnRequest.submission_id == submission_id,

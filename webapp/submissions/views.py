@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, g, make_response, redirect, req
 from werkzeug.datastructures import MultiDict
 
 from webapp.accounts.auth import login_required
+from webapp.attachments.downloads import file_download
 from webapp.extensions import db
 from webapp.web.rendering import render_page, render_page_or_fragment
 
@@ -154,6 +155,18 @@ def open_pdf(submission_id: str, number: int):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/submitted/<submission_id>/files/<attachment_id>")
+@login_required
+def download_file(submission_id: str, attachment_id: str):
+    """A file the submitter sent, for as long as they may see the submission."""
+    submission = _submission_or_404(submission_id)
+    try:
+        attachment = services.get_attachment(submission, attachment_id)
+    except services.NotFound:
+        abort(404)
+    return file_download(attachment)
 
 
 @bp.post("/submitted/<submission_id>/reopen")

@@ -6,7 +6,7 @@ import time_machine
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, sign_in
-from tests.functional.submissions.factory import make_draft, return_for_information, submit
+from tests.functional.submissions.factory import attach, make_draft, return_for_information, submit
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.submissions import services
@@ -113,6 +113,43 @@ def test_html_view_of_the_answers_says_the_pdf_is_being_prepared(app, signed_in,
     # Until it is rendered, the PDF address leads back to the HTML view.
     pdf = signed_in.get(f"/submitted/{submission_id}/v1.pdf")
     assert pdf.status_code == 302 and pdf.headers["Location"] == f"/submitted/{submission_id}?v=1"
+
+
+def test_the_submitter_downloads_the_files_they_sent_while_they_may_see_the_form(
+        app, signed_in, user_id, draft_id, make_user):
+    document = b"%PDF-1.4 the school's notes"
+    with app.app_context():
+        file_id = attach(draft_id, user_id, "Notes about Sam.pdf", document, kind="pdf",
+                         content_type="application/pdf")
+    submission_id = submitted(app, signed_in, draft_id)
+    html = signed_in.get(f"/submitted/{submission_id}").get_data(as_text=True)
+    link = f'href="/submitted/{submission_id}/files/{file_id}">Download Notes about Sam.pdf</a>'
+    assert link in html
+
+    response = signed_in.get(f"/submitted/{submission_id}/files/{file_id}")
+    assert response.status_code == 200 and response.data == document
+    assert response.headers["Content-Type"] == "application/pdf"
+    assert response.headers["Content-Disposition"].startswith("attachment;")
+    assert "Notes about Sam.pdf" in response.headers["Content-Disposition"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "sandbox" in response.headers["Content-Security-Policy"]
+
+    make_user(email="other@example.com")
+    other = app.test_client()
+    sign_in(other, "other@example.com", PASSWORD)
+    assert other.get(f"/submitted/{submission_id}/files/{file_id}").status_code == 404
+    with app.app_context():
+        own_draft = make_draft(user_id)
+        other_file = attach(own_draft, user_id, "draft.pdf", document, kind="pdf",
+                            content_type="application/pdf")
+    # A file of a draft (even the submitter's own) is not a file of this submission.
+    assert signed_in.get(f"/submitted/{submission_id}/files/{other_file}").status_code == 404
+
+    with app.app_context():
+        sent = db.session.get(Submission, submission_id).last_submitted_at.replace(tzinfo=UTC)
+    with time_machine.travel(sent + timedelta(days=30), tick=False):
+        sign_in(signed_in)
+        assert signed_in.get(f"/submitted/{submission_id}/files/{file_id}").status_code == 404
 
 
 def test_after_sign_in_with_forms_waiting_goes_to_submitted_forms(app, client, user_id):
