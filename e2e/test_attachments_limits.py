@@ -19,6 +19,9 @@ def test_oversized_file_gets_the_friendly_message(journey_page, js_mode, live_se
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
+    # With JavaScript, choosing the file uploads it: only once htmx has set the page up (by "load").
+    page.wait_for_load_state("load")
 
     page.get_by_label("Upload a file").set_input_files(big)
     if js_mode == "no-js":
