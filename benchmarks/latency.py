@@ -21,6 +21,7 @@ import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -30,6 +31,7 @@ from flask import current_app
 from webapp.clock import utcnow
 from webapp.extensions import db
 
+from . import cpu
 from .common import ensure_postgres_database, fresh_app, print_table, write_result
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -49,6 +51,8 @@ SINGLE_ENDPOINT = {"section save": "SectionSaveOnly", "section page": "SectionPa
 # the two cores, and with five workers they and locust spent the difference switching between each other.
 WORKERS = int(os.environ.get("BENCH_WORKERS", (os.cpu_count() or 1) + 1))
 BIN = Path(sys.executable).parent
+# After every user has spawned, their sign-ins (Argon2id) are still running for a few seconds.
+CPU_SETTLE_SECONDS = float(os.environ.get("BENCH_CPU_SETTLE_SECONDS", 5))
 
 
 def _free_port() -> int:
@@ -96,20 +100,69 @@ def _stop(process: subprocess.Popen) -> None:
     process.wait(timeout=20)
 
 
-def _locust(user_class: str, port: int, wait: str, duration: str, spawn_rate: str = SPAWN_RATE) -> list[dict]:
+def _seconds(duration: str) -> float:
+    """Locust's run time ("20s", "1m") in seconds."""
+    units = {"s": 1, "m": 60, "h": 3600}
+    return float(duration[:-1]) * units[duration[-1]] if duration[-1] in units else float(duration)
+
+
+def _watch_cpu(process: subprocess.Popen, spawned: threading.Event, server_pid: int, duration: str):
+    """Read each side's CPU over the run's steady part: from a few seconds after every user has
+    spawned (their sign-ins, Argon2 included, are over by then) until a second before the end."""
+    started = time.monotonic()
+    if not spawned.wait(timeout=_seconds(duration)):
+        return None
+    time.sleep(CPU_SETTLE_SECONDS)
+    before = cpu.read(server_pid, process.pid)
+    remaining = started + _seconds(duration) - time.monotonic() - 1
+    if remaining < 2:
+        return None
+    time.sleep(remaining)
+    return before, cpu.read(server_pid, process.pid)
+
+
+def _locust(user_class: str, port: int, wait: str, duration: str, spawn_rate: str = SPAWN_RATE,
+            server_pid: int | None = None) -> tuple[list[dict], tuple | None]:
+    """Run locust; the statistics per endpoint, and (given the server's pid) two CPU readings."""
     prefix = Path(tempfile.mkdtemp(prefix="locust-")) / "stats"
-    subprocess.run(
+    process = subprocess.Popen(
         [str(BIN / "locust"), "-f", str(ROOT / "benchmarks" / "locustfile.py"), user_class, "--headless",
          "-u", str(USERS), "-r", spawn_rate, "-t", duration, "--host", f"http://127.0.0.1:{port}",
-         "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING", "--reset-stats"],
-        cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT), "BENCH_WAIT": wait},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE)
+         "--csv", str(prefix), "--only-summary", "--loglevel", "INFO", "--reset-stats"],
+        cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), "BENCH_WAIT": wait},
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    spawned = threading.Event()
+    log: list[str] = []
+
+    def read_log():
+        for line in process.stderr:
+            log.append(line)
+            if "All users spawned" in line:
+                spawned.set()
+
+    reader = threading.Thread(target=read_log, daemon=True)
+    reader.start()
+    readings = _watch_cpu(process, spawned, server_pid, duration) if server_pid else None
+    process.wait()
+    reader.join(timeout=5)
+    if process.returncode != 0:
+        raise RuntimeError(f"locust {user_class} failed:\n{''.join(log[-20:])}")
     with open(f"{prefix}_stats.csv", newline="") as handle:
-        return [{"name": row["Name"], "requests": int(row["Request Count"]),
-                 "failures": int(row["Failure Count"]), "rps": float(row["Requests/s"]),
-                 "p50": float(row["50%"]), "p95": float(row["95%"]), "p99": float(row["99%"])}
-                for row in csv.DictReader(handle)]
+        stats = [{"name": row["Name"], "requests": int(row["Request Count"]),
+                  "failures": int(row["Failure Count"]), "rps": float(row["Requests/s"]),
+                  "p50": float(row["50%"]), "p95": float(row["95%"]), "p99": float(row["99%"])}
+                 for row in csv.DictReader(handle)]
+    return stats, readings
+
+
+def _saturate(user_class: str, port: int, server: subprocess.Popen, row_name: str,
+              duration: str = SATURATION) -> dict:
+    """One saturation run: the row for `row_name`, with the CPU each request cost each side."""
+    stats, readings = _locust(user_class, port, "0,0.01", duration, SATURATION_SPAWN_RATE, server.pid)
+    row = _row(stats, row_name)
+    if row is not None:
+        row["cpu_ms_per_request"] = cpu.per_request(*readings, row["rps"]) if readings else None
+    return row
 
 
 def _ceiling(env: dict) -> dict:
@@ -117,7 +170,7 @@ def _ceiling(env: dict) -> dict:
     port = _free_port()
     ceiling = _serve("benchmarks.ceiling:app", port, env)
     try:
-        return _row(_locust("Ceiling", port, "0,0.01", SATURATION, SATURATION_SPAWN_RATE), "Aggregated")
+        return _saturate("Ceiling", port, ceiling, "Aggregated")
     finally:
         _stop(ceiling)
 
@@ -137,27 +190,37 @@ def _measure(label: str, database_url: str | None) -> dict:
     portal = _serve("webapp:create_app()", portal_port, env)
     single = {}
     try:
-        portal_stats = _locust("PortalUser", portal_port, "1,3", DURATION)
-        saturated = _locust("PortalUser", portal_port, "0,0.01", SATURATION, SATURATION_SPAWN_RATE)
+        portal_stats, _ = _locust("PortalUser", portal_port, "1,3", DURATION)
+        mix = _saturate("PortalUser", portal_port, portal, "Aggregated")
         for endpoint, user_class in SINGLE_ENDPOINT.items():
-            stats = _locust(user_class, portal_port, "0,0.01", ENDPOINT_DURATION, SATURATION_SPAWN_RATE)
-            single[endpoint] = _row(stats, endpoint)
+            single[endpoint] = _saturate(user_class, portal_port, portal, endpoint, ENDPOINT_DURATION)
     finally:
         _stop(portal)
     ceiling_after = _ceiling(env)
     # The machine's speed drifts over a run (it is shared): the ceiling is measured on both sides of
     # the portal's runs and the ratios use the mean.
     ceiling_rps = (ceiling_before["rps"] + ceiling_after["rps"]) / 2
-    mix = _row(saturated, "Aggregated")
     save = _row(portal_stats, "section save")
     ratios = {endpoint: round(row["rps"] / ceiling_rps, 3) for endpoint, row in single.items()}
     return {"database": label, "users": USERS, "duration": DURATION, "workers": WORKERS,
             "endpoints": portal_stats, "ceiling": {"before": ceiling_before, "after": ceiling_after,
-                                                   "rps": ceiling_rps}, "saturated": saturated,
+                                                   "rps": ceiling_rps}, "saturated": mix,
             "single_endpoint": single, "endpoint_ratios": ratios,
             "throughput_ratio": round(mix["rps"] / ceiling_rps, 3),
             "section_save_p95_ok": bool(save and save["p95"] < 100),
             "throughput_ok": {endpoint: ratios[endpoint] >= 1 / 3 for endpoint in FORM_ENDPOINTS}}
+
+
+def _print_cpu(result: dict) -> None:
+    """What each request cost each side in CPU, over the steady part of each saturation run."""
+    loads = [("ceiling, before", result["ceiling"]["before"]), ("ceiling, after", result["ceiling"]["after"]),
+             ("the mix", result["saturated"]),
+             *((f"{endpoint} alone", row) for endpoint, row in result["single_endpoint"].items())]
+    families = ("load generator", "server", "postgresql", "machine busy %")
+    rows = [(name, *(row["cpu_ms_per_request"][family] for family in families))
+            for name, row in loads if row and row.get("cpu_ms_per_request")]
+    print_table(f"{result['database']}: CPU per request at saturation (ms; 2 cores = 2,000 ms a second)",
+                rows, ("load", *families))
 
 
 def run() -> dict:
@@ -173,13 +236,14 @@ def run() -> dict:
         rows = [(f"ceiling (bare Flask), {moment}", f"{ceiling[moment]['rps']:.1f}", "",
                  ceiling[moment]["p95"]) for moment in ("before", "after")]
         rows.append(("ceiling, mean", f"{ceiling['rps']:.1f}", "1", ""))
-        mix = _row(result["saturated"], "Aggregated")
+        mix = result["saturated"]
         rows.append(("the mix above", f"{mix['rps']:.1f}", result["throughput_ratio"], mix["p95"]))
         for endpoint, row in result["single_endpoint"].items():
             ratio = result["endpoint_ratios"][endpoint]
             rows.append((f"{endpoint} alone", f"{row['rps']:.1f}", ratio, row["p95"]))
         print_table(f"{result['database']}: throughput at saturation, {USERS} users with no pause", rows,
                     ("load", "req/s", "of ceiling", "p95 ms"))
+        _print_cpu(result)
         print(f"section save p95 < 100 ms at a person's pace: {result['section_save_p95_ok']}; "
               f">= 1/3 of the ceiling: {result['throughput_ok']}")
     figures = {"runs": runs}
