@@ -8,7 +8,7 @@ section save and the final submit all run exactly the same code.
 
 from __future__ import annotations
 
-import unicodedata
+import re
 from typing import Any
 
 import phonenumbers
@@ -50,15 +50,15 @@ def capitalise(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+# Unicode's control characters (category Cc: U+0000-U+001F and U+007F-U+009F) other than tab and the
+# line breaks, and lone surrogates (category Cs), as one character class: a regular expression scans an
+# answer in C, where asking unicodedata about each character cost a save more than its validation rules.
+BAD_CHARACTER = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
 def bad_characters(value: str) -> bool:
     """NUL and other control characters break databases and PDFs; lone surrogates cannot be encoded."""
-    for char in value:
-        category = unicodedata.category(char)
-        if char in "\t\n\r":
-            continue
-        if category in ("Cc", "Cs"):
-            return True
-    return False
+    return BAD_CHARACTER.search(value) is not None
 
 
 class DelegatingValidator:

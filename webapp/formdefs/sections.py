@@ -59,20 +59,27 @@ def active_fields(section: Section, form: Form) -> list[Field]:
     return active
 
 
-def field_errors(section: Section, form: Form, field_name: str) -> dict[str, str]:
-    """All errors of one field (an address or repeat group can have several), or none if it is hidden."""
-    if field_name not in {f.name for f in active_fields(section, form)}:
-        return {}
-    f = section.field(field_name)
-    errors = field_type(f.type).validate(f, form[field_name])
-    form[field_name].errors = list(errors.values())[:1]
+def _errors_of(f: Field, form: Form) -> dict[str, str]:
+    """All errors of one visible field (an address or repeat group can have several); the first is
+    kept on the WTForms field, where the field's markup shows it."""
+    errors = field_type(f.type).validate(f, form[f.name])
+    form[f.name].errors = list(errors.values())[:1]
     return errors
 
 
+def field_errors(section: Section, form: Form, field_name: str) -> dict[str, str]:
+    """All errors of one field, or none if it is hidden."""
+    for f in active_fields(section, form):
+        if f.name == field_name:
+            return _errors_of(f, form)
+    return {}
+
+
 def validate_section(section: Section, form: Form) -> dict[str, str]:
+    # Which fields are visible is worked out once for the section, not again for each field.
     errors: dict[str, str] = {}
     for f in active_fields(section, form):
-        errors.update(field_errors(section, form, f.name))
+        errors.update(_errors_of(f, form))
     return errors
 
 

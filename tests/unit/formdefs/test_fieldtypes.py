@@ -1,6 +1,7 @@
 """Each field type's rules, with the examples real referrers type."""
 
 import datetime
+import unicodedata
 
 import pytest
 import time_machine
@@ -9,7 +10,7 @@ from hypothesis import strategies as st
 from werkzeug.datastructures import MultiDict
 
 from webapp.formdefs import Field, Option, Section, answers_from_form, build_section_form, validate_section
-from webapp.formdefs.fieldtypes import field_type
+from webapp.formdefs.fieldtypes import bad_characters, field_type
 
 
 def check(field, **posted):
@@ -183,6 +184,16 @@ def test_text_limits_and_messages():
     assert check(LINE, name="x" * 101)[0] == {"name": "The child's first name must be 100 characters or less"}
     assert check(LINE, name="  Zoë  ") == ({}, {"name": "Zoë"})
     assert "control characters" in check(LINE, name="a\x00b")[0]["name"]
+
+
+def test_every_control_character_and_lone_surrogate_is_refused_and_nothing_else():
+    """Compared with Unicode's own categories over every code point: tab and line breaks are typed
+    text; any other control character (Cc) or a lone surrogate (Cs) is refused."""
+    refused = {c for c in range(0x110000) if bad_characters(chr(c))}
+    expected = {c for c in range(0x110000)
+                if unicodedata.category(chr(c)) in ("Cc", "Cs") and chr(c) not in "\t\n\r"}
+    assert refused == expected
+    assert not bad_characters("Zoë said: \u202eevil\u202c and 😀\nnext line\ttab")
 
 
 @settings(max_examples=150, deadline=None)
