@@ -6,6 +6,7 @@ import os
 import re
 import threading
 import weakref
+from html import escape
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -112,7 +113,7 @@ def check_a11y(axe, browser):
             run(page, label)
             return
         html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S | re.I)
-        html = re.sub(r"<head\b[^>]*>", lambda head: f'{head.group(0)}<base href="{page.url}">', html,
+        html = re.sub(r"<head\b[^>]*>", lambda head: f'{head.group(0)}<base href="{escape(page.url)}">', html,
                       count=1, flags=re.I)
         if "page" not in scripting:
             scripting["page"] = browser.new_context(java_script_enabled=True).new_page()
