@@ -140,24 +140,55 @@ def render_pending_pdfs(limit: int = 10) -> int:
     return stored
 
 
+class _RenderKicker:
+    """One post-submit render thread per app (so per worker process), however many submits arrive.
+
+    A render holds a pooled database connection while it waits its turn at the one PDF worker
+    (webapp/pdf/render.py), so a thread per submit let a burst of submissions take every connection
+    in the pool: the worker's pages then waited the pool's 30 s and failed. Now a submit only asks
+    the running thread to look again, and a thread that finds nothing more to do ends.
+    """
+
+    def __init__(self, app: Flask):
+        self.app = app
+        self._guard = threading.Lock()
+        self._asked = False
+        self._thread: threading.Thread | None = None
+
+    def kick(self) -> threading.Thread:
+        with self._guard:
+            self._asked = True
+            # A thread inherited over fork (a preloaded gunicorn app) never runs in the child.
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="pdf-render", daemon=True)
+                self._thread.start()
+            return self._thread
+
+    def _run(self) -> None:
+        while True:
+            with self._guard:  # asked and ending are decided under the guard, so no kick is lost
+                if not self._asked:
+                    self._thread = None
+                    return
+                self._asked = False
+            with self.app.app_context():
+                try:
+                    render_pending_pdfs()
+                except Exception:
+                    log.exception("post-submit PDF render failed; the scheduler will retry")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+
+
 def kick_render(app: Flask) -> threading.Thread | None:
-    """Start rendering now in a daemon thread, so the PDF is usually ready before anyone opens it.
+    """Render now, off the request path, so the PDF is usually ready before anyone opens it.
 
     The scheduler job picks up anything this misses (a crash, a restart, a failed render).
     """
     if not app.config.get("PDF_RENDER_AFTER_SUBMIT", True):
         return None
-
-    def run():
-        with app.app_context():
-            try:
-                render_pending_pdfs()
-            except Exception:
-                log.exception("post-submit PDF render failed; the scheduler will retry")
-                db.session.rollback()
-            finally:
-                db.session.remove()
-
-    thread = threading.Thread(target=run, name="pdf-render", daemon=True)
-    thread.start()
-    return thread
+    kicker = app.extensions.get("pdf_render_kicker")
+    if kicker is None:
+        kicker = app.extensions.setdefault("pdf_render_kicker", _RenderKicker(app))
+    return kicker.kick()

@@ -2,6 +2,7 @@
 
 import io
 import re
+import threading
 
 import pytest
 from pypdf import PdfReader
@@ -181,3 +182,35 @@ def test_submit_kicks_a_background_render(app_factory, make_user):
         version = db.session.scalar(select(SubmissionVersion))
         assert version.pdf is not None and version.pdf.startswith(b"%PDF-")
         assert services.version_reference(version.submission.reference, 1) == version.submission.reference
+
+
+def test_a_burst_of_submits_is_rendered_by_one_thread(app_factory, make_user, monkeypatch):
+    """A render holds a database connection while it waits for the one PDF worker: a thread per
+    submit let a burst take every pooled connection, and the worker's pages stalled then failed."""
+    from tests.conftest import sign_in
+
+    app = app_factory(PDF_RENDER_AFTER_SUBMIT=True)
+    client = app.test_client()
+    user_id = make_user()
+    with app.app_context():
+        draft_ids = [make_draft(user_id) for _ in range(5)]
+    sign_in(client)
+    first_render_may_finish = threading.Event()
+
+    def slow_render(version):
+        first_render_may_finish.wait(30)
+        return b"%PDF-1.7 rendered for " + version.id.encode()
+
+    monkeypatch.setattr(rendering, "render_version_pdf", slow_render)
+    before = set(threading.enumerate())
+    for draft_id in draft_ids:  # each submit while the first render is still running
+        assert submit(client, draft_id).status_code == 302
+    renderers = [t for t in threading.enumerate() if t.name == "pdf-render" and t not in before]
+    first_render_may_finish.set()
+    assert len(renderers) == 1
+    renderers[0].join(30)
+    assert not renderers[0].is_alive()
+    with app.app_context():
+        versions = db.session.scalars(select(SubmissionVersion)).all()
+        assert len(versions) == 5
+        assert all(v.pdf == b"%PDF-1.7 rendered for " + v.id.encode() for v in versions)
