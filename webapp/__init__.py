@@ -97,12 +97,14 @@ def _init_extensions(app: Flask) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     mail.init_app(app)
+    app.session_interface = DatabaseSessionInterface()
+    # First of the before_request hooks: a session that could not be read is an outage (503), not
+    # a missing CSRF token ("session needs refreshing"), so it must come before CSRFProtect's check.
+    app.before_request(raise_if_unavailable)
     csrf.init_app(app)
     htmx.init_app(app)
     compress.init_app(app)
     limiter.init_app(app)
-    app.session_interface = DatabaseSessionInterface()
-    app.before_request(raise_if_unavailable)
     app.before_request(load_signed_in_user)
     security.init_app(app)
     errors.init_app(app)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from tests.conftest import POSTGRES_URL, post_form, sign_in
+from tests.conftest import PASSWORD, POSTGRES_URL, csrf_token, post_form, sign_in
 from tests.faults.proxy import TcpProxy
 from webapp.drafts.models import Draft
 from webapp.extensions import db
@@ -88,6 +88,45 @@ def test_save_during_outage_keeps_what_was_typed_and_recovers(outage_app, proxy,
     version_after, answers = _saved_answers(outage_app, draft_id)
     assert version_after == version_before[0] + 1
     assert answers["worries"] == TYPED["worries"]
+
+
+def test_signing_in_during_an_outage_gets_the_unavailable_page_and_works_once_it_is_back(
+        outage_app, proxy, make_user):
+    """The session cannot be read, so its CSRF token cannot either: the person is told the service is
+    unavailable (their email kept for the retry), not that their session needs refreshing."""
+    make_user()
+    client = outage_app.test_client()
+    token = csrf_token(client.get("/sign-in").get_data(as_text=True))
+
+    proxy.stop()
+    response = client.post("/sign-in", data={"csrf_token": token, "email": "teacher@example.com",
+                                             "password": PASSWORD})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 503
+    assert "Sorry, the service is unavailable" in html and "session needs refreshing" not in html
+    kept = _hidden_fields(html)
+    assert kept["email"] == "teacher@example.com" and "password" not in kept
+
+    proxy.start()
+    assert client.post("/sign-in", data={**kept, "password": PASSWORD}).status_code == 302
+
+
+def test_a_page_that_waits_too_long_for_a_database_connection_is_unavailable_not_an_error(
+        app_factory, make_user):
+    """Every pooled connection taken (a stuck job, a burst): after the pool's wait, a 503 page."""
+    app = app_factory(SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 1, "max_overflow": 0, "pool_timeout": 0.5})
+    make_user()
+    client = app.test_client()
+    sign_in(client)
+    with app.app_context():
+        held = db.engine.connect()  # the only connection, held elsewhere
+        try:
+            response = client.get("/drafts")
+        finally:
+            held.close()
+    assert response.status_code == 503
+    assert "Sorry, the service is unavailable" in response.get_data(as_text=True)
+    assert client.get("/drafts").status_code == 200
 
 
 def test_a_database_restart_between_requests_costs_nobody_a_request(outage_app, proxy, make_user):

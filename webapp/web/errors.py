@@ -9,6 +9,7 @@ import logging
 from flask import Flask, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db, htmx
@@ -63,6 +64,7 @@ def init_app(app: Flask) -> None:
                             "Your saved answers have been kept.")
 
     @app.errorhandler(OperationalError)
+    @app.errorhandler(PoolTimeout)  # every pooled connection busy for the pool's whole wait
     def database_unavailable(error):
         log.error("database unavailable on %s %s", request.method, request.path)
         try:
