@@ -110,6 +110,10 @@ def render_pending_pdfs(limit: int = 10) -> int:
     stored = 0
     tried: set[str] = set()
     for _ in range(limit):
+        if not threading.main_thread().is_alive():
+            # The process is exiting (a restart) and its PDF worker can take no more work: leave the
+            # rest to the next process's job rather than record each as failed and wait RETRY_AFTER.
+            break
         retry_before = utcnow() - RETRY_AFTER
         query = (select(SubmissionVersion)
                  .where(SubmissionVersion.pdf.is_(None),

@@ -1,8 +1,12 @@
 """The PDF: rendered once off the request path, stored, served inline; every answer in it, nothing active."""
 
 import io
+import os
 import re
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -214,3 +218,35 @@ def test_a_burst_of_submits_is_rendered_by_one_thread(app_factory, make_user, mo
         versions = db.session.scalars(select(SubmissionVersion)).all()
         assert len(versions) == 5
         assert all(v.pdf == b"%PDF-1.7 rendered for " + v.id.encode() for v in versions)
+
+
+# A worker process that is exiting: its main thread has ended and a thread still asks for renders.
+EXITING_WORKER = """
+import sys, threading
+from webapp import create_app
+from webapp.submissions import rendering
+
+app = create_app("test", SQLALCHEMY_DATABASE_URI=sys.argv[1])
+
+def render_after_the_main_thread_ends():
+    threading.main_thread().join()
+    with app.app_context():
+        print(rendering.render_pending_pdfs())
+
+threading.Thread(target=render_after_the_main_thread_ends).start()
+"""
+
+
+def test_renders_asked_for_while_a_worker_exits_are_left_for_the_next_job(app, signed_in, draft_id):
+    """A restart must not record the PDFs still to render as failed (they would wait RETRY_AFTER)."""
+    assert submit(signed_in, draft_id).status_code == 302
+    root = Path(__file__).resolve().parents[3]
+    exiting = subprocess.run([sys.executable, "-c", EXITING_WORKER, app.config["SQLALCHEMY_DATABASE_URI"]],
+                             cwd=root, env={**os.environ, "PYTHONPATH": str(root)}, capture_output=True,
+                             text=True, timeout=120)
+    assert exiting.returncode == 0, exiting.stderr
+    assert exiting.stdout.strip() == "0"
+    with app.app_context():
+        version = db.session.scalar(select(SubmissionVersion))
+        assert version.pdf is None and version.pdf_error is None  # not marked: the next job renders it
+        assert rendering.render_pending_pdfs() == 1
