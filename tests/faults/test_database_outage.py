@@ -106,6 +106,7 @@ def test_signing_in_during_an_outage_gets_the_unavailable_page_and_works_once_it
     assert "Sorry, the service is unavailable" in html and "session needs refreshing" not in html
     kept = _hidden_fields(html)
     assert kept["email"] == "teacher@example.com" and "password" not in kept
+    assert "You will need to enter it again" in html
 
     proxy.start()
     assert client.post("/sign-in", data={**kept, "password": PASSWORD}).status_code == 302

@@ -45,7 +45,8 @@ def render_retry_page():
     fields = [(name, value) for name, value in request.form.items(multi=True)
               if "password" not in name and name != "action"]
     html = render_template("errors/unavailable.html", fields=fields, action=request.full_path.rstrip("?"),
-                           had_files=bool(request.files))
+                           had_files=bool(request.files),
+                           had_password=any("password" in name for name in request.form))
     return html, 503, {"Retry-After": "60"}
 
 
