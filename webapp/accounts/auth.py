@@ -47,10 +47,21 @@ def safe_next(target: str | None, default: str) -> str:
     return default
 
 
+def _current_page_path() -> str | None:
+    """The path of the page an htmx request came from (its HX-Current-URL header), if it has one.
+
+    The header is the client's to write: one that is not a URL at all ("http://[::1") means no way
+    back, not an error.
+    """
+    try:
+        return urlsplit(request.headers.get("HX-Current-URL", "")).path or None
+    except ValueError:
+        return None
+
+
 def redirect_to_sign_in(endpoint: str):
     """Send someone who is not (or no longer) signed in to sign-in, and back here afterwards."""
-    next_path = request.full_path.rstrip("?") if request.method == "GET" else (
-        request.headers.get("HX-Current-URL") and urlsplit(request.headers["HX-Current-URL"]).path)
+    next_path = request.full_path.rstrip("?") if request.method == "GET" else _current_page_path()
     location = url_for(endpoint, next=next_path or None)
     if htmx:
         response = make_response("", 401)

@@ -166,6 +166,20 @@ def test_htmx_request_after_expiry_gets_401_and_hx_redirect(client, make_user, n
     assert response.status_code in (400, 401)  # no token and no session: never a 200 or a 500
 
 
+@pytest.mark.parametrize(("current_url", "sign_in_url"), [
+    ("http://localhost/drafts/abc/concerns", "/sign-in?next=/drafts/abc/concerns"),
+    ("http://[::1", "/sign-in"),  # not a URL: no way back, but never a server error
+])
+def test_htmx_post_after_expiry_returns_to_the_page_it_came_from(client, make_user, now, current_url,
+                                                                  sign_in_url):
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(minutes=31))
+    response = client.post("/account/password", headers={"HX-Request": "true", "HX-Current-URL": current_url})
+    assert response.status_code == 401
+    assert response.headers["HX-Redirect"] == sign_in_url
+
+
 def test_extend_session_keeps_it_alive(client, make_user, now):
     make_user()
     sign_in(client)
