@@ -14,12 +14,14 @@ from .config import config_for
 from .extensions import compress, csrf, db, htmx, limiter, mail, migrate
 from .formdefs import markup as field_markup
 from .web import components as static_components
+from .web.requests import PortalRequest
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
+    app.request_class = PortalRequest
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
     app.config["MAIL_DEFAULT_SENDER"] = (

@@ -227,6 +227,19 @@ def test_a_revealed_answer_over_several_lines_comes_back_exactly_as_typed(app, r
     assert load(app, draft_id).answers["concerns"]["previous_details"] == typed
 
 
+def test_a_nul_character_pasted_into_a_name_is_dropped_and_the_rest_saved(app, runner):
+    """No keyboard types one, a damaged document can paste one, and PostgreSQL cannot store one in
+    the draft's description (the child's name): it was a server error there."""
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {**CHILD, "first_name": "Sa\x00m",
+                                               "address-line1": "2 Mill\x00 Street"})
+    assert response.status_code == 303
+    draft = load(app, draft_id)
+    assert draft.answers["child"]["first_name"] == "Sam"
+    assert draft.answers["child"]["address"]["line1"] == "2 Mill Street"
+    assert "Sam Jones" in runner.client.get("/drafts").get_data(as_text=True)
+
+
 def test_previous_saves_without_blocking_on_errors(app, runner):
     draft_id = runner.start()
     response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="previous")

@@ -75,6 +75,7 @@ def test_search_by_reference_or_child_name(app, people, staff_client, headers):
     assert get("%") == ["CP-2026-000403"]  # LIKE wildcards are literal
     assert get("_") == ["CP-2026-000403"]
     assert get("nobody") == []
+    assert get("elli\x00son") == ["CP-2026-000401"]  # a NUL (PostgreSQL refuses one) is dropped
     html = staff_client.get("/la/queue?q=nobody", headers=headers).get_data(as_text=True)
     assert "No submissions" in html
 
