@@ -89,8 +89,7 @@ def add_file(draft: Draft, user_id: int, filename: str, data: bytes, description
         raise UploadRefused(f"{name}: the file is empty", "empty")
     if len(data) > limits.max_file_bytes:
         raise UploadRefused(size_message(name, limits), "too_large")
-    existing = [size for (size,) in db.session.execute(
-        select(Attachment.size).where(Attachment.draft_id == draft.id))]
+    existing = _stored_sizes(draft)
     try:
         check_quota(existing, len(data), limits)
         inspected = inspect_upload(filename, data, limits=limits)
@@ -109,14 +108,27 @@ def add_file(draft: Draft, user_id: int, filename: str, data: bytes, description
             raise UploadRefused(UNAVAILABLE_MESSAGE, "scanner_unavailable") from None
 
     now = now or utcnow()
+    # Another upload to this draft may have been stored since the first count (a second tab, or two
+    # files sent at once). Touching the draft first takes its lock (the row on PostgreSQL, the write
+    # lock on SQLite), so uploads to one draft are counted again one at a time, each seeing the other.
+    _touch(draft, lifetime_days, now)
+    try:
+        check_quota(_stored_sizes(draft), inspected.size, limits)
+    except UploadRejected as rejected:
+        db.session.rollback()
+        raise UploadRefused(_named(name, rejected.message), rejected.reason) from None
     attachment = Attachment(
         user_id=user_id, draft_id=draft.id, display_name=inspected.display_name, kind=inspected.kind,
         content_type=inspected.content_type, size=inspected.size, data=inspected.data,
         description=clean_description(description), created_at=now)
     db.session.add(attachment)
-    _touch(draft, lifetime_days, now)
     db.session.commit()
     return attachment
+
+
+def _stored_sizes(draft: Draft) -> list[int]:
+    return [size for (size,) in db.session.execute(
+        select(Attachment.size).where(Attachment.draft_id == draft.id))]
 
 
 def clean_description(text: str | None) -> str:

@@ -1,6 +1,7 @@
 """Uploading to Supporting Documentation: accepted files (full page and htmx), every refusal with its
 message at the field and a 422, the size and quota limits, and the virus scan."""
 
+import threading
 from datetime import timedelta
 from io import BytesIO
 
@@ -13,6 +14,7 @@ from tests.conftest import PASSWORD, post_form, sign_in
 from tests.functional.attachments.conftest import HX, make_draft, section_url, upload
 from webapp.accounts.models import User
 from webapp.accounts.passwords import hash_password
+from webapp.attachments import services
 from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.drafts.models import Draft
@@ -256,3 +258,41 @@ def test_clamd_configured_but_unreachable_refuses_rather_than_storing_unscanned(
     assert "Files cannot be checked for viruses at the moment. Try again later." in response.get_data(
         as_text=True)
     assert stored(app, draft_id) == []
+
+
+def test_two_uploads_at_once_cannot_pass_the_file_limit_together(app_factory, make_user, monkeypatch):
+    """Two tabs, or two files sent at the same moment: each is counted with the other, not beside it.
+
+    Both uploads are held after their first count (while the file is inspected, which is slow for a
+    large photo), so without a second count under the draft's lock each saw one place left and took it.
+    """
+    app = app_factory(ATTACHMENTS_MAX_FILES=2)
+    user_id = make_user()
+    draft_id = make_draft(app, user_id)
+    browsers = [app.test_client() for _ in range(2)]
+    for browser in browsers:
+        sign_in(browser)
+    assert upload(browsers[0], draft_id, "first.docx", samples.docx()).status_code == 303
+
+    both_counted = threading.Barrier(2, timeout=10)
+    real_inspect = services.inspect_upload
+
+    def inspect_once_both_have_counted(*args, **kwargs):
+        both_counted.wait()
+        return real_inspect(*args, **kwargs)
+
+    monkeypatch.setattr(services, "inspect_upload", inspect_once_both_have_counted)
+    responses = [None, None]
+
+    def send(number):
+        responses[number] = upload(browsers[number], draft_id, f"at-once-{number}.docx", samples.docx())
+
+    senders = [threading.Thread(target=send, args=(number,)) for number in range(2)]
+    for sender in senders:
+        sender.start()
+    for sender in senders:
+        sender.join(timeout=30)
+    assert sorted(response.status_code for response in responses) == [303, 422]
+    refused = next(response for response in responses if response.status_code == 422)
+    assert "You can attach up to 2 files to a form" in refused.get_data(as_text=True)
+    assert len(stored(app, draft_id)) == 2
