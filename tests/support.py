@@ -6,6 +6,7 @@ import re
 import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
@@ -84,3 +85,30 @@ def csrf_token(html: str) -> str:
     match = CSRF_RE.search(html)
     assert match, "no CSRF token on the page"
     return match.group(1) or match.group(2)
+
+
+def at_the_same_moment(monkeypatch, module, name: str, sends: list[Callable]) -> list:
+    """Run each of `sends` (a request) in a thread of its own, every one held just after it calls
+    `module.name` until all have called it: so all read the same state before any of them writes,
+    as requests arriving together can. Returns what each send returned."""
+    everyone_there = threading.Barrier(len(sends), timeout=10)
+    real = getattr(module, name)
+
+    def held(*args, **kwargs):
+        result = real(*args, **kwargs)
+        everyone_there.wait()
+        return result
+
+    monkeypatch.setattr(module, name, held)
+    results = [None] * len(sends)
+
+    def run(number):
+        results[number] = sends[number]()
+
+    threads = [threading.Thread(target=run, args=(number,)) for number in range(len(sends))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    monkeypatch.setattr(module, name, real)
+    return results

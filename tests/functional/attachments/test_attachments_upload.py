@@ -1,7 +1,6 @@
 """Uploading to Supporting Documentation: accepted files (full page and htmx), every refusal with its
 message at the field and a 422, the size and quota limits, and the virus scan."""
 
-import threading
 from datetime import timedelta
 from io import BytesIO
 
@@ -12,6 +11,7 @@ from sqlalchemy import select
 from tests import samples
 from tests.conftest import PASSWORD, post_form, sign_in
 from tests.functional.attachments.conftest import HX, make_draft, section_url, upload
+from tests.support import at_the_same_moment
 from webapp.accounts.models import User
 from webapp.accounts.passwords import hash_password
 from webapp.attachments import services
@@ -263,7 +263,7 @@ def test_clamd_configured_but_unreachable_refuses_rather_than_storing_unscanned(
 def test_two_uploads_at_once_cannot_pass_the_file_limit_together(app_factory, make_user, monkeypatch):
     """Two tabs, or two files sent at the same moment: each is counted with the other, not beside it.
 
-    Both uploads are held after their first count (while the file is inspected, which is slow for a
+    Both uploads are held after their first count (once the file is inspected, which is slow for a
     large photo), so without a second count under the draft's lock each saw one place left and took it.
     """
     app = app_factory(ATTACHMENTS_MAX_FILES=2)
@@ -274,24 +274,9 @@ def test_two_uploads_at_once_cannot_pass_the_file_limit_together(app_factory, ma
         sign_in(browser)
     assert upload(browsers[0], draft_id, "first.docx", samples.docx()).status_code == 303
 
-    both_counted = threading.Barrier(2, timeout=10)
-    real_inspect = services.inspect_upload
-
-    def inspect_once_both_have_counted(*args, **kwargs):
-        both_counted.wait()
-        return real_inspect(*args, **kwargs)
-
-    monkeypatch.setattr(services, "inspect_upload", inspect_once_both_have_counted)
-    responses = [None, None]
-
-    def send(number):
-        responses[number] = upload(browsers[number], draft_id, f"at-once-{number}.docx", samples.docx())
-
-    senders = [threading.Thread(target=send, args=(number,)) for number in range(2)]
-    for sender in senders:
-        sender.start()
-    for sender in senders:
-        sender.join(timeout=30)
+    responses = at_the_same_moment(monkeypatch, services, "inspect_upload", [
+        lambda number=number: upload(browsers[number], draft_id, f"at-once-{number}.docx", samples.docx())
+        for number in range(2)])
     assert sorted(response.status_code for response in responses) == [303, 422]
     refused = next(response for response in responses if response.status_code == 422)
     assert "You can attach up to 2 files to a form" in refused.get_data(as_text=True)
