@@ -13,6 +13,8 @@ from datetime import timedelta
 from enum import Enum
 
 from flask import current_app
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.clock import utcnow
 from webapp.extensions import db
@@ -87,14 +89,28 @@ def current(user: User, purpose: str) -> EmailCode | None:
 
 
 def check(user: User, purpose: str, entered: str) -> tuple[CodeCheck, EmailCode | None]:
-    """Check a code and record the attempt; on success the code is used up."""
+    """Check a code and record the attempt; on success the code is used up (the caller commits).
+
+    The attempt is counted by the database (attempts + 1, only while the code is unused and has tries
+    left), not by writing back a count read earlier: guesses sent at the same moment all read the same
+    count, and any number of them then cost one try. The counting UPDATE also locks the code's row
+    until the caller commits, so a right code sent twice at once is used once.
+    """
     record = current(user, purpose)
     if record is None or record.used_at is not None or record.attempts >= MAX_ATTEMPTS:
         return CodeCheck.VOID, record
     if record.expires_at <= utcnow():
         return CodeCheck.EXPIRED, record
-    record.attempts += 1
+    attempts = db.session.scalar(
+        update(EmailCode)
+        .where(EmailCode.id == record.id, EmailCode.used_at.is_(None), EmailCode.attempts < MAX_ATTEMPTS)
+        .values(attempts=EmailCode.attempts + 1)
+        .returning(EmailCode.attempts)
+        .execution_options(synchronize_session=False))
+    if attempts is None:  # used, or out of tries, by a request that ran at the same time
+        return CodeCheck.VOID, record
+    set_committed_value(record, "attempts", attempts)
     if hmac.compare_digest(record.code_hash, _digest(normalise(entered))):
         record.used_at = utcnow()
         return CodeCheck.OK, record
-    return (CodeCheck.VOID if record.attempts >= MAX_ATTEMPTS else CodeCheck.WRONG), record
+    return (CodeCheck.VOID if attempts >= MAX_ATTEMPTS else CodeCheck.WRONG), record

@@ -6,6 +6,8 @@ import time_machine
 
 from tests.conftest import PASSWORD, post_form, sign_in
 from tests.functional.review.conftest import CODE_SUBJECT, STAFF, SUBMITTER, staff_sign_in
+from tests.support import at_the_same_moment, csrf_token
+from webapp.accounts import codes
 
 
 def test_la_root_sends_a_stranger_to_sign_in(client):
@@ -53,6 +55,26 @@ def test_wrong_code_is_refused(client, people, smtp_sink):
     assert client.get("/la/queue").status_code == 302
     # The right code still works after one mistake.
     assert post_form(client, "/la/sign-in/code", {"code": code}).headers["Location"] == "/la/queue"
+
+
+def test_wrong_codes_sent_at_the_same_moment_each_use_up_a_try(app, people, smtp_sink, monkeypatch):
+    """Five wrong codes void the code however they arrive. Sent together, each read the count of
+    tries before any was recorded, and all of them together cost one try: guessing was unlimited."""
+    browsers = [app.test_client() for _ in range(codes.MAX_ATTEMPTS + 3)]
+    for browser in browsers:
+        post_form(browser, "/la/sign-in", {"email": STAFF, "password": PASSWORD})
+    code = smtp_sink.wait_for(STAFF, CODE_SUBJECT).code()  # the last one sent; the others are void
+    wrong = f"{(int(code) + 1) % 10**8:08d}"
+    tokens = [csrf_token(browser.get("/la/sign-in/code").get_data(as_text=True)) for browser in browsers]
+    responses = at_the_same_moment(monkeypatch, codes, "current", [
+        lambda browser=browser, token=token: browser.post("/la/sign-in/code",
+                                                          data={"csrf_token": token, "code": wrong})
+        for browser, token in zip(browsers, tokens, strict=True)])
+    assert [response.status_code for response in responses] == [422] * len(browsers)
+    response = post_form(browsers[0], "/la/sign-in/code", {"code": code})
+    assert response.status_code == 422
+    assert "The code can no longer be used" in response.get_data(as_text=True)
+    assert browsers[0].get("/la/queue").status_code == 302
 
 
 def test_code_page_without_a_password_step_goes_back(client):
