@@ -4,9 +4,11 @@ Views call these with plain values and decide what to render; nothing here reads
 """
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app
+from sqlalchemy import update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.clock import utcnow
 from webapp.extensions import db
@@ -119,16 +121,26 @@ def authenticate(email: str, password: str, *, staff: bool) -> SignInResult:
         return SignInResult(None, locked=True)
     if not verify_password(user.password_hash if user else None, password) or user.is_staff != staff:
         if user is not None:
-            user.failed_logins += 1
-            if user.failed_logins >= current_app.config["LOGIN_FAILURES_BEFORE_LOCK"]:
-                user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
-                user.failed_logins = 0
+            _count_failure(user, now)
             db.session.commit()
         return SignInResult(None)
     user.failed_logins = 0
     user.locked_until = None
     db.session.commit()
     return SignInResult(user)
+
+
+def _count_failure(user: User, now: datetime) -> None:
+    """Count a failed sign-in in the database (failed_logins + 1), not by writing back a count read
+    earlier: passwords tried at the same moment all read the same count, and so all cost one failure.
+    The UPDATE holds the account's row until the caller commits, so the lock is set once."""
+    failures = db.session.scalar(
+        update(User).where(User.id == user.id).values(failed_logins=User.failed_logins + 1)
+        .returning(User.failed_logins).execution_options(synchronize_session=False))
+    set_committed_value(user, "failed_logins", failures)
+    if failures >= current_app.config["LOGIN_FAILURES_BEFORE_LOCK"]:
+        user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+        user.failed_logins = 0
 
 
 def reset_password(user: User, entered_code: str, new_password: str) -> codes.CodeCheck:

@@ -3,7 +3,8 @@
 import re
 
 from tests.conftest import PASSWORD, post_form, sign_in
-from tests.support import csrf_token
+from tests.support import at_the_same_moment, csrf_token
+from webapp.accounts import services
 from webapp.accounts.models import User
 from webapp.extensions import db
 
@@ -70,6 +71,22 @@ def test_account_locks_after_five_failures_with_a_429_page(app, client, make_use
     assert "Too many attempts" in text(response)
     with app.app_context():
         assert db.session.query(User).one().locked_until is not None
+
+
+def test_wrong_passwords_sent_at_the_same_moment_each_count_towards_the_lock(app, make_user, monkeypatch):
+    """Sent together, each failure read the count before any was recorded, and all of them together
+    counted as one: the lock after five failures could be walked around by guessing in parallel."""
+    make_user()
+    browsers = [app.test_client() for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"] + 3)]
+    tokens = [csrf_token(text(browser.get("/sign-in"))) for browser in browsers]
+    responses = at_the_same_moment(monkeypatch, services, "find_by_email", [
+        lambda browser=browser, token=token: browser.post("/sign-in", data={
+            "csrf_token": token, "email": "teacher@example.com", "password": "not my password"})
+        for browser, token in zip(browsers, tokens, strict=True)])
+    assert [response.status_code for response in responses] == [422] * len(browsers)
+    response = post_form(browsers[0], "/sign-in", {"email": "teacher@example.com", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "Too many attempts" in text(response)
 
 
 def test_lock_ends_after_the_lock_period(client, make_user, time_machine):
