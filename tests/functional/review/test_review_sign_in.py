@@ -77,6 +77,19 @@ def test_wrong_codes_sent_at_the_same_moment_each_use_up_a_try(app, people, smtp
     assert browsers[0].get("/la/queue").status_code == 302
 
 
+def test_a_right_code_sent_twice_at_the_same_moment_signs_in_once(app, people, smtp_sink, monkeypatch):
+    browsers = [app.test_client() for _ in range(2)]
+    for browser in browsers:
+        post_form(browser, "/la/sign-in", {"email": STAFF, "password": PASSWORD})
+    code = smtp_sink.wait_for(STAFF, CODE_SUBJECT).code()
+    tokens = [csrf_token(browser.get("/la/sign-in/code").get_data(as_text=True)) for browser in browsers]
+    responses = at_the_same_moment(monkeypatch, codes, "current", [
+        lambda browser=browser, token=token: browser.post("/la/sign-in/code",
+                                                          data={"csrf_token": token, "code": code})
+        for browser, token in zip(browsers, tokens, strict=True)])
+    assert sorted(response.status_code for response in responses) == [302, 422]
+
+
 def test_code_page_without_a_password_step_goes_back(client):
     assert client.get("/la/sign-in/code").headers["Location"] == "/la/sign-in"
 
