@@ -88,15 +88,19 @@ def csrf_token(html: str) -> str:
 
 
 def at_the_same_moment(monkeypatch, module, name: str, sends: list[Callable]) -> list:
-    """Run each of `sends` (a request) in a thread of its own, every one held just after it calls
-    `module.name` until all have called it: so all read the same state before any of them writes,
-    as requests arriving together can. Returns what each send returned."""
+    """Run each of `sends` (a request) in a thread of its own, every one held just after it first
+    calls `module.name` until all have called it: so all read the same state before any of them
+    writes, as requests arriving together can. Later calls are not held. Returns what each send
+    returned."""
     everyone_there = threading.Barrier(len(sends), timeout=10)
+    released = threading.Event()
     real = getattr(module, name)
 
     def held(*args, **kwargs):
         result = real(*args, **kwargs)
-        everyone_there.wait()
+        if not released.is_set():
+            everyone_there.wait()
+            released.set()
         return result
 
     monkeypatch.setattr(module, name, held)

@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp.clock import utcnow
@@ -54,6 +55,16 @@ def send_code(user: User, purpose: str, target_email: str | None = None) -> None
 def register_account(details: dict, email: str, password: str) -> User:
     """Create (or replace) an unverified account; an address already verified is never overwritten."""
     email = email.lower()
+    try:
+        return _create_or_replace_unverified(details, email, password)
+    except IntegrityError:
+        # The same address was registered at the same moment (a double-click on Continue): the
+        # other request's account is there now, and is replaced like any unverified one.
+        db.session.rollback()
+        return _create_or_replace_unverified(details, email, password)
+
+
+def _create_or_replace_unverified(details: dict, email: str, password: str) -> User:
     user = find_by_email(email)
     if user is not None and user.is_verified:
         raise EmailTaken()

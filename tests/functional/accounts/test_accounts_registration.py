@@ -5,6 +5,8 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD, post_form
+from tests.support import at_the_same_moment, csrf_token
+from webapp.accounts import services
 from webapp.accounts.models import User
 from webapp.extensions import db
 
@@ -160,6 +162,21 @@ def test_unexpected_radio_value_gets_a_message_not_500(journey):
 
 
 # --- Step 2 ---------------------------------------------------------------------------------------
+
+def test_step2_sent_twice_at_the_same_moment_makes_one_account(app, client, journey, monkeypatch):
+    """A double-click on Continue without JavaScript sends step 2 twice: both found no account for
+    the address, both created one, and the second, refused by the database, was a server error."""
+    journey.details()
+    token = csrf_token(text(client.get("/register/account")))
+    posted = {"csrf_token": token, "email": "jo@example.com", "password": PASSWORD,
+              "confirm_password": PASSWORD}
+    responses = at_the_same_moment(monkeypatch, services, "find_by_email", [
+        lambda: client.post("/register/account", data=posted) for _ in range(2)])
+    assert [response.headers.get("Location") for response in responses] == ["/register/verify"] * 2
+    with app.app_context():
+        assert db.session.query(User).filter_by(email="jo@example.com").count() == 1
+    assert journey.verify(journey.code_for()).headers["Location"] == "/terms"
+
 
 def test_step2_needs_step1_first(client):
     assert client.get("/register/account").headers["Location"] == "/register"
