@@ -48,9 +48,22 @@ def smtp_sink():
     sink.stop()
 
 
+_schema_rebuilt = False
+
+
 def reset_database():
+    """An empty database with the models' schema.
+
+    PostgreSQL's `test` database outlives a run, and create_all leaves an existing table as it is: its
+    tables are dropped and made again once a run, so a model changed since the last run (a new index,
+    a new column) is never tested against the old tables. After that, emptying them is enough.
+    """
+    global _schema_rebuilt
     db.session.remove()
     if POSTGRES_URL:
+        if not _schema_rebuilt:
+            db.drop_all()
+            _schema_rebuilt = True
         db.create_all()
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
