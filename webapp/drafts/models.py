@@ -27,10 +27,12 @@ class Draft(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column()
-    # Set when a returned submission is reopened for changes (the further-information loop).
+    # Set when a returned submission is reopened for changes (the further-information loop). One
+    # draft at most per returned submission: two requests reopening it at once cannot make two.
     resubmission_of: Mapped[str | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"))
 
     __table_args__ = (
         Index("ix_drafts_user_id", "user_id"),
         Index("ix_drafts_expires_at", "expires_at"),
+        Index("uq_drafts_resubmission_of", "resubmission_of", unique=True),
     )

@@ -317,8 +317,7 @@ def reopen_for_changes(submission_id: str, user_id: int) -> tuple[Draft, str]:
     latest = submission.latest
     definition = catalogue().get(submission.form_id, latest.form_version)
     first_section = child_details_section(definition)
-    existing = db.session.scalar(select(Draft).where(Draft.resubmission_of == submission.id,
-                                                     Draft.user_id == user_id))
+    existing = _reopened_draft(submission.id, user_id)
     if existing is not None:
         return existing, first_section
 
@@ -337,7 +336,13 @@ def reopen_for_changes(submission_id: str, user_id: int) -> tuple[Draft, str]:
                   expires_at=now + timedelta(days=current_app.config["DRAFT_LIFETIME_DAYS"]),
                   resubmission_of=submission.id)
     db.session.add(draft)
-    db.session.flush()
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # Reopened by another request at the same moment (a double-click): the database let one
+        # draft in (uq_drafts_resubmission_of), and that one is this person's draft too.
+        db.session.rollback()
+        return _reopened_draft(submission_id, user_id), first_section
     for original in db.session.scalars(select(Attachment).where(Attachment.version_id == latest.id)):
         db.session.add(Attachment(user_id=user_id, draft_id=draft.id, display_name=original.display_name,
                                   kind=original.kind, content_type=original.content_type,
@@ -345,6 +350,11 @@ def reopen_for_changes(submission_id: str, user_id: int) -> tuple[Draft, str]:
                                   data=original.data))
     db.session.commit()
     return draft, first_section
+
+
+def _reopened_draft(submission_id: str, user_id: int) -> Draft | None:
+    return db.session.scalar(select(Draft).where(Draft.resubmission_of == submission_id,
+                                                 Draft.user_id == user_id))
 
 
 def return_notice_for_draft(draft: Draft) -> dict | None:

@@ -10,6 +10,8 @@ from tests.functional.submissions.factory import (
     return_for_information,
     submit,
 )
+from tests.support import at_the_same_moment, csrf_token
+from webapp import formdefs
 from webapp.attachments.models import Attachment
 from webapp.drafts.models import Draft
 from webapp.extensions import db
@@ -116,3 +118,17 @@ def test_only_returned_forms_of_your_own_can_be_reopened(app, signed_in, make_us
     assert reopen(other, submission_id).status_code == 404
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 0
+
+
+def test_reopen_sent_twice_at_the_same_moment_makes_one_draft(app, signed_in, user_id, monkeypatch):
+    """A double-click on "Make changes" without JavaScript: both requests found no draft for the
+    returned form and each made one, so the form could be changed in two places."""
+    submission_id = returned_submission(app, signed_in, user_id)
+    token = csrf_token(signed_in.get("/submitted").get_data(as_text=True))
+    responses = at_the_same_moment(monkeypatch, formdefs, "is_section_complete", [
+        lambda: signed_in.post(f"/submitted/{submission_id}/reopen", data={"csrf_token": token})
+        for _ in range(2)])
+    with app.app_context():
+        draft_id = db.session.scalar(select(Draft.id))
+        assert db.session.scalar(select(func.count()).select_from(Draft)) == 1
+    assert [response.headers.get("Location") for response in responses] == [f"/drafts/{draft_id}/child"] * 2
