@@ -135,6 +135,15 @@ def save_section(draft: Draft, definition: formdefs.FormDefinition, section_id: 
     return draft
 
 
+def already_holds(draft: Draft, section_id: str, answers: dict[str, Any], status: str) -> bool:
+    """True when the draft holds exactly these answers (and this status) for the section already.
+
+    A save that comes second with them is no conflict: the same page sent twice by a double-click,
+    or the same answers saved from two tabs. Nothing would change, so nobody is told otherwise.
+    """
+    return (draft.answers or {}).get(section_id) == answers and section_state(draft, section_id) == status
+
+
 def delete_draft(draft: Draft) -> None:
     """The draft and its files go together (the FK cascades too, but SQLite needs FKs switched on)."""
     db.session.execute(delete(Attachment).where(Attachment.draft_id == draft.id))

@@ -290,7 +290,8 @@ def section(draft_id: str, section_id: str):
             services.save_section(draft, definition, section.id, answers, state, _posted_version(),
                                   _lifetime())
         except Conflict:
-            return _conflict(draft, section)
+            if not services.already_holds(draft, section.id, answers, state):
+                return _conflict(draft, section)
 
     if repeat_action:
         # Show the added or removed item without complaining about questions not yet answered.

@@ -321,6 +321,22 @@ def test_two_tabs_second_save_is_a_conflict_and_overwrites_nothing(app, runner):
     assert load(app, draft_id).answers["child"]["first_name"] == "Fourth"
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_double_click_on_next_is_not_a_conflict(app, runner, htmx):
+    """The same page sent twice (a double-click) carries the same version: the second finds the
+    draft saved by the first, with exactly its answers, and goes on as the first did."""
+    draft_id = runner.start()
+    version = page_version(runner.page(draft_id, "child").get_data(as_text=True))
+    responses = [runner.post(draft_id, "child", CHILD, version=version, htmx=htmx) for _ in range(2)]
+    assert [r.status_code for r in responses] == [200 if htmx else 303] * 2
+    next_page = f"/drafts/{draft_id}/consent"
+    assert [r.headers.get("HX-Push-Url" if htmx else "Location") for r in responses] == [next_page] * 2
+    assert load(app, draft_id).version == version + 1
+    different = runner.post(draft_id, "child", {**CHILD, "first_name": "Another"}, version=version,
+                            htmx=htmx)
+    assert different.status_code == 409
+
+
 def test_a_save_without_a_version_is_refused(app, runner):
     draft_id = runner.start()
     html = runner.page(draft_id, "child").get_data(as_text=True)
