@@ -282,3 +282,31 @@ def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory,
     assert page.url == base + section_path
     expect(page.get_by_label("Role or job title")).to_have_value("Typed before the warning")
     expect(page.get_by_label("Organisation")).to_have_value("Typed after Continue")
+
+
+def test_two_tabs_the_second_keeps_what_it_typed(journey_page, live_server, check_a11y, professional):
+    """The other tab saved first: this tab's answers are not saved over them, nor thrown away."""
+    first = journey_page
+    first.goto(f"{live_server.url}/sign-in")
+    sign_in(first, professional)
+    first.goto(f"{live_server.url}/forms/safeguarding-concern")
+    first.get_by_role("button", name="Next").click()
+    expect(heading(first, "Professional's Details")).to_be_visible()
+    concerns_url = re.sub(r"/[^/]+$", "/concerns", first.url)
+    first.goto(concerns_url)
+    second = first.context.new_page()
+    second.goto(concerns_url)
+
+    first.get_by_label("What are you worried about?").fill("Saved from the first tab.")
+    next_section(first)
+    expect(first.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+
+    typed = "Typed in the second tab: bruising on both arms."
+    second.get_by_label("What are you worried about?").fill(typed)
+    next_section(second)
+    expect(heading(second, "This form was changed in another tab or window")).to_be_visible()
+    expect(second.get_by_text(typed)).to_be_visible()
+    check_a11y(second, "conflict between two tabs")
+    second.get_by_role("button", name="Save these answers instead").click()
+    expect(heading(second, "Concerns")).to_be_visible()
+    expect(second.get_by_label("What are you worried about?")).to_have_value(typed)

@@ -230,15 +230,28 @@ def _leave_by_section_list(draft, definition, section, target_id: str):
         try:
             _keep_unjudged(draft, definition, section, answers)
         except Conflict:
-            return _conflict(draft, section)
+            return _conflict(draft, section, typed=answers)
     if target.kind == "declaration":
         return _go(url_for(".check", draft_id=draft.id))
     return _show_section(draft, definition, target.id)
 
 
-def _conflict(draft, section, status: int = 409):
-    return render_page_or_fragment("drafts/conflict.html", "partials/drafts/conflict.html", status,
-                                   draft=draft, section=section, reload_url=_section_url(draft, section.id))
+# Fields of the runner's own, not answers: the conflict page sends a fresh token and the current version.
+_NOT_ANSWERS = ("csrf_token", "draft_version")
+
+
+def _conflict(draft, section, typed: dict | None = None, status: int = 409):
+    """The section was saved from another tab since this page was rendered: nothing was saved.
+
+    What this page tried to save (`typed`) is not lost: the page shows it, and one button sends the
+    same fields again with the draft's current version, to save them over the other tab's answers.
+    """
+    resend = [] if typed is None else [
+        (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_ANSWERS]
+    return render_page_or_fragment(
+        "drafts/conflict.html", "partials/drafts/conflict.html", status, draft=draft, section=section,
+        reload_url=_section_url(draft, section.id), resend=resend,
+        typed_rows=formdefs.summarise_section(section, typed, answered_only=True) if typed else [])
 
 
 def _go(url: str, push: bool = False):
@@ -291,7 +304,7 @@ def section(draft_id: str, section_id: str):
                                   _lifetime())
         except Conflict:
             if not services.already_holds(draft, section.id, answers, state):
-                return _conflict(draft, section)
+                return _conflict(draft, section, typed=answers)
 
     if repeat_action:
         # Show the added or removed item without complaining about questions not yet answered.

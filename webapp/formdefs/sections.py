@@ -160,11 +160,16 @@ def can_remove(f: Field, form: Form) -> bool:
     return len(form[f.name].entries) > max(f.min_items, 1)
 
 
-def summarise_section(section: Section, answers: dict[str, Any]) -> list[SummaryRow]:
+def summarise_section(section: Section, answers: dict[str, Any], *, answered_only: bool = False
+                      ) -> list[SummaryRow]:
+    """A row per question shown, or only per question answered (what someone typed on a page)."""
     form = build_section_form(section, data=answers)
     rows = []
     for f in active_fields(section, form):
-        rows.append(SummaryRow(f.label, field_type(f.type).summary(f, answers.get(f.name)), f.name))
+        kind = field_type(f.type)
+        text = kind.summary(f, answers.get(f.name))
+        if not (answered_only and text == kind.summary_blank):
+            rows.append(SummaryRow(f.label, text, f.name))
     return rows
 
 

@@ -6,6 +6,7 @@ from html import unescape
 
 import pytest
 import time_machine
+from werkzeug.datastructures import MultiDict
 
 from tests.conftest import post_form
 from tests.functional.drafts.conftest import CHILD, HX, page_version
@@ -335,6 +336,32 @@ def test_a_double_click_on_next_is_not_a_conflict(app, runner, htmx):
     different = runner.post(draft_id, "child", {**CHILD, "first_name": "Another"}, version=version,
                             htmx=htmx)
     assert different.status_code == 409
+
+
+HIDDEN = re.compile(r'<input type="hidden" name="([^"]+)" value="([^"]*)">')
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_conflict_shows_what_was_typed_and_can_save_it_instead(app, runner, htmx):
+    """Refused so as not to overwrite the other tab, the second tab's answers are still not lost."""
+    draft_id = runner.start()
+    version = page_version(runner.page(draft_id, "child").get_data(as_text=True))
+    runner.post(draft_id, "child", {**CHILD, "first_name": "First tab"}, version=version)
+    typed = {**CHILD, "first_name": "Second tab", "other_names": "Bea \"B\" <Jones>"}
+    conflict = runner.post(draft_id, "child", typed, version=version, htmx=htmx)
+    html = conflict.get_data(as_text=True)
+    assert conflict.status_code == 409
+    assert "What you typed on this page" in html and "Second tab" in html
+    assert "Bea &#34;B&#34; &lt;Jones&gt;" in html
+    form = html[html.index('<form method="post"'):html.index("Save these answers instead")]
+    resent = [(name, unescape(value)) for name, value in HIDDEN.findall(form)]
+    assert ("draft_version", str(version + 1)) in resent and ("other_names", typed["other_names"]) in resent
+    saved = runner.client.post(f"/drafts/{draft_id}/child", data=MultiDict(resent))
+    assert saved.status_code == 303 and saved.headers["Location"] == f"/drafts/{draft_id}/consent"
+    draft = load(app, draft_id)
+    assert draft.answers["child"]["first_name"] == "Second tab"
+    assert draft.answers["child"]["other_names"] == typed["other_names"]
+    assert draft.version == version + 2
 
 
 def test_a_save_without_a_version_is_refused(app, runner):
