@@ -184,7 +184,11 @@ def confirm_email_change(user: User, entered_code: str) -> tuple[codes.CodeCheck
         old_email, user.email = user.email, record.target_email
     if old_email:
         queue(old_email, "Your email address has been changed", "email_changed")
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:  # the address was registered by someone else since it was looked up
+        db.session.rollback()
+        raise EmailTaken() from None
     return result, old_email
 
 

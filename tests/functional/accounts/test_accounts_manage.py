@@ -1,6 +1,12 @@
 """Forgotten password, Update Account, change of email and password, and the create-staff command."""
 
-from tests.conftest import PASSWORD, post_form, sign_in
+import threading
+
+import pytest
+
+from tests.conftest import PASSWORD, POSTGRES_URL, post_form, sign_in
+from tests.support import csrf_token
+from webapp.accounts import services
 from webapp.accounts.models import User
 from webapp.extensions import db
 from webapp.notifications.email import send_due
@@ -182,6 +188,39 @@ def test_change_email_to_a_taken_address(client, make_user):
     response = post_form(client, "/account/email", {"email": "OTHER@example.com", "password": PASSWORD})
     assert response.status_code == 422
     assert "An account with this email address already exists" in text(response)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="SQLite lets one writer in at a time: the race cannot happen")
+def test_an_address_registered_while_the_change_is_confirmed_is_refused_not_an_error(
+        app, client, make_user, smtp_sink, monkeypatch):
+    """The new address was free when the code was checked, and taken before the change was stored."""
+    make_user()
+    sign_in(client)
+    post_form(client, "/account/email", {"email": "new@example.com", "password": PASSWORD})
+    code = smtp_sink.wait_for("new@example.com", "Please verify your new email address").code()
+    token = csrf_token(text(client.get("/account/email/code")))
+    looked, registered = threading.Event(), threading.Event()
+    real_find = services.find_by_email
+
+    def find_then_wait(email):
+        found = real_find(email)
+        if threading.current_thread().name == "confirming" and email == "new@example.com":
+            looked.set()
+            registered.wait(10)
+        return found
+
+    monkeypatch.setattr(services, "find_by_email", find_then_wait)
+    answer = {}
+    confirming = threading.Thread(name="confirming", target=lambda: answer.update(
+        response=client.post("/account/email/code", data={"csrf_token": token, "code": code})))
+    confirming.start()
+    assert looked.wait(10)
+    make_user("new@example.com", first_name="Someone", surname="Else")
+    registered.set()
+    confirming.join(10)
+    assert answer["response"].status_code == 422
+    assert "An account with this email address already exists" in text(answer["response"])
+    assert the_user(app).first_name == "Priya"
 
 
 def test_change_email_bad_input(client, make_user):
