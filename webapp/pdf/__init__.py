@@ -23,7 +23,8 @@ value are kept by CSS (``white-space: pre-wrap``). Never pass ``Markup``.
 ``version`` : int
     The submission version (1 for the first submission).
 ``submitted_at`` : datetime
-    When it was submitted (timezone-aware preferred; shown as "5 March 2026 at 14:07").
+    When it was submitted: naive UTC as stored, or timezone-aware; shown in London time as the
+    portal's pages show it ("5 March 2026 at 2:07pm").
 ``submitter_name`` : str
 ``team_name`` : str
     The Local Authority team the submission was routed to.

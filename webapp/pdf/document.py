@@ -11,11 +11,14 @@ from __future__ import annotations
 import base64
 import io
 from collections.abc import Mapping
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from webapp.web.dates import uk_datetime
 
 #: templates/ at the repository root (webapp/pdf/document.py → ../../templates).
 TEMPLATES_DIR = Path(__file__).resolve().parents[2] / "templates"
@@ -40,17 +43,16 @@ def _environment() -> Environment:
 
 
 def _uk_datetime(value: Any) -> str:
-    """Dates as UK readers expect them, without a locale dependency in the worker."""
-    if value is None:
-        return ""
-    if hasattr(value, "strftime"):
-        text = f"{value.day} {value.strftime('%B %Y')}"
-        if hasattr(value, "hour"):
-            text += value.strftime(" at %H:%M")
-            if getattr(value, "tzinfo", None) is not None:
-                text += value.strftime(" %Z")
-        return text.rstrip()
-    return str(value)
+    """A time as the portal's pages give it: in London time, "1 July 2026 at 5:05pm".
+
+    Stored times are naive UTC (webapp.clock). Shown as they were, a summer submission's PDF said
+    16:05 where every page said 5:05pm, in a record that may be read beside them.
+    """
+    if isinstance(value, datetime):
+        return uk_datetime(value.astimezone(UTC).replace(tzinfo=None) if value.tzinfo else value)
+    if isinstance(value, date):
+        return f"{value.day} {value:%B %Y}"
+    return "" if value is None else str(value)
 
 
 #: JPEG segments that carry no personal metadata: JFIF header, ICC profile, Adobe colour transform.

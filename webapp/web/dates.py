@@ -17,9 +17,12 @@ def uk_local(value: datetime) -> datetime:
 
 
 def uk_time(value: datetime | None) -> str:
+    """"5:30pm"; "midnight" and "midday" rather than 12am and 12pm, which readers mix up (GOV.UK style)."""
     if value is None:
         return ""
     local = uk_local(value)
+    if local.minute == 0 and local.hour in (0, 12):
+        return "midnight" if local.hour == 0 else "midday"
     return f"{local.hour % 12 or 12}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
 
 

@@ -6,9 +6,11 @@ import re
 import subprocess
 import sys
 import threading
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import time_machine
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -100,6 +102,23 @@ def test_pdf_has_every_label_and_answer_and_the_files(app, submitted_version):
     for name in ("bruise-arm.jpg", "bruise-leg.jpg", "chronology.docx"):
         assert name in text
     assert normalise("Jordan arrived with bruising to his upper arm and said Lee grabbed him.") in text
+
+
+def test_pdf_gives_the_time_of_submission_in_uk_time_as_the_pages_do(app, signed_in, user_id):
+    """In summer the stored UTC time is an hour behind London: the PDF, a record that may be read in
+    court, said 16:05 where the portal's pages say 5:05pm."""
+    with app.app_context():
+        draft_id = make_draft(user_id)
+    with time_machine.travel(datetime(2026, 7, 1, 16, 5, tzinfo=UTC), tick=False):
+        assert submit(signed_in, draft_id).status_code == 302
+        with app.app_context():
+            assert rendering.render_pending_pdfs() == 1
+            version = db.session.scalar(select(SubmissionVersion))
+            text, submission_id = pdf_text(version.pdf), version.submission_id
+        page = signed_in.get(f"/submitted/{submission_id}").get_data(as_text=True)
+    assert "1 July 2026 at 5:05pm" in page
+    assert normalise("Submitted 1 July 2026 at 5:05pm") in text
+    assert normalise("This PDF was produced on 1 July 2026 at 5:05pm") in text
 
 
 def test_pdf_has_no_embedded_files_and_its_images_no_exif(app, submitted_version):
