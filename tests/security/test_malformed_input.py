@@ -29,7 +29,7 @@ from webapp.extensions import db
 from webapp.submissions.models import Submission
 
 INPUT_NAME = re.compile(r'<(?:input|textarea|select|button)\b[^>]*?\sname="([^"]+)"')
-SECTIONS = ("child", "additional", "concerns", "attachments", "declaration")
+SECTIONS = ("child", "additional", "concerns", "supporting-documentation", "declaration")
 ACTIONS = ("go-to:", "go-to:../../la/queue", "add:", "add:nobody", "remove:parents-99", "remove:parents-x",
            "previous", "upload")
 VERSIONS = ("", "-1", "99999999999999999999999", "1e309", "\x00")
@@ -42,7 +42,7 @@ def malformed_bodies(names: list[str], token: str) -> list[dict]:
     def form(values):
         return {"data": MultiDict([("csrf_token", token), *values])}
 
-    bodies = [
+    return [
         form((name, "Sa\x00m") for name in names),
         form((name, "A" * 100_000) for name in names),
         form(pair for name in names for pair in ((name, "yes"), (name, "no"))),
@@ -55,7 +55,6 @@ def malformed_bodies(names: list[str], token: str) -> list[dict]:
         {"data": {"csrf_token": token, "file": (io.BytesIO(b"%PDF-1.7"), "..\\..\\\u202etxt.exe\x00.pdf"),
                   "description": "\x00"}, "content_type": "multipart/form-data"},
     ]
-    return bodies
 
 
 def as_htmx_from_nowhere(body: dict) -> dict:
