@@ -284,7 +284,7 @@ def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory,
     expect(page.get_by_label("Organisation")).to_have_value("Typed after Continue")
 
 
-def test_two_tabs_the_second_keeps_what_it_typed(journey_page, live_server, check_a11y, professional):
+def test_two_tabs_the_second_keeps_its_answers(journey_page, js_mode, live_server, check_a11y, professional):
     """The other tab saved first: this tab's answers are not saved over them, nor thrown away."""
     first = journey_page
     first.goto(f"{live_server.url}/sign-in")
@@ -304,7 +304,10 @@ def test_two_tabs_the_second_keeps_what_it_typed(journey_page, live_server, chec
     typed = "Typed in the second tab: bruising on both arms."
     second.get_by_label("What are you worried about?").fill(typed)
     next_section(second)
-    expect(heading(second, "This form was changed in another tab or window")).to_be_visible()
+    conflict = heading(second, "This form was changed in another tab or window")
+    expect(conflict).to_be_visible()
+    if js_mode == "js":  # swapped in: a screen reader starts reading at the news, not where it was
+        expect(conflict).to_be_focused()
     expect(second.get_by_text(typed)).to_be_visible()
     check_a11y(second, "conflict between two tabs")
     second.get_by_role("button", name="Save these answers instead").click()
