@@ -58,7 +58,7 @@ def register_account(details: dict, email: str, password: str) -> User:
     try:
         return _create_or_replace_unverified(details, email, password)
     except IntegrityError:
-        # The same address was registered at the same moment (a double-click on Continue): the
+        # The same address was registered at the same moment (a double-click on Next): the
         # other request's account is there now, and is replaced like any unverified one.
         db.session.rollback()
         return _create_or_replace_unverified(details, email, password)

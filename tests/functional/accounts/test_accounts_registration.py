@@ -164,7 +164,7 @@ def test_unexpected_radio_value_gets_a_message_not_500(journey):
 # --- Step 2 ---------------------------------------------------------------------------------------
 
 def test_step2_sent_twice_at_the_same_moment_makes_one_account(app, client, journey, monkeypatch):
-    """A double-click on Continue without JavaScript sends step 2 twice: both found no account for
+    """A double-click on Next without JavaScript sends step 2 twice: both found no account for
     the address, both created one, and the second, refused by the database, was a server error."""
     journey.details()
     token = csrf_token(text(client.get("/register/account")))
