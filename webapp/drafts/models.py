@@ -30,9 +30,14 @@ class Draft(db.Model):
     # Set when a returned submission is reopened for changes (the further-information loop). One
     # draft at most per returned submission: two requests reopening it at once cannot make two.
     resubmission_of: Mapped[str | None] = mapped_column(ForeignKey("submissions.id", ondelete="SET NULL"))
+    # The one-off key of the Overview page whose Next made this draft. Pressing Next twice (a
+    # double-click with JavaScript off) sends the same key twice, and the second press finds this
+    # draft instead of making an empty twin of it in Recover a Form.
+    start_key: Mapped[str | None] = mapped_column(String(22))
 
     __table_args__ = (
         Index("ix_drafts_user_id", "user_id"),
         Index("ix_drafts_expires_at", "expires_at"),
         Index("uq_drafts_resubmission_of", "resubmission_of", unique=True),
+        Index("uq_drafts_user_start_key", "user_id", "start_key", unique=True),
     )

@@ -8,11 +8,14 @@ the same functions.
 from __future__ import annotations
 
 import math
+import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import bindparam, delete, inspect, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import formdefs
@@ -32,6 +35,8 @@ STATUS_LABELS = {
     HAS_ERRORS: ("Has errors", "govuk-tag--red"),
 }
 DESCRIPTION_LENGTH = 250
+START_KEY_BYTES = 16
+START_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
 
 
 # The two statements every section save runs, built once: on SQLite, building them with their
@@ -89,16 +94,45 @@ def describe(definition: formdefs.FormDefinition, answers: dict[str, dict]) -> s
     return text[:DESCRIPTION_LENGTH]
 
 
+def new_start_key() -> str:
+    """A one-off key for the Overview page's Next button (see Draft.start_key)."""
+    return secrets.token_urlsafe(START_KEY_BYTES)
+
+
 def create_draft(user_id: int, definition: formdefs.FormDefinition, lifetime: Lifetime,
-                 now: datetime | None = None) -> Draft:
+                 now: datetime | None = None, start_key: str | None = None) -> Draft:
+    """Start a draft, or give back the one the same Overview page's Next already started.
+
+    A key that is not one new_start_key could have made (a tampered page) is ignored, so the worst
+    it can do is start a draft, as a page without a key does.
+    """
+    if start_key is not None and not START_KEY_PATTERN.fullmatch(start_key):
+        start_key = None
+    if start_key is not None:
+        existing = _started_with(user_id, definition.id, start_key)
+        if existing is not None:
+            return existing
     now = now or utcnow()
     status = {s.id: COMPLETED for s in definition.sections if s.kind == "overview"}
     draft = Draft(user_id=user_id, form_id=definition.id, form_version=definition.version, answers={},
                   section_status=status, version=1, description=definition.title, created_at=now,
-                  saved_at=now, expires_at=lifetime.expires_at(now))
+                  saved_at=now, expires_at=lifetime.expires_at(now), start_key=start_key)
     db.session.add(draft)
-    db.session.commit()
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The other press of the same Next committed first: use its draft.
+        db.session.rollback()
+        existing = _started_with(user_id, definition.id, start_key) if start_key else None
+        if existing is None:
+            raise
+        return existing
     return draft
+
+
+def _started_with(user_id: int, form_id: str, start_key: str) -> Draft | None:
+    return db.session.scalar(select(Draft).where(Draft.user_id == user_id, Draft.form_id == form_id,
+                                                 Draft.start_key == start_key))
 
 
 def save_section(draft: Draft, definition: formdefs.FormDefinition, section_id: str,

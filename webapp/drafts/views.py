@@ -106,7 +106,8 @@ def start(form_id: str):
     definition = _definition(form_id)
     overview = next((s for s in definition.sections if s.kind == "overview"), None)
     signed_in = g.get("user") is not None and not session.get("staff")
-    return render_page("drafts/overview.html", definition=definition, overview=overview, signed_in=signed_in)
+    return render_page("drafts/overview.html", definition=definition, overview=overview, signed_in=signed_in,
+                       start_key=services.new_start_key() if signed_in else None)
 
 
 @bp.get("/forms/<form_id>/login-or-register")
@@ -120,7 +121,7 @@ def login_or_register(form_id: str):
 @citizen_required
 def create(form_id: str):
     definition = _definition(form_id)
-    draft = services.create_draft(g.user.id, definition, _lifetime())
+    draft = services.create_draft(g.user.id, definition, _lifetime(), start_key=request.form.get("start_key"))
     return redirect(_section_url(draft, services.first_question_section(definition)), 303)
 
 

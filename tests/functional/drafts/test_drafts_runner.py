@@ -6,11 +6,12 @@ from html import unescape
 
 import pytest
 import time_machine
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from tests.conftest import post_form
 from tests.functional.drafts.conftest import CHILD, HX, page_version
-from tests.support import csrf_token
+from tests.support import at_the_same_moment, csrf_token
 from webapp.drafts.models import Draft
 from webapp.extensions import db
 
@@ -66,6 +67,76 @@ def test_start_creates_a_draft_with_30_days_and_prefills_professional_details(ap
     assert "app-section-nav" in html and "Not started" in html
     assert "we will sign you out if you do nothing for 30 minutes" in html
     assert "Save and complete later" in html
+
+
+START_KEY_RE = re.compile(r'name="start_key" value="([^"]+)"')
+
+
+def _press_next_on_the_overview(client, form_id: str = "safeguarding-concern", times: int = 1,
+                                at_once_with=None) -> list[str]:
+    """Load the Overview once, then press its Next `times` times (a double-click with JavaScript
+    off); return where each press leads."""
+    html = client.get(f"/forms/{form_id}").get_data(as_text=True)
+    data = {"csrf_token": csrf_token(html), "start_key": START_KEY_RE.search(html).group(1)}
+    presses = [lambda: client.post(f"/forms/{form_id}/start", data=data) for _ in range(times)]
+    responses = at_once_with(presses) if at_once_with else [press() for press in presses]
+    assert all(response.status_code == 303 for response in responses)
+    return [response.headers["Location"] for response in responses]
+
+
+def _drafts_count(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(Draft))
+
+
+def test_next_pressed_twice_on_the_overview_starts_one_draft(app, runner):
+    """Without JavaScript nothing stops a double-click: each post started a draft, and an empty twin
+    appeared in Recover a Form."""
+    first, second = _press_next_on_the_overview(runner.client, times=2)
+    assert first == second
+    assert _drafts_count(app) == 1
+    assert runner.client.get("/drafts").get_data(as_text=True).count(">Resume<") == 1
+
+
+def test_next_pressed_twice_at_the_same_moment_starts_one_draft(app, runner, monkeypatch):
+    from webapp.drafts import services
+
+    def at_once(presses):
+        return at_the_same_moment(monkeypatch, services, "_started_with", presses)
+
+    first, second = _press_next_on_the_overview(runner.client, times=2, at_once_with=at_once)
+    assert first == second
+    assert _drafts_count(app) == 1
+
+
+def test_each_visit_to_the_overview_starts_a_draft_of_its_own(app, runner):
+    """Starting the same form again later (another child) is a new draft, not the first one back."""
+    [first] = _press_next_on_the_overview(runner.client)
+    [second] = _press_next_on_the_overview(runner.client)
+    assert first != second
+    assert _drafts_count(app) == 2
+
+
+def test_the_same_key_from_another_account_starts_that_accounts_own_draft(app, runner, other_runner):
+    html = runner.client.get("/forms/safeguarding-concern").get_data(as_text=True)
+    key = START_KEY_RE.search(html).group(1)
+    [mine] = [runner.client.post("/forms/safeguarding-concern/start",
+                                 data={"csrf_token": csrf_token(html), "start_key": key}).headers["Location"]]
+    other_html = other_runner.client.get("/forms/safeguarding-concern").get_data(as_text=True)
+    response = other_runner.client.post("/forms/safeguarding-concern/start",
+                                        data={"csrf_token": csrf_token(other_html), "start_key": key})
+    assert response.status_code == 303 and response.headers["Location"] != mine
+    assert _drafts_count(app) == 2
+
+
+@pytest.mark.parametrize("key", ["", "x" * 5000, "not a key at all!!!!!!", "\u00e9" * 22])
+def test_a_start_key_that_is_not_one_the_page_made_still_starts_a_draft(app, runner, key):
+    html = runner.client.get("/forms/safeguarding-concern").get_data(as_text=True)
+    for _ in range(2):
+        response = runner.client.post("/forms/safeguarding-concern/start",
+                                      data={"csrf_token": csrf_token(html), "start_key": key})
+        assert response.status_code == 303
+    assert _drafts_count(app) == 2
 
 
 def _section_list(html: str) -> list[tuple[str, str, str]]:
