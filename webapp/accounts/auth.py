@@ -4,6 +4,7 @@ Guards answer in the way the request can use: a full page is redirected to sign-
 gets 401 with HX-Redirect, so a sign-in page is never swapped into a form (DESIGN.md convention 7).
 """
 
+import re
 from functools import wraps
 from urllib.parse import urlsplit
 
@@ -13,6 +14,8 @@ from webapp.extensions import db, htmx
 
 from . import sessions
 from .models import User
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def load_signed_in_user() -> None:
@@ -39,7 +42,14 @@ def sign_out() -> None:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only ever return to a path on this site (no open redirect)."""
+    """Only ever return to a path on this site (no open redirect).
+
+    A control character refuses the whole target: browsers drop tabs and line breaks from a URL (so a
+    tab between two slashes would lead off the site), and a line break cannot go in a Location header
+    at all: a `next` with one turned a successful sign-in into a server error.
+    """
+    if target and _CONTROL.search(target):
+        return default
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
         if not parts.scheme and not parts.netloc:

@@ -45,6 +45,17 @@ def test_sign_in_returns_to_next_on_this_site_only(client, make_user):
         other.post("/sign-out", data={"csrf_token": csrf_token(text(other.get("/")))})
 
 
+def test_a_line_break_in_next_goes_home_not_to_an_error(client, make_user):
+    """A `next` with a line break passed the on-site check; the redirect after a correct password
+    then could not be sent and the person saw "Sorry, there is a problem with the service"."""
+    make_user()
+    response = post_form(client, "/sign-in?next=/account%0D%0ASet-Cookie:%20x=1",
+                         {"email": "teacher@example.com", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
+    assert client.get("/account").status_code == 200
+
+
 def test_same_message_for_unknown_email_and_wrong_password(client, make_user):
     make_user()
     unknown = post_form(client, "/sign-in", {"email": "nobody@example.com", "password": "whatever it is"})

@@ -144,3 +144,13 @@ def test_htmx_request_without_a_session_gets_401_and_hx_redirect(client):
     response = client.get("/la/queue", headers={"HX-Request": "true"})
     assert response.status_code == 401
     assert response.headers["HX-Redirect"].startswith("/la/sign-in")
+
+
+def test_a_line_break_in_next_goes_to_the_queue_not_to_an_error(client, people, smtp_sink):
+    """The code step redirected to the stored `next` as it was: a line break in it was a 500 after
+    both factors were right."""
+    post_form(client, "/la/sign-in?next=/la/%0Aqueue", {"email": STAFF, "password": PASSWORD})
+    code = smtp_sink.wait_for(STAFF, CODE_SUBJECT).code()
+    response = post_form(client, "/la/sign-in/code", {"code": code})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/la/queue"

@@ -46,7 +46,8 @@ def test_codes_tolerate_spaces_and_dashes(typed, digits):
 @pytest.mark.parametrize(("target", "expected"), [
     ("/account", "/account"), ("/forms/x?step=2", "/forms/x?step=2"), ("//evil.example", "/"),
     ("https://evil.example/", "/"), ("/\\evil.example", "/"), (None, "/"), ("", "/"),
-    ("javascript:alert(1)", "/"),
+    ("javascript:alert(1)", "/"), ("/\r\nSet-Cookie: x=1", "/"), ("/\t/evil.example", "/"),
+    ("/account\n", "/"),
 ])
 def test_safe_next_stays_on_this_site(target, expected):
     assert safe_next(target, "/") == expected
