@@ -108,12 +108,18 @@ DETAIL_FIELDS = ["title", "first_name", "surname", "is_professional", "role", "o
 
 
 def email_field(label: str = "Email address") -> StringField:
+    """An address the portal can send a code to.
+
+    Letters outside ASCII before the @ (jö@example.com) need SMTPUTF8, which the mail library cannot
+    send: such an address was accepted, and the code email then failed with a server error, leaving
+    an account no one could verify. A non-ASCII domain is fine: it is sent in its ASCII (IDNA) form.
+    """
     return StringField(label, validators=[
         DataRequired("Enter your email address"),
         Length(max=254, message=EMAIL_TOO_LONG),
         PlainText("Email address"),
         Email("Enter an email address in the correct format, like name@example.com",
-              check_deliverability=False),
+              check_deliverability=False, allow_smtputf8=False),
     ], filters=[lambda v: clean_text(v).lower() if isinstance(v, str) else v], widget=GovTextInput())
 
 

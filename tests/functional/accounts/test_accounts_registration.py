@@ -5,6 +5,7 @@ import re
 import pytest
 
 from tests.conftest import PASSWORD, post_form
+from tests.functional.accounts.conftest import VERIFY_SUBJECT
 from tests.support import at_the_same_moment, csrf_token
 from webapp.accounts import services
 from webapp.accounts.models import User
@@ -198,6 +199,23 @@ def test_step2_email_must_be_valid(journey, email):
     response = journey.account(email)
     assert response.status_code == 422
     assert 'href="#email"' in text(response)
+
+
+@pytest.mark.parametrize("email", ["jö@example.com", "\u0130nci@example.com", "\uff4a\uff4f@example.com"])
+def test_step2_letters_the_mail_cannot_carry_before_the_at_get_a_message(app, journey, email):
+    """The code email to such an address could not be sent: the person saw a server error, and the
+    account it left behind could never be verified."""
+    journey.details()
+    response = journey.account(email)
+    assert_error(response, "email", "Enter an email address in the correct format, like name@example.com")
+    with app.app_context():
+        assert db.session.query(User).count() == 0
+
+
+def test_step2_a_domain_in_another_alphabet_is_fine(journey, smtp_sink):
+    journey.details()
+    assert journey.account("jo@exämple.com").headers["Location"] == "/register/verify"
+    assert smtp_sink.wait_for("jo@xn--exmple-cua.com", VERIFY_SUBJECT).code()
 
 
 @pytest.mark.parametrize(("password", "message"), [
