@@ -8,6 +8,7 @@ import re
 import unicodedata
 
 import phonenumbers
+from email_validator import EmailNotValidError, validate_email
 
 # The shape of a UK postcode (outward code, then digit and two letters). Deliberately not the
 # letter-by-letter rules: a real but unusual postcode must never stop a referral.
@@ -64,3 +65,18 @@ def has_control_characters(value: str, allow_newlines: bool = False) -> bool:
 
 def clean_text(value: str | None) -> str:
     return unicodedata.normalize("NFC", (value or "").strip())
+
+
+def normalise_email(value: str | None) -> str:
+    """One spelling per mailbox: trimmed, lower case, and the domain in its standard form.
+
+    Mail goes to a domain typed in full-width letters (ｅｘａｍｐｌｅ.com) or in its ASCII form
+    (xn--exmple-cua.com) exactly as to the plain one, so comparing the text as typed let one mailbox
+    hold two accounts, and sign-in with the other spelling fail. Text that is not an address comes
+    back trimmed and lower-cased, for the format check to refuse.
+    """
+    text = clean_text(value).lower()
+    try:
+        return validate_email(text, check_deliverability=False, allow_smtputf8=False).normalized.lower()
+    except EmailNotValidError:
+        return text

@@ -12,7 +12,13 @@ from wtforms import BooleanField, PasswordField, RadioField, StringField, Submit
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
-from webapp.validation import clean_text, has_control_characters, normalise_phone, normalise_postcode
+from webapp.validation import (
+    clean_text,
+    has_control_characters,
+    normalise_email,
+    normalise_phone,
+    normalise_postcode,
+)
 
 from .passwords import MAX_LENGTH
 
@@ -120,7 +126,7 @@ def email_field(label: str = "Email address") -> StringField:
         PlainText("Email address"),
         Email("Enter an email address in the correct format, like name@example.com",
               check_deliverability=False, allow_smtputf8=False),
-    ], filters=[lambda v: clean_text(v).lower() if isinstance(v, str) else v], widget=GovTextInput())
+    ], filters=[lambda v: normalise_email(v) if isinstance(v, str) else v], widget=GovTextInput())
 
 
 def new_password_field(label: str = "Password") -> PasswordField:

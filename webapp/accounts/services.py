@@ -14,6 +14,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.notifications.email import MailUnavailable, queue, send_now
+from webapp.validation import normalise_email
 
 from . import codes
 from .models import User
@@ -34,7 +35,17 @@ SUBJECTS = {
 
 
 def find_by_email(email: str) -> User | None:
-    return db.session.query(User).filter(User.email == email.strip().lower()).one_or_none()
+    """The account for an address however it is written (see normalise_email).
+
+    An account stored before addresses were normalised keeps the spelling it was registered with:
+    it is still found by that spelling.
+    """
+    canonical = normalise_email(email)
+    user = db.session.query(User).filter(User.email == canonical).one_or_none()
+    typed = email.strip().lower()
+    if user is None and typed != canonical:
+        user = db.session.query(User).filter(User.email == typed).one_or_none()
+    return user
 
 
 def send_code(user: User, purpose: str, target_email: str | None = None) -> None:
@@ -54,7 +65,7 @@ def send_code(user: User, purpose: str, target_email: str | None = None) -> None
 
 def register_account(details: dict, email: str, password: str) -> User:
     """Create (or replace) an unverified account; an address already verified is never overwritten."""
-    email = email.lower()
+    email = normalise_email(email)
     try:
         return _create_or_replace_unverified(details, email, password)
     except IntegrityError:
@@ -196,7 +207,7 @@ def create_staff(email: str, team: str, password: str, first_name: str = "Casewo
                  surname: str = "") -> User:
     user = find_by_email(email)
     if user is None:
-        user = User(email=email.lower(), first_name=first_name, surname=surname or team.title())
+        user = User(email=normalise_email(email), first_name=first_name, surname=surname or team.title())
         db.session.add(user)
     user.password_hash = hash_password(password)
     user.is_staff = True

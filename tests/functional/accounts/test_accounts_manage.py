@@ -266,6 +266,17 @@ def test_create_staff_command(app):
     assert PASSWORD not in user.password_hash
 
 
+def test_create_staff_stores_the_address_as_sign_in_looks_it_up(app):
+    """An address pasted with a space around it was stored with the space, and sign-in, which
+    trims what is typed, could never find the account."""
+    result = app.test_cli_runner().invoke(args=["create-staff", " Worker@Example.com ", "--team", "lado",
+                                                "--password", PASSWORD])
+    assert result.exit_code == 0, result.output
+    assert the_user(app, "worker@example.com").is_staff
+    with app.app_context():
+        assert services.authenticate("worker@example.com", PASSWORD, staff=True).user is not None
+
+
 def test_create_staff_prompts_for_the_password(app):
     result = app.test_cli_runner().invoke(args=["create-staff", "w@example.com", "--team", "lado"],
                                           input=f"{PASSWORD}\n{PASSWORD}\n")

@@ -252,6 +252,32 @@ def test_email_is_unique_whatever_its_case(journey, make_user):
     assert_error(response, "email", "An account with this email address already exists")
 
 
+@pytest.mark.parametrize("spelling", ["jo@\uff45\uff58\uff41\uff4d\uff50\uff4c\uff45.com", "jo@EXAMPLE.com "])
+def test_one_mailbox_one_account_however_the_domain_is_written(journey, make_user, spelling):
+    """Mail to a domain in full-width letters goes to the plain domain: the same inbox verified a
+    second account for an address that already had one."""
+    make_user("jo@example.com")
+    journey.details()
+    response = journey.account(spelling)
+    assert_error(response, "email", "An account with this email address already exists")
+
+
+def test_the_ascii_and_the_native_spelling_of_a_domain_are_one_account(app, journey, client):
+    journey.to_step3("jo@exämple.com")
+    journey.verify(journey.code_for("jo@xn--exmple-cua.com"))
+    journey.accept_terms()
+    assert user_by_email(app, "jo@exämple.com") is not None
+    client.post("/sign-out", data={"csrf_token": csrf_token(text(client.get("/")))})
+    response = post_form(client, "/sign-in", {"email": "JO@xn--exmple-cua.com", "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
+def test_an_account_stored_with_the_ascii_spelling_before_normalising_still_signs_in(client, make_user):
+    make_user("jo@xn--exmple-cua.com")
+    response = post_form(client, "/sign-in", {"email": "jo@xn--exmple-cua.com", "password": PASSWORD})
+    assert response.headers["Location"] == "/"
+
+
 def test_email_is_stored_in_lower_case(app, journey):
     journey.to_step3(email="Jo.Bloggs@Example.COM")
     assert user_by_email(app, "jo.bloggs@example.com") is not None
