@@ -3,6 +3,8 @@
 Views call these with plain values and decide what to render; nothing here reads the request.
 """
 
+import hashlib
+import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -82,10 +84,26 @@ def _create_or_replace_unverified(details: dict, email: str, password: str) -> U
     if user is None:
         user = User(email=email)
         db.session.add(user)
-    user.password_hash = hash_password(password)
+    if not (user.password_hash and verify_password(user.password_hash, password)):
+        # The same password again (a double-click on Next, or Back from step 3) keeps the hash, so
+        # the browser that set it still holds the account (see registration_key).
+        user.password_hash = hash_password(password)
     apply_details(user, details)
     db.session.commit()
     return user
+
+
+def registration_key(user: User) -> str:
+    """Ties a browser's unfinished registration to the password that browser set.
+
+    Step 2 for an address not yet verified replaces the password, whoever sends it. Without this,
+    the browser that registered the address first could still verify the account with the code in
+    its inbox, and so verify an account whose password someone else had chosen: they could then
+    sign in to it and read everything its owner went on to send. A keyed digest of the hash, not
+    the hash, goes in the session.
+    """
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, user.password_hash.encode(), hashlib.sha256).hexdigest()
 
 
 class EmailTaken(Exception):

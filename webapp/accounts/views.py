@@ -32,6 +32,8 @@ bp = Blueprint("accounts", __name__)
 MAIL_DOWN = ("We could not send the email just now. Select 'Please send me a new code' to try again in a "
              "few minutes.")
 TOO_SOON = "You have asked for a new code too recently. Wait a minute, then try again."
+REGISTERED_AGAIN = ("This email address has been registered again since you started. Enter your email "
+                    "address and password again.")
 
 
 def _render_form(template: str, form, **context):
@@ -44,9 +46,26 @@ def _registration() -> dict:
     return session.get("registration") or {}
 
 
-def _pending_user() -> User | None:
-    user_id = _registration().get("user_id")
-    return db.session.get(User, user_id) if user_id else None
+def _pending_user(*, quietly: bool = False) -> User | None:
+    """The unverified account this browser registered or signed in to, while it is still theirs.
+
+    Once step 2 has set a different password for the address (someone registered it again), this
+    browser goes back to step 2 (step 1 if it came from sign-in) to enter its own details again.
+    """
+    state = _registration()
+    user = db.session.get(User, state["user_id"]) if state.get("user_id") else None
+    if user is not None and state.get("account_key") != services.registration_key(user):
+        kept = {k: v for k, v in state.items() if k not in ("user_id", "account_key")}
+        session["registration"] = {**kept, "step": 2 if "details" in kept else 1}
+        if not quietly:
+            flash(REGISTERED_AGAIN, "error")
+        return None
+    return user
+
+
+def _hold_registration(user: User, **state) -> None:
+    session["registration"] = {**state, "email": user.email, "user_id": user.id, "step": 3,
+                               "account_key": services.registration_key(user)}
 
 
 # --- Registration -------------------------------------------------------------------------------
@@ -70,7 +89,7 @@ def register_details():
         # Coming back later (e.g. "Register for new account" again) resumes at the step reached.
         if state.get("step", 1) >= 3 and _pending_user():
             return redirect(url_for(".register_verify"))
-        if state.get("step", 1) == 2:
+        if _registration().get("step", 1) == 2:
             return redirect(url_for(".register_account"))
     return _render_form("accounts/register_details.html", form, next_url=state.get("next"))
 
@@ -93,7 +112,7 @@ def register_account():
                 form.email.errors.append("An account with this email address already exists. "
                                          "Sign in, or reset your password if you have forgotten it")
             else:
-                session["registration"] = {**state, "email": user.email, "user_id": user.id, "step": 3}
+                _hold_registration(user, **state)
                 return _send_verification(user)
     return _render_form("accounts/register_account.html", form)
 
@@ -148,7 +167,7 @@ def register_resend():
 
 @bp.post("/register/cancel")
 def register_cancel():
-    user = _pending_user()
+    user = _pending_user(quietly=True)
     if user is not None and not user.is_verified:
         db.session.delete(user)
         db.session.commit()
@@ -188,8 +207,7 @@ def sign_in():
             form.email.errors.append("Enter a correct email address and password")
             form.password.errors.append("Enter a correct email address and password")
         elif not result.user.is_verified:
-            session["registration"] = {"user_id": result.user.id, "email": result.user.email, "step": 3,
-                                       "next": auth.safe_next(request.args.get("next"), "")}
+            _hold_registration(result.user, next=auth.safe_next(request.args.get("next"), ""))
             return _send_verification(result.user)
         else:
             auth.sign_in(result.user)

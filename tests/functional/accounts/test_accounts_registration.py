@@ -384,6 +384,38 @@ def test_signing_in_unverified_goes_to_step3_and_sends_a_code(app, client, journ
     assert post_form(other, "/register/verify", {"code": code}).headers["Location"] == "/terms"
 
 
+def test_registering_an_address_again_takes_it_from_the_browser_that_started(app, journey, smtp_sink):
+    """Step 2 for an address not yet verified replaces its password. The browser that registered it
+    first could still verify it with the code from its inbox: the account was verified and signed
+    in with a password someone else had chosen, who could then sign in to it as well."""
+    owner = journey.client
+    journey.to_step3("jo@example.com", "the owner's own long password")
+    code = journey.code_for()
+    token = csrf_token(text(owner.get("/register/verify")))
+    journey.client = other = app.test_client()
+    journey.details(first_name="Eve")
+    assert journey.account("jo@example.com", "someone else's long password").status_code == 302
+    journey.client = owner
+    response = owner.post("/register/verify", data={"csrf_token": token, "code": code})
+    assert response.headers["Location"] == "/register"
+    assert not user_by_email(app, "jo@example.com").is_verified
+    page = owner.get("/register", follow_redirects=True)
+    assert page.request.path == "/register/account"
+    assert "This email address has been registered again since you started" in text(page)
+    # Resending is no way round it.
+    resend = post_form(owner, "/register/account", {}, post_url="/register/verify/resend")
+    assert resend.headers["Location"] == "/register"
+    assert not user_by_email(app, "jo@example.com").is_verified
+    # The owner's own password takes the address back; the newest code in their inbox works.
+    assert journey.account("jo@example.com", "the owner's own long password").status_code == 302
+    newest = smtp_sink.to("jo@example.com")[-1].code()
+    assert journey.verify(newest).headers["Location"] == "/terms"
+    assert "Jo Bloggs" in text(owner.get("/terms"))
+    assert post_form(other, "/sign-in", {"email": "jo@example.com",
+                                         "password": "someone else's long password"}).status_code == 422
+    assert other.get("/register/verify").headers["Location"] == "/register"
+
+
 def test_unverified_account_with_wrong_password_is_not_revealed(app, journey, smtp_sink):
     journey.to_step3()
     other = app.test_client()
