@@ -223,7 +223,17 @@ def confirm_email_change(user: User, entered_code: str) -> tuple[codes.CodeCheck
 
 def create_staff(email: str, team: str, password: str, first_name: str = "Caseworker",
                  surname: str = "") -> User:
+    """Create a staff account, or update one: a new password, a new team, or a public account made
+    staff.
+
+    Every session the account already had ends. Running the command again is how a caseworker's
+    password is reset when it may be known to someone else, and a session signed in with the old
+    password would otherwise last its full 12 hours; a public account's session must not carry
+    on as a staff account's.
+    """
     user = find_by_email(email)
+    if user is not None:
+        revoke_user_sessions(user.id)
     if user is None:
         user = User(email=normalise_email(email), first_name=first_name, surname=surname or team.title())
         db.session.add(user)

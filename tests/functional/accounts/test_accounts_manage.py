@@ -277,6 +277,27 @@ def test_create_staff_stores_the_address_as_sign_in_looks_it_up(app):
         assert services.authenticate("worker@example.com", PASSWORD, staff=True).user is not None
 
 
+def test_create_staff_on_an_existing_account_ends_its_sessions(app, client, make_user, smtp_sink):
+    """Resetting a caseworker's password with the command left every session signed in with the
+    old one working; a public account made staff kept using public pages on its old session."""
+    from tests.functional.review.conftest import staff_sign_in
+
+    make_user("worker@example.com", is_staff=True, team="lado")
+    staff = app.test_client()
+    staff_sign_in(staff, smtp_sink, "worker@example.com")
+    assert staff.get("/la/queue").status_code == 200
+    make_user()
+    sign_in(client)
+    runner = app.test_cli_runner()
+    for email in ("worker@example.com", "teacher@example.com"):
+        result = runner.invoke(args=["create-staff", email, "--team", "lado", "--password", NEW_PASSWORD])
+        assert result.exit_code == 0, result.output
+    response = staff.get("/la/queue")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/la/sign-in")
+    response = client.get("/account")
+    assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+
+
 def test_create_staff_prompts_for_the_password(app):
     result = app.test_cli_runner().invoke(args=["create-staff", "w@example.com", "--team", "lado"],
                                           input=f"{PASSWORD}\n{PASSWORD}\n")
