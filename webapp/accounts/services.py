@@ -50,14 +50,23 @@ def find_by_email(email: str) -> User | None:
     return user
 
 
+def code_minutes(purpose: str) -> int:
+    """How long a code for this purpose lasts, as the email and the page say it."""
+    return int(_lifetime(purpose).total_seconds() // 60)
+
+
+def _lifetime(purpose: str):
+    return codes.SIGN_IN_LIFETIME if purpose == STAFF_SIGN_IN else codes.LIFETIME
+
+
 def send_code(user: User, purpose: str, target_email: str | None = None) -> None:
     """Issue and email a code; raises MailUnavailable so the page can offer to try again."""
     target = target_email or user.email
-    issued = codes.issue(user, purpose, target)
+    issued = codes.issue(user, purpose, target, _lifetime(purpose))
     db.session.commit()
     try:
         send_now(target, SUBJECTS[purpose], f"code_{purpose.replace('-', '_')}", code=issued.code,
-                 minutes=int(codes.LIFETIME.total_seconds() // 60))
+                 minutes=code_minutes(purpose))
     except MailUnavailable:
         # An unsent code must not count against the resend limit.
         db.session.delete(issued.record)

@@ -95,7 +95,8 @@ def sign_in_code():
             return redirect(auth.safe_next(destination, url_for(".queue")))
         form.code.errors.append(codes.MESSAGES[result].replace("'Please send me a new code'",
                                                                 "'Send a new code'"))
-    return _form_page("review/sign_in_code.html", form, email=user.email)
+    return _form_page("review/sign_in_code.html", form, email=user.email,
+                      minutes=accounts.code_minutes(accounts.STAFF_SIGN_IN))
 
 
 @bp.post("/sign-in/code/resend")
