@@ -6,7 +6,7 @@ who leaves half-way comes back to the step they reached.
 
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 
-from webapp.extensions import db, limiter
+from webapp.extensions import csrf, db, limiter
 from webapp.notifications.email import MailUnavailable
 from webapp.web.rendering import render_page
 
@@ -229,8 +229,19 @@ def _after_sign_in(user: User, next_url: str) -> str:
 
 
 @bp.post("/sign-out")
+@csrf.exempt
 def sign_out():
-    auth.sign_out()
+    """Sign out; pressed after the session has already ended, it just says so.
+
+    The CSRF check runs only when someone is signed in. A "Sign out" button left on screen after
+    the session idled out, or in a tab open when another tab signed out, has no session to match
+    its token: the person was shown "Your session needs refreshing" and could not tell that they
+    were signed out, which matters on a shared computer. Signed out, there is nothing to protect.
+    """
+    if g.user is not None:
+        csrf.protect()
+        auth.sign_out()
+    session.pop("_expired", None)
     flash("You have signed out.", "success")
     return redirect(url_for("main.home"))
 

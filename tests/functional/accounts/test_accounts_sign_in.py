@@ -1,6 +1,7 @@
 """Secure login: one message for every failure, account lock, per-IP throttling, terms versions, staff."""
 
 import re
+from datetime import UTC, datetime, timedelta
 
 from tests.conftest import PASSWORD, post_form, sign_in
 from tests.support import at_the_same_moment, csrf_token
@@ -178,6 +179,38 @@ def test_sign_out_ends_the_session_and_says_so(client, make_user):
     assert "You have signed out." in html
     assert "Priya Shah" not in html
     assert client.get("/account").headers["Location"].startswith("/sign-in")
+
+
+def test_sign_out_after_the_session_ended_says_signed_out_not_an_error(client, make_user, time_machine):
+    """The Sign out button on a page left open past the idle timeout (or in a second tab after the
+    first signed out) answered 400 "Your session needs refreshing": nothing said they were out."""
+    time_machine.move_to(datetime.now(UTC).replace(microsecond=0), tick=False)
+    make_user()
+    sign_in(client)
+    token = csrf_token(text(client.get("/account")))
+    time_machine.shift(timedelta(minutes=31))
+    response = client.post("/sign-out", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    html = text(client.get("/"))
+    assert "You have signed out." in html
+    assert "You were signed out because" not in text(client.get("/sign-in"))
+
+
+def test_sign_out_in_a_second_tab_says_signed_out(client, make_user):
+    make_user()
+    sign_in(client)
+    token = csrf_token(text(client.get("/account")))
+    client.post("/sign-out", data={"csrf_token": token})
+    response = client.post("/sign-out", data={"csrf_token": token})
+    assert response.status_code == 302 and response.headers["Location"] == "/"
+    assert "You have signed out." in text(client.get("/"))
+
+
+def test_sign_out_still_needs_the_token_while_signed_in(client, make_user):
+    make_user()
+    sign_in(client)
+    assert client.post("/sign-out").status_code == 400
+    assert client.get("/account").status_code == 200
 
 
 def test_htmx_request_with_old_terms_gets_hx_redirect(client, make_user):
