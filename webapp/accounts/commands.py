@@ -21,7 +21,7 @@ from .passwords import hash_password, password_problem
 @with_appcontext
 def create_staff(email, team, password, first_name, surname):
     """Create (or update) a Local Authority staff account for TEAM."""
-    problem = password_problem(password, email)
+    problem = password_problem(password, email, (first_name, surname))
     if problem:
         raise click.BadParameter(problem, param_hint="--password")
     user = services.create_staff(email, team, password, first_name, surname)

@@ -3,8 +3,15 @@
 No composition rules: length and a deny list of breached passwords are what resist guessing. The deny
 list is zxcvbn's ranked list of the most common passwords from breach corpora, shipped as data with
 that library.
+
+Context-specific words (ASVS 5.0 6.1.2 and 6.2.11, Level 2) are the first a guesser tries against this
+service: CONTEXT_WORDS below, the words of the council's name (COUNCIL_NAME), and the person's own
+names and the parts of their email address. A password made of nothing but those words, with or
+without digits, spaces and punctuation ("WiganCouncil2026!", "childrens portal", "PriyaShah1"), is
+refused. A password that merely contains one of them is fine: the rest of it is what counts.
 """
 
+import re
 from functools import lru_cache
 
 from argon2 import PasswordHasher
@@ -29,6 +36,39 @@ def _deny_list() -> frozenset[str]:
     return frozenset(FREQUENCY_LISTS["passwords"]) | frozenset(FREQUENCY_LISTS["english_wikipedia"][:2000])
 
 
+CONTEXT_WORDS = frozenset({
+    "child", "children", "childrens", "service", "services", "portal", "council", "safeguarding",
+    "early", "help", "lado", "mash", "hub", "first", "social", "care", "referral", "concern", "gov",
+})
+CONTEXT_MESSAGE = ("Your password must not be made up only of your name, your email address, or the name "
+                   "of the council or this service")
+
+
+def _words_of(*texts: str | None) -> set[str]:
+    return {word for text in texts if text
+            for word in re.split(r"[^\w]|[\d_]", text.lower()) if len(word) > 1}
+
+
+def _made_of_context_words(password: str, extra: set[str]) -> bool:
+    """True when the password's letters split entirely into context words."""
+    letters = "".join(ch for ch in password.lower() if ch.isalpha())
+    if not letters:
+        return False
+    words = CONTEXT_WORDS | extra
+    longest = max(map(len, words))
+    reachable = [True] + [False] * len(letters)
+    for end in range(1, len(letters) + 1):
+        reachable[end] = any(reachable[start] and letters[start:end] in words
+                             for start in range(max(0, end - longest), end))
+    return reachable[-1]
+
+
+def _council_name() -> str:
+    from flask import current_app, has_app_context
+
+    return current_app.config.get("COUNCIL_NAME", "") if has_app_context() else ""
+
+
 def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
@@ -40,7 +80,8 @@ def verify_password(password_hash: str | None, password: str) -> bool:
         return False
 
 
-def password_problem(password: str, email: str | None = None) -> str | None:
+def password_problem(password: str, email: str | None = None,
+                     names: tuple[str | None, ...] = ()) -> str | None:
     """The GOV.UK-style message for a new password that breaks a rule, or None."""
     if len(password) < MIN_LENGTH:
         return f"Password must be {MIN_LENGTH} characters or more"
@@ -49,4 +90,6 @@ def password_problem(password: str, email: str | None = None) -> str | None:
     lowered = password.lower()
     if lowered in _deny_list() or (email and lowered == email.lower()):
         return "This password is too common and easy to guess. Choose a different password"
+    if _made_of_context_words(password, _words_of(_council_name(), email, *names)):
+        return CONTEXT_MESSAGE
     return None

@@ -102,7 +102,9 @@ def register_account():
         return redirect(url_for(".register_details"))
     form = RegistrationAccountForm(data={"email": state.get("email")})
     if form.validate_on_submit():
-        problem = password_problem(form.password.data, form.email.data)
+        details = state["details"]
+        problem = password_problem(form.password.data, form.email.data,
+                                   (details.get("first_name"), details.get("surname")))
         if problem:
             form.password.errors.append(problem)
         else:
@@ -282,6 +284,8 @@ def reset_password():
     form = ResetPasswordForm()
     if form.validate_on_submit():
         user = services.find_by_email(email)
+        # Not the account's names: this page is open before the code is checked, and a rule that
+        # used them would tell anyone who typed the address whether it has an account, and whose.
         problem = password_problem(form.password.data, email)
         if problem:
             form.password.errors.append(problem)
@@ -362,7 +366,7 @@ def confirm_email():
 def change_password():
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        problem = password_problem(form.password.data, g.user.email)
+        problem = password_problem(form.password.data, g.user.email, (g.user.first_name, g.user.surname))
         if not services.verify_password_of(g.user, form.current_password.data):
             form.current_password.errors.append("Your current password is not correct")
         elif problem:

@@ -80,6 +80,28 @@ def test_reset_applies_the_password_rules(client, make_user, smtp_sink):
     assert "Passwords must match" in text(response)
 
 
+def test_the_reset_page_does_not_tell_whose_address_it_is(client, make_user, smtp_sink):
+    """The new-password rules there use only the address typed, never the account's names: the
+    page is open before the code is checked."""
+    make_user()
+    answers = []
+    for email in ("teacher@example.com", "nobody@example.com"):
+        post_form(client, "/forgotten-password", {"email": email})
+        response = post_form(client, "/forgotten-password/code", {
+            "code": "12345678", "password": "Priya Shah 2026", "confirm_password": "Priya Shah 2026"})
+        answers.append((response.status_code, "your name, your email address" in text(response)))
+    assert answers == [(422, False), (422, False)]
+
+
+def test_change_password_refuses_the_person_s_own_name(client, make_user):
+    make_user()
+    sign_in(client)
+    response = post_form(client, "/account/password", {
+        "current_password": PASSWORD, "password": "PriyaShah2026", "confirm_password": "PriyaShah2026"})
+    assert response.status_code == 422
+    assert "your name, your email address" in text(response)
+
+
 def test_reset_code_wrong_five_times_is_void(client, make_user, smtp_sink):
     make_user()
     post_form(client, "/forgotten-password", {"email": "teacher@example.com"})

@@ -232,6 +232,15 @@ def test_password_rules(journey, password, message):
     assert message in text(response)
 
 
+@pytest.mark.parametrize("password", ["Wigan Council 2026!", "jo bloggs 1234", "childrensservices"])
+def test_step2_refuses_a_password_of_the_council_s_the_service_s_or_the_person_s_name(journey, password):
+    """ASVS 5.0 6.2.11: these were accepted, not being in the list of breached passwords."""
+    journey.details()
+    response = journey.account("jo@example.com", password)
+    assert_error(response, "password", "Your password must not be made up only of your name, your email "
+                                       "address, or the name of the council or this service")
+
+
 def test_long_passphrases_without_composition_rules_are_fine(journey):
     journey.details()
     assert journey.account("jo@example.com", "p" * 8 + "q" * 120).status_code == 302

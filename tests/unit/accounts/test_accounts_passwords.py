@@ -28,6 +28,21 @@ def test_password_equal_to_email_is_refused():
     assert password_problem("Jo@Example.com", "jo@example.com") is not None
 
 
+@pytest.mark.parametrize("password", ["childrens portal", "Safeguarding2026!", "early help hub", "PriyaShah1",
+                                      "teacher@example", "Shah Priya 99"])
+def test_passwords_made_only_of_context_words_are_refused(password):
+    """ASVS 5.0 6.2.11 (Level 2): the service's own words and the person's name and address were all
+    accepted, so long as they were not in the breached-password list."""
+    problem = password_problem(password, "teacher@example.com", ("Priya", "Shah"))
+    assert problem is not None and "your name, your email address" in problem
+
+
+@pytest.mark.parametrize("password", ["safeguarding is everyone's job", "Priya grows tomatoes",
+                                      "hubcaps shine"])
+def test_a_context_word_among_others_is_fine(password):
+    assert password_problem(password, "teacher@example.com", ("Priya", "Shah")) is None
+
+
 def test_hashes_are_argon2id_and_salted():
     first, second = hash_password("correct horse"), hash_password("correct horse")
     assert first.startswith("$argon2id$") and first != second
