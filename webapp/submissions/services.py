@@ -20,6 +20,7 @@ from webapp.accounts.models import User
 from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.drafts.models import Draft
+from webapp.drafts.services import find_draft
 from webapp.extensions import db
 from webapp.notifications.email import queue
 
@@ -95,8 +96,10 @@ def missing_answers(draft: Draft) -> list[dict]:
 
 
 def get_own_draft(draft_id: str, user_id: int) -> Draft:
-    draft = db.session.get(Draft, draft_id)
-    if draft is None or draft.user_id != user_id:
+    """The account's draft while it lives: past its lifetime it is gone here as in the runner and
+    Recover a Form, though the hourly purge may not have removed it yet."""
+    draft = find_draft(draft_id, user_id)
+    if draft is None:
         raise NotFound(draft_id)
     return draft
 
@@ -171,7 +174,7 @@ def _result(version: SubmissionVersion, replayed: bool = False) -> SubmitResult:
 
 def _submit(draft_id: str, user_id: int) -> SubmitResult:
     draft = _lock_draft(draft_id)
-    if draft is None or draft.user_id != user_id:
+    if draft is None or draft.user_id != user_id or draft.expires_at <= utcnow():
         db.session.rollback()
         version = submitted_version_for_key(draft_id, user_id)
         if version is None:

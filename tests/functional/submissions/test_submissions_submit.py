@@ -240,3 +240,21 @@ def test_mail_server_down_submission_kept_and_email_sent_when_it_is_back(app_fac
         assert "CP-" in received.body
     finally:
         sink.stop()
+
+
+def test_a_draft_past_its_30_days_cannot_be_declared_or_submitted(app, signed_in, draft_id):
+    """Recover a Form and the sections call a draft past its lifetime gone (the hourly purge has not
+    removed it yet); the declaration and the submit said otherwise and sent it to the Local Authority."""
+    token = csrf_token(signed_in.get(f"/drafts/{draft_id}/declaration").get_data(as_text=True))
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.expires_at = draft.saved_at - timedelta(minutes=1)
+        db.session.commit()
+    assert signed_in.get(f"/drafts/{draft_id}/check").status_code == 404
+    assert signed_in.get(f"/drafts/{draft_id}/declaration").status_code == 404
+    assert signed_in.get(f"/drafts/{draft_id}/confirm?declaration=y").status_code == 404
+    response = signed_in.post(f"/drafts/{draft_id}/submit", data={"csrf_token": token, "declaration": "y"})
+    assert response.status_code == 404
+    with app.app_context():
+        assert count(Submission) == 0 and count(OutboxMessage) == 0
+        assert db.session.get(Draft, draft_id) is not None  # left for the purge, as any expired draft
