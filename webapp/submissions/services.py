@@ -20,7 +20,7 @@ from webapp.accounts.models import User
 from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.drafts.models import Draft
-from webapp.drafts.services import find_draft
+from webapp.drafts.services import delete_draft, find_draft
 from webapp.extensions import db
 from webapp.notifications.email import queue
 
@@ -320,11 +320,15 @@ def reopen_for_changes(submission_id: str, user_id: int) -> tuple[Draft, str]:
     latest = submission.latest
     definition = catalogue().get(submission.form_id, latest.form_version)
     first_section = child_details_section(definition)
-    existing = _reopened_draft(submission.id, user_id)
-    if existing is not None:
-        return existing, first_section
-
     now = utcnow()
+    existing = _reopened_draft(submission.id, user_id)
+    if existing is not None and existing.expires_at > now:
+        return existing, first_section
+    if existing is not None:
+        # Past its lifetime, so gone (its sections are "not found") though the hourly purge has not
+        # removed it yet: remove it now, as the purge would, so the form can be opened again.
+        delete_draft(existing)
+
     answers = {k: v for k, v in (latest.answers or {}).items()}
     status = {}
     for section in definition.sections:

@@ -1,5 +1,7 @@
 """The submitter's side of the further-information loop: reopen a returned form, resubmit as version 2."""
 
+from datetime import timedelta
+
 from sqlalchemy import func, select
 
 from tests.conftest import PASSWORD, sign_in
@@ -132,3 +134,27 @@ def test_reopen_sent_twice_at_the_same_moment_makes_one_draft(app, signed_in, us
         draft_id = db.session.scalar(select(Draft.id))
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 1
     assert [response.headers.get("Location") for response in responses] == [f"/drafts/{draft_id}/child"] * 2
+
+
+def test_reopening_after_the_reopened_draft_expired_starts_again_from_the_form_sent(app, signed_in, user_id):
+    """A returned form reopened and then left for 30 days: its draft is past its lifetime but the
+    hourly purge has not removed it yet. Reopening handed back that draft, whose every section is
+    404, and the one-draft-per-form rule stopped a new one: the form could not be answered until the
+    purge ran. It now starts again from the answers last sent, as after the purge."""
+    submission_id = returned_submission(app, signed_in, user_id)
+    old_id = reopen(signed_in, submission_id).headers["Location"].split("/")[2]
+    with app.app_context():
+        old = db.session.get(Draft, old_id)
+        old.answers = {**old.answers, "concerns": {**old.answers["concerns"], "impact": "Typed long ago"}}
+        old.expires_at = old.saved_at - timedelta(minutes=1)
+        db.session.commit()
+    response = reopen(signed_in, submission_id)
+    assert response.status_code == 302
+    assert signed_in.get(response.headers["Location"]).status_code == 200
+    with app.app_context():
+        draft = db.session.scalar(select(Draft))
+        version = db.session.scalar(select(SubmissionVersion))
+        assert draft.id != old_id and db.session.get(Draft, old_id) is None
+        assert draft.answers == version.answers and draft.resubmission_of == submission_id
+        copies = db.session.scalars(select(Attachment).where(Attachment.draft_id.is_not(None))).all()
+        assert [c.draft_id for c in copies] == [draft.id]  # the old draft's file copy went with it
