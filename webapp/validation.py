@@ -33,9 +33,20 @@ DRAMA_RE = re.compile(
 )
 
 
+# Dashes other than the hyphen-minus: word processors and web pages turn "0161-496" into "0161–496".
+_DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63]")
+
+
 def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
-    """A UK number from what people type: spaces, brackets, dashes, dots and +44 all allowed."""
-    if not re.fullmatch(r"[0-9+()\-. ]{5,30}", (text or "").strip()):
+    """A UK number from what people type: spaces, brackets, dashes, dots and +44 all allowed.
+
+    A number copied from an email signature or a web page often carries no-break or thin spaces, en
+    dashes or full-width digits that look exactly like the plain ones: NFKC folds the spaces and
+    digits, and the dashes become hyphens, so what looks right is accepted.
+    """
+    text = _DASHES.sub("-", unicodedata.normalize("NFKC", text or ""))
+    text = re.sub(r"\s", " ", text)
+    if not re.fullmatch(r"[0-9+()\-. ]{5,30}", text.strip()):
         return None
     try:
         number = phonenumbers.parse(text, "GB")

@@ -312,6 +312,19 @@ def test_a_nul_character_pasted_into_a_name_is_dropped_and_the_rest_saved(app, r
     assert "Sam Jones" in runner.client.get("/drafts").get_data(as_text=True)
 
 
+def test_a_phone_number_pasted_from_an_email_signature_is_accepted(app, runner):
+    """Outlook and web pages put no-break spaces and en dashes into phone numbers; they look exactly
+    like spaces and hyphens, and the number was refused with 'Enter a UK phone number'."""
+    draft_id = runner.start()
+    details = {"first_name": "Priya", "last_name": "Shah", "role": "Teacher",
+               "organisation": "Meadow Primary School", "email": "teacher@example.com",
+               "phone": "0161\u2013496\u00a00000"}
+    response = runner.post(draft_id, "professional", details)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert load(app, draft_id).answers["professional"]["phone"] == "+441614960000"
+    assert 'value="0161 496 0000"' in runner.page(draft_id, "professional").get_data(as_text=True)
+
+
 def test_previous_saves_without_blocking_on_errors(app, runner):
     draft_id = runner.start()
     response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="previous")

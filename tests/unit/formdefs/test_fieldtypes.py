@@ -32,6 +32,11 @@ PHONE = Field("phone", "phone", "Phone number", required=True, error_name="your 
         ("07700900982", "+447700900982", "07700 900982"),
         ("020 7946 0000", "+442079460000", "020 7946 0000"),
         ("0161-496-0000", "+441614960000", "0161 496 0000"),
+        # Copied from an email signature or a web page: no-break spaces, en dashes, full-width digits.
+        ("01632\u00a0960\u00a0001", "+441632960001", "01632 960001"),
+        ("07700\u202f900982", "+447700900982", "07700 900982"),
+        ("0161\u2013496\u20130000", "+441614960000", "0161 496 0000"),
+        ("\uff10\uff17\uff17\uff10\uff10 900982", "+447700900982", "07700 900982"),
     ],
 )
 def test_uk_phone_numbers_are_accepted_and_normalised(typed, stored, shown):
