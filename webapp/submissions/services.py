@@ -20,7 +20,7 @@ from webapp.accounts.models import User
 from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.drafts.models import Draft
-from webapp.drafts.services import delete_draft, find_draft
+from webapp.drafts.services import delete_draft, describe, find_draft
 from webapp.extensions import db
 from webapp.notifications.email import queue
 
@@ -338,7 +338,7 @@ def reopen_for_changes(submission_id: str, user_id: int) -> tuple[Draft, str]:
         elif section.kind == "attachments":
             status[section.id] = "completed"
     draft = Draft(user_id=user_id, form_id=submission.form_id, form_version=latest.form_version,
-                  answers=answers, section_status=status, description=definition.title,
+                  answers=answers, section_status=status, description=describe(definition, answers),
                   created_at=now, saved_at=now,
                   expires_at=now + timedelta(days=current_app.config["DRAFT_LIFETIME_DAYS"]),
                   resubmission_of=submission.id)

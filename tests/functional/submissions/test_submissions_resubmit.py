@@ -158,3 +158,12 @@ def test_reopening_after_the_reopened_draft_expired_starts_again_from_the_form_s
         assert draft.answers == version.answers and draft.resubmission_of == submission_id
         copies = db.session.scalars(select(Attachment).where(Attachment.draft_id.is_not(None))).all()
         assert [c.draft_id for c in copies] == [draft.id]  # the old draft's file copy went with it
+
+
+def test_a_reopened_form_is_named_by_its_child_in_recover_a_form(app, signed_in, user_id):
+    """Every other saved form reads "<form> – <child>" there; a reopened one read only the form's
+    title, so two returned forms of one kind could not be told apart."""
+    submission_id = returned_submission(app, signed_in, user_id)
+    reopen(signed_in, submission_id)
+    html = signed_in.get("/drafts").get_data(as_text=True)
+    assert "Child/Young Person Safeguarding Concern – Jordan Ellison-Hart" in html
