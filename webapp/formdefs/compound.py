@@ -16,6 +16,9 @@ from wtforms import FieldList, FormField
 from wtforms import Form as WTForm
 from wtforms.utils import unset_value
 
+from webapp.clock import utcnow
+from webapp.web.dates import uk_local
+
 from .fieldtypes import FieldType, capitalise, field_type, normalise_postcode, register
 from .model import Field
 
@@ -23,7 +26,9 @@ NOT_KNOWN = "not-known"
 
 
 def today() -> datetime.date:
-    return datetime.date.today()
+    """Today's date in the UK, where the referrer is: the servers' clock runs in UTC, an hour behind
+    all summer, so date.today() made a birth or an incident just after midnight "in the future"."""
+    return uk_local(utcnow()).date()
 
 
 class PartsField(WTField):

@@ -2,6 +2,7 @@
 
 import datetime
 import unicodedata
+from zoneinfo import ZoneInfo
 
 import pytest
 import time_machine
@@ -106,6 +107,20 @@ def test_date_rules():
     assert check(DOB, **date_parts("dob", "1", "3", "2026")) == ({}, {"dob": "2026-03-01"})
     # an unborn child's expected date is allowed in the future
     assert check(DUE, **date_parts("due", "14", "8", "2026")) == ({}, {"due": "2026-08-14"})
+
+
+@time_machine.travel(datetime.datetime(2026, 6, 15, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False)
+def test_today_is_todays_date_in_the_uk_on_a_server_running_in_utc():
+    """At 00:30 on 16 June in the UK (23:30 on the 15th in UTC, the servers' clock), a baby born
+    that night, or an incident that morning, was 'in the future'."""
+    incident = Field("date", "date", "When did it happen?", required=True, not_future=True,
+                     error_name="the date of the incident")
+    assert check(incident, **date_parts("date", "16", "6", "2026")) == ({}, {"date": "2026-06-16"})
+    assert check(incident, **date_parts("date", "17", "6", "2026"))[0] == {
+        "date": "The date of the incident must be in the past"}
+    soon = Field("day", "date", "Meeting date", not_past=True)
+    assert check(soon, **date_parts("day", "15", "6", "2026"))[0] == {
+        "day": "Meeting date must be today or in the future"}
 
 
 def test_an_invalid_date_is_kept_as_typed_and_shown_back():
