@@ -159,7 +159,8 @@ def test_fill_save_recover_and_check(journey_page, js_mode, live_server, check_a
     page.get_by_label("What are you worried about?").fill("Sam came to clinic with bruises on both arms.")
     page.get_by_role("button", name="Save and complete later").click()
     expect(page.get_by_role("heading", name="Your form has been saved")).to_be_visible()
-    expect(page.get_by_text(re.compile(r"You have until \d{1,2} \w+ \d{4} to complete it"))).to_be_visible()
+    until = r"You have until (\d{1,2}:\d\d[ap]m|midnight|midday) on \d{1,2} \w+ \d{4} to complete it"
+    expect(page.get_by_text(re.compile(until))).to_be_visible()
     check_a11y(page, "saved")
 
     # Sign out, sign back in, Recover a Form, Resume.

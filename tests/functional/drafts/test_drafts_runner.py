@@ -14,6 +14,7 @@ from tests.functional.drafts.conftest import CHILD, HX, page_version
 from tests.support import at_the_same_moment, csrf_token
 from webapp.drafts.models import Draft
 from webapp.extensions import db
+from webapp.web.dates import uk_date, uk_time
 
 
 def load(app, draft_id):
@@ -376,7 +377,9 @@ def test_save_and_complete_later_confirms_the_expiry_date(app, runner):
     html = runner.client.get(response.headers["Location"]).get_data(as_text=True)
     draft = load(app, draft_id)
     assert "Your form has been saved" in html
-    assert f"You have until {draft.expires_at.day} " in html
+    # The time as well as the day: the form is deleted at this time of that day, not at its end.
+    assert (f"You have until {uk_time(draft.expires_at)} on {uk_date(draft.expires_at)} to complete it"
+            in html)
     assert "Recover a Form" in html
     hx = runner.post(draft_id, "child", {"first_name": "Sam"}, action="save-later", htmx=True)
     assert hx.headers["HX-Redirect"] == f"/drafts/{draft_id}/saved"
