@@ -298,6 +298,11 @@ def section(draft_id: str, section_id: str):
         answers = formdefs.answers_from_form(section, section_form) if section.fields else {}
         if repeat_action:
             state = COMPLETED if not errors else IN_PROGRESS
+        elif errors and action in ("previous", "save-later"):
+            # Leaving half done, as by the section list: the errors are not shown, so the section is
+            # not marked with them; errors shown earlier stay marked until they are put right.
+            was = services.section_state(draft, section.id)
+            state = HAS_ERRORS if was == HAS_ERRORS else IN_PROGRESS
         else:
             state = HAS_ERRORS if errors else COMPLETED
         try:

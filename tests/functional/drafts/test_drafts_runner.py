@@ -334,6 +334,24 @@ def test_previous_saves_without_blocking_on_errors(app, runner):
     assert load(app, draft_id).answers["child"] == {"first_name": "Sam"}
 
 
+@pytest.mark.parametrize("action", ["previous", "save-later"])
+def test_leaving_half_done_by_previous_or_save_later_is_in_progress_not_has_errors(app, runner, action):
+    """Neither button says 'I have finished', and neither shows the section's errors: the section
+    list then greeted the person with a red 'Has errors' they had never been shown. As when leaving
+    by the section list, a half-done section is 'In progress'; a finished one is still 'Completed'."""
+    draft_id = runner.start()
+    runner.post(draft_id, "child", {"first_name": "Sam"}, action=action)
+    assert load(app, draft_id).section_status["child"] == "in-progress"
+    html = runner.page(draft_id, "consent").get_data(as_text=True)
+    assert "Has errors" not in html and "In progress" in html
+    runner.post(draft_id, "child", CHILD, action=action)
+    assert load(app, draft_id).section_status["child"] == "completed"
+    # Errors the person was shown stay marked until they are put right.
+    runner.post(draft_id, "child", {"first_name": "Sam"})
+    runner.post(draft_id, "child", {"first_name": "Sam"}, action=action)
+    assert load(app, draft_id).section_status["child"] == "has-errors"
+
+
 def test_any_section_can_be_visited_and_unknown_sections_are_404(runner):
     draft_id = runner.start()
     assert runner.page(draft_id, "contact").status_code == 200
