@@ -32,9 +32,15 @@ def render_body(template: str, **context) -> str:
 
 
 def deliver(recipient: str, subject: str, body: str) -> None:
+    """Hand one message to the mail server, or raise MailUnavailable.
+
+    UnicodeError is among the failures: registration accepts internationalised addresses
+    (zoë@example.com) and Flask-Mail cannot write their local part into a header, so such a message
+    fails as an unsent email the caller already handles, not as an error nobody expected.
+    """
     try:
         mail.send(Message(subject=subject, recipients=[recipient], body=body))
-    except (TimeoutError, OSError, smtplib.SMTPException) as error:
+    except (TimeoutError, OSError, UnicodeError, smtplib.SMTPException) as error:
         raise MailUnavailable(type(error).__name__) from error
 
 
@@ -55,23 +61,33 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send_due(batch_size: int = 50) -> int:
-    """Send what is due; failures wait longer each time and stop after MAX_ATTEMPTS."""
-    now = utcnow()
-    due = (db.session.query(OutboxMessage)
-           .filter(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= now,
-                   OutboxMessage.attempts < MAX_ATTEMPTS)
-           .order_by(OutboxMessage.id).limit(batch_size).with_for_update(skip_locked=True).all())
+    """Send what is due; failures wait longer each time and stop after MAX_ATTEMPTS.
+
+    One message at a time: each is locked while it is sent and its outcome committed as soon as it is
+    known. A message that fails in an unexpected way, or a crash part-way through a run, must not roll
+    back the record of those already handed to the mail server, or the next run sends them again (and
+    again, while the failing one stays first in line). The lock stays on the one message being sent, so
+    a second runner skips it rather than sending it too.
+    """
     sent = 0
-    for message in due:
+    for _ in range(batch_size):
+        message = (db.session.query(OutboxMessage)
+                   .filter(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= utcnow(),
+                           OutboxMessage.attempts < MAX_ATTEMPTS)
+                   .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True).first())
+        if message is None:
+            break
         message.attempts += 1
         try:
             deliver(message.recipient, message.subject, message.body)
-        except MailUnavailable as error:
-            message.last_error = str(error)[:200]
+        except Exception as error:  # noqa: BLE001 (one bad message must neither stop nor repeat the others)
+            # The exception's text may quote the address: only its type goes to the log.
+            reason = str(error) if isinstance(error, MailUnavailable) else type(error).__name__
+            message.last_error = reason[:200]
             message.next_attempt_at = utcnow() + backoff(message.attempts)
-            log.warning("outbox message %s not sent (attempt %s)", message.id, message.attempts)
+            log.warning("outbox message %s not sent (attempt %s): %s", message.id, message.attempts, reason)
         else:
             message.sent_at = utcnow()
             sent += 1
-    db.session.commit()
+        db.session.commit()
     return sent
