@@ -8,7 +8,7 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovSubmitInput,
     GovTextArea,
 )
-from wtforms import RadioField, SelectMultipleField, SubmitField, TextAreaField
+from wtforms import HiddenField, RadioField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
@@ -19,7 +19,13 @@ def _strip(value):
     return value.strip() if isinstance(value, str) else value
 
 
-class ReturnForm(FlaskForm):
+class SeenVersionForm(FlaskForm):
+    # The version the caseworker had in front of them: an action must not land on a newer version
+    # the submitter sent while the page was open (services.seen_an_old_version).
+    version = HiddenField()
+
+
+class ReturnForm(SeenVersionForm):
     reason = RadioField("Why does this form need more information?",
                         choices=[SelectChoice(value, label) for value, label in REASONS.items()],
                         validators=[InputRequired("Select why the form needs more information")],
@@ -37,7 +43,7 @@ class ReturnForm(FlaskForm):
     submit = SubmitField("Return for further information", widget=GovSubmitInput())
 
 
-class ResponseForm(FlaskForm):
+class ResponseForm(SeenVersionForm):
     response = TextAreaField(
         "Response",
         description="The submitter sees this in their Submitted Forms. For example, “Accepted — passed "

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, or_
+from sqlalchemy import func, or_, select
 
 from webapp.accounts.models import User
 from webapp.attachments.models import Attachment
@@ -193,6 +193,27 @@ def why_not(submission: Submission, action: str) -> str:
     return f"You cannot {action} this form in its current status."
 
 
+def latest_version_number(submission_id: str) -> int:
+    """Read from the table, not from a loaded `versions` list that may predate a resubmission."""
+    return db.session.scalar(select(func.max(SubmissionVersion.number))
+                             .where(SubmissionVersion.submission_id == submission_id)) or 0
+
+
+def seen_an_old_version(seen_version: int | None, latest: int) -> bool:
+    """True when the page the caseworker acts from showed an older version than the latest.
+
+    A return or response page can stay open while the form is returned by someone else and resubmitted:
+    comments or a response written about the old answers would otherwise land on the new version
+    unread. None (a page from before the field existed) counts as the latest.
+    """
+    return seen_version is not None and seen_version != latest
+
+
+def resubmitted_since(latest: int, action: str) -> str:
+    return (f"You cannot {action} this form from that page: the submitter sent version {latest} after you "
+            f"opened it. Read version {latest}, then try again.")
+
+
 def _sign_in_link() -> str:
     return current_app.config["PORTAL_BASE_URL"].rstrip("/") + "/sign-in"
 
@@ -207,7 +228,7 @@ def _submitter_email(submission: Submission) -> str | None:
 
 
 def return_submission(staff: User, submission: Submission, *, reason: str, comments: str,
-                      sections: list[str]) -> ReturnRequest:
+                      sections: list[str], seen_version: int | None = None) -> ReturnRequest:
     """Send the form back: status, request, audit row and the email commit together or not at all."""
     if reason not in REASONS:
         raise ValueError(f"unknown reason {reason!r}")
@@ -219,8 +240,12 @@ def return_submission(staff: User, submission: Submission, *, reason: str, comme
     if not can_return(locked):
         db.session.rollback()
         raise InvalidTransition(why_not(locked, "return"))
+    latest = latest_version_number(locked.id)
+    if seen_an_old_version(seen_version, latest):
+        db.session.rollback()
+        raise InvalidTransition(resubmitted_since(latest, "return"))
     now = utcnow()
-    request = ReturnRequest(submission_id=locked.id, version_number=locked.latest.number, reason=reason,
+    request = ReturnRequest(submission_id=locked.id, version_number=latest, reason=reason,
                             comments=comments.strip(), sections=list(sections), returned_by=staff.id,
                             returned_at=now)
     db.session.add(request)
@@ -233,7 +258,7 @@ def return_submission(staff: User, submission: Submission, *, reason: str, comme
     return request
 
 
-def respond(staff: User, submission: Submission, text: str) -> None:
+def respond(staff: User, submission: Submission, text: str, *, seen_version: int | None = None) -> None:
     text = " ".join(text.split()) if text else ""
     if not text:
         raise ValueError("a response is required")
@@ -244,6 +269,10 @@ def respond(staff: User, submission: Submission, text: str) -> None:
     if not can_respond(locked):
         db.session.rollback()
         raise InvalidTransition(why_not(locked, "post a response to"))
+    latest = latest_version_number(locked.id)
+    if seen_an_old_version(seen_version, latest):
+        db.session.rollback()
+        raise InvalidTransition(resubmitted_since(latest, "post a response to"))
     now = utcnow()
     locked.status = "responded"
     locked.response_text = text

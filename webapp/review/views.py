@@ -203,6 +203,12 @@ def view_pdf(submission_id: str, number: int):
 
 # --- Return and respond ---------------------------------------------------------------------------
 
+def _show_latest_version(form, submission) -> None:
+    """A fresh page is about the latest version; a re-shown one keeps the version it was opened on."""
+    if not form.is_submitted():
+        form.version.data = str(submission.latest.number)
+
+
 def _conflict(submission, message: str):
     return render_page("review/conflict.html", status=409, submission=submission, message=message)
 
@@ -214,12 +220,14 @@ def return_submission(submission_id: str):
     if not services.can_return(submission):
         return _conflict(submission, services.why_not(submission, "return"))
     form = ReturnForm()
+    _show_latest_version(form, submission)
     titles = _section_titles(submission, submission.latest, kinds=("questions", "attachments"))
     form.sections.choices = [SelectChoice(section_id, title) for section_id, title in titles.items()]
     if form.validate_on_submit():
         try:
             services.return_submission(g.user, submission, reason=form.reason.data,
-                                       comments=form.comments.data, sections=form.sections.data or [])
+                                       comments=form.comments.data, sections=form.sections.data or [],
+                                       seen_version=_version_number(form.version.data))
         except services.InvalidTransition as error:
             return _conflict(submission, str(error))
         flash(f"{submission.reference} has been returned for more information. The submitter has been "
@@ -235,9 +243,11 @@ def respond(submission_id: str):
     if not services.can_respond(submission):
         return _conflict(submission, services.why_not(submission, "post a response to"))
     form = ResponseForm()
+    _show_latest_version(form, submission)
     if form.validate_on_submit():
         try:
-            services.respond(g.user, submission, form.response.data)
+            services.respond(g.user, submission, form.response.data,
+                             seen_version=_version_number(form.version.data))
         except services.InvalidTransition as error:
             return _conflict(submission, str(error))
         flash(f"Your response to {submission.reference} has been posted. The submitter has been emailed.",

@@ -1,6 +1,10 @@
 """The further-information loop across both sides, with the submissions package's own services for the
 submitter's steps: returned, reopened, changed, resubmitted, seen by the caseworker, answered."""
 
+import re
+
+import pytest
+
 from tests.conftest import post_form
 from tests.functional.review.conftest import SUBMITTER
 from tests.functional.review.test_review_actions import RETURN, deliver, load
@@ -43,3 +47,63 @@ def test_return_resubmit_difference_and_response(app, people, staff_client, subm
     assert response.status_code == 302
     saved = load(app, submission)
     assert (saved.status, saved.response_text) == ("responded", "No further action \u2014 advice given")
+
+
+def hidden_fields(html: str, action: str) -> dict:
+    """What a browser posts back from the page's form to `action` besides what the caseworker types."""
+    form = html.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
+    fields = {}
+    for tag in re.findall(r"<input[^>]*>", form):
+        if 'type="hidden"' in tag:
+            fields[re.search(r'name="([^"]+)"', tag).group(1)] = re.search(r'value="([^"]*)"', tag).group(1)
+    return fields
+
+
+def resubmit(app, submission_id, user_id, worries):
+    with app.test_request_context():
+        draft, _ = submissions.reopen_for_changes(submission_id, user_id)
+        answers = {k: dict(v) for k, v in draft.answers.items()}
+        answers["concerns"]["worries"] = worries
+        draft.answers = answers
+        db.session.commit()
+        assert submissions.submit_draft(draft.id, user_id).version_number == 2
+
+
+@pytest.mark.parametrize("action, data", [
+    ("respond", {"response": "No further action \u2014 advice given"}),
+    ("return", {"reason": "other", "comments": "Which school does Jordan attend?"}),
+])
+def test_a_page_opened_before_a_resubmission_cannot_act_on_the_new_version(app, people, staff_client,
+                                                                           submission, action, data):
+    """Sam opens the response (or return) page on version 1 and leaves it open. Meanwhile a colleague
+    returns the form and the submitter sends version 2, with new answers Sam has not read. Before, Sam's
+    post was accepted and closed (or sent back) version 2 unread; now it is refused with a 409 that says
+    there is a version 2 to read first, and a fresh page then works."""
+    url = f"/la/submissions/{submission}/{action}"
+    left_open = staff_client.get(url).get_data(as_text=True)
+    assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
+    resubmit(app, submission, people["submitter"], "Bruises seen on 2 and 4 March, and a burn.")
+    assert load(app, submission).status == "resubmitted"
+
+    response = staff_client.post(url, data={**hidden_fields(left_open, url), **data})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409, html
+    assert "the submitter sent version 2 after you opened it. Read version 2, then try again." in html
+    saved = load(app, submission)
+    assert (saved.status, saved.response_text) == ("resubmitted", None)
+    with app.app_context():
+        assert db.session.query(ReturnRequest).count() == 1
+
+    assert post_form(staff_client, url, data).status_code == 302
+    saved = load(app, submission)
+    assert saved.status == ("responded" if action == "respond" else "returned")
+    if action == "return":
+        with app.app_context():
+            latest = db.session.query(ReturnRequest).order_by(ReturnRequest.id.desc()).first()
+            assert latest.version_number == 2
+
+
+def test_the_pages_carry_the_version_they_were_opened_on(staff_client, submission):
+    for action in ("respond", "return"):
+        url = f"/la/submissions/{submission}/{action}"
+        assert hidden_fields(staff_client.get(url).get_data(as_text=True), url)["version"] == "1"
