@@ -16,7 +16,9 @@ from .services import REASONS, RESPONSE_MAX_LENGTH
 
 
 def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+    # Browsers post each line break as CRLF but count it as one character (so does GOV.UK Frontend's
+    # character count): counting two here refused text the page said was within the limit.
+    return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
 
 
 class SeenVersionForm(FlaskForm):

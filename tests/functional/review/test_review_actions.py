@@ -187,3 +187,26 @@ def test_audit_log_has_no_update_or_delete_path():
     for module in (services, views):
         source = inspect.getsource(module)
         assert "AuditEntry).filter" not in source and "delete(" not in source
+
+
+@pytest.mark.parametrize("action, field, limit, extra", [
+    ("respond", "response", 500, {}),
+    ("return", "comments", 2000, {"reason": "other"}),
+])
+def test_line_breaks_count_once_as_the_character_count_shows(app, staff_client, submission, action, field,
+                                                             limit, extra):
+    """A browser counts a line break as one character (the response's character count says 'You have 0
+    characters remaining') but posts it as CRLF. Before, the server counted two and answered 422 'must be
+    N characters or fewer' to text the page had just said fitted. Comments keep their line breaks, as LF."""
+    half = (limit - 2) // 2
+    typed = "a" * half + "\n\n" + "b" * (limit - 2 - half)
+    assert len(typed) == limit
+    response = post_form(staff_client, f"/la/submissions/{submission}/{action}",
+                         {field: typed.replace("\n", "\r\n"), **extra})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        if action == "respond":
+            expected = "a" * half + " " + "b" * (limit - 2 - half)  # a response is one paragraph
+            assert db.session.get(Submission, submission).response_text == expected
+        else:
+            assert db.session.query(ReturnRequest).one().comments == typed
