@@ -83,7 +83,7 @@ def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, 
     page.get_by_label("Reference or child's name").fill(seeded["child"])
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("1 submission matching")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"/la/queue\?.*q=Jordan"))
+    expect(page).not_to_have_url(re.compile(r"Jordan|Ellison|q="))  # no child data in URLs
     check_a11y(page, "queue filtered")
     page.get_by_role("link", name=seeded["return"][1]).click()
 

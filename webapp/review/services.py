@@ -145,6 +145,10 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped.lower()}%"
 
 
+def clean_search(text: str | None) -> str:
+    return (text or "").strip()[:100]
+
+
 def queue_row(submission: Submission, now: datetime) -> QueueRow:
     received = submission.last_submitted_at
     days = workdays.working_days_between(received, now)
@@ -158,7 +162,7 @@ def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1
     """The team's submissions, newest first, filtered by status and by reference or child's name."""
     now = now or utcnow()
     status = status if status in STATUSES else ""
-    search = (search or "").strip()[:100]
+    search = clean_search(search)
     query = db.session.query(Submission).filter(Submission.team == staff.team)
     if status:
         query = query.filter(Submission.status == status)

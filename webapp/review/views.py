@@ -1,6 +1,8 @@
 """The back office's pages. Views parse the request, call services, and redirect or render."""
 
 
+import secrets
+
 from flask import Blueprint, abort, flash, g, make_response, redirect, request, session, url_for
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
@@ -119,14 +121,47 @@ def _page_number(value: str | None) -> int:
     return int(value) if value and value.isdigit() and len(value) < 7 else 1
 
 
+# The queue's search text is often a child's name, and a child's name must not reach a URL (DESIGN.md: no
+# child data in URLs), where browser history, proxies and access logs would keep it. The filter form
+# posts it; it is kept in the (server-side) session under a random key, and the queue's URLs carry the key.
+QUEUE_SEARCHES = "queue_searches"
+MAX_SAVED_SEARCHES = 20
+
+
+def _saved_search(key: str | None) -> str:
+    return (session.get(QUEUE_SEARCHES) or {}).get(key or "", "")
+
+
+def _save_search(text: str) -> str | None:
+    if not text:
+        return None
+    searches = dict(session.get(QUEUE_SEARCHES) or {})
+    key = next((k for k, v in searches.items() if v == text), None) or secrets.token_urlsafe(8)
+    searches.pop(key, None)
+    searches[key] = text
+    session[QUEUE_SEARCHES] = dict(list(searches.items())[-MAX_SAVED_SEARCHES:])
+    return key
+
+
 @bp.get("/queue")
 @auth.staff_required
 def queue():
-    page = services.team_queue(g.user, status=request.args.get("status", ""),
-                               search=request.args.get("q", ""),
+    search_key = request.args.get("search")
+    search = _saved_search(search_key)
+    page = services.team_queue(g.user, status=request.args.get("status", ""), search=search,
                                page=_page_number(request.args.get("page")))
     return render_page_or_fragment("review/queue.html", "partials/review/queue_table.html",
-                                   queue=page, statuses=STATUSES, team_name=TEAMS.get(g.user.team, ""))
+                                   queue=page, search_key=search_key if search else None, statuses=STATUSES,
+                                   team_name=TEAMS.get(g.user.team, ""))
+
+
+@bp.post("/queue")
+@auth.staff_required
+def filter_queue():
+    """POST/redirect/GET to the queue with the status and the search's key (htmx follows the redirect)."""
+    status = request.form.get("status", "")
+    return redirect(url_for(".queue", status=status if status in STATUSES else None,
+                            search=_save_search(services.clean_search(request.form.get("q")))), code=303)
 
 
 # --- One submission -------------------------------------------------------------------------------

@@ -7,9 +7,19 @@ from datetime import datetime
 import pytest
 import time_machine
 
+from tests.conftest import post_form
 from tests.functional.review.builders import make_submission
+from tests.functional.review.conftest import staff_sign_in
 
 HX = {"HX-Request": "true"}
+
+
+def search(client, q, status="", headers=None):
+    """Filter as the form does: POST, then follow the redirect (htmx follows it too, as a fragment)."""
+    response = post_form(client, "/la/queue", {"q": q, "status": status})
+    assert response.status_code == 303
+    assert "q=" not in response.headers["Location"]
+    return client.get(response.headers["Location"], headers=headers or {}).get_data(as_text=True)
 
 
 def references(html: str) -> list[str]:
@@ -42,9 +52,9 @@ def test_full_page_and_fragment_come_from_one_partial(app, people, staff_client)
     assert "<html" not in fragment_html and "<form" not in fragment_html
     assert fragment_html.strip() in page
     assert "HX-Request" in fragment.headers["Vary"]
-    # The filter form works without JavaScript (GET with action) and is enhanced with hx-get.
-    assert 'method="get" action="/la/queue"' in page
-    assert 'hx-get="/la/queue"' in page and 'hx-target="#queue-table"' in page
+    # The filter form works without JavaScript (POST with action) and is enhanced with hx-post.
+    assert 'method="post" action="/la/queue"' in page
+    assert 'hx-post="/la/queue"' in page and 'hx-target="#queue-table"' in page
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
@@ -67,8 +77,7 @@ def test_search_by_reference_or_child_name(app, people, staff_client, headers):
         make_submission(people["submitter"], reference="CP-2026-000401", child_name="Jordan Ellison")
         make_submission(people["submitter"], reference="CP-2026-000402", child_name="Maisie O'Brien")
         make_submission(people["submitter"], reference="CP-2026-000403", child_name="100% Fake_Name")
-    get = lambda q: references(staff_client.get("/la/queue", query_string={"q": q},  # noqa: E731
-                                                headers=headers).get_data(as_text=True))
+    get = lambda q: references(search(staff_client, q, headers=headers))  # noqa: E731
     assert get("cp-2026-000402") == ["CP-2026-000402"]
     assert get("ellison") == ["CP-2026-000401"]
     assert get("  O'BRIEN ") == ["CP-2026-000402"]
@@ -76,8 +85,7 @@ def test_search_by_reference_or_child_name(app, people, staff_client, headers):
     assert get("_") == ["CP-2026-000403"]
     assert get("nobody") == []
     assert get("elli\x00son") == ["CP-2026-000401"]  # a NUL (PostgreSQL refuses one) is dropped
-    html = staff_client.get("/la/queue?q=nobody", headers=headers).get_data(as_text=True)
-    assert "No submissions" in html
+    assert "No submissions" in search(staff_client, "nobody", headers=headers)
 
 
 def test_search_and_filter_combine(app, people, staff_client):
@@ -85,8 +93,7 @@ def test_search_and_filter_combine(app, people, staff_client):
         make_submission(people["submitter"], reference="CP-2026-000501", child_name="Jordan A",
                         status="returned")
         make_submission(people["submitter"], reference="CP-2026-000502", child_name="Jordan B")
-    html = staff_client.get("/la/queue?q=jordan&status=submitted").get_data(as_text=True)
-    assert references(html) == ["CP-2026-000502"]
+    assert references(search(staff_client, "jordan", status="submitted")) == ["CP-2026-000502"]
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
@@ -114,8 +121,42 @@ def test_pagination_keeps_the_filter(app, people, staff_client):
         for n in range(30):
             make_submission(people["submitter"], reference=f"CP-2026-{700 + n:06d}", child_name="Sam Jones",
                             pdf=None)
-    html = staff_client.get("/la/queue?q=jones&status=submitted").get_data(as_text=True)
-    assert "/la/queue?page=2&amp;status=submitted&amp;q=jones" in html
+    html = search(staff_client, "jones", status="submitted")
+    assert "30 submissions with status Submitted matching &ldquo;jones&rdquo;" in html
+    page_two = re.search(r'href="(/la/queue\?page=2&amp;status=submitted&amp;search=[\w-]+)"', html).group(1)
+    assert "q=" not in html
+    page_two = staff_client.get(page_two.replace("&amp;", "&")).get_data(as_text=True)
+    assert "matching &ldquo;jones&rdquo; (page 2 of 2)" in page_two
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_a_childs_name_searched_for_never_reaches_a_url(app, people, staff_client, smtp_sink, headers):
+    """DESIGN.md: no child data in URLs. The search box was a GET form (with hx-push-url), so searching
+    for 'Jordan Ellison' put /la/queue?q=Jordan+Ellison in the address bar, the browser's history and
+    every access log on the way; the pagination links repeated it. Now the form posts, the text is kept in
+    the server-side session under a random key, and the queue's addresses carry only that key."""
+    with app.app_context():
+        for n in range(30):
+            make_submission(people["submitter"], reference=f"CP-2026-{900 + n:06d}",
+                            child_name="Jordan Ellison", pdf=None)
+        make_submission(people["submitter"], reference="CP-2026-000999", child_name="Ava Brown", pdf=None)
+    response = post_form(staff_client, "/la/queue", {"q": "Jordan Ellison", "status": ""},
+                         headers=headers)
+    location = response.headers["Location"]
+    assert response.status_code == 303 and re.fullmatch(r"/la/queue\?search=[\w-]+", location), location
+    html = staff_client.get(location, headers=headers).get_data(as_text=True)
+    assert "30 submissions matching &ldquo;Jordan Ellison&rdquo;" in html
+    for url in re.findall(r'(?:href|hx-get|hx-post|action)="([^"]*)"', html):
+        assert "Jordan" not in url and "Ellison" not in url and "q=" not in url, url
+    assert f'href="/la/queue?page=2&amp;{location.split("?")[1]}"' in html  # the key, not the name
+    # The queue's own address, and a key this session never made, show everything.
+    assert "31 submissions" in staff_client.get("/la/queue").get_data(as_text=True)
+    assert "31 submissions" in staff_client.get("/la/queue?search=made-up").get_data(as_text=True)
+    assert "31 submissions" in search(staff_client, "")
+    # Another caseworker cannot use the key: it means something only in the session that made it.
+    other = app.test_client()
+    staff_sign_in(other, smtp_sink)
+    assert "31 submissions" in other.get(location).get_data(as_text=True)
 
 
 def test_overdue_after_one_working_day_skipping_weekends(app, people, staff_client):
