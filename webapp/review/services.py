@@ -93,9 +93,14 @@ def attachments_by_version(submission: Submission) -> dict[str, list[Attachment]
 
 # --- Audit ----------------------------------------------------------------------------------------
 
-def audit(staff: User, submission: Submission, action: str) -> AuditEntry:
-    """Append one entry and commit it: the record of access must survive whatever the request does next."""
-    entry = AuditEntry(submission_id=submission.id, user_id=staff.id, action=action, at=utcnow())
+def audit(staff: User, submission: Submission, action: str, detail: str | None = None) -> AuditEntry:
+    """Append one entry and commit it: the record of access must survive whatever the request does next.
+
+    `detail` says which record within the submission was touched (a version number, a file's id), so the
+    log can answer "who opened version 2?" or "who downloaded the medical report?". Never content.
+    """
+    entry = AuditEntry(submission_id=submission.id, user_id=staff.id,
+                       action=f"{action}:{detail}" if detail else action, at=utcnow())
     db.session.add(entry)
     db.session.commit()
     return entry
@@ -108,14 +113,26 @@ class AuditRow:
     action: str
 
 
+def _describe(action: str, files: dict[str, str]) -> str:
+    code, _, detail = action.partition(":")
+    label = AUDIT_LABELS.get(code, code)
+    if not detail:
+        return label
+    if code == DOWNLOAD_FILE:
+        return f"Downloaded {files[detail]}" if detail in files else label
+    return f"{label} (version {detail})"
+
+
 def audit_log(submission: Submission) -> list[AuditRow]:
     rows = (db.session.query(AuditEntry, User)
             .outerjoin(User, User.id == AuditEntry.user_id)
             .filter(AuditEntry.submission_id == submission.id)
             .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).all())
+    numbers = {v.id: v.number for v in submission.versions}
+    files = {a.id: f"{a.display_name} (version {numbers[version_id]})"
+             for version_id, attachments in attachments_by_version(submission).items() for a in attachments}
     return [AuditRow(entry.at, f"{user.display_name} ({user.email})" if user else "Deleted account",
-                     AUDIT_LABELS.get(entry.action.split(":", 1)[0], entry.action)
-                     + (f" (version {entry.action.split(':', 1)[1]})" if ":" in entry.action else ""))
+                     _describe(entry.action, files))
             for entry, user in rows]
 
 

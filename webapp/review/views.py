@@ -185,7 +185,7 @@ def view_submission(submission_id: str):
         version = services.get_version(submission, _version_number(request.args.get("v")))
     except services.NotFound:
         abort(404)
-    services.audit(g.user, submission, services.VIEW)
+    services.audit(g.user, submission, services.VIEW, str(version.number))
     sections = answers.answer_sections(version)
     previous = next((v for v in submission.versions if v.number == version.number - 1), None)
     changes = answers.difference(answers.answer_sections(previous), sections) if previous else None
@@ -212,7 +212,7 @@ def download_file(submission_id: str, attachment_id: str):
         attachment = submissions.get_attachment(submission, attachment_id)
     except submissions.NotFound:
         abort(404)
-    services.audit(g.user, submission, services.DOWNLOAD_FILE)
+    services.audit(g.user, submission, services.DOWNLOAD_FILE, attachment.id)
     return file_download(attachment)
 
 
@@ -226,7 +226,7 @@ def view_pdf(submission_id: str, number: int):
         abort(404)
     if version.pdf is None:
         return render_page("review/pdf_pending.html", submission=submission, version=version)
-    services.audit(g.user, submission, f"{services.VIEW_PDF}:{version.number}")
+    services.audit(g.user, submission, services.VIEW_PDF, str(version.number))
     response = make_response(version.pdf)
     response.headers["Content-Type"] = "application/pdf"
     name = f"{submission.reference}-v{version.number}.pdf"

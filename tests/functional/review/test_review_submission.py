@@ -1,6 +1,8 @@
 """The submission page, its files and PDFs: every answer, versions and their difference, team isolation
 and an audit row for every look."""
 
+import re
+
 import pytest
 
 from tests.functional.review.builders import answers, make_submission
@@ -36,9 +38,34 @@ def test_answers_are_escaped(app, people, staff_client):
 def test_viewing_is_audited(app, people, staff_client, submission):
     staff_client.get(f"/la/submissions/{submission}")
     staff_client.get(f"/la/submissions/{submission}")
-    assert audit_actions(app, submission) == [(people["staff"], "view"), (people["staff"], "view")]
+    assert audit_actions(app, submission) == [(people["staff"], "view:1"), (people["staff"], "view:1")]
     html = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
-    assert "Viewed the submission" in html and "Sam Carter (caseworker@council.example)" in html
+    assert "Viewed the submission (version 1)" in html and "Sam Carter (caseworker@council.example)" in html
+
+
+def test_the_audit_log_says_which_version_was_read_and_which_file_downloaded(app, people, staff_client):
+    """Before, every file download was logged as 'Downloaded an attached file' and every view as 'Viewed
+    the submission': the log could not say who had opened the medical report, or whether anyone had read
+    the answers the submitter resubmitted. Entries from before the change keep their general label."""
+    from webapp.attachments.models import Attachment
+    from webapp.extensions import db
+    from webapp.submissions.models import AuditEntry
+
+    with app.app_context():
+        sid = make_submission(people["submitter"], versions=[answers(), answers(child={"surname": "Ellis"})],
+                              files=[("Medical report.pdf", "application/pdf", b"%PDF-1.7 report"),
+                                     ("School notes.pdf", "application/pdf", b"%PDF-1.7 notes")])
+        file_id = db.session.query(Attachment.id).filter_by(display_name="Medical report.pdf").scalar()
+        db.session.add(AuditEntry(submission_id=sid, user_id=people["staff"], action="download_file"))
+        db.session.commit()
+    staff_client.get(f"/la/submissions/{sid}?v=1")
+    assert staff_client.get(f"/la/submissions/{sid}/files/{file_id}").status_code == 200
+    assert audit_actions(app, sid)[1:] == [(people["staff"], "view:1"),
+                                           (people["staff"], f"download_file:{file_id}")]
+    log = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True).split('id="audit"')[1]
+    actions = re.findall(r'<td class="govuk-table__cell">([^<]*)</td>\s*</tr>', log)
+    assert actions == ["Viewed the submission (version 2)", "Downloaded Medical report.pdf (version 2)",
+                       "Viewed the submission (version 1)", "Downloaded an attached file"]
 
 
 def test_file_download_is_an_attachment_and_audited(app, people, staff_client, submission):
@@ -55,7 +82,7 @@ def test_file_download_is_an_attachment_and_audited(app, people, staff_client, s
         "attachment; filename=\"Home visit notes.pdf\"; filename*=UTF-8''Home%20visit%20notes.pdf")
     assert response.headers["X-Content-Type-Options"] == "nosniff"
     assert response.headers["Cache-Control"] == "no-store"
-    assert audit_actions(app, submission) == [(people["staff"], "download_file")]
+    assert audit_actions(app, submission) == [(people["staff"], f"download_file:{file_id}")]
 
 
 def test_a_file_of_another_submission_is_404(app, people, staff_client, submission):
