@@ -248,6 +248,31 @@ def _submitter_email(submission: Submission) -> str | None:
     return user.email if user else None
 
 
+# A double-click, or the form posted again from the same page, asks for what has just been done. The
+# caseworker is shown it done (the first request's outcome), not an error page for their own action;
+# anything else (another caseworker, other words) is still refused.
+
+def _same_open_return(submission: Submission, staff: User, reason: str, comments: str, sections: list[str],
+                      version: int) -> ReturnRequest | None:
+    if submission.status != "returned":
+        return None
+    request = db.session.scalar(
+        select(ReturnRequest).where(ReturnRequest.submission_id == submission.id,
+                                    ReturnRequest.resolved_at.is_(None))
+        .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc()).limit(1))
+    same = (request is not None and request.returned_by == staff.id and request.reason == reason
+            and request.comments == comments and sorted(request.sections or []) == sorted(sections)
+            and request.version_number == version)
+    return request if same else None
+
+
+def _last_responder(submission: Submission) -> int | None:
+    return db.session.scalar(
+        select(AuditEntry.user_id)
+        .where(AuditEntry.submission_id == submission.id, AuditEntry.action == RESPOND)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))
+
+
 def return_submission(staff: User, submission: Submission, *, reason: str, comments: str,
                       sections: list[str], seen_version: int | None = None) -> ReturnRequest:
     """Send the form back: status, request, audit row and the email commit together or not at all."""
@@ -258,10 +283,14 @@ def return_submission(staff: User, submission: Submission, *, reason: str, comme
     # Re-read under a lock so two caseworkers acting at once cannot both change the status.
     locked = (db.session.query(Submission).filter(Submission.id == submission.id)
               .with_for_update().populate_existing().one())
-    if not can_return(locked):
-        db.session.rollback()
-        raise InvalidTransition(why_not(locked, "return"))
     latest = latest_version_number(locked.id)
+    if not can_return(locked):
+        repeated = _same_open_return(locked, staff, reason, comments.strip(), sections,
+                                     seen_version or latest)
+        db.session.rollback()
+        if repeated is not None:
+            return repeated
+        raise InvalidTransition(why_not(locked, "return"))
     if seen_an_old_version(seen_version, latest):
         db.session.rollback()
         raise InvalidTransition(resubmitted_since(latest, "return"))
@@ -287,10 +316,14 @@ def respond(staff: User, submission: Submission, text: str, *, seen_version: int
         raise ValueError("the response is too long")
     locked = (db.session.query(Submission).filter(Submission.id == submission.id)
               .with_for_update().populate_existing().one())
-    if not can_respond(locked):
-        db.session.rollback()
-        raise InvalidTransition(why_not(locked, "post a response to"))
     latest = latest_version_number(locked.id)
+    if not can_respond(locked):
+        repeated = (locked.status == "responded" and locked.response_text == text
+                    and (seen_version or latest) == latest and _last_responder(locked) == staff.id)
+        db.session.rollback()
+        if repeated:
+            return
+        raise InvalidTransition(why_not(locked, "post a response to"))
     if seen_an_old_version(seen_version, latest):
         db.session.rollback()
         raise InvalidTransition(resubmitted_since(latest, "post a response to"))

@@ -252,9 +252,11 @@ def _conflict(submission, message: str):
 @auth.staff_required
 def return_submission(submission_id: str):
     submission = _submission(submission_id)
-    if not services.can_return(submission):
-        return _conflict(submission, services.why_not(submission, "return"))
     form = ReturnForm()
+    # A valid post goes to the service even when the status forbids a return: it may repeat the return
+    # this caseworker has just made (a double-click), which is shown done rather than refused.
+    if not services.can_return(submission) and not form.is_submitted():
+        return _conflict(submission, services.why_not(submission, "return"))
     _show_latest_version(form, submission)
     titles = _section_titles(submission, submission.latest, kinds=("questions", "attachments"))
     form.sections.choices = [SelectChoice(section_id, title) for section_id, title in titles.items()]
@@ -268,6 +270,8 @@ def return_submission(submission_id: str):
         flash(f"{submission.reference} has been returned for more information. The submitter has been "
               "emailed.", "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
+    if not services.can_return(submission):
+        return _conflict(submission, services.why_not(submission, "return"))
     return _form_page("review/return.html", form, submission=submission)
 
 
@@ -275,9 +279,9 @@ def return_submission(submission_id: str):
 @auth.staff_required
 def respond(submission_id: str):
     submission = _submission(submission_id)
-    if not services.can_respond(submission):
-        return _conflict(submission, services.why_not(submission, "post a response to"))
     form = ResponseForm()
+    if not services.can_respond(submission) and not form.is_submitted():
+        return _conflict(submission, services.why_not(submission, "post a response to"))
     _show_latest_version(form, submission)
     if form.validate_on_submit():
         try:
@@ -288,6 +292,8 @@ def respond(submission_id: str):
         flash(f"Your response to {submission.reference} has been posted. The submitter has been emailed.",
               "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
+    if not services.can_respond(submission):
+        return _conflict(submission, services.why_not(submission, "post a response to"))
     return _form_page("review/respond.html", form, submission=submission)
 
 

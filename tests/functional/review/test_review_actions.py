@@ -5,7 +5,7 @@ import pytest
 
 from tests.conftest import post_form
 from tests.functional.review.builders import make_submission
-from tests.functional.review.conftest import SUBMITTER, audit_actions
+from tests.functional.review.conftest import SUBMITTER, audit_actions, staff_sign_in
 from tests.support import csrf_token
 from webapp.extensions import db
 from webapp.notifications.email import send_due
@@ -210,3 +210,55 @@ def test_line_breaks_count_once_as_the_character_count_shows(app, staff_client, 
             assert db.session.get(Submission, submission).response_text == expected
         else:
             assert db.session.query(ReturnRequest).one().comments == typed
+
+
+@pytest.mark.parametrize("action, data, status", [
+    ("return", RETURN, "returned"),
+    ("respond", {"response": "Accepted \u2014 passed to the Children First Hub"}, "responded"),
+])
+def test_a_double_click_is_done_once_and_shown_done(app, people, staff_client, submission, action, data,
+                                                    status):
+    """Two posts from one page (a double-click, or a slow connection and a second press). Before, the
+    first did the work and the second, which the browser shows, was the 409 'This form cannot be changed'
+    page, as if the caseworker's own action had failed. Now both land on the submission with the success
+    message, and there is still one return (or response), one audit entry and one email."""
+    url = f"/la/submissions/{submission}/{action}"
+    page = staff_client.get(url).get_data(as_text=True)
+    fields = {"csrf_token": csrf_token(page), "version": "1", **data}
+    first = staff_client.post(url, data=fields)
+    second = staff_client.post(url, data=fields)
+    assert (first.status_code, second.status_code) == (302, 302), second.get_data(as_text=True)
+    assert second.headers["Location"] == f"/la/submissions/{submission}"
+    shown = staff_client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "has been returned for more information" in shown or "has been posted" in shown
+    assert load(app, submission).status == status
+    assert [a for _, a in audit_actions(app, submission) if a in ("return", "respond")] == [action]
+    with app.app_context():
+        assert db.session.query(ReturnRequest).count() == (1 if action == "return" else 0)
+    assert deliver(app) == 1
+
+
+@pytest.mark.parametrize("action, first, second", [
+    ("return", RETURN, {**RETURN, "comments": "Something else."}),
+    ("respond", {"response": "Accepted"}, {"response": "No further action"}),
+])
+def test_a_second_post_that_differs_is_still_refused(app, people, staff_client, submission, action, first,
+                                                     second):
+    url = f"/la/submissions/{submission}/{action}"
+    assert post_form(staff_client, url, first).status_code == 302
+    response = post_form(staff_client, url, second)
+    assert response.status_code == 409
+    assert "This form cannot be changed" in response.get_data(as_text=True)
+
+
+def test_the_same_return_by_another_caseworker_is_still_refused(app, make_user, staff_client, submission,
+                                                                smtp_sink):
+    make_user("colleague@council.example", is_staff=True, team="social-care", first_name="Kim",
+              surname="Lowe", is_professional=False, role=None, organisation=None)
+    colleague = app.test_client()
+    staff_sign_in(colleague, smtp_sink, "colleague@council.example")
+    url = f"/la/submissions/{submission}/return"
+    page = colleague.get(url).get_data(as_text=True)
+    assert post_form(staff_client, url, RETURN).status_code == 302
+    response = colleague.post(url, data={"csrf_token": csrf_token(page), "version": "1", **RETURN})
+    assert response.status_code == 409
