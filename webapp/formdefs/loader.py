@@ -15,7 +15,7 @@ import jsonschema
 import yaml
 
 from .fieldtypes import REGISTRY
-from .model import PREFILL_KEYS, Block, Field, FormDefinition, Option, Section
+from .model import PREFILL_AUTOCOMPLETE, PREFILL_KEYS, Block, Field, FormDefinition, Option, Section
 
 # libyaml's parser is several times faster; the pure-Python one gives the same result.
 SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -121,6 +121,10 @@ def _check_fields(fields: list, where: list, problems: list, nested: bool) -> No
             problems.append(
                 (at + ["prefill"], f"unknown prefill {prefill!r}; use account.<{'|'.join(PREFILL_KEYS)}>")
             )
+        elif prefill is not None and f.get("autocomplete") != PREFILL_AUTOCOMPLETE[prefill[8:]]:
+            token = PREFILL_AUTOCOMPLETE[prefill[8:]]
+            problems.append((at + ["autocomplete"], f"a field prefilled from {prefill} is about the person "
+                                                    f"filling in the form: give it autocomplete: {token}"))
         values = [o["value"] for o in f.get("options", ())]
         if len(values) != len(set(values)):
             problems.append((at + ["options"], "option values must be unique"))

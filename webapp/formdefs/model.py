@@ -13,7 +13,18 @@ from typing import Any
 AUDIENCES = ("professional", "public")
 TEAMS = ("social-care", "early-help", "lado")
 SECTION_KINDS = ("overview", "questions", "attachments", "declaration")
-PREFILL_KEYS = ("first_name", "surname", "role", "organisation", "phone", "email")
+#: The account details a field may be prefilled from, each with the autocomplete token that names the
+#: same purpose (WCAG 1.3.5): a question about the person filling in the form says so to browsers and
+#: assistive tools. Questions about the child or anyone else take no such token.
+PREFILL_AUTOCOMPLETE = {
+    "first_name": "given-name",
+    "surname": "family-name",
+    "role": "organization-title",
+    "organisation": "organization",
+    "phone": "tel",
+    "email": "email",
+}
+PREFILL_KEYS = tuple(PREFILL_AUTOCOMPLETE)
 
 
 @dataclass(frozen=True)

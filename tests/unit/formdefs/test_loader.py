@@ -8,6 +8,7 @@ import yaml
 
 from webapp.formdefs import FormDefinitionError, load_catalogue
 from webapp.formdefs.loader import DEFINITIONS
+from webapp.formdefs.model import PREFILL_AUTOCOMPLETE
 
 FORMS = {
     "safeguarding-concern": ("professional", "social-care"),
@@ -65,6 +66,20 @@ def test_professional_details_prefill_from_the_account(catalogue):
     }
 
 
+def test_questions_about_the_person_filling_in_say_so_to_the_browser(catalogue):
+    """WCAG 1.3.5: each answer prefilled from the account is about the user, so it carries the matching
+    autocomplete token ("Role or job title" had none); no other question claims to be the user's."""
+    tokens = set(PREFILL_AUTOCOMPLETE.values())
+    for definition in catalogue.all():
+        for section in definition.sections:
+            for f in section.fields:
+                if f.prefill:
+                    assert f.autocomplete == PREFILL_AUTOCOMPLETE[f.prefill.removeprefix("account.")], \
+                        (definition.id, f.name)
+                elif f.autocomplete in tokens:
+                    raise AssertionError(f"{definition.id}.{f.name} is not the user's {f.autocomplete}")
+
+
 def test_public_forms_ask_no_professional_details_and_offer_anonymity(catalogue):
     for definition in catalogue.for_audience("public"):
         assert "professional" not in [s.id for s in definition.sections]
@@ -107,6 +122,10 @@ def child_fields(raw):
         (
             lambda raw: child_fields(raw)[0].update(prefill="account.password"),
             "unknown prefill 'account.password'",
+        ),
+        (
+            lambda raw: child_fields(raw)[0].update(prefill="account.first_name"),
+            "sections[2].fields[0].autocomplete: a field prefilled from account.first_name",
         ),
         (lambda raw: raw["sections"][3].update(id="child"), "duplicate section id 'child'"),
         (lambda raw: raw.update(version=2), "file name does not match"),
