@@ -93,10 +93,16 @@ def _lifetime_days() -> int:
 
 def _respond(draft, announcement: str | None = None, error: str | None = None, status: int = 200,
              confirm_id: str | None = None, description: str = ""):
-    """htmx gets the files fragment; a full-page error re-renders the whole section with a 422."""
+    """htmx gets the files fragment; a full-page error re-renders the whole section with a 422.
+
+    The fragment carries the page's title (htmx sets it), so a refused upload's "Error: " comes and goes
+    with the error summary, as it does on the full page.
+    """
     errors = {FILE_FIELD: error} if error else {}
     if htmx:
+        definition, section = _attachments_section(draft)
         response = render_page("partials/attachments/draft_files.html", status, draft=draft, errors=errors,
+                               definition=definition, section=section,
                                fragment=True, announcement=announcement or error, confirm_id=confirm_id,
                                description_value=description)
         response.headers.add("Vary", "HX-Request")

@@ -99,7 +99,9 @@ def test_resend_is_rate_limited(journey, smtp_sink, now):
     first = journey.code_for()
     response = post_form(journey.client, "/register/verify", {}, post_url="/register/verify/resend")
     assert response.headers["Location"] == "/register/verify"
-    assert "You have asked for a new code too recently" in text(journey.client.get("/register/verify"))
+    html = text(journey.client.get("/register/verify"))
+    assert "You have asked for a new code too recently" in html
+    assert "<title>Error: Register a new account - step 3 – " in html, "a flashed error shows a summary"
     assert len(smtp_sink.to("jo@example.com")) == 1
     now.shift(timedelta(seconds=31))
     post_form(journey.client, "/register/verify", {}, post_url="/register/verify/resend")

@@ -1,5 +1,6 @@
 """Fixtures for Supporting Documentation: a signed-in account with a draft, and an upload helper."""
 
+import re
 from io import BytesIO
 
 import pytest
@@ -12,6 +13,11 @@ from webapp.extensions import db
 HX = {"HX-Request": "true"}
 FORM_ID = "safeguarding-concern"
 SECTION = "supporting-documentation"
+
+
+def without_title(html: str) -> str:
+    """An htmx fragment's body: htmx takes a leading <title> out and makes it the page's title."""
+    return re.sub(r"^<title>[^<]*</title>\s*", "", html)
 
 
 def make_draft(app, user_id: int, answers: dict | None = None) -> str:

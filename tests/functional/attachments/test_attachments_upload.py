@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from tests import samples
 from tests.conftest import PASSWORD, post_form, sign_in
-from tests.functional.attachments.conftest import HX, make_draft, section_url, upload
+from tests.functional.attachments.conftest import HX, make_draft, section_url, upload, without_title
 from tests.support import at_the_same_moment
 from webapp.accounts.models import User
 from webapp.accounts.passwords import hash_password
@@ -65,7 +65,9 @@ def test_pdf_by_htmx_swaps_the_files_fragment_and_announces_it(app, signed_in, d
     response = upload(signed_in, draft_id, "report.pdf", samples.pdf(), htmx=True)
     html = response.get_data(as_text=True)
     assert response.status_code == 200
-    assert html.startswith('<div id="attachments"') and 'hx-target="this"' in html
+    assert without_title(html).startswith('<div id="attachments"') and 'hx-target="this"' in html
+    # The title an earlier refusal set back to "Error: …" is set back to the section's own.
+    assert html.startswith("<title>Supporting Documentation – Child/Young Person Safeguarding Concern – ")
     assert "<html" not in html and "section-runner" not in html
     assert 'aria-live="polite"' in html and "report.pdf has been uploaded" in html
     assert "PDF, " in html
@@ -143,10 +145,10 @@ def test_refused_files_get_a_422_with_the_reason_at_the_field(app, signed_in, dr
     assert "govuk-error-summary" in html and 'href="#attachment-file"' in html
     assert 'id="attachment-file-error"' in html
     assert 'value="Budget"' in html, "the description typed is kept"
+    # With htmx too the page's title says there is an error (GOV.UK), as the full page's does.
+    assert "<title>Error: Supporting Documentation – Child/Young Person Safeguarding Concern" in html
     if htmx:
-        assert html.startswith('<div id="attachments"')
-    else:
-        assert "<title>Error: Supporting Documentation" in html
+        assert without_title(html).startswith('<div id="attachments"')
     assert stored(app, draft_id) == []
 
 

@@ -87,6 +87,7 @@ def test_check_answers_lists_missing_answers_and_change_links(runner):
     assert "Sam" in html and "2 Mill Street" in html
     assert f'href="/drafts/{draft_id}/child#first_name"' in html
     assert "before you can submit" in html
+    assert "<title>Error: Check your answers – " in html, "the page shows an error summary (GOV.UK)"
     assert f'href="/drafts/{draft_id}/consent#parents_aware' in html
     assert "Continue to Declaration" not in html
 
@@ -113,5 +114,6 @@ def test_check_answers_offers_declaration_when_complete(app, runner):
         db.session.commit()
     html = runner.client.get(f"/drafts/{draft_id}/check").get_data(as_text=True)
     assert "before you can submit" not in html, html[html.find("govuk-error-summary"):][:800]
+    assert "<title>Check your answers – " in html
     if "submissions.declaration" in app.view_functions:
         assert f'href="/drafts/{draft_id}/declaration"' in html

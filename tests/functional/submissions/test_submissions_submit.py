@@ -57,6 +57,7 @@ def test_missing_answers_refuse_submit_with_links_to_the_sections(app, signed_in
         draft_id = make_draft(user_id, answers)
     html = signed_in.get(f"/drafts/{draft_id}/declaration").get_data(as_text=True)
     assert "You cannot submit this form yet" in html
+    assert "<title>Error: Declaration & Submit – " in html, "the page shows an error summary (GOV.UK)"
     assert f'href="/drafts/{draft_id}/child#first_name"' in html
     assert f'href="/drafts/{draft_id}/concerns#impact"' in html
     assert "Submit to Local Authority" not in html
