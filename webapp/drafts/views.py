@@ -176,7 +176,8 @@ def render_section_page(draft, definition, section, section_form, errors: dict, 
     return render_page_or_fragment(
         "drafts/section.html", "partials/drafts/section.html", status,
         draft=draft, definition=definition, section=section, section_form=section_form, errors=errors,
-        error_list=formdefs.error_summary(section, errors) if error_list is None else error_list,
+        error_list=(formdefs.error_summary(section, errors, section_form) if error_list is None
+                    else error_list),
         nav=nav_items(draft, definition, section.id, asked), return_notice=asked,
         previous_id=previous_id, next_id=next_id, notice=notice,
         section_url=url_for("drafts.section", draft_id=draft.id, section_id=section.id),

@@ -19,8 +19,8 @@ Public API, for the section runner (views never reach further in than this):
     missing_for_submit(definition, answers_by_section) -> list[(Section, Field, message)]
     child_name(definition, answers_by_section) -> str | None
     prefill_answers(section, account) -> dict               # fields with prefill: account.<attr>
-    error_summary(section, errors) -> list[{"text", "href"}] # for govukErrorSummary
-    input_id(section, key) -> str                           # the input an error links to
+    error_summary(section, errors, form=None) -> list[{"text", "href"}]  # for govukErrorSummary
+    input_id(section, key, form=None) -> str                # the input an error links to
 
 Rendering: `partials/forms/_fields.html` has `render_section_fields(section, form, errors,
 validate_url=None)`; one field is the `render_field(form, field_def, errors, section=None,

@@ -87,6 +87,17 @@ class DateType(FieldType):
     def first_input_id(self, fdef: Field, name: str) -> str:
         return f"{name}-day"
 
+    def parts_in_error(self, data: dict) -> tuple[str, ...]:
+        """GOV.UK date input: a date missing some of its parts has only those in error (what "must
+        include a year" asks for); otherwise the date as a whole is. `_fields.html` marks the same parts,
+        telling parts apart by emptiness alone as its cached rendering requires (a part of spaces counts
+        as given, so the whole date is marked)."""
+        missing = tuple(p for p in self.PARTS if not data.get(p))
+        return missing if 0 < len(missing) < len(self.PARTS) else self.PARTS
+
+    def error_input_id(self, fdef: Field, name: str, wtfield) -> str:
+        return f"{name}-{self.parts_in_error(wtfield.data or {})[0]}"
+
     def form_data(self, fdef: Field, answer: Any) -> Any:
         if answer == NOT_KNOWN:
             return {"not_known": "yes"}

@@ -95,6 +95,10 @@ class FieldType:
     def first_input_id(self, fdef: Field, name: str) -> str:
         return name
 
+    def error_input_id(self, fdef: Field, name: str, wtfield) -> str:
+        """The input an error summary's link moves focus to: the first one in error (GOV.UK)."""
+        return self.first_input_id(fdef, name)
+
     def form_data(self, fdef: Field, answer: Any) -> Any:
         """Stored answer -> what the WTForms field shows when the section is opened again."""
         return answer

@@ -197,27 +197,39 @@ def missing_for_submit(definition: FormDefinition, answers_by_section: dict[str,
     return problems
 
 
-def input_id(section: Section, key: str) -> str:
-    """The id of the input an error should link to (the first of a date's or address's inputs)."""
+def input_id(section: Section, key: str, form: Form | None = None) -> str:
+    """The id of the input an error should link to: the first of a date's or address's inputs, or,
+    given the form that was posted, the first one in error (a date missing only its year: the year)."""
     parts = key.split("-")
     try:
         f = section.field(parts[0])
     except KeyError:
         return key
     if len(parts) == 1:
+        if form is not None:
+            return field_type(f.type).error_input_id(f, key, form[f.name])
         return field_type(f.type).first_input_id(f, key)
     if f.type == "repeat" and len(parts) == 3:
         try:
             sub = f.subfield(parts[2])
         except StopIteration:
             return key
+        entry = _repeat_entry(form, f.name, parts[1]) if form is not None else None
+        if entry is not None:
+            return field_type(sub.type).error_input_id(sub, key, entry.form[sub.name])
         return field_type(sub.type).first_input_id(sub, key)
     return key
 
 
-def error_summary(section: Section, errors: dict[str, str]) -> list[dict[str, str]]:
-    """Items for govukErrorSummary's errorList, each linked to its field."""
-    return [{"text": message, "href": f"#{input_id(section, key)}"} for key, message in errors.items()]
+def _repeat_entry(form: Form, name: str, index: str):
+    entries = form[name].entries
+    return entries[int(index)] if index.isdigit() and int(index) < len(entries) else None
+
+
+def error_summary(section: Section, errors: dict[str, str], form: Form | None = None) -> list[dict[str, str]]:
+    """Items for govukErrorSummary's errorList, each linked to its field (given the posted form, to
+    the part of it in error)."""
+    return [{"text": message, "href": f"#{input_id(section, key, form)}"} for key, message in errors.items()]
 
 
 def child_name(definition: FormDefinition, answers_by_section: dict[str, dict]) -> str | None:

@@ -285,6 +285,43 @@ def test_errors_re_render_with_422_summary_and_keep_answers(app, runner):
     assert "Has errors" in runner.page(draft_id, "consent").get_data(as_text=True)
 
 
+def _date_parts_in_error(html: str, name: str) -> list[str]:
+    return [part for part in ("day", "month", "year")
+            if re.search(rf'class="[^"]*govuk-input--error[^"]*" id="{name}-{part}"', html)]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_date_missing_one_part_links_to_and_marks_only_that_part(runner, htmx):
+    """GOV.UK date input: the summary's link goes to the first part in error and only the parts in error
+    are red; a date missing its year used to send the person to Day and mark all three."""
+    draft_id = runner.start()
+    child = {**CHILD, "date_of_birth-day": "3", "date_of_birth-month": "4", "date_of_birth-year": ""}
+    html = runner.post(draft_id, "child", child, htmx=htmx).get_data(as_text=True)
+    assert "Date of birth must include a year" in html
+    assert 'href="#date_of_birth-year"' in html
+    assert _date_parts_in_error(html, "date_of_birth") == ["year"]
+
+    child.update({"date_of_birth-day": "", "date_of_birth-year": "2016"})
+    html = runner.post(draft_id, "child", child, htmx=htmx).get_data(as_text=True)
+    assert 'href="#date_of_birth-day"' in html
+    assert _date_parts_in_error(html, "date_of_birth") == ["day"]
+
+    # Every part there but no such date: the whole date is in error, and the link goes to its first part.
+    child.update({"date_of_birth-day": "31", "date_of_birth-month": "2"})
+    html = runner.post(draft_id, "child", child, htmx=htmx).get_data(as_text=True)
+    assert 'href="#date_of_birth-day"' in html
+    assert _date_parts_in_error(html, "date_of_birth") == ["day", "month", "year"]
+
+
+def test_a_date_in_an_add_another_item_links_to_the_part_in_error(runner):
+    draft_id = runner.start()
+    data = {"siblings-0-first_name": "Ali", "siblings-0-date_of_birth-day": "3",
+            "siblings-0-date_of_birth-month": "", "siblings-0-date_of_birth-year": "2016"}
+    html = runner.post(draft_id, "additional", data).get_data(as_text=True)
+    assert 'href="#siblings-0-date_of_birth-month"' in html
+    assert _date_parts_in_error(html, "siblings-0-date_of_birth") == ["month"]
+
+
 def test_a_revealed_answer_over_several_lines_comes_back_exactly_as_typed(app, runner):
     """Saved, shown again and saved again, as a person pressing Next twice would: nothing is added."""
     draft_id = runner.start()
