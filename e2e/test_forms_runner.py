@@ -285,6 +285,33 @@ def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory,
     expect(page.get_by_label("Organisation")).to_have_value("Typed after Continue")
 
 
+def test_escape_on_the_timeout_warning_means_stay_signed_in(page, live_server_factory):
+    """Escape closes the warning, extends the session (as Continue does) and gives focus back to the
+    answer being typed. Before, Escape did nothing twice; the third press let Chromium close the warning
+    without extending anything, and a second later it opened again and took focus back."""
+    server = live_server_factory(SESSION_IDLE_MINUTES=0.5, SESSION_WARNING_SECONDS=20)
+    email = make_professional(server.app)
+    page.set_default_timeout(10_000)
+    page.goto(f"{server.url}/sign-in?next=/forms/safeguarding-concern")
+    sign_in(page, email)
+    page.get_by_role("button", name="Next").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    section_url = page.url
+
+    page.get_by_label("Role or job title").fill("Typed before the warning")
+    dialog = page.get_by_role("dialog", name="You're about to be signed out")
+    expect(dialog).to_be_visible(timeout=20_000)
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(page.get_by_label("Role or job title")).to_be_focused()
+    page.wait_for_timeout(1500)  # the next tick must not open it again
+    expect(dialog).to_be_hidden()
+
+    # The session was extended: past the first deadline the person is warned again, not signed out.
+    expect(dialog).to_be_visible(timeout=20_000)
+    assert page.url == section_url
+
+
 def test_two_tabs_the_second_keeps_its_answers(journey_page, js_mode, live_server, check_a11y, professional):
     """The other tab saved first: this tab's answers are not saved over them, nor thrown away."""
     first = journey_page

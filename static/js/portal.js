@@ -83,13 +83,22 @@
   document.addEventListener('htmx:afterRequest', function (event) {
     if (event.detail.successful) { saved = false; restart() }
   })
-  dialog.querySelector('form.app-timeout-continue').addEventListener('submit', function (event) {
-    event.preventDefault()
+  function stay () {
     var token = JSON.parse(body.getAttribute('hx-headers'))['X-CSRFToken']
     fetch(body.dataset.sessionExtendUrl, { method: 'POST', headers: { 'X-CSRFToken': token }, credentials: 'same-origin' })
       .then(function (response) {
         if (response.ok) { saved = false; restart() } else { window.location.reload() }
       })
+  }
+  dialog.querySelector('form.app-timeout-continue').addEventListener('submit', function (event) {
+    event.preventDefault()
+    stay()
   })
-  dialog.addEventListener('cancel', function (event) { event.preventDefault() })
+  // Escape means "I'm still here", as Continue does (the HMRC/GOV.UK timeout warning). Only refusing
+  // it left Chromium to close the warning at the third press without extending anything, and the next
+  // tick opened it again and took focus back.
+  dialog.addEventListener('cancel', function (event) {
+    event.preventDefault()
+    stay()
+  })
 })()
