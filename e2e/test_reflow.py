@@ -1,0 +1,57 @@
+"""WCAG 1.4.10 Reflow: at 320 CSS pixels wide (a 1280-pixel screen zoomed to 400%) a page does not
+scroll sideways. A data table may need more width than that: it scrolls inside its own container,
+while the header, the text and the footer stay within the screen."""
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.test_forms_runner import make_professional, sign_in
+from tests.functional.submissions.factory import make_draft, return_for_information
+from webapp.accounts.models import User
+from webapp.extensions import db
+from webapp.submissions import services as submissions
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def saved_and_submitted(live_server):
+    """A professional with a saved form, a submitted one and one returned for more information."""
+    app = live_server.app
+    email = make_professional(app)
+    with app.app_context():
+        user = db.session.query(User).filter_by(email=email).one()
+        make_draft(user.id)
+        submissions.submit_draft(make_draft(user.id), user.id)
+        returned = submissions.submit_draft(make_draft(user.id), user.id)
+        submission_id = returned.submission_id
+        db.session.remove()
+    return_for_information(app, submission_id)
+    return email
+
+
+def sideways_overflow(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
+
+
+@pytest.mark.parametrize("path, table_action", [
+    ("/drafts", "Resume"),
+    ("/submitted", "Previous Form"),
+])
+def test_tables_scroll_inside_the_page_at_320_pixels(browser, live_server, saved_and_submitted, check_a11y,
+                                                      path, table_action):
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{live_server.url}/sign-in?next={path}")
+        sign_in(page, saved_and_submitted)
+        expect(page.get_by_role("table").first).to_be_visible()
+        assert sideways_overflow(page) == 0, f"{path} scrolls sideways at 320px"
+        action = page.get_by_role("link", name=table_action).first
+        action.focus()  # a keyboard user reaches it, and its table scrolls to show it
+        expect(action).to_be_in_viewport()
+        assert sideways_overflow(page) == 0
+        check_a11y(page, f"{path} at 320px")
+    finally:
+        context.close()
