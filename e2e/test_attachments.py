@@ -115,3 +115,37 @@ def test_attach_refuse_and_remove(journey_page, js_mode, live_server, check_a11y
         files_list(page).get_by_role("link", name="notes.docx", exact=True).click()
     assert download.value.suggested_filename == "notes.docx"
     assert download.value.path().read_bytes() == files["notes.docx"].read_bytes()
+
+
+def test_focus_after_keeping_or_removing_a_file_with_javascript(page, live_server, tmp_path):
+    """The swapped-in file list must not drop the keyboard's place: focus was left on the page itself
+    (the buttons pressed were gone), so a screen reader lost its place and Tab restarted from the
+    section's buttons. "No, keep it" returns to the file's Remove link; after a removal the list's
+    heading takes focus, and the live region says what happened."""
+    files = write_samples(tmp_path, ["notes.docx", "photo.jpg"])
+    email, draft_id = account_with_draft(live_server.app)
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/sign-in?next=/drafts/{draft_id}/{SECTION}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    for name in ("notes.docx", "photo.jpg"):
+        attach(page, True, files[name])
+        expect(files_list(page).get_by_role("link", name=name, exact=True)).to_be_visible()
+
+    remove = page.get_by_role("link", name="Remove photo.jpg")
+    remove.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Yes, remove it")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="No, keep it")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("Are you sure you want to remove photo.jpg?")).to_have_count(0)
+    expect(page.get_by_role("link", name="Remove photo.jpg")).to_be_focused()
+
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="Yes, remove it")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(files_list(page).get_by_role("link", name="photo.jpg", exact=True)).to_have_count(0)
+    expect(page.get_by_role("heading", name="Files attached")).to_be_focused()
+    expect(page.locator("[data-app-announce]")).to_have_text("photo.jpg has been removed")

@@ -43,6 +43,20 @@
     box.querySelector('.app-upload-progress__text').textContent = percent + '%'
   }
 
+  // The swap replaces the button that was pressed ("Yes, remove it", "No, keep it", "Upload file"),
+  // which leaves focus on the page itself: a screen reader loses its place and Tab starts again
+  // elsewhere. Put it where the fragment asks (a kept file's Remove link), else on the list's heading.
+  // Focus that htmx kept (the file input, by its id) stays where it is.
+  document.addEventListener('htmx:afterSettle', function (event) {
+    var root = panel()
+    if (!root || event.target !== root) return // not this list's own swap (an autosave, a new section)
+    var active = document.activeElement
+    if (active && active !== document.body && document.contains(active)) return
+    var target = (root.dataset.appFocus && document.getElementById(root.dataset.appFocus)) ||
+      document.getElementById('attachments-heading')
+    if (target) target.focus()
+  })
+
   // A live region that arrives with its text already in it is often not read out: empty it and put
   // the message back once the swapped fragment has settled.
   document.addEventListener('htmx:afterSettle', function () {

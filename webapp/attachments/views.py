@@ -92,7 +92,7 @@ def _lifetime_days() -> int:
 
 
 def _respond(draft, announcement: str | None = None, error: str | None = None, status: int = 200,
-             confirm_id: str | None = None, description: str = ""):
+             confirm_id: str | None = None, description: str = "", focus_id: str | None = None):
     """htmx gets the files fragment; a full-page error re-renders the whole section with a 422.
 
     The fragment carries the page's title (htmx sets it), so a refused upload's "Error: " comes and goes
@@ -104,7 +104,7 @@ def _respond(draft, announcement: str | None = None, error: str | None = None, s
         response = render_page("partials/attachments/draft_files.html", status, draft=draft, errors=errors,
                                definition=definition, section=section,
                                fragment=True, announcement=announcement or error, confirm_id=confirm_id,
-                               description_value=description)
+                               description_value=description, focus_id=focus_id)
         response.headers.add("Vary", "HX-Request")
         return response
     return _section_page(draft, errors, status, description)
@@ -200,7 +200,10 @@ def remove_attachment(draft_id: str, attachment_id: str):
         response.headers.add("Vary", "HX-Request")  # the same URL answers htmx with the files fragment
         return response
     if request.form.get("confirm") != "yes":
-        return _respond(draft) if htmx else redirect(_section_url(draft), 303)
+        if not htmx:
+            return redirect(_section_url(draft), 303)
+        # Kept: the keyboard goes back to where it was, the file's own Remove link.
+        return _respond(draft, focus_id=f"remove-{attachment.id}")
     name = attachment.display_name
     services.remove(attachment, draft, _lifetime_days())
     message = f"{name} has been removed"
