@@ -31,7 +31,9 @@ def test_a_workers_cpu_counts_as_the_servers_and_is_shared_out_per_request():
     figures = cpu.per_request(before, after, requests_per_second=100)
 
     # A worker spinning on a core of its own is a core's worth of CPU: 10 ms for each of 100 requests
-    # a second (at least half that on a machine busy with something else).
-    assert 5 <= figures["server"] <= 10.5
+    # a second. On a machine busy with other work it gets less of a core (under 4 ms was seen with
+    # browsers running beside it), but far more than the master, which only waits: counting the
+    # master alone would give about 0.
+    assert 1 <= figures["server"] <= 10.5
     assert figures["load generator"] < 1
     assert 0 < figures["machine busy %"] <= 100
