@@ -154,9 +154,10 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     assert "You recently submitted a form using the" in email.body
     assert "has been sent back to you for more information" in email.body
     assert CHILD_SURNAME not in email.body and CHILD_FIRST not in email.body and reference not in email.body
-    assert re.search(r"https?://\S+/sign-in\s", email.body), email.body  # the link to sign in
+    link = re.search(r"https?://\S+/sign-in\?next=(/submitted)\s", email.body)  # sign in, to Submitted Forms
+    assert link, email.body
     sign_out(page)
-    sign_in(page, base, people["professional"])
+    sign_in(page, base, people["professional"], link.group(1))
     expect(heading(page, "Submitted Forms")).to_be_visible()
     expect(page).to_have_url(re.compile(r"/submitted$"))
     expect(page.get_by_role("heading", name="Forms requesting more information")).to_be_visible()

@@ -236,7 +236,12 @@ def resubmitted_since(latest: int, action: str) -> str:
 
 
 def _sign_in_link() -> str:
-    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + "/sign-in"
+    """Sign-in, then Submitted Forms, where the email says the response or the request is (seed 2.3).
+
+    Without `next`, someone with a response (and no form waiting for more information) was signed in to
+    the home page and had to find Submitted Forms themselves.
+    """
+    return current_app.config["PORTAL_BASE_URL"].rstrip("/") + "/sign-in?next=/submitted"
 
 
 def submitter(submission: Submission) -> User | None:

@@ -3,7 +3,7 @@ emails (through the outbox to the real SMTP sink) and the audit rows."""
 
 import pytest
 
-from tests.conftest import post_form
+from tests.conftest import PASSWORD, post_form
 from tests.functional.review.builders import make_submission
 from tests.functional.review.conftest import SUBMITTER, audit_actions, staff_sign_in
 from tests.support import csrf_token
@@ -262,3 +262,22 @@ def test_the_same_return_by_another_caseworker_is_still_refused(app, make_user, 
     assert post_form(staff_client, url, RETURN).status_code == 302
     response = colleague.post(url, data={"csrf_token": csrf_token(page), "version": "1", **RETURN})
     assert response.status_code == 409
+
+
+@pytest.mark.parametrize("action, data, subject", [
+    ("respond", {"response": "Accepted"}, "The Local Authority has responded to your form"),
+    ("return", RETURN, "Your form needs more information"),
+])
+def test_the_emailed_link_signs_in_to_submitted_forms(app, client, staff_client, submission, smtp_sink,
+                                                      action, data, subject):
+    """The response email says 'log in ... to read the response in Submitted Forms', but its link was
+    the plain sign-in page, which (with no form waiting for more information) led to the home page."""
+    assert post_form(staff_client, f"/la/submissions/{submission}/{action}", data).status_code == 302
+    deliver(app)
+    body = smtp_sink.wait_for(SUBMITTER, subject).body
+    link = next(line for line in body.splitlines() if line.startswith("http://localhost/"))
+    assert link == "http://localhost/sign-in?next=/submitted"
+    path = link.removeprefix("http://localhost")
+    response = post_form(client, path, {"email": SUBMITTER, "password": PASSWORD})
+    assert response.headers["Location"] == "/submitted"
+    assert "Accepted" in client.get("/submitted").get_data(as_text=True) or action == "return"
