@@ -13,7 +13,7 @@ from datetime import datetime
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
-from sqlalchemy import String, UniqueConstraint
+from sqlalchemy import String, UniqueConstraint, delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -41,8 +41,18 @@ class Job:
     run: Callable[[], object]
 
 
+# How long a claim is kept. Only the current period's row stops a second run; older rows are history,
+# kept a day (and at least a few periods) so a host whose clock lags cannot claim a period again.
+KEEP_CLAIMS_SECONDS = 24 * 60 * 60
+MIN_CLAIMS_KEPT = 10
+
+
 def claim_period(job: Job, now: datetime | None = None) -> bool:
-    """True for exactly one caller per job and period, across processes and hosts."""
+    """True for exactly one caller per job and period, across processes and hosts.
+
+    The winner also forgets the job's claims older than a day: without that the table grew by a row per
+    job and period for ever (about 12,000 rows a day with the outbox every 30 s and PDFs every 10 s).
+    """
     period = int((now or utcnow()).timestamp()) // job.every_seconds
     db.session.add(JobRun(job=job.name, period=period))
     try:
@@ -50,6 +60,9 @@ def claim_period(job: Job, now: datetime | None = None) -> bool:
     except IntegrityError:
         db.session.rollback()
         return False
+    kept = max(KEEP_CLAIMS_SECONDS // job.every_seconds, MIN_CLAIMS_KEPT)
+    db.session.execute(delete(JobRun).where(JobRun.job == job.name, JobRun.period < period - kept))
+    db.session.commit()
     return True
 
 
