@@ -6,7 +6,6 @@ from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxesInput,
     GovRadioInput,
     GovSubmitInput,
-    GovTextArea,
 )
 from wtforms import HiddenField, RadioField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -19,6 +18,10 @@ def _strip(value):
     # Browsers post each line break as CRLF but count it as one character (so does GOV.UK Frontend's
     # character count): counting two here refused text the page said was within the limit.
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+# Said on the page (GOV.UK character count), not first in an error after the caseworker has written it.
+COMMENTS_MAX_LENGTH = 2000
 
 
 class SeenVersionForm(FlaskForm):
@@ -37,8 +40,9 @@ class ReturnForm(SeenVersionForm):
         description="Say what you need. The submitter sees this next to the form. Do not include details "
                     "the submitter did not give you.",
         validators=[DataRequired("Enter comments for the submitter"),
-                    Length(max=2000, message="Comments must be 2000 characters or fewer")],
-        filters=[_strip], widget=GovTextArea())
+                    Length(max=COMMENTS_MAX_LENGTH,
+                           message=f"Comments must be {COMMENTS_MAX_LENGTH} characters or fewer")],
+        filters=[_strip], widget=GovCharacterCount())
     sections = SelectMultipleField("Which sections need changing? (optional)", choices=[],
                                    description="Select all that apply. These are marked for the submitter.",
                                    widget=GovCheckboxesInput())

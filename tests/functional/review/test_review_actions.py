@@ -281,3 +281,15 @@ def test_the_emailed_link_signs_in_to_submitted_forms(app, client, staff_client,
     response = post_form(client, path, {"email": SUBMITTER, "password": PASSWORD})
     assert response.headers["Location"] == "/submitted"
     assert "Accepted" in client.get("/submitted").get_data(as_text=True) or action == "return"
+
+
+def test_the_return_form_says_how_long_the_comments_can_be(staff_client, submission):
+    """The comments were refused over 2000 characters, but the page only said so in the error, after the
+    caseworker had written them. Now the GOV.UK character count states the limit and counts down."""
+    html = staff_client.get(f"/la/submissions/{submission}/return").get_data(as_text=True)
+    assert 'data-module="govuk-character-count" data-maxlength="2000"' in html
+    assert "You can enter up to 2000 characters" in html
+    response = post_form(staff_client, f"/la/submissions/{submission}/return",
+                         {"reason": "other", "comments": "x" * 2001})
+    assert response.status_code == 422
+    assert "Comments must be 2000 characters or fewer" in response.get_data(as_text=True)
