@@ -5,6 +5,7 @@ checked here, per record: a submission, file or PDF routed to another team is "n
 about it (not even that it exists) leaks across teams.
 """
 
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -19,6 +20,8 @@ from webapp.notifications.email import queue as queue_email
 from webapp.submissions.models import STATUSES, AuditEntry, ReturnRequest, Submission, SubmissionVersion
 
 from . import workdays
+
+log = logging.getLogger(__name__)
 
 PAGE_SIZE = 25
 OPEN_STATUSES = ("submitted", "resubmitted")
@@ -62,8 +65,18 @@ class InvalidTransition(Exception):
 # --- Access ---------------------------------------------------------------------------------------
 
 def get_submission(staff: User, submission_id: str) -> Submission:
+    """The submission, if it is routed to this member of staff's team.
+
+    Another team's submission is refused as "not found", and the refusal is logged (ids only, never the
+    child) for security monitoring (OWASP ASVS 16.3.2): staff guessing or reusing another team's links
+    is something the council must be able to see, not a silent 404.
+    """
     submission = db.session.get(Submission, submission_id)
-    if submission is None or not staff.is_staff or submission.team != staff.team:
+    if submission is None or not staff.is_staff:
+        raise NotFound()
+    if submission.team != staff.team:
+        log.warning("access refused: staff user %s (team %s) asked for submission %s of team %s",
+                    staff.id, staff.team, submission.id, submission.team)
         raise NotFound()
     return submission
 

@@ -137,6 +137,21 @@ def test_another_team_cannot_post_a_return_or_response(app, people, lado_client,
     assert audit_actions(app, submission) == []
 
 
+def test_another_teams_attempt_is_logged_without_the_child(app, people, lado_client, submission, caplog):
+    """Before, a LADO officer opening a social-care submission by its address got a 404 and nothing
+    anywhere recorded the attempt (OWASP ASVS 16.3.2: log authorisation failures)."""
+    caplog.set_level("WARNING", logger="webapp.review.services")
+    for suffix in ("", "/v1.pdf", "/return"):
+        assert lado_client.get(f"/la/submissions/{submission}{suffix}").status_code == 404
+    refusals = [r.getMessage() for r in caplog.records if r.name == "webapp.review.services"]
+    assert refusals == [f"access refused: staff user {people['lado']} (team lado) asked for submission "
+                        f"{submission} of team social-care"] * 3
+    assert not any("Jordan" in m or "Ellison" in m or "CP-2026" in m for m in refusals)
+    assert audit_actions(app, submission) == []  # the owning team's log records access, not attempts
+    lado_client.get("/la/submissions/no-such-id")
+    assert len([r for r in caplog.records if r.name == "webapp.review.services"]) == 3
+
+
 def test_another_teams_queue_does_not_list_it(lado_client, submission):
     assert "CP-2026-000001" not in lado_client.get("/la/queue").get_data(as_text=True)
     html = lado_client.get("/la/queue?q=CP-2026-000001").get_data(as_text=True)
