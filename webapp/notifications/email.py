@@ -18,7 +18,10 @@ from .models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
-MAX_ATTEMPTS = 10
+# How long an unsent email is retried: through a mail relay outage of a weekend, not a number of tries.
+# Ten tries with the backoff below gave up after about three hours, so an overnight outage silently lost
+# every confirmation, return and response email queued during it.
+RETRY_FOR = timedelta(days=3)
 
 
 class MailUnavailable(Exception):
@@ -61,7 +64,7 @@ def backoff(attempts: int) -> timedelta:
 
 
 def send_due(batch_size: int = 50) -> int:
-    """Send what is due; failures wait longer each time and stop after MAX_ATTEMPTS.
+    """Send what is due; failures wait longer each time (an hour at most) until RETRY_FOR has passed.
 
     One message at a time: each is locked while it is sent and its outcome committed as soon as it is
     known. A message that fails in an unexpected way, or a crash part-way through a run, must not roll
@@ -73,7 +76,7 @@ def send_due(batch_size: int = 50) -> int:
     for _ in range(batch_size):
         message = (db.session.query(OutboxMessage)
                    .filter(OutboxMessage.sent_at.is_(None), OutboxMessage.next_attempt_at <= utcnow(),
-                           OutboxMessage.attempts < MAX_ATTEMPTS)
+                           OutboxMessage.created_at > utcnow() - RETRY_FOR)
                    .order_by(OutboxMessage.id).limit(1).with_for_update(skip_locked=True).first())
         if message is None:
             break
@@ -86,6 +89,8 @@ def send_due(batch_size: int = 50) -> int:
             message.last_error = reason[:200]
             message.next_attempt_at = utcnow() + backoff(message.attempts)
             log.warning("outbox message %s not sent (attempt %s): %s", message.id, message.attempts, reason)
+            if message.next_attempt_at >= message.created_at + RETRY_FOR:
+                log.error("outbox message %s abandoned after %s attempts", message.id, message.attempts)
         else:
             message.sent_at = utcnow()
             sent += 1
