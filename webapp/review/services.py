@@ -326,8 +326,22 @@ def return_submission(staff: User, submission: Submission, *, reason: str, comme
     return request
 
 
+def tidy_paragraphs(text: str | None) -> str:
+    """Spaces within each line collapsed, blank lines between paragraphs kept (one at most).
+
+    A response is written in a text area: a caseworker who writes two paragraphs means two, and
+    they used to run together into one line on every page that showed them.
+    """
+    lines = [" ".join(line.split()) for line in (text or "").splitlines()]
+    kept: list[str] = []
+    for line in lines:
+        if line or (kept and kept[-1]):
+            kept.append(line)
+    return "\n".join(kept).strip()
+
+
 def respond(staff: User, submission: Submission, text: str, *, seen_version: int | None = None) -> None:
-    text = " ".join(text.split()) if text else ""
+    text = tidy_paragraphs(text)
     if not text:
         raise ValueError("a response is required")
     if len(text) > RESPONSE_MAX_LENGTH:
