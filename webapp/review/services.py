@@ -18,6 +18,7 @@ from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.notifications.email import queue as queue_email
 from webapp.submissions.models import STATUSES, AuditEntry, ReturnRequest, Submission, SubmissionVersion
+from webapp.web.dates import uk_local
 
 from . import workdays
 
@@ -180,11 +181,18 @@ def clean_search(text: str | None) -> str:
 
 
 def queue_row(submission: Submission, now: datetime) -> QueueRow:
-    received = submission.last_submitted_at
+    """Working days are counted on the UK's calendar: the stored times are UTC, an hour behind all
+    summer, so a referral sent at half past midnight on a Saturday counted as sent on the Friday."""
+    received = _uk_wall_clock(submission.last_submitted_at)
+    now = _uk_wall_clock(now)
     days = workdays.working_days_between(received, now)
     overdue = submission.status in OPEN_STATUSES and now > workdays.add_working_days(received, 1)
     return QueueRow(submission, STATUSES.get(submission.status, submission.status), days,
                     workdays.age_label(days), overdue)
+
+
+def _uk_wall_clock(moment: datetime) -> datetime:
+    return uk_local(moment).replace(tzinfo=None)
 
 
 def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1,

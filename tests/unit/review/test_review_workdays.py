@@ -77,3 +77,16 @@ def test_difference_keeps_repeated_labels_apart():
 
 def test_no_difference_between_equal_versions():
     assert difference([section("A", x="1")], [section("A", x="1")]) == []
+
+
+def test_the_queue_counts_working_days_on_the_uk_calendar():
+    """Sent at 00:30 on Saturday 4 July in the UK (23:30 on the Friday in UTC, as stored): the clock
+    starts on Monday, so at 00:15 on Tuesday it is a working day old and overdue. Counted in UTC it
+    was sent on a working day, and was not yet due."""
+    from types import SimpleNamespace
+
+    from webapp.review.services import queue_row
+
+    sent = SimpleNamespace(last_submitted_at=datetime(2026, 7, 3, 23, 30), status="submitted")
+    row = queue_row(sent, now=datetime(2026, 7, 6, 23, 15))
+    assert (row.age_label, row.overdue) == ("1 working day", True)
