@@ -69,9 +69,13 @@ def _current_page_path() -> str | None:
         return None
 
 
-def redirect_to_sign_in(endpoint: str):
-    """Send someone who is not (or no longer) signed in to sign-in, and back here afterwards."""
-    next_path = request.full_path.rstrip("?") if request.method == "GET" else _current_page_path()
+def redirect_to_sign_in(endpoint: str, next_path: str | None = None):
+    """Send someone who is not (or no longer) signed in to sign-in, and back here afterwards.
+
+    `next_path` names the page to come back to when the view knows it better than the request does
+    (a plain form post has no page address of its own to return to)."""
+    if next_path is None:
+        next_path = request.full_path.rstrip("?") if request.method == "GET" else _current_page_path()
     location = url_for(endpoint, next=next_path or None)
     if htmx:
         response = make_response("", 401)

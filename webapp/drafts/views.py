@@ -19,10 +19,11 @@ from flask import (
     session,
     url_for,
 )
+from werkzeug.datastructures import MultiDict
 
 from webapp import formdefs
 from webapp.accounts import sessions
-from webapp.accounts.auth import login_required
+from webapp.accounts.auth import login_required, redirect_to_sign_in
 from webapp.clock import utcnow
 from webapp.extensions import csrf, htmx
 from webapp.web.rendering import render_page, render_page_or_fragment
@@ -63,6 +64,47 @@ def citizen_required(view):
         return login_required(view)(*args, **kwargs)
 
     return wrapped
+
+
+# What a section post brought after the session had idled out, kept in the new session (below).
+UNSAVED = "unsaved_answers"
+UNSAVED_LIMIT = 200_000
+UNSAVED_NOTICE = ("You were signed out before these answers were saved. Check them, then select Next "
+                  "or 'Save and complete later' to save them.")
+
+
+def keep_typed_when_signed_out(view):
+    """A section posted after the session idled out: keep what was typed, and come back to it.
+
+    Without JavaScript nothing saves the page before the timeout, so Next after a long pause lost
+    every answer on it, and sign-in led to the home page. The posted answers now wait in the new
+    (signed-out) session, and sign-in returns to the section, which shows them again, unsaved,
+    until the person saves them; they are shown only if the draft is the signed-in account's own.
+    Nothing is written to the draft by a request that is not signed in.
+    """
+
+    @wraps(view)
+    def wrapped(draft_id: str, section_id: str, *args, **kwargs):
+        if (request.method == "POST" and g.get("user") is None and session.get("_expired")
+                and len(draft_id) <= 32):
+            typed = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_ANSWERS]
+            # A section's answers are tens of kilobytes at most; anything larger is not a person's page.
+            if sum(len(k) + len(v) for k, v in typed) <= UNSAVED_LIMIT:
+                session[UNSAVED] = {"draft_id": draft_id, "section_id": section_id, "form": typed}
+            return redirect_to_sign_in("accounts.sign_in",
+                                       url_for(".section", draft_id=draft_id, section_id=section_id))
+        return view(draft_id, section_id, *args, **kwargs)
+
+    return wrapped
+
+
+def _unsaved_answers(draft, section) -> MultiDict | None:
+    """What this section's page had typed when the session idled out (popped: shown once)."""
+    kept = session.get(UNSAVED)
+    if not kept or kept.get("draft_id") != draft.id or kept.get("section_id") != section.id:
+        return None
+    session.pop(UNSAVED)
+    return MultiDict([tuple(pair) for pair in kept.get("form", []) if len(pair) == 2])
 
 
 def _catalogue():
@@ -278,12 +320,17 @@ def _show_section(draft, definition, section_id: str):
 
 
 @bp.route("/drafts/<draft_id>/<section_id>", methods=["GET", "POST"])
+@keep_typed_when_signed_out
 @citizen_required
 def section(draft_id: str, section_id: str):
     draft, definition, section = _load(draft_id, section_id)
     if section.kind == "declaration":
         return redirect(url_for(".check", draft_id=draft.id), 303)
     if request.method == "GET":
+        unsaved = _unsaved_answers(draft, section) if section.fields else None
+        if unsaved is not None:
+            section_form = formdefs.build_section_form(section, formdata=unsaved)
+            return render_section_page(draft, definition, section, section_form, {}, notice=UNSAVED_NOTICE)
         section_form = formdefs.build_section_form(section, data=_stored_or_prefilled(draft, section))
         return render_section_page(draft, definition, section, section_form, {})
 

@@ -610,3 +610,54 @@ def test_only_the_person_keeps_the_session_alive(app, client, runner, background
         response = client.get(f"/drafts/{draft_id}/child")
     assert load(app, draft_id).answers["child"]["first_name"] == "Kept"
     assert (response.status_code == 200) is signed_in_after
+
+
+def test_next_after_the_session_idled_out_without_javascript_keeps_what_was_typed(app, runner, make_user):
+    """With JavaScript off nothing saves the page before the timeout: Next after a long pause led to
+    sign-in, which said 'Your answers were saved', then to the home page, and every answer on the
+    page was lost. Now sign-in says what happened and returns to the section, which shows the
+    answers again until the person saves them; nothing is written while signed out."""
+    from tests.conftest import PASSWORD
+
+    draft_id = runner.start()
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    posted = {"csrf_token": csrf_token(html), "draft_version": str(page_version(html)), **CHILD,
+              "other_names": "Sammy \"Jo\"", "action": "next"}
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=3), tick=False):
+        response = runner.client.post(f"/drafts/{draft_id}/child", data=posted)
+        assert response.status_code == 302
+        assert response.headers["Location"] == f"/sign-in?next=/drafts/{draft_id}/child"
+        assert load(app, draft_id).answers == {}
+        page = runner.client.get(response.headers["Location"]).get_data(as_text=True)
+        assert "were not saved. We have kept them" in page and "Your answers were saved" not in page
+        signed_in = post_form(runner.client, response.headers["Location"],
+                              {"email": "teacher@example.com", "password": PASSWORD})
+        assert signed_in.headers["Location"] == f"/drafts/{draft_id}/child"
+        shown = runner.page(draft_id, "child").get_data(as_text=True)
+        assert "You were signed out before these answers were saved" in shown
+        assert 'value="Sam"' in shown and 'value="Sammy &#34;Jo&#34;"' in shown
+        assert 'value="2 Mill Street"' in shown and 'value="2016"' in shown
+        assert load(app, draft_id).answers == {}  # shown, not saved, until the person saves them
+        # Shown once: the next visit shows the saved answers.
+        assert "You were signed out" not in runner.page(draft_id, "child").get_data(as_text=True)
+
+
+def test_answers_kept_from_an_idled_out_session_are_shown_to_no_other_account(app, runner, make_user):
+    from tests.conftest import sign_in
+
+    draft_id = runner.start()
+    runner.post(draft_id, "child", {"first_name": "Saved"})
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=3), tick=False):
+        # Only a post keeps anything: opening a page after the timeout is no answer.
+        assert runner.client.get(f"/drafts/{draft_id}/child").status_code == 302
+        sign_in(runner.client)
+        page = runner.page(draft_id, "child").get_data(as_text=True)
+        assert 'value="Saved"' in page and "You were signed out" not in page
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=6), tick=False):
+        runner.client.post(f"/drafts/{draft_id}/child", data={**CHILD, "draft_version": "2",
+                                                              "csrf_token": csrf_token(page)})
+        make_user(email="other@example.com")
+        sign_in(runner.client, email="other@example.com")
+        assert runner.page(draft_id, "child").status_code == 404
+        other_draft = runner.start()
+        assert 'value="Sam"' not in runner.page(other_draft, "child").get_data(as_text=True)
