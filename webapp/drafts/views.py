@@ -77,7 +77,8 @@ def keep_typed_when_signed_out(view):
     """A section posted after the session idled out: keep what was typed, and come back to it.
 
     Without JavaScript nothing saves the page before the timeout, so Next after a long pause lost
-    every answer on it, and sign-in led to the home page. The posted answers now wait in the new
+    every answer on it, and sign-in led to the home page; with it, a computer woken from sleep after
+    the timeout sends its autosave too late, and that was lost as well. The posted answers now wait in the new
     (signed-out) session, and sign-in returns to the section, which shows them again, unsaved,
     until the person saves them; they are shown only if the draft is the signed-in account's own.
     Nothing is written to the draft by a request that is not signed in.
@@ -379,6 +380,7 @@ def section(draft_id: str, section_id: str):
 
 
 @bp.post("/drafts/<draft_id>/<section_id>/autosave")
+@keep_typed_when_signed_out
 @citizen_required
 def autosave(draft_id: str, section_id: str):
     """Background save while typing (and just before the idle timeout): never validates, never rejects."""

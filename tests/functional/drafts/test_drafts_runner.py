@@ -661,3 +661,23 @@ def test_answers_kept_from_an_idled_out_session_are_shown_to_no_other_account(ap
         assert runner.page(draft_id, "child").status_code == 404
         other_draft = runner.start()
         assert 'value="Sam"' not in runner.page(other_draft, "child").get_data(as_text=True)
+
+
+def test_an_autosave_sent_after_the_session_idled_out_keeps_what_was_typed(app, runner):
+    """A laptop closed mid-form and opened after the timeout: its autosave reached a signed-out
+    server, got 401 and sign-in, and the answers typed before the lid closed were lost."""
+    from tests.conftest import PASSWORD
+
+    draft_id = runner.start()
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    posted = {"csrf_token": csrf_token(html), "draft_version": str(page_version(html)), **CHILD}
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=3), tick=False):
+        response = runner.client.post(f"/drafts/{draft_id}/child/autosave", data=posted,
+                                      headers={**HX, "HX-Current-URL": f"http://localhost/drafts/{draft_id}/child"})
+        assert response.status_code == 401
+        location = response.headers["HX-Redirect"]
+        assert location == f"/sign-in?next=/drafts/{draft_id}/child"
+        post_form(runner.client, location, {"email": "teacher@example.com", "password": PASSWORD})
+        shown = runner.page(draft_id, "child").get_data(as_text=True)
+        assert "You were signed out before these answers were saved" in shown
+        assert 'value="Sam"' in shown and 'value="2 Mill Street"' in shown
