@@ -40,9 +40,16 @@ class CodeCheck(Enum):
 
 MESSAGES = {
     CodeCheck.WRONG: "The code is not correct. Check the email and try again",
-    CodeCheck.EXPIRED: "The code has expired. Select 'Please send me a new code'",
-    CodeCheck.VOID: "The code can no longer be used. Select 'Please send me a new code'",
+    CodeCheck.EXPIRED: "The code has expired. Select '{button}'",
+    CodeCheck.VOID: "The code can no longer be used. Select '{button}'",
 }
+
+
+def message(result: CodeCheck, button: str = "Please send me a new code") -> str:
+    """The error for a code that did not work, naming the control on that page that sends a new one
+    (registration's button is the seed's "Please send me a new code"; other pages say "Send a new
+    code"): a message naming a button the page does not have leaves the person stuck."""
+    return MESSAGES[result].format(button=button)
 
 
 def _digest(code: str) -> str:

@@ -32,6 +32,7 @@ bp = Blueprint("accounts", __name__)
 MAIL_DOWN = ("We could not send the email just now. Select 'Please send me a new code' to try again in a "
              "few minutes.")
 TOO_SOON = "You have asked for a new code too recently. Wait a minute, then try again."
+SEND_NEW_CODE = "Send a new code"  # the link on the reset and change-of-email code pages
 REGISTERED_AGAIN = ("This email address has been registered again since you started. Enter your email "
                     "address and password again.")
 
@@ -145,7 +146,7 @@ def register_verify():
             next_url = _registration().get("next")  # signing in clears the registration state
             auth.sign_in(user)
             return redirect(url_for(".terms", next=next_url) if next_url else url_for(".terms"))
-        form.code.errors.append(codes.MESSAGES[result])
+        form.code.errors.append(codes.message(result))
     return _render_form("accounts/register_verify.html", form, email=user.email)
 
 
@@ -290,14 +291,14 @@ def reset_password():
         if problem:
             form.password.errors.append(problem)
         elif user is None or user.is_staff:
-            form.code.errors.append(codes.MESSAGES[codes.CodeCheck.WRONG])
+            form.code.errors.append(codes.message(codes.CodeCheck.WRONG))
         else:
             result = services.reset_password(user, form.code.data, form.password.data)
             if result is codes.CodeCheck.OK:
                 session.pop("reset_email", None)
                 flash("Your password has been changed. Sign in with your new password.", "success")
                 return redirect(url_for(".sign_in"))
-            form.code.errors.append(codes.MESSAGES[result])
+            form.code.errors.append(codes.message(result, SEND_NEW_CODE))
     return _render_form("accounts/reset_password.html", form, email=email)
 
 
@@ -357,7 +358,7 @@ def confirm_email():
             if result is codes.CodeCheck.OK:
                 flash("Your email address has been changed.", "success")
                 return redirect(url_for(".my_account"))
-            form.code.errors.append(codes.MESSAGES[result])
+            form.code.errors.append(codes.message(result, SEND_NEW_CODE))
     return _render_form("accounts/confirm_email.html", form, email=pending.target_email)
 
 

@@ -95,8 +95,7 @@ def sign_in_code():
             destination = (session.pop(PENDING, None) or {}).get("next") or url_for(".queue")
             auth.sign_in(user, staff=True)
             return redirect(auth.safe_next(destination, url_for(".queue")))
-        form.code.errors.append(codes.MESSAGES[result].replace("'Please send me a new code'",
-                                                                "'Send a new code'"))
+        form.code.errors.append(codes.message(result, "Send a new code"))
     return _form_page("review/sign_in_code.html", form, email=user.email,
                       minutes=accounts.code_minutes(accounts.STAFF_SIGN_IN))
 

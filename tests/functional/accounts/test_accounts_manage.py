@@ -1,6 +1,7 @@
 """Forgotten password, Update Account, change of email and password, and the create-staff command."""
 
 import threading
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -111,6 +112,10 @@ def test_reset_code_wrong_five_times_is_void(client, make_user, smtp_sink):
         post_form(client, "/forgotten-password/code", {**data, "code": f"{(int(code) + 1) % 10**8:08d}"})
     response = post_form(client, "/forgotten-password/code", {**data, "code": code})
     assert "The code can no longer be used" in text(response)
+    # It names the link this page has: "Please send me a new code" is registration's button.
+    assert "Select &#39;Send a new code&#39;" in text(response)
+    assert "Please send me a new code" not in text(response)
+    assert ">Send a new code</a>" in text(response)
 
 
 def test_reset_unlocks_a_locked_account(client, make_user, smtp_sink):
@@ -251,6 +256,24 @@ def test_change_email_bad_input(client, make_user):
     for email in ("", "nope", "a\r\nb@example.com", "x" * 300 + "@example.com", "jö@example.com"):
         response = post_form(client, "/account/email", {"email": email, "password": PASSWORD})
         assert response.status_code == 422, email
+
+
+def test_an_expired_change_of_email_code_says_how_to_get_a_new_one(client, make_user, smtp_sink,
+                                                                   time_machine):
+    """The message said "Select 'Please send me a new code'", and the page had no such button, nor any
+    way to a new code: the person was stuck on it."""
+    time_machine.move_to(datetime.now(UTC).replace(microsecond=0), tick=False)
+    make_user()
+    sign_in(client)
+    post_form(client, "/account/email", {"email": "new@example.com", "password": PASSWORD})
+    code = smtp_sink.wait_for("new@example.com", "Please verify your new email address").code()
+    time_machine.shift(timedelta(minutes=15, seconds=1))
+    response = post_form(client, "/account/email/code", {"code": code})
+    html = text(response)
+    assert response.status_code == 422
+    assert "The code has expired. Select &#39;Send a new code&#39;" in html
+    assert '<a class="govuk-link" href="/account/email">Send a new code</a>' in html
+    assert "Please send me a new code" not in html
 
 
 def test_confirm_email_without_a_pending_change(client, make_user):
