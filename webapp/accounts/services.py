@@ -74,6 +74,24 @@ def send_code(user: User, purpose: str, target_email: str | None = None) -> None
         raise
 
 
+def send_code_unless_recent(user: User, purpose: str) -> bool:
+    """Send a code unless one went to this account moments ago (codes.resend_wait); True if sent.
+
+    Looking for a recent code and issuing the new one are one step: the account's row is locked
+    first (a write that changes nothing: a row lock on PostgreSQL, the write lock on SQLite), so two
+    requests at the same moment (a double-click) cannot both find none and both send one. Two
+    codes went out, the second made the first unusable, and mail does not always arrive in the
+    order it was sent: the person could type the code that had just stopped working.
+    """
+    db.session.execute(update(User).where(User.id == user.id).values(failed_logins=User.failed_logins)
+                       .execution_options(synchronize_session=False))
+    if codes.resend_wait(user, purpose):
+        db.session.commit()
+        return False
+    send_code(user, purpose)
+    return True
+
+
 def register_account(details: dict, email: str, password: str) -> User:
     """Create (or replace) an unverified account; an address already verified is never overwritten."""
     email = normalise_email(email)

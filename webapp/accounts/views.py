@@ -125,10 +125,8 @@ def _send_verification(user: User):
 
     Without the check, re-posting step 2 or signing in again would email an address as often as asked.
     """
-    if codes.resend_wait(user, services.VERIFY_EMAIL):
-        return redirect(url_for(".register_verify"))
     try:
-        services.send_code(user, services.VERIFY_EMAIL)
+        services.send_code_unless_recent(user, services.VERIFY_EMAIL)
     except MailUnavailable:
         flash(MAIL_DOWN, "error")
     return redirect(url_for(".register_verify"))
@@ -156,15 +154,15 @@ def register_resend():
     user = _pending_user()
     if user is None:
         return redirect(url_for(".register_details"))
-    if codes.resend_wait(user, services.VERIFY_EMAIL):
-        flash(TOO_SOON, "error")
-        return redirect(url_for(".register_verify"))
     try:
-        services.send_code(user, services.VERIFY_EMAIL)
+        sent = services.send_code_unless_recent(user, services.VERIFY_EMAIL)
     except MailUnavailable:
         flash(MAIL_DOWN, "error")
     else:
-        flash(f"We have sent a new code to {user.email}.", "success")
+        if sent:
+            flash(f"We have sent a new code to {user.email}.", "success")
+        else:
+            flash(TOO_SOON, "error")
     return redirect(url_for(".register_verify"))
 
 
@@ -267,9 +265,9 @@ def forgotten_password():
     if form.validate_on_submit():
         user = services.find_by_email(form.email.data)
         session["reset_email"] = form.email.data
-        if user is not None and not user.is_staff and not codes.resend_wait(user, services.RESET_PASSWORD):
+        if user is not None and not user.is_staff:
             try:
-                services.send_code(user, services.RESET_PASSWORD)
+                services.send_code_unless_recent(user, services.RESET_PASSWORD)
             except MailUnavailable:
                 form.email.errors.append("We could not send the email just now. Try again in a few minutes")
                 return _render_form("accounts/forgotten_password.html", form)

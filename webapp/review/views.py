@@ -106,11 +106,15 @@ def resend_code():
     user = _pending_user()
     if user is None:
         return redirect(url_for(".sign_in"))
-    if codes.resend_wait(user, accounts.STAFF_SIGN_IN):
-        flash("You have asked for a new code too recently. Wait a minute, then try again.", "error")
+    try:
+        sent = accounts.send_code_unless_recent(user, accounts.STAFF_SIGN_IN)
+    except MailUnavailable:
+        flash(MAIL_DOWN, "error")
     else:
-        _send_code(user)
-        flash("We have sent you a new code.", "success")
+        if sent:
+            flash("We have sent you a new code.", "success")
+        else:
+            flash("You have asked for a new code too recently. Wait a minute, then try again.", "error")
     return redirect(url_for(".sign_in_code"))
 
 

@@ -1,12 +1,14 @@
 """Emailed codes: sender, subject, 8 digits, 15-minute expiry, single use, 5 tries, hashed, resend limits."""
 
 import socket
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import text as sql
 
 from tests.conftest import post_form
+from tests.support import csrf_token
 from webapp.accounts import codes
 from webapp.accounts.models import EmailCode, User
 from webapp.extensions import db
@@ -165,3 +167,37 @@ def test_repeated_sign_in_or_step2_does_not_flood_an_inbox(app, journey, smtp_si
         post_form(other, "/sign-in", {"email": "jo@example.com", "password": "correct horse battery staple"})
     assert len(smtp_sink.to("jo@example.com")) == 1
     assert journey.verify(journey.code_for()).headers["Location"] == "/terms"
+
+
+def test_new_code_pressed_twice_at_the_same_moment_sends_one(journey, smtp_sink, now, monkeypatch):
+    """A double-click on 'Please send me a new code': both requests found no recent code, and both
+    sent one. The second code made the first unusable, and mail does not always arrive in the order
+    it was sent, so the code the person typed could be the one that had just stopped working.
+
+    Each request is held just after it has looked for a recent code, until the other has looked too
+    or a second has passed (it cannot look while the first holds the account)."""
+    journey.to_step3()
+    now.shift(timedelta(seconds=31))
+    token = csrf_token(text(journey.client.get("/register/verify")))
+    both_looked = threading.Barrier(2, timeout=1)
+    real = codes.resend_wait
+
+    def look_then_wait(user, purpose):
+        result = real(user, purpose)
+        try:
+            both_looked.wait()
+        except threading.BrokenBarrierError:  # the other request could not look meanwhile
+            pass
+        return result
+
+    monkeypatch.setattr(codes, "resend_wait", look_then_wait)
+    threads = [threading.Thread(target=lambda: journey.client.post(
+        "/register/verify/resend", data={"csrf_token": token})) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(15)
+    monkeypatch.setattr(codes, "resend_wait", real)
+    messages = smtp_sink.to("jo@example.com")
+    assert len(messages) == 2  # the first code, and one new one
+    assert journey.verify(messages[-1].code()).headers["Location"] == "/terms"
