@@ -24,6 +24,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.request_class = PortalRequest
     app.config.from_object(config_for(config_name))
     app.config.update(overrides)
+    _prefix_session_cookie(app)
     app.config["MAIL_DEFAULT_SENDER"] = (
         f"{app.config['COUNCIL_NAME']} Children's Services Portal",
         app.config["MAIL_DEFAULT_SENDER_ADDRESS"],
@@ -77,6 +78,19 @@ def _configure_templates(app: Flask) -> None:
             "session_idle_minutes": app.config["STAFF_SESSION_IDLE_MINUTES"] if session.get("staff")
             else app.config["SESSION_IDLE_MINUTES"],
         }
+
+
+def _prefix_session_cookie(app: Flask) -> None:
+    """Name the session cookie __Host-… wherever it is Secure (ASVS 5.0 3.3.1 and 3.3.3).
+
+    A browser then takes the cookie only from this host, over HTTPS, for the whole site (Path=/, no
+    Domain): a sibling subdomain or a page on plain HTTP cannot plant or overwrite a session id.
+    The prefix needs all three, so a benchmark over plain HTTP (Secure off) keeps the bare name.
+    """
+    name = app.config["SESSION_COOKIE_NAME"]
+    if (app.config["SESSION_COOKIE_SECURE"] and not app.config.get("SESSION_COOKIE_DOMAIN")
+            and app.config.get("SESSION_COOKIE_PATH") in (None, "/") and not name.startswith("__Host-")):
+        app.config["SESSION_COOKIE_NAME"] = f"__Host-{name}"
 
 
 @event.listens_for(Engine, "connect")

@@ -169,6 +169,9 @@ def test_assets_are_fingerprinted_and_cached_for_a_year(client):
 
 # --- The session cookie ---------------------------------------------------------------------------------
 
+PRODUCTION_COOKIE = "__Host-portal_session"
+
+
 def set_cookie(response, name="portal_session") -> dict:
     """The attributes of the one Set-Cookie for `name`: {"value": ..., "httponly": True, ...}."""
     headers = [h for h in response.headers.getlist("Set-Cookie") if h.startswith(f"{name}=")]
@@ -209,12 +212,12 @@ def production(tmp_path):
 
 def test_session_cookie_in_production_is_secure_httponly_lax_and_only_a_token(production):
     client = production.test_client()
-    before = set_cookie(client.get("/sign-in"))
+    before = set_cookie(client.get("/sign-in"), PRODUCTION_COOKIE)
     assert before["secure"] is True and before["httponly"] is True and before["samesite"] == "Lax"
     assert_random_token(before["value"], "prod@example.com")
 
     signed_in = sign_in(client, "prod@example.com")
-    after = set_cookie(signed_in)
+    after = set_cookie(signed_in, PRODUCTION_COOKIE)
     assert after["secure"] is True and after["httponly"] is True and after["samesite"] == "Lax"
     assert_random_token(after["value"], "prod@example.com")
     assert after["value"] != before["value"], "the token must change at sign-in (session fixation)"
@@ -222,9 +225,25 @@ def test_session_cookie_in_production_is_secure_httponly_lax_and_only_a_token(pr
 
     # The token planted before sign-in is worth nothing afterwards.
     planted = production.test_client()
-    planted.set_cookie("portal_session", before["value"], domain="localhost")
+    planted.set_cookie(PRODUCTION_COOKIE, before["value"], domain="localhost")
     response = planted.get("/account")
     assert response.status_code == 302 and response.headers["Location"].startswith("/sign-in")
+
+
+def test_session_cookie_in_production_has_the_host_prefix(production):
+    """ASVS 5.0 3.3.1 (Level 1) and 3.3.3 (Level 2): a Secure session cookie named __Host-…, so a
+    browser takes it only from this host, over HTTPS, for the whole site. It was 'portal_session'."""
+    assert production.config["SESSION_COOKIE_NAME"] == PRODUCTION_COOKIE
+    cookie = set_cookie(production.test_client().get("/sign-in"), PRODUCTION_COOKIE)
+    assert cookie["secure"] is True and cookie["path"] == "/" and "domain" not in cookie
+    assert PRODUCTION_COOKIE in production.test_client().get("/cookies").get_data(as_text=True)
+
+
+def test_session_cookie_over_plain_http_keeps_its_bare_name(tmp_path):
+    """The prefix needs Secure: a benchmark over plain HTTP turns Secure off and keeps the name."""
+    app = create_app("production", SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'plain.db'}",
+                     SECRET_KEY="p" * 40, SCHEDULER_ENABLED=False, SESSION_COOKIE_SECURE=False)
+    assert app.config["SESSION_COOKIE_NAME"] == "portal_session"
 
 
 def test_session_cookie_in_test_config_is_still_httponly_and_lax(app, client, make_user):
