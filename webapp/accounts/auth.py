@@ -36,6 +36,15 @@ def sign_in(user: User, *, staff: bool = False) -> None:
     g.user = user
 
 
+def renew_session() -> None:
+    """A new session id for the person signed in here, after they proved their password again.
+
+    "Signed out everywhere else" must include a copy of this browser's own cookie: one stolen
+    before the password change would otherwise carry on as this session.
+    """
+    sessions.regenerate(session)
+
+
 def sign_out() -> None:
     sessions.destroy(session)
     g.user = None

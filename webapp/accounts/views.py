@@ -372,6 +372,7 @@ def change_password():
             form.password.errors.append(problem)
         else:
             services.change_password(g.user, form.password.data, keep_session=session)
+            auth.renew_session()
             flash("Your password has been changed. You have been signed out everywhere else.", "success")
             return redirect(url_for(".my_account"))
     return _render_form("accounts/change_password.html", form)

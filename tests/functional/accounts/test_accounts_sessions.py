@@ -153,6 +153,22 @@ def test_password_change_ends_other_sessions(app, client, make_user):
     assert not signed_in(other)
 
 
+def test_password_change_also_ends_a_copy_of_this_browser_s_cookie(app, client, make_user):
+    """The session that changed the password kept its id: a cookie stolen from this browser before
+    the change went on working, although the page said "signed out everywhere else"."""
+    make_user()
+    sign_in(client)
+    stolen = cookie_of(client)
+    post_form(client, "/account/password", {"current_password": PASSWORD,
+                                            "password": "a brand new passphrase",
+                                            "confirm_password": "a brand new passphrase"})
+    assert signed_in(client)
+    assert cookie_of(client) != stolen
+    thief = app.test_client()
+    thief.set_cookie(COOKIE, stolen)
+    assert not signed_in(thief)
+
+
 def test_htmx_request_after_expiry_gets_401_and_hx_redirect(client, make_user, now):
     make_user()
     sign_in(client)
