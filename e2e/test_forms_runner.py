@@ -312,6 +312,33 @@ def test_escape_on_the_timeout_warning_means_stay_signed_in(page, live_server_fa
     assert page.url == section_url
 
 
+def test_add_another_and_remove_take_focus_to_the_item(page, live_server, professional):
+    """With JavaScript the section is swapped in after "Add another child"; focus went to the page's
+    heading at the top, so a keyboard user had to Tab through the whole section to reach the new child.
+    Now it goes to the new item's first question, and after a removal to the item now in that place."""
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/sign-in?next=/forms/safeguarding-concern")
+    sign_in(page, professional)
+    page.get_by_role("button", name="Next").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    page.goto(re.sub(r"/[^/]+$", "/additional", page.url))
+    page.get_by_role("group", name="Child 1", exact=True).get_by_label("First name").fill("Lily")
+    page.get_by_role("button", name="Add another child").press("Enter")
+    second = page.get_by_role("group", name="Child 2", exact=True)
+    expect(second.get_by_label("First name")).to_be_focused()
+    second.get_by_label("First name").fill("Tom")
+    page.get_by_role("button", name="Add another child").press("Enter")
+    expect(page.get_by_role("group", name="Child 3", exact=True).get_by_label("First name")).to_be_focused()
+
+    page.get_by_role("button", name="Remove child 2").press("Enter")
+    expect(page.get_by_role("group", name="Child 3", exact=True)).to_have_count(0)
+    expect(page.get_by_role("group", name="Child 2", exact=True).get_by_label("First name")).to_be_focused()
+    page.get_by_role("button", name="Remove child 2").press("Enter")
+    first = page.get_by_role("group", name="Child 1", exact=True).get_by_label("First name")
+    expect(first).to_be_focused()
+    expect(first).to_have_value("Lily")
+
+
 def test_two_tabs_the_second_keeps_its_answers(journey_page, js_mode, live_server, check_a11y, professional):
     """The other tab saved first: this tab's answers are not saved over them, nor thrown away."""
     first = journey_page

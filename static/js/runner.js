@@ -54,11 +54,14 @@
   })
 
   // After a new section is swapped in, start reading it from the top (the error summary, if any,
-  // focuses itself when GOV.UK Frontend initialises it).
+  // focuses itself when GOV.UK Frontend initialises it). After "Add another" or "Remove" the same
+  // section comes back, and the server names the input to continue from (the new item's first).
   document.addEventListener('htmx:afterSettle', function (event) {
     var target = event.target
     if (!target || target.id !== 'section-runner') return
     if (timer) { clearTimeout(timer); timer = null }
+    var item = target.dataset.appFocus && document.getElementById(target.dataset.appFocus)
+    if (item) { item.focus(); return }
     if (target.querySelector('.govuk-error-summary')) return
     var heading = document.getElementById('section-heading')
     if (heading) {

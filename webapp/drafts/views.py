@@ -364,7 +364,8 @@ def section(draft_id: str, section_id: str):
     if repeat_action:
         # Show the added or removed item without complaining about questions not yet answered.
         fresh = formdefs.build_section_form(section, formdata=formdata)
-        return render_section_page(draft, definition, section, fresh, {})
+        return render_section_page(draft, definition, section, fresh, {},
+                                   focus_id=formdefs.repeat_focus_id(section, fresh, action))
     previous_id, next_id = services.neighbours(definition, section.id)
     if action == "save-later":
         return _go(url_for(".saved", draft_id=draft.id))

@@ -13,6 +13,7 @@ Public API, for the section runner (views never reach further in than this):
     validate_field(section, form, field_name) -> str | None # inline check on blur; same rules
     answers_from_form(section, form) -> dict                # JSON-safe, normalised; hidden reveals dropped
     apply_repeat_action(section, formdata, action) -> MultiDict   # "add:<group>" / "remove:<group>:<i>"
+    repeat_focus_id(section, form, action) -> str | None    # the input to focus after add / remove
     summarise_section(section, answers) -> list[SummaryRow]
     summarise_form(definition, answers_by_section) -> list[(Section, list[SummaryRow])]
     is_section_complete(section, answers) -> bool
@@ -46,6 +47,7 @@ from .sections import (
     is_section_complete,
     missing_for_submit,
     prefill_answers,
+    repeat_focus_id,
     summarise_form,
     summarise_section,
     validate_field,
@@ -78,6 +80,7 @@ __all__ = [
     "load_definition",
     "missing_for_submit",
     "prefill_answers",
+    "repeat_focus_id",
     "summarise_form",
     "summarise_section",
     "validate_field",

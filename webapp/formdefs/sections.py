@@ -152,6 +152,27 @@ def apply_repeat_action(section: Section, formdata: MultiDict, action: str) -> M
     return renumbered
 
 
+def repeat_focus_id(section: Section, form: Form, action: str) -> str | None:
+    """After "Add another" or "Remove", the input to put focus on: the first question of the item
+    added, or of the item now in the removed one's place (the last, when the last was removed)."""
+    match = ACTION_RE.match(action or "")
+    if not match:
+        return None
+    group = match.group(2) or match.group(4)
+    try:
+        f = section.field(group)
+    except KeyError:
+        return None
+    if f.type != "repeat" or not f.fields:
+        return None
+    entries = form[f.name].entries
+    if not entries:
+        return None
+    index = len(entries) - 1 if match.group(1) == "add" else min(int(match.group(5)), len(entries) - 1)
+    first = f.fields[0]
+    return field_type(first.type).first_input_id(first, f"{f.name}-{index}-{first.name}")
+
+
 def can_add(f: Field, form: Form) -> bool:
     return len(form[f.name].entries) < f.max_items
 
