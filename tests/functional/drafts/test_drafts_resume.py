@@ -1,5 +1,6 @@
 """Save and resume (seed 2.2): Recover a Form, days left, cancel, check your answers."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import time_machine
@@ -93,6 +94,22 @@ def test_check_answers_lists_missing_answers_and_change_links(runner):
 
     fragment = runner.client.get(f"/drafts/{draft_id}/check", headers=HX)
     assert "<html" not in fragment.get_data(as_text=True)
+
+
+def test_each_change_link_on_the_check_says_which_section_it_changes(runner):
+    """Both the professional's and the child's details have a 'First name': a screen reader's list of
+    links read 'Change first name' twice, for two different questions (GOV.UK summary cards name
+    their card in the hidden text for this reason)."""
+    draft_id = runner.start()
+    html = runner.client.get(f"/drafts/{draft_id}/check").get_data(as_text=True)
+    links = re.findall(r'<a class="govuk-link" href="([^"]+)">\s*Change'
+                       r'<span class="govuk-visually-hidden">([^<]*)</span>', html)
+    assert links
+    destinations: dict[str, set[str]] = {}
+    for href, hidden in links:
+        destinations.setdefault(" ".join(hidden.split()), set()).add(href)
+    assert all(len(hrefs) == 1 for hrefs in destinations.values()), destinations
+    assert "first name (Professional&#39;s Details)" in html
 
 
 def test_check_answers_offers_declaration_when_complete(app, runner):
