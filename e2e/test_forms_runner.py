@@ -339,6 +339,39 @@ def test_add_another_and_remove_take_focus_to_the_item(page, live_server, profes
     expect(first).to_have_value("Lily")
 
 
+def test_typing_in_a_revealed_question_survives_the_inline_check_on_a_slow_connection(
+        page, live_server, professional):
+    """Choosing 'No' to consent sends an inline check of that question and reveals 'Why have you not
+    got consent?'. On a slow connection the check came back while the person was already typing the
+    reason, and replaced the revealed box with the one the server saw: the first words were lost."""
+    page.set_default_timeout(15_000)
+    page.goto(f"{live_server.url}/sign-in?next=/forms/safeguarding-concern")
+    sign_in(page, professional)
+    page.get_by_role("button", name="Next").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    page.goto(re.sub(r"/[^/]+$", "/consent", page.url))
+    next_section(page)  # the error messages the check will take away
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 1500, "downloadThroughput": -1, "uploadThroughput": -1})
+    consent = page.get_by_role("group", name=re.compile("Have the parents or carers agreed"))
+    with page.expect_response(re.compile(r"/validate")):
+        consent.get_by_label("No", exact=True).check()
+        reason = page.get_by_label(re.compile("Why have you not got consent"))
+        reason.click()
+        typed = "Asking would put the child at risk of harm."
+        page.keyboard.type(typed, delay=60)
+    page.wait_for_timeout(300)  # the swap
+    expect(consent.locator(".govuk-error-message")).to_have_count(0)  # the check did its job
+    expect(reason).to_have_value(typed)
+    expect(reason).to_be_focused()
+    page.keyboard.type(" More.")
+    expect(reason).to_have_value(typed + " More.")
+
+
 def test_two_tabs_the_second_keeps_its_answers(journey_page, js_mode, live_server, check_a11y, professional):
     """The other tab saved first: this tab's answers are not saved over them, nor thrown away."""
     first = journey_page

@@ -45,6 +45,36 @@
     if (elt && elt.dataset && elt.dataset.background === '1') event.stopPropagation()
   })
 
+  // An inline check swaps the whole question, and a radio's revealed follow-up question is part of it.
+  // On a slow connection the person has often started typing in the follow-up before the check comes
+  // back: keep what they typed (and where the cursor was) rather than what the server saw.
+  var TYPED = 'textarea, select, input:not([type=radio]):not([type=checkbox]):not([type=hidden]):not([type=file])'
+  var typing = []
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var target = event.detail.target
+    typing = []
+    if (!target || !target.id || target.id.indexOf('field-') !== 0) return
+    target.querySelectorAll(TYPED).forEach(function (input) {
+      if (!input.id) return
+      var focused = input === document.activeElement
+      typing.push({ id: input.id, value: input.value, focused: focused,
+        start: focused ? input.selectionStart : null, end: focused ? input.selectionEnd : null })
+    })
+  })
+  document.addEventListener('htmx:afterSwap', function () {
+    var kept = typing
+    typing = []
+    kept.forEach(function (was) {
+      var input = document.getElementById(was.id)
+      if (!input || input.value === was.value) return
+      input.value = was.value
+      if (was.focused && was.start !== null) {
+        try { input.setSelectionRange(was.start, was.end) } catch (e) { /* not a text field */ }
+      }
+      input.dispatchEvent(new Event('input', { bubbles: true })) // the character count catches up
+    })
+  })
+
   // A conflict (409) is an answer to show, not an error to hide.
   document.addEventListener('htmx:beforeSwap', function (event) {
     if (event.detail.xhr.status === 409) {
