@@ -372,6 +372,29 @@ def test_typing_in_a_revealed_question_survives_the_inline_check_on_a_slow_conne
     expect(reason).to_have_value(typed + " More.")
 
 
+def test_an_inline_check_error_is_announced(page, live_server, professional):
+    """WCAG 4.1.3: the check on leaving a question puts an error message at the question the person
+    has just left, where focus no longer is; a screen reader said nothing. Now a status message
+    outside the question reads it out (and nothing when the answer is put right)."""
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/sign-in?next=/forms/safeguarding-concern")
+    sign_in(page, professional)
+    page.get_by_role("button", name="Next").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    status = page.locator("#field-check-status")
+    page.get_by_label("First name").fill("")
+    page.get_by_label("Last name").focus()
+    expect(page.locator("#field-first_name .govuk-error-message")).to_contain_text("Enter your first name")
+    expect(status).to_have_attribute("role", "status")
+    expect(status).to_have_text("Error: Enter your first name")
+    expect(page.get_by_label("Last name")).to_be_focused()
+
+    page.get_by_label("First name").fill("Dana")
+    page.get_by_label("Last name").focus()
+    expect(page.locator("#field-first_name .govuk-error-message")).to_have_count(0)
+    expect(status).to_have_text("")
+
+
 def test_two_tabs_the_second_keeps_its_answers(journey_page, js_mode, live_server, check_a11y, professional):
     """The other tab saved first: this tab's answers are not saved over them, nor thrown away."""
     first = journey_page

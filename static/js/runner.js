@@ -75,6 +75,20 @@
     })
   })
 
+  // The check on leaving a question answers with the question, its error message now at it; the person
+  // is already at the next question, so say the message in the status region outside the question
+  // (emptied first, so the same message said again is read again). A question put right says nothing.
+  document.addEventListener('htmx:afterSettle', function (event) {
+    var field = event.target
+    var status = document.getElementById('field-check-status')
+    if (!status || !field || !field.id || field.id.indexOf('field-') !== 0) return
+    var message = field.querySelector('.govuk-error-message')
+    status.textContent = ''
+    if (!message) return
+    var text = message.textContent.replace(/\s+/g, ' ').trim()
+    window.setTimeout(function () { status.textContent = text }, 150)
+  })
+
   // A conflict (409) is an answer to show, not an error to hide.
   document.addEventListener('htmx:beforeSwap', function (event) {
     if (event.detail.xhr.status === 409) {
