@@ -55,3 +55,31 @@ def test_tables_scroll_inside_the_page_at_320_pixels(browser, live_server, saved
         check_a11y(page, f"{path} at 320px")
     finally:
         context.close()
+
+
+LONG_PDF = "Chronology_of_events_for_the_school_safeguarding_team_final_version_3.pdf"
+LONG_XLSX = "Budget_spreadsheet_for_the_family_support_plan_final_version_3.xlsx"
+
+
+def test_a_long_file_name_wraps_at_320_pixels(journey_page, js_mode, live_server, tmp_path):
+    """File names seldom have spaces. At 320 pixels the 'has been uploaded' banner and the error
+    summary's link for a refused file ran off the screen and made the whole page scroll sideways."""
+    from e2e.test_attachments import PASSWORD, SECTION, account_with_draft, attach
+    from tests.samples import SAMPLES
+
+    page = journey_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    (tmp_path / LONG_PDF).write_bytes(SAMPLES["report.pdf"]())
+    (tmp_path / LONG_XLSX).write_bytes(SAMPLES["budget.xlsx"]())
+    email, draft_id = account_with_draft(live_server.app)
+    page.goto(f"{live_server.url}/sign-in?next=/drafts/{draft_id}/{SECTION}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+    attach(page, js_mode == "js", tmp_path / LONG_PDF)
+    expect(page.get_by_text(f"{LONG_PDF} has been uploaded").first).to_be_attached()
+    assert sideways_overflow(page) == 0, "the upload's banner"
+    attach(page, js_mode == "js", tmp_path / LONG_XLSX)
+    expect(page.locator(".govuk-error-summary")).to_contain_text(LONG_XLSX)
+    assert sideways_overflow(page) == 0, "the refused file's error"
