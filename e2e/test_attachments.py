@@ -129,6 +129,8 @@ def test_focus_after_keeping_or_removing_a_file_with_javascript(page, live_serve
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx has set the upload form up: choosing a file sends it
     for name in ("notes.docx", "photo.jpg"):
         attach(page, True, files[name])
         expect(files_list(page).get_by_role("link", name=name, exact=True)).to_be_visible()

@@ -76,6 +76,8 @@ def test_a_long_file_name_wraps_at_320_pixels(journey_page, js_mode, live_server
     page.get_by_label("Email address").fill(email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx has set the upload form up: choosing a file sends it
 
     attach(page, js_mode == "js", tmp_path / LONG_PDF)
     expect(page.get_by_text(f"{LONG_PDF} has been uploaded").first).to_be_attached()
