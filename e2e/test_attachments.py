@@ -37,6 +37,19 @@ def account_with_draft(app) -> tuple[str, str]:
     return email, draft_id
 
 
+def open_supporting_documentation(page, live_server) -> str:
+    """Sign a new account with a draft in, straight to its Supporting Documentation, ready for a file
+    to be chosen; returns the draft's id."""
+    email, draft_id = account_with_draft(live_server.app)
+    page.goto(f"{live_server.url}/sign-in?next=/drafts/{draft_id}/{SECTION}")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
+    page.wait_for_load_state("load")  # htmx has set the upload form up: choosing a file sends it
+    return draft_id
+
+
 def files_list(page):
     return page.locator("#attached-files")
 
@@ -53,14 +66,8 @@ def test_attach_refuse_and_remove(journey_page, js_mode, live_server, check_a11y
     page = journey_page
     js = js_mode == "js"
     files = write_samples(tmp_path, ["notes.docx", "photo.jpg", "budget.xlsx"])
-    email, draft_id = account_with_draft(live_server.app)
+    draft_id = open_supporting_documentation(page, live_server)
     section_url = f"{live_server.url}/drafts/{draft_id}/{SECTION}"
-
-    page.goto(f"{live_server.url}/sign-in?next=/drafts/{draft_id}/{SECTION}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
     expect(page.get_by_text("No files have been attached.")).to_be_visible()
     check_a11y(page, "no files yet")
 
@@ -123,14 +130,8 @@ def test_focus_after_keeping_or_removing_a_file_with_javascript(page, live_serve
     section's buttons. "No, keep it" returns to the file's Remove link; after a removal the list's
     heading takes focus, and the live region says what happened."""
     files = write_samples(tmp_path, ["notes.docx", "photo.jpg"])
-    email, draft_id = account_with_draft(live_server.app)
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/sign-in?next=/drafts/{draft_id}/{SECTION}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
-    page.wait_for_load_state("load")  # htmx has set the upload form up: choosing a file sends it
+    open_supporting_documentation(page, live_server)
     for name in ("notes.docx", "photo.jpg"):
         attach(page, True, files[name])
         expect(files_list(page).get_by_role("link", name=name, exact=True)).to_be_visible()

@@ -4,7 +4,7 @@ bare 413 or a reset connection, and the form's answers untouched."""
 import pytest
 from playwright.sync_api import expect
 
-from e2e.test_attachments import PASSWORD, SECTION, account_with_draft
+from e2e.test_attachments import open_supporting_documentation
 
 pytestmark = pytest.mark.e2e
 MB = 1024 * 1024
@@ -14,14 +14,7 @@ def test_oversized_file_gets_the_friendly_message(journey_page, js_mode, live_se
     page = journey_page
     big = tmp_path / "holiday video.pdf"
     big.write_bytes(b"%PDF-1.7\n" + b"\0" * (13 * MB))
-    email, draft_id = account_with_draft(live_server.app)
-    page.goto(f"{live_server.url}/sign-in?next=/drafts/{draft_id}/{SECTION}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
-    # With JavaScript, choosing the file uploads it: only once htmx has set the page up (by "load").
-    page.wait_for_load_state("load")
+    open_supporting_documentation(page, live_server)
 
     page.get_by_label("Upload a file").set_input_files(big)
     if js_mode == "no-js":

@@ -64,20 +64,14 @@ LONG_XLSX = "Budget_spreadsheet_for_the_family_support_plan_final_version_3.xlsx
 def test_a_long_file_name_wraps_at_320_pixels(journey_page, js_mode, live_server, tmp_path):
     """File names seldom have spaces. At 320 pixels the 'has been uploaded' banner and the error
     summary's link for a refused file ran off the screen and made the whole page scroll sideways."""
-    from e2e.test_attachments import PASSWORD, SECTION, account_with_draft, attach
+    from e2e.test_attachments import attach, open_supporting_documentation
     from tests.samples import SAMPLES
 
     page = journey_page
     page.set_viewport_size({"width": 320, "height": 640})
     (tmp_path / LONG_PDF).write_bytes(SAMPLES["report.pdf"]())
     (tmp_path / LONG_XLSX).write_bytes(SAMPLES["budget.xlsx"]())
-    email, draft_id = account_with_draft(live_server.app)
-    page.goto(f"{live_server.url}/sign-in?next=/drafts/{draft_id}/{SECTION}")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
-    page.wait_for_load_state("load")  # htmx has set the upload form up: choosing a file sends it
+    open_supporting_documentation(page, live_server)
 
     attach(page, js_mode == "js", tmp_path / LONG_PDF)
     expect(page.get_by_text(f"{LONG_PDF} has been uploaded").first).to_be_attached()
