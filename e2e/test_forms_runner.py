@@ -46,6 +46,15 @@ def heading(page, name):
     return page.get_by_role("heading", level=1, name=name)
 
 
+def start_a_concern_at(page, live_server, email, section_id):
+    """Sign in, start a safeguarding concern and open one of its sections."""
+    page.goto(f"{live_server.url}/sign-in?next=/forms/safeguarding-concern")
+    sign_in(page, email)
+    page.get_by_role("button", name="Next").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    page.goto(re.sub(r"/[^/]+$", f"/{section_id}", page.url))
+
+
 def next_section(page):
     page.get_by_role("button", name="Next", exact=True).click()
 
@@ -317,11 +326,7 @@ def test_add_another_and_remove_take_focus_to_the_item(page, live_server, profes
     heading at the top, so a keyboard user had to Tab through the whole section to reach the new child.
     Now it goes to the new item's first question, and after a removal to the item now in that place."""
     page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/sign-in?next=/forms/safeguarding-concern")
-    sign_in(page, professional)
-    page.get_by_role("button", name="Next").click()
-    expect(heading(page, "Professional's Details")).to_be_visible()
-    page.goto(re.sub(r"/[^/]+$", "/additional", page.url))
+    start_a_concern_at(page, live_server, professional, "additional")
     page.get_by_role("group", name="Child 1", exact=True).get_by_label("First name").fill("Lily")
     page.get_by_role("button", name="Add another child").press("Enter")
     second = page.get_by_role("group", name="Child 2", exact=True)
@@ -345,11 +350,7 @@ def test_typing_in_a_revealed_question_survives_the_inline_check_on_a_slow_conne
     got consent?'. On a slow connection the check came back while the person was already typing the
     reason, and replaced the revealed box with the one the server saw: the first words were lost."""
     page.set_default_timeout(15_000)
-    page.goto(f"{live_server.url}/sign-in?next=/forms/safeguarding-concern")
-    sign_in(page, professional)
-    page.get_by_role("button", name="Next").click()
-    expect(heading(page, "Professional's Details")).to_be_visible()
-    page.goto(re.sub(r"/[^/]+$", "/consent", page.url))
+    start_a_concern_at(page, live_server, professional, "consent")
     next_section(page)  # the error messages the check will take away
     expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
 
