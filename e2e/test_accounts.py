@@ -166,3 +166,42 @@ def test_registration_step1_keyboard_only(page, live_server, check_a11y):
     expect(page).to_have_url(re.compile(r"/register/account$"))
     expect(page.get_by_text("Step 2 of 3")).to_be_visible()
     check_a11y(page)
+
+
+def test_the_account_menu_gets_out_of_the_way_of_the_keyboard(browser, live_server, check_a11y):
+    """Open over the page, the menu would hide what the keyboard reaches next (WCAG 2.4.11): Escape
+    closes it and returns to its toggle, and tabbing past its last item closes it too."""
+    from e2e.test_forms_runner import make_professional
+    from e2e.test_forms_runner import sign_in as sign_in_as
+
+    page = browser.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{live_server.url}/sign-in?next=/account")
+        sign_in_as(page, make_professional(live_server.app))
+        expect(page.get_by_role("heading", name="My Account")).to_be_visible()
+        menu = page.locator("details.app-account-menu")
+        toggle = page.locator("summary", has_text="Dana Okafor")
+
+        toggle.focus()
+        page.keyboard.press("Enter")
+        expect(menu).to_have_attribute("open", "")
+        page.keyboard.press("Tab")
+        expect(page.get_by_role("link", name="My Account", exact=True)).to_be_focused()
+        page.keyboard.press("Escape")
+        expect(menu).not_to_have_attribute("open", "")
+        expect(toggle).to_be_focused()
+
+        page.keyboard.press("Enter")
+        expect(menu).to_have_attribute("open", "")
+        page.get_by_role("button", name="Logout").focus()
+        page.keyboard.press("Tab")
+        expect(menu).not_to_have_attribute("open", "")
+        check_a11y(page, "account menu closed by tabbing past it")
+
+        toggle.click()
+        expect(menu).to_have_attribute("open", "")
+        page.get_by_role("heading", name="My Account").click()
+        expect(menu).not_to_have_attribute("open", "")
+    finally:
+        page.context.close()

@@ -38,6 +38,25 @@
     })
   }).observe(document.documentElement, { attributes: true, attributeFilter: ['aria-expanded'], subtree: true })
 
+  // The account menu is a <details> that opens over the page on wider screens. Left open, it would
+  // hide whatever the keyboard reaches next (WCAG 2.4.11 Focus Not Obscured): it closes when focus
+  // or a click goes elsewhere, and Escape closes it and returns focus to its toggle, as a menu button's
+  // would. Without JavaScript it opens and closes with its toggle alone.
+  var accountMenu = document.querySelector('.app-account-menu')
+  if (accountMenu) {
+    accountMenu.addEventListener('keydown', function (event) {
+      if (event.key !== 'Escape' || !accountMenu.open) return
+      accountMenu.open = false
+      accountMenu.querySelector('summary').focus()
+    })
+    accountMenu.addEventListener('focusout', function (event) {
+      if (event.relatedTarget && !accountMenu.contains(event.relatedTarget)) accountMenu.open = false
+    })
+    document.addEventListener('click', function (event) {
+      if (accountMenu.open && !accountMenu.contains(event.target)) accountMenu.open = false
+    })
+  }
+
   // Idle timeout warning (WCAG 2.2.1): warn 2 minutes ahead, extend with one action, save before expiry.
   var body = document.body
   var dialog = document.getElementById('timeout-dialog')
