@@ -40,6 +40,17 @@ def test_step1_page_uses_the_seed_wording(client):
     assert ">\n  Next\n</button>" in html or ">Next<" in html
 
 
+def test_a_browser_fills_the_first_line_of_an_address_into_street(client):
+    """Autofill puts the first address line ("12 High Street") in the field marked address-line1. It was
+    Property name, and the second line (mostly empty) went into Street, the one required line: people
+    who let the browser fill the address were told to enter their street (WCAG 1.3.5)."""
+    html = text(client.get("/register"))
+    tokens = dict(re.findall(r'<input[^>]*?name="(\w+)"[^>]*?autocomplete="([^"]+)"', html))
+    assert tokens["street"] == "address-line1"
+    assert "property_name" not in tokens and "house_no" not in tokens
+    assert tokens["town"] == "address-level2" and tokens["postcode"] == "postal-code"
+
+
 @pytest.mark.parametrize(("field", "message"), [
     ("first_name", "Enter your first name"),
     ("surname", "Enter your surname"),
