@@ -3,6 +3,7 @@
 #
 # - chromium: the browser Playwright drives in e2e tests (Playwright's own download is not used)
 # - libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0, fonts-dejavu-core: WeasyPrint (PDFs)
+# - fonts-symbola: emoji and symbols in PDFs (DejaVu has none; fontconfig falls back to it by itself)
 # - libatomic1: Playwright's bundled node driver needs it on a bare machine
 # - clamav-daemon: upload scanning (the tests start clamd themselves with a local signature DB)
 # - nodejs and npm: only when there is no `npm` at all
@@ -11,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libatomic1 fonts-dejavu-core
-  clamav-daemon)
+  fonts-symbola clamav-daemon)
 
 if ! command -v npm >/dev/null; then
   packages+=(nodejs npm)

@@ -136,6 +136,20 @@ def test_pdf_has_no_embedded_files_and_its_images_no_exif(app, submitted_version
     assert b"SecretCam" not in data and b"Mill Lane" not in data
 
 
+def test_emoji_and_symbols_people_type_are_printed(app, signed_in, user_id):
+    """Young people and parents write with emoji; the record must show them, not empty boxes (the PDF's
+    font has no emoji, so they fell back to nothing before a font that has them was installed)."""
+    worries = "He texted 😢 then 👍 at 9pm ✅; Siân said “not again” – ½ an hour later"
+    answers = complete_answers({"concerns": {"worries": worries}})
+    with app.app_context():
+        draft_id = make_draft(user_id, answers)
+    assert submit(signed_in, draft_id).status_code == 302
+    with app.app_context():
+        assert rendering.render_pending_pdfs() == 1
+        data = db.session.scalar(select(SubmissionVersion)).pdf
+    assert normalise(worries) in pdf_text(data)
+
+
 def test_hostile_answers_come_out_as_inert_text(app, signed_in, user_id):
     answers = complete_answers({"concerns": {"worries": HOSTILE[0], "what_changed": HOSTILE[1],
                                              "impact": HOSTILE[2]}})
