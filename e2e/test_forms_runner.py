@@ -344,6 +344,32 @@ def test_add_another_and_remove_take_focus_to_the_item(page, live_server, profes
     expect(first).to_have_value("Lily")
 
 
+def test_without_javascript_add_another_and_remove_open_the_page_at_the_item(
+        browser, live_server, professional):
+    """Without JavaScript the page comes back after "Add another child": it opened at the top, and a
+    keyboard user tabbed through the whole section to reach the new child. It now opens at that child,
+    and Tab goes to its first question; after a removal, at the child now in that place."""
+    from e2e.conftest import own_browser
+
+    with own_browser(browser, "no-js") as page:
+        page.set_viewport_size({"width": 1024, "height": 700})
+        start_a_concern_at(page, live_server, professional, "additional")
+        page.get_by_role("group", name="Child 1", exact=True).get_by_label("First name").fill("Lily")
+        page.get_by_role("button", name="Add another child").click()
+        assert page.url.endswith("/additional#siblings-item-1")
+        second = page.get_by_role("group", name="Child 2", exact=True)
+        expect(second).to_be_in_viewport()
+        page.keyboard.press("Tab")
+        expect(second.get_by_label("First name")).to_be_focused()
+        page.keyboard.type("Tom")
+
+        page.get_by_role("button", name="Remove child 1").click()
+        assert page.url.endswith("/additional#siblings-item-0")
+        only = page.get_by_role("group", name="Child 1", exact=True)
+        expect(only).to_be_in_viewport()
+        expect(only.get_by_label("First name")).to_have_value("Tom")
+
+
 def test_typing_in_a_revealed_question_survives_the_inline_check_on_a_slow_connection(
         page, live_server, professional):
     """Choosing 'No' to consent sends an inline check of that question and reveals 'Why have you not
