@@ -47,8 +47,14 @@ class AssetManifest:
 
     def get(self, path: str) -> Asset:
         if path not in self._assets:
-            file = (self.root / path).resolve()
-            if not file.is_file() or self.root not in file.parents:
+            # A NUL (ValueError) or a name longer than the file system allows (OSError) in a typed or
+            # tampered address is simply not one of our files: a 404, never a server error.
+            try:
+                file = (self.root / path).resolve()
+                found = file.is_file() and self.root in file.parents
+            except (OSError, ValueError):
+                found = False
+            if not found:
                 raise FileNotFoundError(path)
             content = file.read_bytes()
             if file.suffix == ".mjs":

@@ -117,3 +117,11 @@ def test_htmx_post_after_the_session_ended_is_sent_to_sign_in_not_given_an_error
                            data={"first_name": "A"})
     assert response.status_code == 401
     assert response.headers["HX-Redirect"].startswith("/sign-in")
+
+
+@pytest.mark.parametrize("path", ["%00/portal.css", "a%00b", "x" * 300, "/".join(["x" * 300] * 20)])
+def test_a_mangled_asset_address_is_not_found_not_a_server_error(app, path):
+    app.testing = False  # an unhandled error becomes the 500 page a person would see
+    response = app.test_client().get(f"/assets/0123456789ab/{path}")
+    assert response.status_code == 404
+    assert "Page not found" in text(response)
