@@ -37,15 +37,27 @@ DRAMA_RE = re.compile(
 _DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63]")
 
 
+# An office number's extension, written the ways people write it: "ext 123", "ext. 123", "extn 123",
+# "extension 123", "x123", "#123", after a comma or not. Five digits at most: real extensions are
+# shorter, and the number with its extension must fit where an account keeps it.
+_EXTENSION = re.compile(r"^(.*?)[\s,;]*(?:ext(?:n|ension)?\.?|x|#)\s*:?\s*([0-9]{1,5})$", re.IGNORECASE)
+
+
 def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
     """A UK number from what people type: spaces, brackets, dashes, dots and +44 all allowed.
 
     A number copied from an email signature or a web page often carries no-break or thin spaces, en
     dashes or full-width digits that look exactly like the plain ones: NFKC folds the spaces and
     digits, and the dashes become hyphens, so what looks right is accepted.
+
+    A professional's desk phone often has an extension, and without it the council cannot reach them:
+    it is kept (GOV.UK's guidance is to let people type numbers the way they know them).
     """
     text = _DASHES.sub("-", unicodedata.normalize("NFKC", text or ""))
-    text = re.sub(r"\s", " ", text)
+    text = re.sub(r"\s", " ", text).strip()
+    extension = None
+    if match := _EXTENSION.match(text):
+        text, extension = match.group(1), match.group(2)
     if not re.fullmatch(r"[0-9+()\-. ]{5,30}", text.strip()):
         return None
     try:
@@ -55,12 +67,21 @@ def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
     if number.country_code != 44:
         return None
     if phonenumbers.is_valid_number(number) or DRAMA_RE.match(str(number.national_number)):
+        if extension:
+            number.extension = extension
         return number
     return None
 
 
+def e164_phone(number: phonenumbers.PhoneNumber) -> str:
+    """The stored form of a number: E.164, with " x123" after it when it has an extension."""
+    e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return f"{e164} x{number.extension}" if number.extension else e164
+
+
 def normalise_phone(value: str) -> str | None:
-    """A UK number in national format ('01632 960001', '07700 900982'); None when not valid."""
+    """A UK number in national format ('01632 960001', '07700 900982', '01632 960001 x123'); None when
+    not valid."""
     number = parse_uk_phone(value)
     if number is None:
         return None

@@ -26,7 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp import validation
-from webapp.validation import parse_uk_phone
+from webapp.validation import e164_phone, parse_uk_phone
 
 from .model import Field
 
@@ -192,7 +192,7 @@ class PhoneType(FieldType):
         number = parse_uk_phone(text)
         if number is None:
             return text.strip()
-        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return e164_phone(number)
 
     def check(self, fdef: Field, value: str) -> str | None:
         if parse_uk_phone(value) is None:

@@ -114,13 +114,17 @@ def test_postcode_must_be_a_uk_postcode(journey, postcode):
     ("+44 (0)7911 123456", "07911 123456"),
     ("+447911123456", "07911 123456"),
     ("(01942) 244991", "01942 244991"),
+    # A desk phone's extension is kept, and the longest still fits the account's phone column.
+    ("01942 244991 ext 123", "01942 244991 x123"),
+    ("020 7946 0000 extension 12345", "020 7946 0000 x12345"),
 ])
 def test_phone_with_spaces_brackets_and_plus44_is_accepted(app, journey, typed, stored):
     journey.to_step3(phone=typed)
     assert user_by_email(app, "jo@example.com").phone == stored
 
 
-@pytest.mark.parametrize("phone", ["12", "not a number", "+1 202 555 0143", "0" * 300])
+@pytest.mark.parametrize("phone", ["12", "not a number", "+1 202 555 0143", "0" * 300,
+                                   "01942 244991 x123456"])
 def test_phone_must_be_a_uk_number(journey, phone):
     assert_error(journey.details(phone=phone), "phone", "Enter a UK phone number")
 

@@ -38,6 +38,12 @@ PHONE = Field("phone", "phone", "Phone number", required=True, error_name="your 
         ("07700\u202f900982", "+447700900982", "07700 900982"),
         ("0161\u2013496\u20130000", "+441614960000", "0161 496 0000"),
         ("\uff10\uff17\uff17\uff10\uff10 900982", "+447700900982", "07700 900982"),
+        # A desk phone's extension, however it is written, is kept: without it no one reaches the person.
+        ("01632 960001 ext 123", "+441632960001 x123", "01632 960001 x123"),
+        ("01632 960001 ext. 123", "+441632960001 x123", "01632 960001 x123"),
+        ("01632 960001, extension 4", "+441632960001 x4", "01632 960001 x4"),
+        ("+44 (0)1632 960 001 x123", "+441632960001 x123", "01632 960001 x123"),
+        ("01632 960001 #12345", "+441632960001 x12345", "01632 960001 x12345"),
     ],
 )
 def test_uk_phone_numbers_are_accepted_and_normalised(typed, stored, shown):
@@ -49,7 +55,9 @@ def test_uk_phone_numbers_are_accepted_and_normalised(typed, stored, shown):
     assert build_section_form(section, data=answers)["phone"].data == shown
 
 
-@pytest.mark.parametrize("typed", ["12345", "+1 202 555 0100", "call me", "0770090098", "07700 900982 ext 4"])
+@pytest.mark.parametrize(
+    "typed", ["12345", "+1 202 555 0100", "call me", "0770090098", "ext 4", "07700 900982 ext 123456"]
+)
 def test_bad_phone_numbers_are_rejected_with_an_example(typed):
     errors, answers = check(PHONE, phone=typed)
     assert errors == {"phone": "Enter a UK phone number, like 01632 960 001 or 07700 900 982"}
