@@ -23,6 +23,23 @@ from .fieldtypes import FieldType, capitalise, field_type, normalise_postcode, r
 from .model import Field
 
 NOT_KNOWN = "not-known"
+EARLIEST = datetime.date(1900, 1, 1)
+YEAR_DIGITS = "Year must include 4 numbers"
+
+# GOV.UK's date input: people type the month as a name too ("Jan", "january", "Sept."); accept them.
+MONTHS = {name: number for number in range(1, 13)
+          for name in (datetime.date(2000, number, 1).strftime("%B").lower(),
+                       datetime.date(2000, number, 1).strftime("%b").lower())}
+MONTHS["sept"] = 9
+
+
+def month_number(text: str) -> int:
+    """'3', '03', 'Mar', 'march' or 'Sept.' -> 3; ValueError for anything else (a ValueError as int())."""
+    text = text.strip()
+    name = text.rstrip(".").lower()
+    if name in MONTHS:
+        return MONTHS[name]
+    return int(text)
 
 
 def today() -> datetime.date:
@@ -87,16 +104,20 @@ class DateType(FieldType):
     def first_input_id(self, fdef: Field, name: str) -> str:
         return f"{name}-day"
 
-    def parts_in_error(self, data: dict) -> tuple[str, ...]:
+    def parts_in_error(self, data: dict, message: str = "") -> tuple[str, ...]:
         """GOV.UK date input: a date missing some of its parts has only those in error (what "must
-        include a year" asks for); otherwise the date as a whole is. `_fields.html` marks the same parts,
-        telling parts apart by emptiness alone as its cached rendering requires (a part of spaces counts
+        include a year" asks for), a message about one part ("Year must include 4 numbers") only that
+        part; otherwise the date as a whole is. `_fields.html` marks the same parts, telling parts apart
+        by emptiness and the message alone as its cached rendering requires (a part of spaces counts
         as given, so the whole date is marked)."""
+        if message.startswith(YEAR_DIGITS):
+            return ("year",)
         missing = tuple(p for p in self.PARTS if not data.get(p))
         return missing if 0 < len(missing) < len(self.PARTS) else self.PARTS
 
     def error_input_id(self, fdef: Field, name: str, wtfield) -> str:
-        return f"{name}-{self.parts_in_error(wtfield.data or {})[0]}"
+        message = next(iter(self.validate(fdef, wtfield).values()), "")
+        return f"{name}-{self.parts_in_error(wtfield.data or {}, message)[0]}"
 
     def form_data(self, fdef: Field, answer: Any) -> Any:
         if answer == NOT_KNOWN:
@@ -119,12 +140,18 @@ class DateType(FieldType):
 
     def parse(self, wtfield) -> datetime.date | None:
         try:
-            day, month, year = (int(wtfield.data.get(p, "").strip()) for p in self.PARTS)
+            day, year = (int(wtfield.data.get(p, "").strip()) for p in ("day", "year"))
+            month = month_number(wtfield.data.get("month", ""))
             if len(wtfield.data["year"].strip()) != 4:
                 return None
             return datetime.date(year, month, day)
         except (ValueError, KeyError):
             return None
+
+    def short_year(self, wtfield) -> bool:
+        """A year of two digits ("15" for 2015): GOV.UK asks for all four rather than guess the century."""
+        year = wtfield.data.get("year", "").strip()
+        return year.isdigit() and len(year) < 4
 
     def validate(self, fdef: Field, wtfield) -> dict[str, str]:
         noun = capitalise(fdef.noun)
@@ -135,9 +162,13 @@ class DateType(FieldType):
         missing = [p for p in self.PARTS if not wtfield.data.get(p, "").strip()]
         if missing:
             return {wtfield.name: f"{noun} must include a {' and '.join(missing)}"}
+        if self.short_year(wtfield):
+            return {wtfield.name: YEAR_DIGITS}
         parsed = self.parse(wtfield)
-        if parsed is None or parsed.year < 1900:
+        if parsed is None:
             return {wtfield.name: fdef.message("invalid", f"{noun} must be a real date")}
+        if parsed < EARLIEST:
+            return {wtfield.name: f"{noun} must be the same as or after 1 January 1900"}
         if fdef.not_future and parsed > today():
             return {wtfield.name: fdef.message("future", f"{noun} must be in the past")}
         if fdef.not_past and parsed < today():

@@ -313,6 +313,29 @@ def test_a_date_missing_one_part_links_to_and_marks_only_that_part(runner, htmx)
     assert _date_parts_in_error(html, "date_of_birth") == ["day", "month", "year"]
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_two_digit_year_asks_for_4_numbers_on_the_year_and_keeps_what_was_typed(runner, htmx):
+    """GOV.UK date input: "Year must include 4 numbers", with the year alone red and linked to; a year
+    like "16" used to get "must be a real date" with all three parts marked."""
+    draft_id = runner.start()
+    child = {**CHILD, "date_of_birth-day": "3", "date_of_birth-month": "4", "date_of_birth-year": "16"}
+    response = runner.post(draft_id, "child", child, htmx=htmx)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert html.count("Year must include 4 numbers") == 2  # the summary and the field
+    assert 'href="#date_of_birth-year"' in html
+    assert _date_parts_in_error(html, "date_of_birth") == ["year"]
+    assert 'id="date_of_birth-year" name="date_of_birth-year" type="text" value="16"' in html
+
+
+def test_a_month_typed_as_a_name_is_accepted(app, runner):
+    draft_id = runner.start()
+    child = {**CHILD, "date_of_birth-day": "3", "date_of_birth-month": "April", "date_of_birth-year": "2016"}
+    assert runner.post(draft_id, "child", child).status_code == 303
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    assert 'name="date_of_birth-month" type="text" value="4"' in html
+
+
 def test_a_date_in_an_add_another_item_links_to_the_part_in_error(runner):
     draft_id = runner.start()
     data = {"siblings-0-first_name": "Ali", "siblings-0-date_of_birth-day": "3",

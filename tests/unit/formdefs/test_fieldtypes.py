@@ -110,11 +110,36 @@ def test_date_rules():
     }
     assert check(DOB, **date_parts("dob", "", "", ""))[0] == {"dob": "Enter date of birth"}
     assert check(DOB, **date_parts("dob", "1", "", "20"))[0] == {"dob": "Date of birth must include a month"}
-    assert check(DOB, **date_parts("dob", "1", "2", "20"))[0] == {"dob": "Date of birth must be a real date"}
+    assert check(DOB, **date_parts("dob", "1", "2", "20"))[0] == {"dob": "Year must include 4 numbers"}
     assert check(DOB, **date_parts("dob", "29", "2", "2024")) == ({}, {"dob": "2024-02-29"})
     assert check(DOB, **date_parts("dob", "1", "3", "2026")) == ({}, {"dob": "2026-03-01"})
     # an unborn child's expected date is allowed in the future
     assert check(DUE, **date_parts("due", "14", "8", "2026")) == ({}, {"due": "2026-08-14"})
+
+
+@time_machine.travel(datetime.date(2026, 3, 1))
+@pytest.mark.parametrize(("month", "number"), [
+    ("Jan", 1), ("january", 1), ("JANUARY", 1), ("Sept", 9), ("sep.", 9), ("September", 9), (" dec ", 12),
+    ("03", 3), ("\uff13", 3),
+])
+def test_a_month_typed_as_a_name_or_a_number_is_accepted(month, number):
+    assert check(DOB, **date_parts("dob", "14", month, "2017")) == ({}, {"dob": f"2017-{number:02}-14"})
+
+
+@time_machine.travel(datetime.date(2026, 3, 1))
+@pytest.mark.parametrize(("day", "month", "year", "message"), [
+    ("14", "2", "17", "Year must include 4 numbers"),
+    ("14", "2", "217", "Year must include 4 numbers"),
+    ("14", "2", "0099", "Date of birth must be the same as or after 1 January 1900"),
+    ("14", "2", "1899", "Date of birth must be the same as or after 1 January 1900"),
+    ("29", "2", "2023", "Date of birth must be a real date"),
+    ("14", "Febtember", "2017", "Date of birth must be a real date"),
+    ("14", "2", "2027", "Date of birth must be in the past"),
+])
+def test_each_wrong_date_gets_its_own_gov_uk_message(day, month, year, message):
+    errors, answers = check(DOB, **date_parts("dob", day, month, year))
+    assert errors == {"dob": message}
+    assert answers == {"dob": {"day": day, "month": month, "year": year}}  # kept as typed
 
 
 @time_machine.travel(datetime.datetime(2026, 6, 15, 23, 30, tzinfo=ZoneInfo("UTC")), tick=False)
