@@ -17,9 +17,19 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u206
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 
 
+# British Forces Post Office: a serving family's address ends "BFPO 123" in place of a postcode.
+_BFPO = re.compile(r"^BFPO([0-9]{1,4})$")
+
+
 def normalise_postcode(value: str) -> str | None:
-    """'sw1a1aa' -> 'SW1A 1AA'; None when it is not a UK postcode."""
-    compact = re.sub(r"\s+", "", value or "").upper()
+    """'sw1a1aa' -> 'SW1A 1AA', 'bfpo123' -> 'BFPO 123'; None when it is not a UK postcode.
+
+    NFKC folds what looks like a postcode but is not plain ASCII (full-width letters from a pasted
+    document, no-break spaces), as it does for phone numbers.
+    """
+    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
+    if bfpo := _BFPO.match(compact):
+        return f"BFPO {bfpo.group(1)}"
     if not _POSTCODE.match(compact):
         return None
     return f"{compact[:-3]} {compact[-3:]}"

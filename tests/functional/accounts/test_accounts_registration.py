@@ -96,6 +96,7 @@ def test_role_is_dropped_for_members_of_the_public(app, journey):
 
 @pytest.mark.parametrize(("typed", "stored"), [
     ("wn11aa", "WN1 1AA"), (" wn1 1aa ", "WN1 1AA"), ("SW1A1AA", "SW1A 1AA"), ("m1 1ae", "M1 1AE"),
+    ("bfpo 1234", "BFPO 1234"),  # a forces family's address
 ])
 def test_postcode_is_normalised(app, journey, typed, stored):
     journey.to_step3(postcode=typed)

@@ -81,13 +81,20 @@ POSTCODE = Field("postcode", "postcode", "Postcode", required=True)
         ("cr2 6xh", "CR2 6XH"),
         ("dn551pt", "DN55 1PT"),
         ("gir0aa", "GIR 0AA"),
+        # A forces family's address: BFPO and a number, in place of a postcode.
+        ("BFPO 123", "BFPO 123"),
+        ("bfpo1234", "BFPO 1234"),
+        (" Bfpo  5 ", "BFPO 5"),
+        # Pasted from a document in full-width letters or with a no-break space: looks right, so it is.
+        ("\uff37\uff2e\uff11 \uff11\uff21\uff21", "WN1 1AA"),
+        ("WN1\u00a01AA", "WN1 1AA"),
     ],
 )
 def test_postcodes_are_normalised(typed, stored):
     assert check(POSTCODE, postcode=typed) == ({}, {"postcode": stored})
 
 
-@pytest.mark.parametrize("typed", ["SW1A", "12345", "SW1A 1AAA", "Q1A 1AA!"])
+@pytest.mark.parametrize("typed", ["SW1A", "12345", "SW1A 1AAA", "Q1A 1AA!", "BFPO", "BFPO 12345", "BFPO A1"])
 def test_bad_postcodes_are_rejected(typed):
     assert check(POSTCODE, postcode=typed)[0] == {"postcode": "Enter a full UK postcode, like SW1A 1AA"}
 
