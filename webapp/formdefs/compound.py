@@ -8,6 +8,7 @@ back exactly as it was typed.
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from typing import Any
 
 from govuk_frontend_wtf.wtforms_widgets import GovDateInput
@@ -270,7 +271,7 @@ class AddressType(FieldType):
             return NOT_KNOWN
         if self.is_blank(fdef, wtfield):
             return None
-        value = {p: wtfield.data.get(p, "").strip() for p in self.PARTS}
+        value = {p: unicodedata.normalize("NFC", wtfield.data.get(p, "").strip()) for p in self.PARTS}
         value["postcode"] = normalise_postcode(value["postcode"])
         return value
 

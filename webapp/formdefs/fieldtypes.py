@@ -9,6 +9,7 @@ section save and the final submit all run exactly the same code.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 
 import phonenumbers
@@ -110,7 +111,10 @@ class FieldType:
         return not self.raw(wtfield).strip()
 
     def normalise(self, fdef: Field, text: str) -> str:
-        return text.strip()
+        """NFC: "Zoë" typed on a Mac or pasted from a file name can arrive as "Zoe" plus a combining
+        diaeresis, which looks the same but counted twice against the limit, and did not match the
+        same name typed elsewhere when a caseworker searched for it."""
+        return unicodedata.normalize("NFC", text.strip())
 
     def answer(self, fdef: Field, wtfield) -> Any:
         """The value saved: normalised when valid, otherwise what was typed, so nothing is lost."""
@@ -166,7 +170,7 @@ class TextareaType(FieldType):
 
     def normalise(self, fdef: Field, text: str) -> str:
         # Browsers post CRLF; storing LF keeps the character count the user saw.
-        return text.replace("\r\n", "\n").strip()
+        return unicodedata.normalize("NFC", text.replace("\r\n", "\n").strip())
 
 
 @register

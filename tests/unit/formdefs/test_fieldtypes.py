@@ -246,6 +246,21 @@ def test_text_limits_and_messages():
     assert "control characters" in check(LINE, name="a\x00b")[0]["name"]
 
 
+def test_accented_letters_typed_as_a_letter_and_a_combining_mark_are_stored_as_one():
+    """A Mac, or a name pasted from a file name, can send "e" + U+0301 for "é": it looks the same, so
+    it must count once against the limit and be stored as the "é" a search for the name would type."""
+    decomposed = unicodedata.normalize("NFD", "Siân Zoë Nguyễn")
+    assert decomposed != "Siân Zoë Nguyễn"
+    assert check(LINE, name=decomposed) == ({}, {"name": "Siân Zoë Nguyễn"})
+    at_limit = unicodedata.normalize("NFD", "é" * 100)  # 200 code points, 100 letters on screen
+    assert check(LINE, name=at_limit) == ({}, {"name": "é" * 100})
+    assert check(TEXT, notes=unicodedata.normalize("NFD", "Zoë\r\nsaid")) == ({}, {"notes": "Zoë\nsaid"})
+    address = Field("address", "address", "Address", required=True)
+    _, answers = check(address, **{"address-line1": unicodedata.normalize("NFD", "1 Rue Hélène"),
+                                   "address-town": "Wigan", "address-postcode": "WN1 1AA"})
+    assert answers["address"]["line1"] == "1 Rue Hélène"
+
+
 def test_every_control_character_and_lone_surrogate_is_refused_and_nothing_else():
     """Compared with Unicode's own categories over every code point: tab and line breaks are typed
     text; any other control character (Cc) or a lone surrogate (Cs) is refused."""
