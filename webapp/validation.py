@@ -105,8 +105,21 @@ def has_control_characters(value: str, allow_newlines: bool = False) -> bool:
     return bool(_CONTROL.search(value or ""))
 
 
+# Characters that take no space on screen: a zero-width space, zero-width (non-)joiner, word joiner
+# and byte-order mark. Pasted text often starts or ends with one; an answer of nothing else looks blank.
+_INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
+_EDGES = re.compile(f"^[\\s{_INVISIBLE}]+|[\\s{_INVISIBLE}]+$")
+
+
+def strip_text(value: str | None) -> str:
+    """Like str.strip(), and invisible characters at either end go too: a required name of nothing but
+    zero-width spaces was accepted, and a referral reached the council with a child's name that shows
+    as blank."""
+    return _EDGES.sub("", value or "")
+
+
 def clean_text(value: str | None) -> str:
-    return unicodedata.normalize("NFC", (value or "").strip())
+    return unicodedata.normalize("NFC", strip_text(value))
 
 
 def normalise_email(value: str | None) -> str:

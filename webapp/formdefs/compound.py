@@ -18,6 +18,7 @@ from wtforms import Form as WTForm
 from wtforms.utils import unset_value
 
 from webapp.clock import utcnow
+from webapp.validation import strip_text
 from webapp.web.dates import uk_local
 
 from .fieldtypes import FieldType, capitalise, field_type, normalise_postcode, register
@@ -238,7 +239,7 @@ class AddressType(FieldType):
     def is_blank(self, fdef: Field, wtfield) -> bool:
         if self.is_not_known(fdef, wtfield):
             return False
-        return not any(wtfield.data.get(p, "").strip() for p in self.PARTS)
+        return not any(strip_text(wtfield.data.get(p, "")) for p in self.PARTS)
 
     def validate(self, fdef: Field, wtfield) -> dict[str, str]:
         if self.is_not_known(fdef, wtfield):
@@ -254,7 +255,7 @@ class AddressType(FieldType):
             "postcode": f"Enter the postcode for {fdef.noun}",
         }
         for part in self.PARTS:
-            value = wtfield.data.get(part, "").strip()
+            value = strip_text(wtfield.data.get(part, ""))
             if part in wanted and not value:
                 errors[f"{wtfield.name}-{part}"] = wanted[part]
             elif len(value) > 100:
@@ -271,7 +272,7 @@ class AddressType(FieldType):
             return NOT_KNOWN
         if self.is_blank(fdef, wtfield):
             return None
-        value = {p: unicodedata.normalize("NFC", wtfield.data.get(p, "").strip()) for p in self.PARTS}
+        value = {p: unicodedata.normalize("NFC", strip_text(wtfield.data.get(p, ""))) for p in self.PARTS}
         value["postcode"] = normalise_postcode(value["postcode"])
         return value
 

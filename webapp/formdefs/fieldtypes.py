@@ -27,7 +27,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp import validation
-from webapp.validation import e164_phone, parse_uk_phone
+from webapp.validation import e164_phone, parse_uk_phone, strip_text
 
 from .model import Field
 
@@ -108,13 +108,13 @@ class FieldType:
         return wtfield.data if isinstance(wtfield.data, str) else ""
 
     def is_blank(self, fdef: Field, wtfield) -> bool:
-        return not self.raw(wtfield).strip()
+        return not strip_text(self.raw(wtfield))
 
     def normalise(self, fdef: Field, text: str) -> str:
         """NFC: "Zoë" typed on a Mac or pasted from a file name can arrive as "Zoe" plus a combining
         diaeresis, which looks the same but counted twice against the limit, and did not match the
         same name typed elsewhere when a caseworker searched for it."""
-        return unicodedata.normalize("NFC", text.strip())
+        return unicodedata.normalize("NFC", strip_text(text))
 
     def answer(self, fdef: Field, wtfield) -> Any:
         """The value saved: normalised when valid, otherwise what was typed, so nothing is lost."""
@@ -170,7 +170,7 @@ class TextareaType(FieldType):
 
     def normalise(self, fdef: Field, text: str) -> str:
         # Browsers post CRLF; storing LF keeps the character count the user saw.
-        return unicodedata.normalize("NFC", text.replace("\r\n", "\n").strip())
+        return unicodedata.normalize("NFC", strip_text(text.replace("\r\n", "\n")))
 
 
 @register

@@ -94,6 +94,11 @@ def test_role_is_dropped_for_members_of_the_public(app, journey):
     assert (user.is_professional, user.role, user.organisation) == (False, None, None)
 
 
+def test_a_name_of_invisible_characters_is_asked_for_again(journey):
+    """A zero-width space pasted into a name looks blank: it must not make an account with no name."""
+    assert_error(journey.details(first_name="\u200b\ufeff"), "first_name", "Enter your first name")
+
+
 @pytest.mark.parametrize(("typed", "stored"), [
     ("wn11aa", "WN1 1AA"), (" wn1 1aa ", "WN1 1AA"), ("SW1A1AA", "SW1A 1AA"), ("m1 1ae", "M1 1AE"),
     ("bfpo 1234", "BFPO 1234"),  # a forces family's address

@@ -261,6 +261,19 @@ def test_accented_letters_typed_as_a_letter_and_a_combining_mark_are_stored_as_o
     assert answers["address"]["line1"] == "1 Rue Hélène"
 
 
+def test_an_answer_of_invisible_characters_is_blank_and_they_are_trimmed_from_the_ends():
+    """A zero-width space or a byte-order mark takes no room on screen: a required name of nothing else
+    was accepted, and the council received a child with a blank name."""
+    assert check(LINE, name="\u200b\u200b")[0] == {"name": "Enter the child's first name"}
+    assert check(LINE, name=" \ufeff\u2060 ")[0] == {"name": "Enter the child's first name"}
+    assert check(LINE, name="\ufeffSam\u200b ") == ({}, {"name": "Sam"})
+    assert check(TEXT, notes="\u200b\r\n\u200b") == ({}, {})
+    address = Field("address", "address", "Address", required=True)
+    errors, _ = check(address, **{"address-line1": "\u200b", "address-town": "Wigan",
+                                  "address-postcode": "WN1 1AA"})
+    assert errors == {"address-line1": "Enter the first line of address"}
+
+
 def test_every_control_character_and_lone_surrogate_is_refused_and_nothing_else():
     """Compared with Unicode's own categories over every code point: tab and line breaks are typed
     text; any other control character (Cc) or a lone surrogate (Cs) is refused."""
