@@ -41,6 +41,15 @@ def month_number(text: str) -> int:
     name = text.rstrip(".").lower()
     if name in MONTHS:
         return MONTHS[name]
+    return number(text)
+
+
+def number(text: str) -> int:
+    """A date part of digits only. int() also reads "1_0" as 10 and "+1" or " -1" as numbers, so a
+    typing slip became a different date without a word: such a part is not a real date."""
+    text = text.strip()
+    if not text.isdecimal():
+        raise ValueError(text)
     return int(text)
 
 
@@ -142,7 +151,7 @@ class DateType(FieldType):
 
     def parse(self, wtfield) -> datetime.date | None:
         try:
-            day, year = (int(wtfield.data.get(p, "").strip()) for p in ("day", "year"))
+            day, year = (number(wtfield.data.get(p, "")) for p in ("day", "year"))
             month = month_number(wtfield.data.get("month", ""))
             if len(wtfield.data["year"].strip()) != 4:
                 return None

@@ -142,6 +142,11 @@ def test_a_month_typed_as_a_name_or_a_number_is_accepted(month, number):
     ("29", "2", "2023", "Date of birth must be a real date"),
     ("14", "Febtember", "2017", "Date of birth must be a real date"),
     ("14", "2", "2027", "Date of birth must be in the past"),
+    # int() reads these as numbers: "1_0" would have been stored as the 10th without a word.
+    ("1_0", "2", "2017", "Date of birth must be a real date"),
+    ("+1", "2", "2017", "Date of birth must be a real date"),
+    ("14", "-2", "2017", "Date of birth must be a real date"),
+    ("14", "2", "2_17", "Date of birth must be a real date"),
 ])
 def test_each_wrong_date_gets_its_own_gov_uk_message(day, month, year, message):
     errors, answers = check(DOB, **date_parts("dob", day, month, year))
