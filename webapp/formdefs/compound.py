@@ -181,7 +181,7 @@ class DateType(FieldType):
         if parsed < EARLIEST:
             return {wtfield.name: f"{noun} must be the same as or after 1 January 1900"}
         if fdef.not_future and parsed > today():
-            return {wtfield.name: fdef.message("future", f"{noun} must be in the past")}
+            return {wtfield.name: fdef.message("future", f"{noun} must be today or in the past")}
         if fdef.not_past and parsed < today():
             return {wtfield.name: fdef.message("past", f"{noun} must be today or in the future")}
         return {}

@@ -113,7 +113,7 @@ def test_date_rules():
         "dob": "Date of birth must be a real date"
     }
     assert check(DOB, **date_parts("dob", "2", "3", "2026"))[0] == {
-        "dob": "Date of birth must be in the past"
+        "dob": "Date of birth must be today or in the past"
     }
     assert check(DOB, **date_parts("dob", "", "", ""))[0] == {"dob": "Enter date of birth"}
     assert check(DOB, **date_parts("dob", "1", "", "20"))[0] == {"dob": "Date of birth must include a month"}
@@ -141,7 +141,7 @@ def test_a_month_typed_as_a_name_or_a_number_is_accepted(month, number):
     ("14", "2", "1899", "Date of birth must be the same as or after 1 January 1900"),
     ("29", "2", "2023", "Date of birth must be a real date"),
     ("14", "Febtember", "2017", "Date of birth must be a real date"),
-    ("14", "2", "2027", "Date of birth must be in the past"),
+    ("14", "2", "2027", "Date of birth must be today or in the past"),
     # int() reads these as numbers: "1_0" would have been stored as the 10th without a word.
     ("1_0", "2", "2017", "Date of birth must be a real date"),
     ("+1", "2", "2017", "Date of birth must be a real date"),
@@ -162,7 +162,7 @@ def test_today_is_todays_date_in_the_uk_on_a_server_running_in_utc():
                      error_name="the date of the incident")
     assert check(incident, **date_parts("date", "16", "6", "2026")) == ({}, {"date": "2026-06-16"})
     assert check(incident, **date_parts("date", "17", "6", "2026"))[0] == {
-        "date": "The date of the incident must be in the past"}
+        "date": "The date of the incident must be today or in the past"}
     soon = Field("day", "date", "Meeting date", not_past=True)
     assert check(soon, **date_parts("day", "15", "6", "2026"))[0] == {
         "day": "Meeting date must be today or in the future"}
