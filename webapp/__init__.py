@@ -93,10 +93,21 @@ def _prefix_session_cookie(app: Flask) -> None:
         app.config["SESSION_COOKIE_NAME"] = f"__Host-{name}"
 
 
+def _unicode_lower(value):
+    if value is None:
+        return None
+    return value.lower() if isinstance(value, str) else str(value).lower()
+
+
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, connection_record):
-    """WAL lets the threaded test server read while another request writes; SQLite needs FKs on."""
+    """WAL lets the threaded test server read while another request writes; SQLite needs FKs on.
+
+    SQLite's own lower() folds only A to Z, so a caseworker's search for "zoë" missed a child entered
+    as "ZOË" (PostgreSQL found it): lower() is Python's, which folds every letter, as PostgreSQL's does.
+    """
     if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.create_function("lower", 1, _unicode_lower, deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=5000")

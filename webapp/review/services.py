@@ -18,6 +18,7 @@ from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.notifications.email import queue as queue_email
 from webapp.submissions.models import STATUSES, AuditEntry, ReturnRequest, Submission, SubmissionVersion
+from webapp.validation import clean_text
 from webapp.web.dates import uk_local
 
 from . import workdays
@@ -177,7 +178,8 @@ def _like_pattern(text: str) -> str:
 
 
 def clean_search(text: str | None) -> str:
-    return (text or "").strip()[:100]
+    """NFC, as answers are stored: "Zoë" typed on a Mac arrives as "Zoe" and a combining mark."""
+    return clean_text(text)[:100]
 
 
 def queue_row(submission: Submission, now: datetime) -> QueueRow:

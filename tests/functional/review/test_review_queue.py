@@ -88,6 +88,23 @@ def test_search_by_reference_or_child_name(app, people, staff_client, headers):
     assert "No submissions" in search(staff_client, "nobody", headers=headers)
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_search_finds_an_accented_name_whatever_its_case_or_how_it_was_typed(app, people, staff_client,
+                                                                           headers):
+    """SQLite's lower() folded only A to Z: "zoë" missed "ZOË" on SQLite while PostgreSQL found it; and a
+    Mac can send "ë" as "e" and a combining mark."""
+    with app.app_context():
+        make_submission(people["submitter"], reference="CP-2026-000411", child_name="ZOË ÅBERG")
+        make_submission(people["submitter"], reference="CP-2026-000412", child_name="Siân Nguyễn")
+    get = lambda q: references(search(staff_client, q, headers=headers))  # noqa: E731
+    assert get("zoë") == ["CP-2026-000411"]
+    assert get("åberg") == ["CP-2026-000411"]
+    assert get("SIÂN") == ["CP-2026-000412"]
+    assert get("NGUYỄN") == ["CP-2026-000412"]
+    assert get("Zoe\u0308") == ["CP-2026-000411"]
+    assert get("zoe") == []  # an accent is part of the name: no match without it
+
+
 def test_search_and_filter_combine(app, people, staff_client):
     with app.app_context():
         make_submission(people["submitter"], reference="CP-2026-000501", child_name="Jordan A",
