@@ -116,3 +116,38 @@ def at_the_same_moment(monkeypatch, module, name: str, sends: list[Callable]) ->
         thread.join(timeout=30)
     monkeypatch.setattr(module, name, real)
     return results
+
+
+class StatementCounter:
+    """Counts the SQL statements sent while it is open: a page that sends one more per row it lists (an
+    N+1) shows up as a count that grows with the rows, whatever the machine's speed."""
+
+    def __init__(self, engine):
+        self.engine = engine
+        self.count = 0
+
+    def _seen(self, *args) -> None:
+        self.count += 1
+
+    def __enter__(self) -> "StatementCounter":
+        from sqlalchemy import event
+
+        event.listen(self.engine, "before_cursor_execute", self._seen)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        from sqlalchemy import event
+
+        event.remove(self.engine, "before_cursor_execute", self._seen)
+
+
+def statements_for(app, client, url: str, headers: dict | None = None) -> int:
+    """How many SQL statements one GET of `url` sends (it must answer 200)."""
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    with StatementCounter(engine) as counter:
+        response = client.get(url, headers=headers or {})
+    assert response.status_code == 200, (url, response.status_code)
+    return counter.count

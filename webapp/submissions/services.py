@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp import formdefs
@@ -275,22 +275,49 @@ def open_return_request(submission_id: str) -> ReturnRequest | None:
         .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc()).limit(1))
 
 
+def _latest_version_numbers(submission_ids: list[str]) -> dict[str, int]:
+    if not submission_ids:
+        return {}
+    return dict(db.session.execute(
+        select(SubmissionVersion.submission_id, func.max(SubmissionVersion.number))
+        .where(SubmissionVersion.submission_id.in_(submission_ids))
+        .group_by(SubmissionVersion.submission_id)).all())
+
+
+def _open_return_requests(submission_ids: list[str]) -> dict[str, ReturnRequest]:
+    """Each submission's latest unanswered request, as open_return_request finds it one at a time."""
+    if not submission_ids:
+        return {}
+    requests = db.session.scalars(
+        select(ReturnRequest).where(ReturnRequest.submission_id.in_(submission_ids),
+                                    ReturnRequest.resolved_at.is_(None))
+        .order_by(ReturnRequest.returned_at, ReturnRequest.id))
+    return {request.submission_id: request for request in requests}  # the latest one wins
+
+
 def submitted_forms(user_id: int) -> dict:
-    """The Submitted Forms page: forms requesting more information, then the last 30 days' forms."""
+    """The Submitted Forms page: forms requesting more information, then the last 30 days' forms.
+
+    A fixed number of queries however many forms are listed: each form's versions (answers and all)
+    and open request used to be read one form at a time.
+    """
     now = utcnow()
     since = now - timedelta(days=current_app.config["SUBMITTER_VIEW_DAYS"])
-    returned = []
-    for submission in db.session.scalars(
-            select(Submission).where(Submission.user_id == user_id, Submission.status == "returned")
-            .order_by(Submission.last_submitted_at.desc())):
-        request = open_return_request(submission.id)
-        returned.append({"submission": submission, "request": request,
-                         "reason": reason_label(request.reason) if request else "",
-                         "previous_version": submission.latest.number})
+    returned_forms = list(db.session.scalars(
+        select(Submission).where(Submission.user_id == user_id, Submission.status == "returned")
+        .order_by(Submission.last_submitted_at.desc(), Submission.id.desc())))
     recent = list(db.session.scalars(
         select(Submission).where(Submission.user_id == user_id, Submission.last_submitted_at > since)
-        .order_by(Submission.last_submitted_at.desc())))
-    return {"returned": returned, "recent": recent}
+        .order_by(Submission.last_submitted_at.desc(), Submission.id.desc())))
+    latest = _latest_version_numbers(list({s.id for s in returned_forms + recent}))
+    open_requests = _open_return_requests([s.id for s in returned_forms])
+    returned = []
+    for submission in returned_forms:
+        request = open_requests.get(submission.id)
+        returned.append({"submission": submission, "request": request,
+                         "reason": reason_label(request.reason) if request else "",
+                         "previous_version": latest.get(submission.id, 1)})
+    return {"returned": returned, "recent": recent, "latest_numbers": latest}
 
 
 def has_returned_forms(user_id: int) -> bool:

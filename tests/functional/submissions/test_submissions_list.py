@@ -7,6 +7,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, sign_in
 from tests.functional.submissions.factory import attach, make_draft, return_for_information, submit
+from tests.support import statements_for
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.submissions import services
@@ -184,3 +185,37 @@ def test_returned_forms_are_listed_first(app, signed_in, draft_id):
         sign_in(signed_in)
         html = signed_in.get("/submitted").get_data(as_text=True)
         assert f'action="/submitted/{submission_id}/reopen"' in html
+
+
+def _sent_forms(user_id: int, count: int, start: int) -> None:
+    """`count` forms sent today: every third returned (with its request), every other one in two versions."""
+    from tests.functional.review.builders import answers, make_submission
+    from webapp.submissions.models import ReturnRequest
+
+    for n in range(start, start + count):
+        versions = [answers(), answers()] if n % 2 else [answers()]
+        submission_id = make_submission(user_id, reference=f"CP-2026-{n:06d}", child_name=f"Child {n}",
+                                        status="returned" if n % 3 == 0 else "submitted", versions=versions,
+                                        submitted_at=utcnow() - timedelta(minutes=n))
+        if n % 3 == 0:
+            db.session.add(ReturnRequest(submission_id=submission_id, version_number=len(versions),
+                                         reason="insufficient_detail", comments=f"Tell us more about {n}",
+                                         sections=["concerns"]))
+            db.session.commit()
+
+
+def test_submitted_forms_sends_as_many_statements_for_forty_forms_as_for_four(app, signed_in, user_id):
+    """Each listed form cost its own queries: its versions (answers and all) to print "-v2", and for
+    a returned one its open request. A safeguarding lead with dozens of forms waited for dozens of
+    round trips; the page now reads the versions' numbers and the open requests once for all forms."""
+    with app.app_context():
+        _sent_forms(user_id, 4, start=1)
+    few = statements_for(app, signed_in, "/submitted")
+    with app.app_context():
+        _sent_forms(user_id, 36, start=5)
+    many = statements_for(app, signed_in, "/submitted")
+    assert many == few
+    html = signed_in.get("/submitted").get_data(as_text=True)
+    assert "CP-2026-000001-v2" in html and "CP-2026-000002<" in html and "CP-2026-000002-v2" not in html
+    assert "Tell us more about 3" in html and "Tell us more about 39" in html
+    assert 'href="/submitted/' in html and "/v2.pdf" in html and "/v1.pdf" in html
