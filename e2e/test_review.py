@@ -130,3 +130,32 @@ def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, 
     response = page.goto(live_server.url + f"/la/submissions/{seeded['other'][0]}")
     assert response.status == 404
     check_a11y(page, "404 page")
+
+
+def test_a_much_opened_submissions_whole_audit_log_pages_by_keyboard(journey_page, js_mode, live_server,
+                                                                   e2e_sink, seeded, check_a11y):
+    from datetime import timedelta
+
+    from webapp.submissions.models import AuditEntry
+
+    submission_id, reference = seeded["answer"]
+    with live_server.app.app_context():
+        staff_id = db.session.query(User.id).filter_by(email=seeded["staff"]).scalar()
+        db.session.add_all(AuditEntry(submission_id=submission_id, user_id=staff_id, action="view:1",
+                                      at=utcnow() - timedelta(hours=n + 1)) for n in range(70))
+        db.session.commit()
+    page = journey_page
+    staff_signs_in(page, live_server, e2e_sink, seeded["staff"], check_a11y)
+    page.goto(live_server.url + f"/la/submissions/{submission_id}")
+    expect(page.get_by_text("The latest 10 of 71 entries.")).to_be_visible()
+    link = page.get_by_role("link", name=f"View the whole audit log of {reference}")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Audit log")).to_be_visible()
+    expect(page.get_by_text("71 entries (page 1 of 2)")).to_be_visible()
+    check_a11y(page, "audit log page 1")
+    page.get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("71 entries (page 2 of 2)")).to_be_visible()
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(22)  # a header and 21 entries
+    check_a11y(page, "audit log page 2")

@@ -138,17 +138,46 @@ def _describe(action: str, files: dict[str, str]) -> str:
     return f"{label} (version {detail})"
 
 
-def audit_log(submission: Submission) -> list[AuditRow]:
-    rows = (db.session.query(AuditEntry, User)
-            .outerjoin(User, User.id == AuditEntry.user_id)
-            .filter(AuditEntry.submission_id == submission.id)
-            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).all())
+@dataclass(frozen=True)
+class AuditPage:
+    rows: list[AuditRow]
+    total: int
+    page: int
+    pages: int
+
+
+AUDIT_PAGE_SIZE = 50
+AUDIT_ON_SUBMISSION_PAGE = 10
+
+
+def _page_count(total: int, per_page: int) -> int:
+    return max(1, -(-total // per_page))
+
+
+def audit_log(submission: Submission, *, page: int = 1, per_page: int = AUDIT_PAGE_SIZE,
+              files_by_version: dict[str, list[Attachment]] | None = None) -> AuditPage:
+    """One page of the log, newest first (ties by id, so paging neither repeats nor skips an entry).
+
+    Every look at a submission adds an entry: one opened daily for two years had a log of thousands of
+    rows, all of them printed on its page (half a megabyte for 2,000 entries).
+    """
+    query = (db.session.query(AuditEntry, User)
+             .outerjoin(User, User.id == AuditEntry.user_id)
+             .filter(AuditEntry.submission_id == submission.id))
+    total = db.session.scalar(select(func.count()).select_from(AuditEntry)
+                              .where(AuditEntry.submission_id == submission.id))
+    pages = _page_count(total, per_page)
+    page = min(max(page, 1), pages)
+    rows = (query.order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+            .offset((page - 1) * per_page).limit(per_page).all())
     numbers = {v.id: v.number for v in submission.versions}
+    if files_by_version is None:
+        files_by_version = attachments_by_version(submission)
     files = {a.id: f"{a.display_name} (version {numbers[version_id]})"
-             for version_id, attachments in attachments_by_version(submission).items() for a in attachments}
-    return [AuditRow(entry.at, f"{user.display_name} ({user.email})" if user else "Deleted account",
-                     _describe(entry.action, files))
-            for entry, user in rows]
+             for version_id, attachments in files_by_version.items() for a in attachments}
+    return AuditPage([AuditRow(entry.at, f"{user.display_name} ({user.email})" if user else "Deleted account",
+                               _describe(entry.action, files))
+                      for entry, user in rows], total, page, pages)
 
 
 # --- Queue ----------------------------------------------------------------------------------------
@@ -211,7 +240,7 @@ def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1
         query = query.filter(or_(func.lower(Submission.reference).like(pattern, escape="\\"),
                                  func.lower(Submission.child_name).like(pattern, escape="\\")))
     total = query.count()
-    pages = max(1, -(-total // PAGE_SIZE))
+    pages = _page_count(total, PAGE_SIZE)
     page = min(max(page, 1), pages)
     found = (query.order_by(Submission.last_submitted_at.desc(), Submission.id)
              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).all())

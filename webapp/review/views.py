@@ -192,10 +192,12 @@ def view_submission(submission_id: str):
     sections = answers.answer_sections(version)
     previous = next((v for v in submission.versions if v.number == version.number - 1), None)
     changes = answers.difference(answers.answer_sections(previous), sections) if previous else None
+    files = services.attachments_by_version(submission)
     return render_page(
         "review/submission.html", submission=submission, version=version, sections=sections,
-        previous=previous, changes=changes, files=services.attachments_by_version(submission),
-        returns=services.return_requests(submission), audit=services.audit_log(submission),
+        previous=previous, changes=changes, files=files, returns=services.return_requests(submission),
+        audit=services.audit_log(submission, per_page=services.AUDIT_ON_SUBMISSION_PAGE,
+                                 files_by_version=files),
         reasons=services.REASONS, status_label=STATUSES.get(submission.status, submission.status),
         can_return=services.can_return(submission), can_respond=services.can_respond(submission),
         section_titles=_section_titles(submission, version), submitter=services.submitter(submission))
@@ -205,6 +207,15 @@ def _section_titles(submission, version, kinds=None) -> dict[str, str]:
     definition = answers.definition_for(submission.form_id, version.form_version)
     return {s.id: s.title for s in definition.sections
             if kinds is None or s.kind in kinds} if definition else {}
+
+
+@bp.get("/submissions/<submission_id>/audit")
+@auth.staff_required
+def view_audit_log(submission_id: str):
+    """The whole log, a page at a time. Not itself audited: it shows who looked, never the answers."""
+    submission = _submission(submission_id)
+    return render_page("review/audit.html", submission=submission,
+                       audit=services.audit_log(submission, page=_page_number(request.args.get("page"))))
 
 
 @bp.get("/submissions/<submission_id>/files/<attachment_id>")

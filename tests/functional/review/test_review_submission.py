@@ -7,6 +7,7 @@ import pytest
 
 from tests.functional.review.builders import answers, make_submission
 from tests.functional.review.conftest import audit_actions
+from tests.support import statements_for
 
 
 def test_submission_page_shows_every_answer_by_section(staff_client, submission):
@@ -191,3 +192,70 @@ def test_difference_says_when_nothing_changed(app, people, staff_client):
         sid = make_submission(people["submitter"], status="resubmitted", versions=[answers(), answers()])
     assert "No answers changed between version 1 and version 2" in staff_client.get(
         f"/la/submissions/{sid}").get_data(as_text=True)
+
+
+def _looked_at(app, submission_id, user_id, times: int, start: int = 0) -> None:
+    from datetime import datetime, timedelta
+
+    from webapp.extensions import db
+    from webapp.submissions.models import AuditEntry
+
+    with app.app_context():
+        base = datetime(2025, 1, 6, 9, 0)
+        db.session.add_all(AuditEntry(submission_id=submission_id, user_id=user_id, action="view:1",
+                                      at=base + timedelta(hours=n)) for n in range(start, start + times))
+        db.session.commit()
+
+
+def _log_rows(html: str) -> list[str]:
+    return re.findall(r'<td class="govuk-table__cell">(\d{1,2} \w+ \d{4}[^<]*)</td>', html)
+
+
+def test_a_much_opened_submission_shows_its_latest_audit_entries_and_links_to_the_whole_log(
+        app, people, staff_client, submission):
+    """Every look adds an entry, and the page printed them all: a referral opened daily for two years
+    made a page of thousands of rows (2,000 entries: 558 KB of HTML). The page now shows the latest ten
+    and links to the whole log, a page of 50 at a time."""
+    _looked_at(app, submission, people["staff"], 5)
+    few = statements_for(app, staff_client, f"/la/submissions/{submission}")
+    _looked_at(app, submission, people["staff"], 300, start=5)
+    many = statements_for(app, staff_client, f"/la/submissions/{submission}")
+    assert many == few
+    html = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
+    rows = _log_rows(html.split('id="audit"')[1])
+    assert len(rows) == 10
+    assert "The latest 10 of 308 entries." in html
+    assert f'href="/la/submissions/{submission}/audit"' in html
+
+
+def test_the_whole_audit_log_pages_50_at_a_time_newest_first(app, people, staff_client, submission):
+    # 120 entries an hour apart, and 3 at one moment across the end of page 1 (ties broken by id).
+    from datetime import datetime
+
+    from webapp.extensions import db
+    from webapp.submissions.models import AuditEntry
+
+    _looked_at(app, submission, people["staff"], 120)
+    with app.app_context():
+        db.session.add_all(AuditEntry(submission_id=submission, user_id=people["lado"], action="view:1",
+                                      at=datetime(2025, 1, 9, 7, 30)) for _ in range(3))
+        db.session.commit()
+    pages = [staff_client.get(f"/la/submissions/{submission}/audit?page={n}") for n in (1, 2, 3)]
+    assert all(p.status_code == 200 for p in pages)
+    html = [p.get_data(as_text=True) for p in pages]
+    assert "123 entries (page 1 of 3)" in html[0]
+    assert [len(_log_rows(h)) for h in html] == [50, 50, 23]
+    assert _log_rows(html[0])[0] == "11 January 2025 at 8:00am"  # the newest: 119 hours on
+    assert _log_rows(html[2])[-1] == "6 January 2025 at 9:00am"  # the oldest
+    assert [h.count("Lee Dean") for h in html] == [1, 2, 0]  # the three tied entries: each once, none twice
+    assert f'href="/la/submissions/{submission}/audit?page=2"' in html[0]
+    assert 'class="govuk-pagination"' in html[0] and 'rel="next"' in html[0]
+    assert f'href="/la/submissions/{submission}/audit?page=2"' in html[2] and 'rel="next"' not in html[2]
+    # An out-of-range or nonsense page number lands on a real page; another team's log is not found.
+    assert _log_rows(staff_client.get(f"/la/submissions/{submission}/audit?page=99").get_data(as_text=True)) \
+        == _log_rows(html[2])
+    assert staff_client.get(f"/la/submissions/{submission}/audit?page=x").status_code == 200
+
+
+def test_another_teams_audit_log_is_not_found(app, people, lado_client, submission):
+    assert lado_client.get(f"/la/submissions/{submission}/audit").status_code == 404
