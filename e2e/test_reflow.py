@@ -79,3 +79,32 @@ def test_a_long_file_name_wraps_at_320_pixels(journey_page, js_mode, live_server
     attach(page, js_mode == "js", tmp_path / LONG_XLSX)
     expect(page.locator(".govuk-error-summary")).to_contain_text(LONG_XLSX)
     assert sideways_overflow(page) == 0, "the refused file's error"
+
+
+def test_recover_a_form_pages_by_keyboard_and_its_pagination_fits_320_pixels(browser, live_server,
+                                                                              check_a11y):
+    """60 saved forms: 25 a page with GOV.UK pagination, reached and followed with the keyboard alone."""
+    app = live_server.app
+    email = make_professional(app)
+    with app.app_context():
+        user_id = db.session.query(User.id).filter_by(email=email).scalar()
+        for _ in range(60):
+            make_draft(user_id)
+        db.session.remove()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{live_server.url}/sign-in?next=/drafts")
+        sign_in(page, email)
+        expect(page.get_by_text("You have 60 saved forms (page 1 of 3).")).to_be_visible()
+        assert sideways_overflow(page) == 0
+        check_a11y(page, "Recover a Form page 1 at 320px")
+        page.get_by_role("navigation", name="Saved Forms pages").get_by_role("link", name="Next").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("You have 60 saved forms (page 2 of 3).")).to_be_visible()
+        expect(page.get_by_role("link", name="Resume")).to_have_count(25)
+        assert sideways_overflow(page) == 0
+        check_a11y(page, "Recover a Form page 2 at 320px")
+    finally:
+        context.close()

@@ -14,8 +14,9 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, delete, inspect, select, update
+from sqlalchemy import bindparam, delete, func, inspect, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import defer
 from sqlalchemy.orm.attributes import set_committed_value
 
 from webapp import formdefs
@@ -81,11 +82,33 @@ def find_draft(draft_id: str, user_id: int, now: datetime | None = None) -> Draf
                              {"draft_id": draft_id, "user_id": user_id, "now": now or utcnow()})
 
 
-def drafts_for(user_id: int, now: datetime | None = None) -> list[Draft]:
-    """The account's drafts still within their lifetime, most recently saved first."""
-    return list(db.session.scalars(select(Draft).where(
-        Draft.user_id == user_id, Draft.expires_at > (now or utcnow()),
-    ).order_by(Draft.saved_at.desc())))
+RECOVER_PAGE_SIZE = 25
+
+
+@dataclass(frozen=True)
+class DraftsPage:
+    drafts: list[Draft]
+    total: int
+    page: int
+    pages: int
+
+
+def drafts_for(user_id: int, now: datetime | None = None, page: int = 1,
+               per_page: int = RECOVER_PAGE_SIZE) -> DraftsPage:
+    """One page of the account's drafts still within their lifetime, most recently saved first.
+
+    Nothing limits how many drafts an account starts (every Overview's Next makes one): a safeguarding
+    lead with 60 had one long page, and the list loaded every draft's answers to show a description.
+    Ties (drafts saved in the same moment) are broken by id, so no draft shows on two pages or none.
+    """
+    live = (Draft.user_id == user_id, Draft.expires_at > (now or utcnow()))
+    total = db.session.scalar(select(func.count()).select_from(Draft).where(*live))
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
+    drafts = list(db.session.scalars(
+        select(Draft).where(*live).options(defer(Draft.answers))
+        .order_by(Draft.saved_at.desc(), Draft.id.desc()).offset((page - 1) * per_page).limit(per_page)))
+    return DraftsPage(drafts, total, page, pages)
 
 
 def describe(definition: formdefs.FormDefinition, answers: dict[str, dict]) -> str:

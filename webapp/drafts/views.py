@@ -458,9 +458,13 @@ def check(draft_id: str):
 @citizen_required
 def recover():
     now = utcnow()
+    page = request.args.get("page", "")
+    listed = services.drafts_for(g.user.id, now,
+                                 page=int(page) if page.isdigit() and len(page) < 7 else 1)
     rows = [{"draft": d, "days_left": services.days_left(d, now),
-             "resume_url": _resume_url(d)} for d in services.drafts_for(g.user.id, now)]
-    return render_page_or_fragment("drafts/recover.html", "partials/drafts/recover.html", rows=rows)
+             "resume_url": _resume_url(d)} for d in listed.drafts]
+    return render_page_or_fragment("drafts/recover.html", "partials/drafts/recover.html", rows=rows,
+                                   listed=listed)
 
 
 def _resume_url(draft) -> str:

@@ -134,3 +134,54 @@ def test_check_answers_offers_declaration_when_complete(app, runner):
     assert "<title>Check your answers – " in html
     if "submissions.declaration" in app.view_functions:
         assert f'href="/drafts/{draft_id}/declaration"' in html
+
+
+def _saved_drafts(app, user_id: int, count: int, start: int = 0, same_moment: bool = False) -> None:
+    """`count` drafts, draft n described "Form n" and saved n minutes ago (or all at one moment)."""
+    now = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    with app.app_context():
+        for n in range(start, start + count):
+            saved = now - timedelta(minutes=0 if same_moment else n)
+            db.session.add(Draft(user_id=user_id, form_id="safeguarding-concern", form_version=1,
+                                 answers={"child": {"first_name": "Sam"}}, description=f"Form {n}",
+                                 created_at=saved, saved_at=saved, expires_at=saved + timedelta(days=30)))
+        db.session.commit()
+
+
+def _listed(html: str) -> list[str]:
+    return re.findall(r'<td class="govuk-table__cell">(Form \d+)</td>', html)
+
+
+def test_recover_a_form_lists_25_saved_forms_a_page_newest_first(app, runner, professional, make_user):
+    """A safeguarding lead with 60 saved forms had them all on one page (54 KB of HTML), each loaded
+    with all its answers to show a one-line description; nothing limited how long it could grow."""
+    _saved_drafts(app, professional, 60)
+    stranger = make_user(email="stranger@example.com")
+    _saved_drafts(app, stranger, 30, start=100)
+    pages = [runner.client.get(f"/drafts?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    assert [len(_listed(html)) for html in pages] == [25, 25, 10]
+    assert _listed(pages[0])[:2] == ["Form 0", "Form 1"]  # the most recently saved first
+    assert _listed(pages[1])[0] == "Form 25" and _listed(pages[2])[-1] == "Form 59"
+    assert "You have 60 saved forms (page 2 of 3)." in pages[1]
+    assert 'href="/drafts?page=3"' in pages[1] and 'class="govuk-pagination"' in pages[1]
+    listed = [name for html in pages for name in _listed(html)]
+    assert sorted(listed) == sorted(f"Form {n}" for n in range(60))  # each once, and nobody else's
+    # Out-of-range and nonsense page numbers land on a real page.
+    assert _listed(runner.client.get("/drafts?page=99").get_data(as_text=True)) == _listed(pages[2])
+    assert _listed(runner.client.get("/drafts?page=x").get_data(as_text=True)) == _listed(pages[0])
+
+
+def test_recover_a_form_pages_drafts_saved_at_one_moment_without_repeating_one(app, runner, professional):
+    _saved_drafts(app, professional, 30, same_moment=True)
+    seen = [name for n in (1, 2)
+            for name in _listed(runner.client.get(f"/drafts?page={n}").get_data(as_text=True))]
+    assert sorted(seen) == sorted(f"Form {n}" for n in range(30))
+
+
+def test_recover_a_form_sends_as_many_statements_for_60_drafts_as_for_3(app, runner, professional):
+    from tests.support import statements_for
+
+    _saved_drafts(app, professional, 3)
+    few = statements_for(app, runner.client, "/drafts")
+    _saved_drafts(app, professional, 57, start=3)
+    assert statements_for(app, runner.client, "/drafts") == few

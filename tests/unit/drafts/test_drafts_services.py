@@ -63,7 +63,7 @@ def test_listing_and_opening_use_the_same_boundary_as_the_purge(ctx, definition)
     young = saved_at(ctx, definition, START - timedelta(days=29, hours=23))
     old = saved_at(ctx, definition, START - timedelta(days=30, minutes=1))
     with time_machine.travel(START, tick=False):
-        assert [d.id for d in services.drafts_for(ctx)] == [young]
+        assert [d.id for d in services.drafts_for(ctx).drafts] == [young]
         assert services.find_draft(old, ctx) is None
         assert services.find_draft(young, ctx) is not None
         assert services.find_draft(young, ctx + 1) is None
