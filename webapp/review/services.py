@@ -106,6 +106,12 @@ def attachments_by_version(submission: Submission) -> dict[str, list[Attachment]
     return out
 
 
+def versions_with_pdf(submission: Submission) -> set[str]:
+    """The ids of the versions whose PDF is stored, asked once without reading the PDFs themselves."""
+    return set(db.session.scalars(select(SubmissionVersion.id).where(
+        SubmissionVersion.submission_id == submission.id, SubmissionVersion.pdf.is_not(None))))
+
+
 # --- Audit ----------------------------------------------------------------------------------------
 
 def audit(staff: User, submission: Submission, action: str, detail: str | None = None) -> AuditEntry:

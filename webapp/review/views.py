@@ -196,6 +196,7 @@ def view_submission(submission_id: str):
     return render_page(
         "review/submission.html", submission=submission, version=version, sections=sections,
         previous=previous, changes=changes, files=files, returns=services.return_requests(submission),
+        pdf_stored=services.versions_with_pdf(submission),
         audit=services.audit_log(submission, per_page=services.AUDIT_ON_SUBMISSION_PAGE,
                                  files_by_version=files),
         reasons=services.REASONS, status_label=STATUSES.get(submission.status, submission.status),

@@ -259,3 +259,21 @@ def test_the_whole_audit_log_pages_50_at_a_time_newest_first(app, people, staff_
 
 def test_another_teams_audit_log_is_not_found(app, people, lado_client, submission):
     assert lado_client.get(f"/la/submissions/{submission}/audit").status_code == 404
+
+
+def test_the_submission_page_does_not_read_each_versions_pdf_to_link_to_it(app, people, staff_client):
+    """The version history asked each version for its PDF to decide whether to link to it: one query per
+    version, each bringing the whole PDF (megabytes with photos) from the database to test it for None."""
+    with app.app_context():
+        one = make_submission(people["submitter"], versions=[answers()])
+        four = make_submission(people["submitter"], versions=[answers(), answers(), answers(), answers()])
+        not_made = make_submission(people["submitter"], versions=[answers(), answers()], pdf=None)
+    staff_client.get(f"/la/submissions/{one}")
+    staff_client.get(f"/la/submissions/{four}")
+    assert statements_for(app, staff_client, f"/la/submissions/{four}") == \
+        statements_for(app, staff_client, f"/la/submissions/{one}")
+    html = staff_client.get(f"/la/submissions/{four}").get_data(as_text=True)
+    assert all(f"/la/submissions/{four}/v{n}.pdf" in html for n in (1, 2, 3, 4))
+    html = staff_client.get(f"/la/submissions/{not_made}").get_data(as_text=True)
+    assert html.count("PDF not made yet") == 2 and ".pdf" not in html
+
