@@ -239,10 +239,13 @@ def view_pdf(submission_id: str, number: int):
         version = services.get_version(submission, number)
     except services.NotFound:
         abort(404)
-    if version.pdf is None:
+    # Read once: the audit's commit below expires the version, and reading it again after that
+    # brought the whole PDF from the database a second time.
+    data = version.pdf
+    if data is None:
         return render_page("review/pdf_pending.html", submission=submission, version=version)
     services.audit(g.user, submission, services.VIEW_PDF, str(version.number))
-    response = make_response(version.pdf)
+    response = make_response(data)
     response.headers["Content-Type"] = "application/pdf"
     name = f"{submission.reference}-v{version.number}.pdf"
     response.headers["Content-Disposition"] = f'inline; filename="{name}"'

@@ -277,3 +277,24 @@ def test_the_submission_page_does_not_read_each_versions_pdf_to_link_to_it(app, 
     html = staff_client.get(f"/la/submissions/{not_made}").get_data(as_text=True)
     assert html.count("PDF not made yet") == 2 and ".pdf" not in html
 
+
+def test_opening_a_pdf_reads_it_from_the_database_once(app, people, staff_client, submission):
+    from webapp.extensions import db
+
+    with app.app_context():
+        engine = db.engine
+    pdf_reads = []
+
+    def seen(conn, cursor, statement, *args):
+        if statement.lstrip().startswith("SELECT submission_versions.pdf"):
+            pdf_reads.append(statement)
+
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        response = staff_client.get(f"/la/submissions/{submission}/v1.pdf")
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert response.status_code == 200 and response.data == b"%PDF-1.7 sample"
+    assert len(pdf_reads) == 1
