@@ -146,6 +146,24 @@ def _save_search(text: str) -> str | None:
     return key
 
 
+# "Back to submissions" on a submission's page returns to the queue page it was opened from (its page,
+# status and search), not to the first page of everything: a caseworker working through page 3 of a
+# search lost their place at every submission. The address holds the search's key, never its text.
+QUEUE_RETURN = "queue_return"
+
+
+def _remember_queue_page(page: services.QueuePage, search_key: str | None) -> None:
+    address = url_for(".queue", page=page.page if page.page > 1 else None, status=page.status or None,
+                      search=search_key)
+    if session.get(QUEUE_RETURN) != address:  # unchanged, it costs the session no write
+        session[QUEUE_RETURN] = address
+
+
+def _queue_return() -> str:
+    address = session.get(QUEUE_RETURN)
+    return address if isinstance(address, str) and address.startswith("/la/queue") else url_for(".queue")
+
+
 @bp.get("/queue")
 @auth.staff_required
 def queue():
@@ -153,6 +171,7 @@ def queue():
     search = _saved_search(search_key)
     page = services.team_queue(g.user, status=request.args.get("status", ""), search=search,
                                page=_page_number(request.args.get("page")))
+    _remember_queue_page(page, search_key if search else None)
     return render_page_or_fragment("review/queue.html", "partials/review/queue_table.html",
                                    queue=page, search_key=search_key if search else None, statuses=STATUSES,
                                    team_name=TEAMS.get(g.user.team, ""))
@@ -201,7 +220,8 @@ def view_submission(submission_id: str):
                                  files_by_version=files),
         reasons=services.REASONS, status_label=STATUSES.get(submission.status, submission.status),
         can_return=services.can_return(submission), can_respond=services.can_respond(submission),
-        section_titles=_section_titles(submission, version), submitter=services.submitter(submission))
+        section_titles=_section_titles(submission, version), submitter=services.submitter(submission),
+        queue_url=_queue_return())
 
 
 def _section_titles(submission, version, kinds=None) -> dict[str, str]:

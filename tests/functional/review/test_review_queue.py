@@ -176,7 +176,7 @@ def test_a_childs_name_searched_for_never_reaches_a_url(app, people, staff_clien
     assert "31 submissions" in other.get(location).get_data(as_text=True)
 
 
-def test_overdue_after_one_working_day_skipping_weekends(app, people, staff_client):
+def test_overdue_after_one_working_day_skipping_weekends(app, people, staff_client, smtp_sink):
     # Friday 10:00 UTC: due Monday 10:00.
     friday = datetime(2026, 3, 6, 10, 0)
     with app.app_context():
@@ -190,6 +190,7 @@ def test_overdue_after_one_working_day_skipping_weekends(app, people, staff_clie
         assert "Overdue" not in html
         assert "Less than 1 working day" in html
     with time_machine.travel(datetime(2026, 3, 9, 11, 0), tick=False):  # Monday 11:00
+        staff_sign_in(staff_client, smtp_sink)  # two hours idle: the 09:00 session has ended
         html = staff_client.get("/la/queue").get_data(as_text=True)
         rows = {ref: row for ref, row in re.findall(r"(CP-2026-\d{6})</a>(.*?)</tr>", html, re.S)}
         assert "govuk-tag--red" in rows["CP-2026-000801"] and "Overdue" in rows["CP-2026-000801"]
@@ -256,3 +257,30 @@ def test_submissions_sent_at_the_same_moment_each_appear_once_across_pages(app, 
     seen = [ref for page in (1, 2, 3)
             for ref in references(staff_client.get(f"/la/queue?page={page}").get_data(as_text=True))]
     assert len(seen) == 60 and len(set(seen)) == 60
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_back_to_submissions_returns_to_the_queue_page_and_search_it_was_opened_from(
+        app, people, staff_client, headers):
+    """"Back to submissions" always led to the first page of everything: working through page 2 of a
+    search, a caseworker lost the search and the page at every submission they opened."""
+    with app.app_context():
+        for n in range(30):
+            make_submission(people["submitter"], reference=f"CP-2026-{1300 + n:06d}", child_name="Sam Jones",
+                            pdf=None)
+        make_submission(people["submitter"], reference="CP-2026-001399", child_name="Ava Brown", pdf=None)
+    first = post_form(staff_client, "/la/queue", {"q": "jones", "status": "submitted"}).headers["Location"]
+    page_two = re.search(r'href="(/la/queue\?page=2&amp;[^"]+)"',
+                         staff_client.get(first).get_data(as_text=True)).group(1).replace("&amp;", "&")
+    html = staff_client.get(page_two, headers=headers).get_data(as_text=True)
+    opened = references(html)[0]
+    with app.app_context():
+        from webapp.extensions import db
+        from webapp.submissions.models import Submission
+
+        submission_id = db.session.query(Submission.id).filter_by(reference=opened).scalar()
+    page = staff_client.get(f"/la/submissions/{submission_id}").get_data(as_text=True)
+    back = re.search(r'<a href="([^"]+)" class="govuk-back-link">Back to submissions</a>', page).group(1)
+    assert back.replace("&amp;", "&") == page_two and "jones" not in back.lower()
+    back_page = staff_client.get(back.replace("&amp;", "&")).get_data(as_text=True)
+    assert "matching &ldquo;jones&rdquo; (page 2 of 2)" in back_page and opened in references(back_page)
