@@ -11,7 +11,7 @@ import time
 
 from .common import RESULTS
 
-BENCHMARKS = ["page_weight", "slow_connection", "latency", "pdf_bench", "job_scale"]
+BENCHMARKS = ["page_weight", "slow_connection", "latency", "pdf_bench", "job_scale", "volume"]
 
 
 def main(names: list[str]) -> int:
