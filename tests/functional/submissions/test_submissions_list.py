@@ -1,5 +1,6 @@
 """Submitted Forms: the two tables, the 30-day view, the HTML view and who may open what."""
 
+import re
 from datetime import UTC, timedelta
 
 import time_machine
@@ -170,12 +171,40 @@ def test_after_sign_in_with_forms_waiting_goes_to_submitted_forms(app, client, u
     assert response.headers["Location"] == "/my-account"
 
 
+def cell_texts(row_html: str) -> list[str]:
+    """What a sighted user reads in each cell of a table row, left to right."""
+    hidden = re.compile(r'<span class="govuk-visually-hidden">.*?</span>', flags=re.S)
+    visible = [hidden.sub("", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row_html, flags=re.S)]
+    return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in visible]
+
+
+def test_returned_form_name_is_on_the_far_left_with_the_childs_name_beside_it(app, signed_in, draft_id):
+    """The guide (2.3): "select the form name on the far left", then the reason, the comments next to it
+    and "Previous Form" on the far right. The child's name is shown too, so the right form can be picked
+    without opening each one."""
+    submission_id = submitted(app, signed_in, draft_id)
+    return_for_information(app, submission_id, reason="Insufficient detail",
+                           comments="Please tell us more about the bruising.")
+    html = signed_in.get("/submitted").get_data(as_text=True)
+    table = html.split("Forms requesting more information</caption>", 1)[1].split("</table>", 1)[0]
+    headers = [" ".join(re.sub(r"<[^>]+>", " ", h).split())
+               for h in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]
+    assert headers == ["Form Name", "Name", "Date", "Requested Detail", "Comments", "Previous Form"]
+    row = table.split('<tbody class="govuk-table__body">', 1)[1]
+    cells = cell_texts(row)
+    assert cells[0] == "Child/Young Person Safeguarding Concern"
+    first_cell = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)[0]
+    assert f'action="/submitted/{submission_id}/reopen"' in first_cell
+    assert cells[1] == "Jordan Ellison-Hart"
+    assert cells[3:] == ["Insufficient detail", "Please tell us more about the bruising.", "Previous Form"]
+
+
 def test_returned_forms_are_listed_first(app, signed_in, draft_id):
     submission_id = submitted(app, signed_in, draft_id)
     return_for_information(app, submission_id, reason="insufficient_detail")
     html = signed_in.get("/submitted").get_data(as_text=True)
     assert html.index("Forms requesting more information") < html.index("Recently Submitted Forms")
-    for heading in ("Date", "Form Name", "Requested", "Detail/Comments"):
+    for heading in ("Form Name", "Name", "Date", "Requested Detail", "Comments"):
         assert f'class="govuk-table__header">{heading}</th>' in html
     assert "Insufficient detail" in html and "Please tell us more about the bruising." in html
     assert f'action="/submitted/{submission_id}/reopen"' in html
