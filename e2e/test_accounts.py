@@ -205,3 +205,40 @@ def test_the_account_menu_gets_out_of_the_way_of_the_keyboard(browser, live_serv
         expect(menu).not_to_have_attribute("open", "")
     finally:
         page.context.close()
+
+
+def test_portal_home_is_on_the_top_bar_beside_the_account_name(journey_page, js_mode, live_server,
+                                                                check_a11y):
+    """Seed 2.4: the top bar shows "Portal Home" beside the account name, as the guide's screenshots do;
+    from any page in the account it takes the person back to the portal home, by keyboard alone."""
+    from webapp.accounts.models import User
+    from webapp.accounts.passwords import hash_password
+    from webapp.clock import utcnow
+    from webapp.extensions import db
+
+    app = live_server.app
+    email = f"top-bar-{js_mode}@example.com"
+    with app.app_context():
+        db.session.add(User(email=email, password_hash=hash_password(PASSWORD), first_name="Jo",
+                            surname="Bloggs", is_professional=False, email_verified_at=utcnow(),
+                            terms_version=app.config["TERMS_VERSION"], terms_accepted_at=utcnow()))
+        db.session.commit()
+        db.session.remove()
+    page = journey_page
+    page.goto(live_server.url + "/submitted")
+    expect(page.get_by_role("heading", name="Secure login")).to_be_visible()
+    top_bar = page.get_by_role("banner")
+    expect(top_bar.get_by_role("link", name="Portal Home", exact=True)).to_be_visible()
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("heading", name="Submitted Forms", exact=True)).to_be_visible()
+    portal_home = top_bar.get_by_role("link", name="Portal Home", exact=True)
+    expect(portal_home).to_be_visible()
+    expect(top_bar.locator("summary", has_text="Jo Bloggs")).to_be_visible()
+    check_a11y(page, "Submitted Forms with Portal Home on the top bar")
+    portal_home.focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("button", name="I am a Professional")).to_be_visible()
+    expect(page).to_have_url(live_server.url + "/")
+    check_a11y(page, "Portal Home")
