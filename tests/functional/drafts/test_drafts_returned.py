@@ -38,7 +38,9 @@ def reopened(app, client, make_user):
 
 
 def nav_item(html: str, title: str) -> str:
-    match = re.search(r'<li class="app-section-nav__item[^"]*">\s*<(a|button) [^>]*>' + re.escape(title)
+    match = re.search(r'<li class="app-section-nav__item[^"]*">\s*'
+                      r'<span class="app-section-nav__number"[^>]*>\d+</span>\s*'
+                      r'<(a|button) [^>]*>' + re.escape(title)
                       + r"</\1>.*?</li>", html, re.S)
     assert match, f"no section list item for {title}"
     return match.group(0)

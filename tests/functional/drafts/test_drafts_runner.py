@@ -704,3 +704,41 @@ def test_an_autosave_sent_after_the_session_idled_out_keeps_what_was_typed(app, 
         shown = runner.page(draft_id, "child").get_data(as_text=True)
         assert "You were signed out before these answers were saved" in shown
         assert 'value="Sam"' in shown and 'value="2 Mill Street"' in shown
+
+
+GUIDE_SECTIONS = ["Overview", "Professional's Details", "Child / Young Person's Details", "Consent",
+                  "Additional Child / Young Person's Information", "Concerns", "Contact Information",
+                  "Supporting Documentation", "Declaration & Submit"]
+
+
+def numbered_sections(html: str) -> list[tuple[str, str]]:
+    """(number, title) of each entry of the section list, as a sighted user reads it."""
+    nav = html.split('<nav class="app-section-nav"', 1)[1].split("</nav>", 1)[0]
+    entries = re.findall(r'app-section-nav__number" aria-hidden="true">(\d+)</span>.*?'
+                         r'class="app-section-nav__link"[^>]*>([^<]+)<', nav, flags=re.S)
+    return [(number, unescape(title)) for number, title in entries]
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_section_list_numbers_the_sections_as_the_guide_does(runner, htmx):
+    """The guide (2.1, 2.3) shows the form's sections numbered down the left, "1 Overview",
+    "2 Professional's Details", "3 Child / Young Person's Details"…; the list here numbers them the same,
+    on the page and in the fragment htmx swaps in."""
+    draft_id = runner.start()
+    if htmx:
+        response = runner.post(draft_id, "professional", {}, action="go-to:child", htmx=True)
+        assert response.status_code == 200
+        html = response.get_data(as_text=True)
+    else:
+        html = runner.page(draft_id, "child").get_data(as_text=True)
+    expected = [(str(number), title) for number, title in enumerate(GUIDE_SECTIONS, start=1)]
+    assert numbered_sections(html) == expected
+    # The list itself tells a screen reader where each entry is; the number is not read twice.
+    assert html.count('class="app-section-nav__number" aria-hidden="true"') == len(GUIDE_SECTIONS)
+
+
+def test_overview_lists_the_sections_with_the_same_numbers(runner):
+    html = runner.client.get("/forms/safeguarding-concern").get_data(as_text=True)
+    listed = html.split("Sections in this form</h2>", 1)[1].split("</ol>", 1)[0]
+    titles = [unescape(t) for t in re.findall(r"<li>([^<]+)</li>", listed)]
+    assert titles == ["Overview (this page)", *GUIDE_SECTIONS[1:]]
