@@ -183,7 +183,7 @@ def _measure(label: str, database_url: str | None) -> dict:
     app = fresh_app(database_url)
     _seed_users(app)
     env = {**os.environ, "PORTAL_ENV": "production", "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
-           "SECRET_KEY": "benchmark-secret", "SESSION_COOKIE_SECURE": "0", "RATELIMIT_ENABLED": "0",
+           "SECRET_KEY": "b" * 40, "SESSION_COOKIE_SECURE": "0", "RATELIMIT_ENABLED": "0",
            "SCHEDULER_ENABLED": "0", "PYTHONPATH": str(ROOT)}
     ceiling_before = _ceiling(env)
     portal_port = _free_port()

@@ -10,7 +10,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from . import dbhealth  # noqa: F401  (replaces pooled connections the database server closed)
-from .config import config_for
+from .config import ProductionConfig, config_for, production_problems, refuse_to_start
 from .extensions import compress, csrf, db, htmx, limiter, mail, migrate
 from .formdefs import markup as field_markup
 from .web import components as static_components
@@ -22,8 +22,11 @@ ROOT = Path(__file__).resolve().parent.parent
 def create_app(config_name: str | None = None, **overrides) -> Flask:
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
     app.request_class = PortalRequest
-    app.config.from_object(config_for(config_name))
+    config = config_for(config_name)
+    app.config.from_object(config)
     app.config.update(overrides)
+    if issubclass(config, ProductionConfig):
+        _check_production_settings(app)
     _prefix_session_cookie(app)
     app.config["MAIL_DEFAULT_SENDER"] = (
         f"{app.config['COUNCIL_NAME']} Children's Services Portal",
@@ -41,6 +44,16 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     init_scheduler(app)
     return app
+
+
+def _check_production_settings(app: Flask) -> None:
+    """Refuse an insecure or broken production start before anything connects or serves a request."""
+    problems = production_problems(app.config)
+    if problems:
+        refuse_to_start(problems)
+    if not app.config["SESSION_COOKIE_SECURE"]:
+        logging.getLogger(__name__).warning(
+            "SESSION_COOKIE_SECURE is off: session cookies will be sent over plain HTTP")
 
 
 def _configure_templates(app: Flask) -> None:

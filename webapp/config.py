@@ -6,7 +6,12 @@ deployment is configured without editing files (DESIGN.md "Fixed interfaces").
 
 import os
 import secrets
+import sys
+from collections.abc import Mapping
 from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = ROOT / "instance"
@@ -19,14 +24,32 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+# gunicorn's exit status for "the application failed to load": its master then stops with one clear
+# line instead of starting the failing worker again and again (any other status means a restart).
+CONFIGURATION_ERROR_EXIT = 4
+
+
+def refuse_to_start(problems: list[str]) -> None:
+    """Stop with a message an operator can act on, not a stack trace."""
+    lines = "\n".join(f"  - {problem}" for problem in problems)
+    print(f"The portal will not start: its configuration is wrong.\n{lines}", file=sys.stderr, flush=True)
+    raise SystemExit(CONFIGURATION_ERROR_EXIT)
+
+
 def _int(name: str, default: int) -> int:
     value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
+    try:
+        return int(value) if value not in (None, "") else default
+    except ValueError:
+        refuse_to_start([f"{name} must be a whole number, not {value!r}"])
 
 
 def _number(name: str, default: float) -> float:
     value = os.environ.get(name)
-    return float(value) if value not in (None, "") else default
+    try:
+        return float(value) if value not in (None, "") else default
+    except ValueError:
+        refuse_to_start([f"{name} must be a number, not {value!r}"])
 
 
 class Config:
@@ -86,17 +109,22 @@ class Config:
     COMPRESS_MIN_SIZE = 300
 
 
+# Published in this repository, so never a production key.
+DEVELOPMENT_SECRET_KEY = "development-only-secret-key-do-not-use-in-production"  # noqa: S105
+TEST_SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only; production reads SECRET_KEY)
+
+
 class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     HSTS = False
     DEV_MAILBOX = True
     DEV_MAILBOX_DIR = str(INSTANCE / "mailbox")
-    SECRET_KEY = os.environ.get("SECRET_KEY", "development-only-secret-key-do-not-use-in-production")
+    SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret-key"  # noqa: S105 (tests only; production reads SECRET_KEY)
+    SECRET_KEY = TEST_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     SESSION_COOKIE_SECURE = False
     HSTS = False
@@ -108,7 +136,40 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
-    pass
+    # No fallbacks: a random key per process breaks every form posted to another gunicorn worker (its
+    # CSRF token was signed with a different key), and a forgotten DATABASE_URL must not quietly start
+    # an empty SQLite database on one host. production_problems() refuses both.
+    SECRET_KEY = os.environ.get("SECRET_KEY")
+    SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL")
+
+
+MIN_SECRET_KEY_LENGTH = 32
+KNOWN_SECRET_KEYS = {DEVELOPMENT_SECRET_KEY, TEST_SECRET_KEY}
+
+
+def production_problems(config: Mapping) -> list[str]:
+    """What would make a production start insecure or broken, in words an operator can act on."""
+    problems = []
+    key = config.get("SECRET_KEY") or ""
+    if not key:
+        problems.append("SECRET_KEY is not set. Set it to a long random value, the same on every "
+                        "worker and host, e.g. the output of: "
+                        "python3 -c 'import secrets; print(secrets.token_hex(32))'")
+    elif len(key) < MIN_SECRET_KEY_LENGTH or key in KNOWN_SECRET_KEYS:
+        problems.append(f"SECRET_KEY is too short or a published default: use at least "
+                        f"{MIN_SECRET_KEY_LENGTH} random characters")
+    url = config.get("SQLALCHEMY_DATABASE_URI")
+    if not url:
+        problems.append("DATABASE_URL is not set, e.g. postgresql+psycopg://user:password@host:5432/portal")
+    else:
+        try:
+            make_url(url).get_dialect().import_dbapi()
+        except (ArgumentError, NoSuchModuleError, ImportError, ValueError):
+            problems.append("DATABASE_URL is not a database URL the portal can use: it should look like "
+                            "postgresql+psycopg://user:password@host:5432/portal")
+    if config.get("DEV_MAILBOX"):
+        problems.append("DEV_MAILBOX is on: it shows every email, codes included, to anyone")
+    return problems
 
 
 CONFIGS = {
@@ -119,4 +180,7 @@ CONFIGS = {
 
 
 def config_for(name: str | None) -> type[Config]:
-    return CONFIGS[name or os.environ.get("PORTAL_ENV", "production")]
+    name = name or os.environ.get("PORTAL_ENV") or "production"
+    if name not in CONFIGS:
+        refuse_to_start([f"PORTAL_ENV must be one of {', '.join(CONFIGS)}, not {name!r}"])
+    return CONFIGS[name]

@@ -29,6 +29,8 @@ from webapp.submissions.models import SubmissionVersion
 
 ROOT = Path(__file__).resolve().parents[2]
 DRAFTS = 24
+# A production start refuses a short SECRET_KEY; the test signs CSRF tokens with the server's key.
+SECRET_KEY = "worker-killed-test-" + "k" * 32
 
 
 def _session_cookie(app, user_id: int) -> tuple[str, str]:
@@ -40,13 +42,13 @@ def _session_cookie(app, user_id: int) -> tuple[str, str]:
                               created_at=now, last_seen_at=now, idle_expires_at=now + timedelta(hours=1),
                               absolute_expires_at=now + timedelta(hours=2)))
     db.session.commit()
-    signed = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="wtf-csrf-token").dumps(raw_csrf)
+    signed = URLSafeTimedSerializer(SECRET_KEY, salt="wtf-csrf-token").dumps(raw_csrf)
     return token, signed
 
 
 def _serve(app, port: int) -> subprocess.Popen:
     env = {**os.environ, "PORTAL_ENV": "production", "PYTHONPATH": str(ROOT),
-           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": app.config["SECRET_KEY"],
+           "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"], "SECRET_KEY": SECRET_KEY,
            "SESSION_COOKIE_SECURE": "0", "SCHEDULER_ENABLED": "0", "RATELIMIT_ENABLED": "0",
            "MAIL_PORT": str(free_port())}
     process = subprocess.Popen([str(Path(sys.executable).parent / "gunicorn"), "-w", "2", "-b",
