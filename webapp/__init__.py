@@ -132,7 +132,7 @@ def _init_extensions(app: Flask) -> None:
     from . import models  # noqa: F401  (every table known to create_all and Alembic)
     from .accounts.auth import load_signed_in_user
     from .accounts.sessions import DatabaseSessionInterface, raise_if_unavailable
-    from .web import assets, dates, errors, security
+    from .web import assets, dates, errors, health, security
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
@@ -150,6 +150,7 @@ def _init_extensions(app: Flask) -> None:
     errors.init_app(app)
     assets.init_app(app)
     dates.init_app(app)
+    health.init_app(app)
 
 
 def _register_blueprints(app: Flask) -> None:

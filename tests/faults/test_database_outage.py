@@ -161,3 +161,12 @@ def test_a_connection_the_server_terminated_is_replaced_without_an_error(app):
     with app.app_context():
         assert db.session.scalar(text("SELECT pg_backend_pid()")) != pid
         db.session.remove()
+
+
+def test_healthz_follows_the_database_down_and_back(outage_app, proxy):
+    client = outage_app.test_client()
+    assert client.get("/healthz").status_code == 200
+    proxy.stop()
+    assert client.get("/healthz").status_code == 503
+    proxy.start()
+    assert client.get("/healthz").status_code == 200

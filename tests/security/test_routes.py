@@ -28,6 +28,7 @@ ASSET = "asset"  # fingerprinted static files
 
 ROUTES = {
     "/": PUBLIC,
+    "/healthz": PUBLIC,
     "/accessibility": PUBLIC,
     "/cookies": PUBLIC,
     "/privacy": PUBLIC,
