@@ -33,7 +33,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
         app.config["MAIL_DEFAULT_SENDER_ADDRESS"],
     )
     Path(app.instance_path).mkdir(exist_ok=True)
-    logging.basicConfig(level=logging.INFO)
+    _configure_logging()
 
     _configure_templates(app)
     _init_extensions(app)
@@ -44,6 +44,19 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
 
     init_scheduler(app)
     return app
+
+
+LOG_FORMAT = "%(asctime)s [%(process)d] %(levelname)s %(name)s: %(message)s"
+
+
+def _configure_logging() -> None:
+    """Timestamped lines (gunicorn's own carry one; ours did not), and no chatter from idle jobs.
+
+    APScheduler writes two INFO lines per job run in every worker: with the PDF job every 10 s and two
+    workers that was most of the log. Its warnings and errors (a missed or failed run) still show.
+    """
+    logging.basicConfig(level=logging.INFO, format=LOG_FORMAT)
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
 
 
 def _check_production_settings(app: Flask) -> None:

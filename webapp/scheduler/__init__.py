@@ -72,7 +72,8 @@ def run_job(app: Flask, job: Job) -> bool:
             if not claim_period(job):
                 return False
             result = job.run()
-            log.info("job %s done: %s", job.name, result)
+            # A run that found nothing to do is not news; one that did something is.
+            log.log(logging.INFO if result else logging.DEBUG, "job %s done: %s", job.name, result)
             return True
         except Exception:
             log.exception("job %s failed", job.name)
