@@ -100,6 +100,7 @@ class Config:
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024
     SCHEDULER_ENABLED = _flag("SCHEDULER_ENABLED", True)
     DEV_MAILBOX = False
+    DEMO_ACCOUNTS = False  # `flask seed-demo`: accounts whose passwords are in this repository
     HSTS = True
     TERMS_VERSION = "2026-11"
 
@@ -118,12 +119,14 @@ class DevelopmentConfig(Config):
     SESSION_COOKIE_SECURE = False
     HSTS = False
     DEV_MAILBOX = True
+    DEMO_ACCOUNTS = True
     DEV_MAILBOX_DIR = str(INSTANCE / "mailbox")
     SECRET_KEY = os.environ.get("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 
 
 class TestConfig(Config):
     TESTING = True
+    DEMO_ACCOUNTS = True
     SECRET_KEY = TEST_SECRET_KEY
     SQLALCHEMY_DATABASE_URI = os.environ.get("TEST_DATABASE_URL") or "sqlite://"
     SESSION_COOKIE_SECURE = False

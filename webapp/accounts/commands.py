@@ -45,6 +45,10 @@ DEMO_STAFF = {"email": "caseworker@example.com", "password": "demo caseworker pa
 @with_appcontext
 def seed_demo():
     """Create the demo accounts (idempotent) and print their credentials."""
+    if not current_app.config.get("DEMO_ACCOUNTS"):
+        # Their passwords are published in this repository: never in a deployment.
+        raise click.ClickException("seed-demo creates accounts with published passwords; it runs only "
+                                   "with PORTAL_ENV=development (as `make run` sets it)")
     for account in DEMO_ACCOUNTS:
         fields = {k: v for k, v in account.items() if k not in {"password", "label"}}
         user = db.session.query(User).filter_by(email=account["email"]).one_or_none()
