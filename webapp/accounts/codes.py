@@ -125,3 +125,20 @@ def check(user: User, purpose: str, entered: str) -> tuple[CodeCheck, EmailCode 
         record.used_at = utcnow()
         return CodeCheck.OK, record
     return (CodeCheck.VOID if attempts >= MAX_ATTEMPTS else CodeCheck.WRONG), record
+
+
+# A code is dead 15 minutes after it was sent; its row (the address it went to) is kept a week so the
+# verify page can still say "expired" rather than "not valid" to someone who comes back late.
+KEEP_EXPIRED = timedelta(days=7)
+
+
+def purge_expired_codes(batch_size: int = 5000, now=None) -> int:
+    now = now or utcnow()
+    removed = 0
+    while True:
+        ids = list(db.session.scalars(
+            db.select(EmailCode.id).where(EmailCode.expires_at < now - KEEP_EXPIRED).limit(batch_size)))
+        if not ids:
+            return removed
+        removed += db.session.execute(db.delete(EmailCode).where(EmailCode.id.in_(ids))).rowcount
+        db.session.commit()

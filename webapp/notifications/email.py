@@ -96,3 +96,23 @@ def send_due(batch_size: int = 50) -> int:
             sent += 1
         db.session.commit()
     return sent
+
+
+# A sent email's row is kept a week, for "I never got the email" questions; then its address and body
+# (codes, what was asked of the family) have no purpose left. An abandoned one goes a week after its
+# retries ended.
+KEEP_SENT = timedelta(days=7)
+
+
+def purge_old_messages(batch_size: int = 5000, now=None) -> int:
+    """Delete outbox rows sent more than a week ago, or given up on more than a week ago."""
+    now = now or utcnow()
+    spent = ((OutboxMessage.sent_at < now - KEEP_SENT)
+             | (OutboxMessage.sent_at.is_(None) & (OutboxMessage.created_at < now - RETRY_FOR - KEEP_SENT)))
+    removed = 0
+    while True:
+        ids = list(db.session.scalars(db.select(OutboxMessage.id).where(spent).limit(batch_size)))
+        if not ids:
+            return removed
+        removed += db.session.execute(db.delete(OutboxMessage).where(OutboxMessage.id.in_(ids))).rowcount
+        db.session.commit()

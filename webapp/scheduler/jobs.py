@@ -1,8 +1,9 @@
 """The scheduled jobs. Each calls the same service a view or a command would."""
 
+from webapp.accounts.codes import purge_expired_codes
 from webapp.accounts.sessions import purge_expired_sessions
 from webapp.drafts.services import purge_expired_drafts
-from webapp.notifications.email import send_due
+from webapp.notifications.email import purge_old_messages, send_due
 from webapp.submissions.rendering import render_pending_pdfs
 
 from . import Job
@@ -13,4 +14,7 @@ JOBS = [
     Job("purge-expired-sessions", 15 * 60, purge_expired_sessions),
     # Hourly, though drafts live 30 days: it is idempotent, and a missed run costs little.
     Job("purge-expired-drafts", 60 * 60, purge_expired_drafts),
+    # Sent emails (addresses, bodies) and spent codes were kept for ever.
+    Job("purge-old-emails", 60 * 60, purge_old_messages),
+    Job("purge-expired-codes", 60 * 60, purge_expired_codes),
 ]
