@@ -2,6 +2,7 @@
 
 import logging
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import Flask, g, has_request_context, url_for
 from govuk_frontend_wtf.main import WTFormsHelpers
@@ -64,9 +65,15 @@ def _check_production_settings(app: Flask) -> None:
     problems = production_problems(app.config)
     if problems:
         refuse_to_start(problems)
+    log = logging.getLogger(__name__)
     if not app.config["SESSION_COOKIE_SECURE"]:
-        logging.getLogger(__name__).warning(
-            "SESSION_COOKIE_SECURE is off: session cookies will be sent over plain HTTP")
+        log.warning("SESSION_COOKIE_SECURE is off: session cookies will be sent over plain HTTP")
+    if urlsplit(app.config["PORTAL_BASE_URL"]).hostname in ("127.0.0.1", "localhost"):
+        log.warning("PORTAL_BASE_URL is %s: links in the portal's emails will not reach anyone; "
+                    "set it to the portal's public address", app.config["PORTAL_BASE_URL"])
+    if app.config["RATELIMIT_ENABLED"] and app.config["RATELIMIT_STORAGE_URI"].startswith("memory:"):
+        log.warning("RATELIMIT_STORAGE_URI is memory://: each worker counts sign-in attempts on its "
+                    "own; with several workers or hosts use shared storage such as redis://")
 
 
 def _configure_templates(app: Flask) -> None:

@@ -10,6 +10,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
+from limits.errors import ConfigurationError
+from limits.storage import storage_from_string
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 
@@ -170,6 +172,12 @@ def production_problems(config: Mapping) -> list[str]:
         except (ArgumentError, NoSuchModuleError, ImportError, ValueError):
             problems.append("DATABASE_URL is not a database URL the portal can use: it should look like "
                             "postgresql+psycopg://user:password@host:5432/portal")
+    if config.get("RATELIMIT_ENABLED"):
+        try:
+            storage_from_string(config.get("RATELIMIT_STORAGE_URI") or "")
+        except ConfigurationError:
+            problems.append("RATELIMIT_STORAGE_URI is not a rate-limit storage the portal can use: "
+                            "memory:// (one process) or redis://host:6379")
     if config.get("DEV_MAILBOX"):
         problems.append("DEV_MAILBOX is on: it shows every email, codes included, to anyone")
     return problems

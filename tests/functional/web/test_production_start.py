@@ -40,6 +40,13 @@ def test_a_missing_or_unusable_database_url_is_refused_without_echoing_it(capsys
     assert "DATABASE_URL" in err and "hunter2" not in err
 
 
+@pytest.mark.parametrize("uri", ["", "redsi://u:hunter2@cache:6379", "nonsense"])
+def test_an_unusable_rate_limit_storage_is_refused(capsys, tmp_path, uri):
+    err = _refused(capsys, **GOOD, RATELIMIT_STORAGE_URI=uri,
+                   SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
+    assert "RATELIMIT_STORAGE_URI" in err and "hunter2" not in err
+
+
 def test_the_development_mailbox_is_refused(capsys, tmp_path):
     err = _refused(capsys, **GOOD, DEV_MAILBOX=True, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}")
     assert "DEV_MAILBOX" in err
@@ -83,3 +90,16 @@ def test_flask_commands_name_the_wrong_setting(env, named):
     assert done.returncode != 0
     assert named in done.stderr
     assert "Traceback" not in done.stderr
+
+
+def test_settings_that_work_but_hurt_are_warned_about(tmp_path, caplog):
+    create_app("production", **GOOD, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}",
+               SESSION_COOKIE_SECURE=False, PORTAL_BASE_URL="http://127.0.0.1:5000",
+               RATELIMIT_STORAGE_URI="memory://")
+    warnings = " ".join(r.getMessage() for r in caplog.records if r.levelname == "WARNING")
+    for setting in ("SESSION_COOKIE_SECURE", "PORTAL_BASE_URL", "RATELIMIT_STORAGE_URI"):
+        assert setting in warnings
+    caplog.clear()
+    create_app("production", **GOOD, SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'p.db'}",
+               PORTAL_BASE_URL="https://portal.council.example", RATELIMIT_STORAGE_URI="redis://cache:6379")
+    assert not [r for r in caplog.records if r.levelname == "WARNING"]
