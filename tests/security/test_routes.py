@@ -80,6 +80,7 @@ ROUTES = {
     "/la/": STAFF,
     "/la/queue": STAFF,
     "/la/submissions/<submission_id>": STAFF,
+    "/la/submissions/<submission_id>/audit": STAFF,
     "/la/submissions/<submission_id>/files/<attachment_id>": STAFF,
     "/la/submissions/<submission_id>/respond": STAFF,
     "/la/submissions/<submission_id>/return": STAFF,
