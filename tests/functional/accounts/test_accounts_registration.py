@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from tests.conftest import PASSWORD, post_form
+from tests.conftest import PASSWORD, post_form, sign_in
 from tests.functional.accounts.conftest import VERIFY_SUBJECT
 from tests.support import at_the_same_moment, csrf_token
 from webapp.accounts import services
@@ -493,3 +493,46 @@ def test_details_are_saved(app, journey):
 def test_signed_in_people_are_not_asked_to_register(journey, client):
     journey.register()
     assert client.get("/register").headers["Location"] == "/"
+
+
+MARKER = (' <span class="app-required" aria-hidden="true">*</span>'
+          '<span class="govuk-visually-hidden"> (required)</span>')
+
+
+def labels(html: str) -> dict[str, str]:
+    """Each field's label or legend as marked up, keyed by its text before any marker."""
+    found = re.findall(r"<(?:label|legend)[^>]*>\s*(.*?)\s*</(?:label|legend)>", html, flags=re.S)
+    return {re.split(r" <span", label)[0]: label for label in found}
+
+
+def test_registration_marks_mandatory_fields_with_a_red_asterisk(client):
+    """The guide (Section 1): "Any sections with a red asterisk (*) are mandatory fields", as in the forms."""
+    required = ["First name", "Surname", "Is this account being used in a professional capacity?", "Role",
+                "Organisation", "Street", "Town or city", "Postcode"]
+    optional = ["Title (optional)", "Property name (optional)", "House number (optional)",
+                "Phone number (optional)"]
+    html = text(client.get("/register"))
+    assert 'Questions marked with an asterisk (<span class="app-required">*</span>) must be answered.' in html
+    marked = labels(html)
+    for name in required:
+        assert marked[name] == name + MARKER, name
+    for name in optional:
+        assert marked[name] == name, name
+
+
+def test_registration_step2_marks_its_fields_with_a_red_asterisk(journey):
+    assert journey.details().status_code == 302
+    html = text(journey.client.get("/register/account"))
+    assert "Questions marked with an asterisk" in html
+    marked = labels(html)
+    for name in ("Email address", "Password", "Confirm password"):
+        assert marked[name] == name + MARKER, name
+
+
+def test_update_account_marks_the_same_fields(client, make_user):
+    make_user()
+    sign_in(client)
+    marked = labels(text(client.get("/account/update")))
+    assert marked["Surname"] == "Surname" + MARKER
+    assert marked["Postcode"] == "Postcode" + MARKER
+    assert marked["Phone number (optional)"] == "Phone number (optional)"
