@@ -29,10 +29,9 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     if issubclass(config, ProductionConfig):
         _check_production_settings(app)
     _prefix_session_cookie(app)
-    app.config["MAIL_DEFAULT_SENDER"] = (
-        f"{app.config['COUNCIL_NAME']} Children's Services Portal",
-        app.config["MAIL_DEFAULT_SENDER_ADDRESS"],
-    )
+    app.config["SERVICE_NAME"] = f"{app.config['COUNCIL_SHORT_NAME']} Children's Services Portal"
+    app.config["MAIL_DEFAULT_SENDER"] = (app.config["SERVICE_NAME"],
+                                         app.config["MAIL_DEFAULT_SENDER_ADDRESS"])
     Path(app.instance_path).mkdir(exist_ok=True)
     _configure_logging()
 
@@ -97,8 +96,8 @@ def _configure_templates(app: Flask) -> None:
 
         from .accounts.sessions import seconds_left
 
-        names = {"council_name": app.config["COUNCIL_NAME"],
-                 "service_name": f"{app.config['COUNCIL_NAME']} Children's Services Portal"}
+        names = {"council_name": app.config["COUNCIL_NAME"], "service_name": app.config["SERVICE_NAME"],
+                 "council_short_name": app.config["COUNCIL_SHORT_NAME"]}
         if not has_request_context():  # emails rendered by a scheduled job or a CLI command
             return names
         user = g.get("user")

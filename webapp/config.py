@@ -63,6 +63,9 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"hide_parameters": True, "pool_recycle": 1800}
 
     COUNCIL_NAME = os.environ.get("COUNCIL_NAME", "Wigan Council")
+    # The name the council's guide and its users know the service and its emails' sender by
+    # ("Wigan Children's Services Portal"); COUNCIL_NAME stays the legal name (header, footer, privacy).
+    COUNCIL_SHORT_NAME = os.environ.get("COUNCIL_SHORT_NAME", "Wigan")
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")
 
     MAIL_SERVER = os.environ.get("MAIL_SERVER", "127.0.0.1")

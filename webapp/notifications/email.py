@@ -30,6 +30,8 @@ class MailUnavailable(Exception):
 
 def render_body(template: str, **context) -> str:
     context.setdefault("council_name", current_app.config["COUNCIL_NAME"])
+    context.setdefault("service_name", current_app.config["SERVICE_NAME"])
+    context.setdefault("council_short_name", current_app.config["COUNCIL_SHORT_NAME"])
     context.setdefault("portal_url", current_app.config["PORTAL_BASE_URL"])
     return render_template(f"emails/{template}.txt", **context)
 

@@ -31,7 +31,7 @@ def now(time_machine):
 def test_email_comes_from_the_council_portal(journey, smtp_sink):
     journey.to_step3()
     message = smtp_sink.wait_for("jo@example.com", "Please verify your email address")
-    assert "Wigan Council Children's Services Portal" in message.sender
+    assert "Wigan Children's Services Portal" in message.sender
     assert len(message.code()) == 8
     assert "15 minutes" in message.body
 

@@ -40,7 +40,7 @@ def test_forgotten_password_with_a_code(app, client, make_user, smtp_sink):
     response = post_form(client, "/forgotten-password", {"email": "Teacher@Example.com"})
     assert response.headers["Location"] == "/forgotten-password/code"
     message = smtp_sink.wait_for("teacher@example.com", RESET_SUBJECT)
-    assert "Wigan Council Children's Services Portal" in message.sender
+    assert "Wigan Children's Services Portal" in message.sender
     response = post_form(client, "/forgotten-password/code", {
         "code": message.code(), "password": NEW_PASSWORD, "confirm_password": NEW_PASSWORD})
     assert response.headers["Location"] == "/sign-in"

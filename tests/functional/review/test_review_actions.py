@@ -67,13 +67,14 @@ def test_return_sets_status_records_request_emails_and_audits(app, people, staff
 
     assert deliver(app) == 1
     email = smtp_sink.wait_for(SUBMITTER, "Your form needs more information")
-    assert email.body.startswith("You recently submitted a form using the Wigan Council Children's Services "
+    assert email.body.startswith("You recently submitted a form using the Wigan Children's Services "
                                  "Portal. This has been reviewed by the Local Authority and has been sent "
                                  "back to you for more information.")
-    assert ("Please log in to the Wigan Council Children's Services Portal to review the feedback and "
+    assert ("Please log in to the Wigan Children's Services Portal to review the feedback and "
             "re-submit the form") in email.body
     assert "http://localhost/sign-in" in email.body
-    assert "Many Thanks" in email.body
+    # The guide's sign-off.
+    assert email.body.rstrip().endswith("Many Thanks\r\n\r\nWigan Children's Services")
     for private in ("Jordan", "Ellison", "bruise", "CP-2026"):
         assert private not in email.body and private not in email.subject
 

@@ -118,7 +118,7 @@ def test_happy_path(app, signed_in, user_id, draft_id, smtp_sink):
         assert send_due() == 1
     message = smtp_sink.wait_for("teacher@example.com", "Confirmation of form submission")
     assert reference in message.body
-    assert ("Thank you for submitting a form to us via the Wigan Council Children's Services Portal."
+    assert ("Thank you for submitting a form to us via the Wigan Children's Services Portal."
             in message.body)
     assert "http://localhost/submitted" in message.body
     assert CHILD_FIRST not in message.body and CHILD_SURNAME not in message.body
