@@ -4,11 +4,12 @@ import logging
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from flask import Flask, g, has_request_context, url_for
+from flask import Flask, g, has_request_context, request, url_for
 from govuk_frontend_wtf.main import WTFormsHelpers
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import dbhealth  # noqa: F401  (replaces pooled connections the database server closed)
 from .config import ProductionConfig, config_for, production_problems, refuse_to_start
@@ -36,6 +37,7 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     _configure_logging()
 
     _configure_templates(app)
+    _trust_proxies(app)
     _init_extensions(app)
     _register_blueprints(app)
     _register_commands(app)
@@ -73,6 +75,27 @@ def _check_production_settings(app: Flask) -> None:
     if app.config["RATELIMIT_ENABLED"] and app.config["RATELIMIT_STORAGE_URI"].startswith("memory:"):
         log.warning("RATELIMIT_STORAGE_URI is memory://: each worker counts sign-in attempts on its "
                     "own; with several workers or hosts use shared storage such as redis://")
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Take the client's address (and https) from the proxies named trusted by TRUSTED_PROXIES.
+
+    Without it, behind a load balancer, rate limits keyed by address counted everyone as one client.
+    A request that arrives through a proxy while none is trusted is logged once, so an operator sees it.
+    """
+    proxies = app.config["TRUSTED_PROXIES"]
+    if proxies:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+        return
+    warned = []
+
+    @app.before_request
+    def warn_of_an_untrusted_proxy():
+        if not warned and request.headers.get("X-Forwarded-For"):
+            warned.append(True)
+            logging.getLogger(__name__).warning(
+                "requests arrive through a proxy (X-Forwarded-For) but TRUSTED_PROXIES is 0: rate limits "
+                "count the proxy's address for everyone; set TRUSTED_PROXIES to the number of proxies")
 
 
 def _configure_templates(app: Flask) -> None:

@@ -96,6 +96,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
     RATELIMIT_HEADERS_ENABLED = False
+    # How many reverse proxies or load balancers stand in front of gunicorn and set X-Forwarded-For. With
+    # 0 behind a proxy, every request seems to come from the proxy: per-address limits (20 sign-ins a
+    # minute) then count the whole council's users as one.
+    TRUSTED_PROXIES = _int("TRUSTED_PROXIES", 0)
     LOGIN_FAILURES_BEFORE_LOCK = 5
     LOGIN_LOCK_MINUTES = 15
 

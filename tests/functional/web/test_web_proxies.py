@@ -1,0 +1,31 @@
+"""Behind a load balancer, per-address limits count each person, not the load balancer.
+
+Before TRUSTED_PROXIES, every request behind a proxy came from the proxy's address, so the sign-in limit
+(20 a minute per address) was shared by everyone using the portal.
+"""
+
+import logging
+
+from tests.support import csrf_token
+
+
+def _sign_in_attempts(client, forwarded_for: str, count: int) -> list[int]:
+    token = csrf_token(client.get("/sign-in").get_data(as_text=True))
+    return [client.post("/sign-in", data={"csrf_token": token, "email": f"p{n}@example.com",
+                                          "password": "some password"},
+                        headers={"X-Forwarded-For": forwarded_for}).status_code for n in range(count)]
+
+
+def test_each_client_behind_a_trusted_proxy_has_its_own_limit(app_factory):
+    client = app_factory(TRUSTED_PROXIES=1).test_client()
+    assert _sign_in_attempts(client, "203.0.113.7", 21)[-1] == 429
+    assert _sign_in_attempts(client, "198.51.100.9", 1) == [422]  # someone else is not throttled
+
+
+def test_an_untrusted_proxy_is_warned_about_once(app_factory, caplog):
+    client = app_factory().test_client()
+    caplog.set_level(logging.WARNING)
+    assert _sign_in_attempts(client, "203.0.113.7", 21)[-1] == 429
+    assert _sign_in_attempts(client, "198.51.100.9", 1) == [429]  # the proxy's address is what counts
+    warnings = [r for r in caplog.records if "TRUSTED_PROXIES" in r.getMessage()]
+    assert len(warnings) == 1
