@@ -83,7 +83,7 @@ def run_job(app: Flask, job: Job) -> bool:
             db.session.remove()
 
 
-def jobs() -> list[Job]:
+def scheduled_jobs() -> list[Job]:
     from .jobs import JOBS
 
     return JOBS
@@ -107,7 +107,7 @@ def init_app(app: Flask) -> None:
             if "scheduler" not in app.extensions:
                 scheduler = BackgroundScheduler(
                     timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
-                for job in jobs():
+                for job in scheduled_jobs():
                     scheduler.add_job(run_job, "interval", seconds=job.every_seconds, args=[app, job],
                                       id=job.name)
                 scheduler.start()

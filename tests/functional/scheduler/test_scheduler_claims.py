@@ -33,3 +33,17 @@ def test_a_job_slower_than_daily_keeps_its_last_claims(app):
         for n in range(15):
             assert claim_period(job, start + timedelta(days=2 * n))
     assert len(claims(app, "slow")) == 11
+
+
+def test_the_scheduler_starts_after_the_jobs_module_was_imported(app_factory):
+    """Importing webapp.scheduler.jobs set the package's `jobs` to the module, hiding the function of
+    that name: the first request then failed with a 500 instead of starting the scheduler."""
+    import webapp.scheduler.jobs  # noqa: F401
+
+    app = app_factory(SCHEDULER_ENABLED=True)
+    assert app.test_client().get("/healthz").status_code == 200
+    scheduler = app.extensions["scheduler"]
+    try:
+        assert {job.id for job in scheduler.get_jobs()} == {job.name for job in webapp.scheduler.jobs.JOBS}
+    finally:
+        scheduler.shutdown(wait=False)
