@@ -9,7 +9,7 @@ import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 
 from apscheduler.schedulers.background import BackgroundScheduler
 from flask import Flask
@@ -44,6 +44,7 @@ class Job:
 # How long a claim is kept. Only the current period's row stops a second run; older rows are history,
 # kept a day (and at least a few periods) so a host whose clock lags cannot claim a period again.
 KEEP_CLAIMS_SECONDS = 24 * 60 * 60
+FIRST_RUN_AFTER_SECONDS = 5
 MIN_CLAIMS_KEPT = 10
 
 
@@ -107,8 +108,12 @@ def init_app(app: Flask) -> None:
             if "scheduler" not in app.extensions:
                 scheduler = BackgroundScheduler(
                     timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
+                # First runs come soon after start, not a whole period later: a worker restarted more
+                # often than hourly (deploys, gunicorn --max-requests) otherwise never ran the hourly
+                # purges. The claim keeps it to one run per period whichever worker gets there first.
+                first = datetime.now(UTC) + timedelta(seconds=FIRST_RUN_AFTER_SECONDS)
                 for job in scheduled_jobs():
                     scheduler.add_job(run_job, "interval", seconds=job.every_seconds, args=[app, job],
-                                      id=job.name)
+                                      id=job.name, next_run_time=first)
                 scheduler.start()
                 app.extensions["scheduler"] = scheduler

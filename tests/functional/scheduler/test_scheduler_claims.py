@@ -47,3 +47,20 @@ def test_the_scheduler_starts_after_the_jobs_module_was_imported(app_factory):
         assert {job.id for job in scheduler.get_jobs()} == {job.name for job in webapp.scheduler.jobs.JOBS}
     finally:
         scheduler.shutdown(wait=False)
+
+
+def test_every_job_first_runs_soon_after_the_worker_starts(app_factory):
+    """Not a whole period later: a worker that lived less than an hour never ran the hourly purges."""
+    from datetime import UTC
+
+    from webapp.clock import utcnow
+
+    app = app_factory(SCHEDULER_ENABLED=True)
+    app.test_client().get("/healthz")  # a worker starts its scheduler with its first request
+    scheduler = app.extensions["scheduler"]
+    try:
+        now = utcnow().replace(tzinfo=UTC)
+        for job in scheduler.get_jobs():
+            assert (job.next_run_time - now).total_seconds() < 60, job.id
+    finally:
+        scheduler.shutdown(wait=False)
