@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def create_app(config_name: str | None = None, **overrides) -> Flask:
+    _configure_logging()  # first: the settings check below may warn
     app = Flask(__name__, instance_path=str(ROOT / "instance"), static_folder=None)
     app.request_class = PortalRequest
     config = config_for(config_name)
@@ -34,7 +35,6 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     app.config["MAIL_DEFAULT_SENDER"] = (app.config["SERVICE_NAME"],
                                          app.config["MAIL_DEFAULT_SENDER_ADDRESS"])
     Path(app.instance_path).mkdir(exist_ok=True)
-    _configure_logging()
 
     _configure_templates(app)
     _trust_proxies(app)

@@ -5,6 +5,7 @@ CSRF check on another; without DATABASE_URL the portal quietly made an empty SQL
 """
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,14 @@ def test_a_good_secret_key_from_the_environment_is_accepted():
     done = _run([str(Path(sys.executable).parent / "flask"), "--app", "webapp", "routes"],
                 SECRET_KEY="k" * 40, DATABASE_URL="postgresql+psycopg://portal@127.0.0.1:1/portal")
     assert done.returncode == 0, done.stderr
+
+
+def test_start_up_warnings_are_timestamped_like_every_other_line():
+    done = _run([str(Path(sys.executable).parent / "flask"), "--app", "webapp", "routes"],
+                SECRET_KEY="k" * 40, DATABASE_URL="postgresql+psycopg://portal@127.0.0.1:1/portal",
+                SESSION_COOKIE_SECURE="0")
+    warning = [line for line in done.stderr.splitlines() if "SESSION_COOKIE_SECURE is off" in line]
+    assert warning and re.match(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \[\d+\] WARNING webapp: ", warning[0])
 
 
 @pytest.mark.parametrize("env, named", [({"SECRET_KEY": "s" * 40}, "DATABASE_URL is not set"),
