@@ -95,6 +95,9 @@ class Config:
     # Several workers or hosts need shared storage, e.g. redis://127.0.0.1:6379 (ENVIRONMENT.md).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _flag("RATELIMIT_ENABLED", True)
+    # When shared storage (redis) is down, count in this process instead: sign-in stays up and throttled,
+    # not a 500 for everyone until the cache is back.
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
     RATELIMIT_HEADERS_ENABLED = False
     # How many reverse proxies or load balancers stand in front of gunicorn and set X-Forwarded-For. With
     # 0 behind a proxy, every request seems to come from the proxy: per-address limits (20 sign-ins a

@@ -1,4 +1,5 @@
-"""Behind a load balancer, per-address limits count each person, not the load balancer.
+"""Rate limits in production: behind a load balancer they count each person, not the load balancer;
+with their shared storage down they still count, in the process.
 
 Before TRUSTED_PROXIES, every request behind a proxy came from the proxy's address, so the sign-in limit
 (20 a minute per address) was shared by everyone using the portal.
@@ -29,3 +30,19 @@ def test_an_untrusted_proxy_is_warned_about_once(app_factory, caplog):
     assert _sign_in_attempts(client, "198.51.100.9", 1) == [429]  # the proxy's address is what counts
     warnings = [r for r in caplog.records if "TRUSTED_PROXIES" in r.getMessage()]
     assert len(warnings) == 1
+
+
+def test_sign_in_stays_up_and_throttled_when_the_shared_rate_limit_storage_is_down(app_factory):
+    """Before, a redis outage answered every sign-in and registration with a 500."""
+    from tests.support import free_port
+    from webapp import create_app
+    from webapp.extensions import db
+
+    database = app_factory().config["SQLALCHEMY_DATABASE_URI"]  # an empty database with the tables
+    app = create_app("test", SQLALCHEMY_DATABASE_URI=database,
+                     RATELIMIT_STORAGE_URI=f"redis://127.0.0.1:{free_port()}")
+    statuses = _sign_in_attempts(app.test_client(), "203.0.113.7", 21)
+    with app.app_context():
+        db.engine.dispose()
+    assert statuses[:20] == [422] * 20
+    assert statuses[20] == 429
