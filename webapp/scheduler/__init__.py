@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from webapp.clock import utcnow
 from webapp.extensions import db
+from webapp.web.logsafe import log_exception
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ def run_job(app: Flask, job: Job) -> bool:
             log.log(logging.INFO if result else logging.DEBUG, "job %s done: %s", job.name, result)
             return True
         except Exception:
-            log.exception("job %s failed", job.name)
+            log_exception(log, "job %s failed", job.name)
             db.session.rollback()
             return False
         finally:

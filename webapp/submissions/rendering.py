@@ -19,6 +19,7 @@ from webapp.accounts.models import TEAMS, User
 from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.extensions import db
+from webapp.web.logsafe import log_exception
 
 from .models import Submission, SubmissionVersion
 from .services import catalogue, version_reference
@@ -179,7 +180,7 @@ class _RenderKicker:
                 try:
                     render_pending_pdfs()
                 except Exception:
-                    log.exception("post-submit PDF render failed; the scheduler will retry")
+                    log_exception(log, "post-submit PDF render failed; the scheduler will retry")
                     db.session.rollback()
                 finally:
                     db.session.remove()

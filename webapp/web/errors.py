@@ -13,6 +13,7 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db, htmx
+from webapp.web.logsafe import log_exception
 
 log = logging.getLogger(__name__)
 
@@ -82,6 +83,6 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(Exception)
     def unexpected(error):
-        log.exception("unhandled error on %s %s", request.method, request.path)
+        log_exception(log, "unhandled error on %s %s", request.method, request.path)
         db.session.rollback()
         return render_error(500)
