@@ -19,7 +19,7 @@ from webapp.notifications.email import MailUnavailable, queue, send_now
 from webapp.validation import normalise_email
 
 from . import codes
-from .models import User
+from .models import EmailCode, User
 from .passwords import hash_password, verify_password
 from .sessions import revoke_user_sessions
 
@@ -275,3 +275,26 @@ def create_staff(email: str, team: str, password: str, first_name: str = "Casewo
 
 def verify_password_of(user: User, password: str) -> bool:
     return verify_password(user.password_hash, password)
+
+
+# An account whose address was never verified is someone's name, address and phone number, kept for a
+# registration that was abandoned (or an address typed wrongly, or someone else's). A week after the
+# last code it was sent, it goes; registering again starts afresh.
+KEEP_UNVERIFIED = timedelta(days=7)
+
+
+def purge_unverified_accounts(now: datetime | None = None) -> int:
+    """Delete never-verified, non-staff accounts with no draft, a week after their last code."""
+    from webapp.drafts.models import Draft
+
+    cutoff = (now or utcnow()) - KEEP_UNVERIFIED
+    recent_code = db.select(EmailCode.id).where(EmailCode.user_id == User.id,
+                                                      EmailCode.created_at >= cutoff)
+    has_draft = db.select(Draft.id).where(Draft.user_id == User.id)
+    ids = list(db.session.scalars(db.select(User.id).where(
+        User.email_verified_at.is_(None), User.is_staff.is_(False), User.created_at < cutoff,
+        ~recent_code.exists(), ~has_draft.exists())))
+    if ids:
+        db.session.execute(db.delete(User).where(User.id.in_(ids)))
+        db.session.commit()
+    return len(ids)

@@ -1,6 +1,7 @@
 """The scheduled jobs. Each calls the same service a view or a command would."""
 
 from webapp.accounts.codes import purge_expired_codes
+from webapp.accounts.services import purge_unverified_accounts
 from webapp.accounts.sessions import purge_expired_sessions
 from webapp.drafts.services import purge_expired_drafts
 from webapp.notifications.email import purge_old_messages, send_due
@@ -17,4 +18,5 @@ JOBS = [
     # Sent emails (addresses, bodies) and spent codes were kept for ever.
     Job("purge-old-emails", 60 * 60, purge_old_messages),
     Job("purge-expired-codes", 60 * 60, purge_expired_codes),
+    Job("purge-unverified-accounts", 60 * 60, purge_unverified_accounts),
 ]

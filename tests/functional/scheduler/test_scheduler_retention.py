@@ -24,11 +24,12 @@ def _count(model) -> int:
 
 def test_every_retention_rule_is_a_scheduled_job():
     scheduled = {job.run: job.every_seconds for job in JOBS}
+    from webapp.accounts.services import purge_unverified_accounts
     from webapp.accounts.sessions import purge_expired_sessions
     from webapp.drafts.services import purge_expired_drafts
 
     for purge in (purge_expired_drafts, purge_expired_sessions, email.purge_old_messages,
-                  codes.purge_expired_codes):
+                  codes.purge_expired_codes, purge_unverified_accounts):
         assert scheduled.get(purge, 0) <= 3600 and purge in scheduled, purge.__name__
 
 
@@ -63,3 +64,32 @@ def test_codes_go_a_week_after_they_expired(app, make_user):
         db.session.commit()
         assert codes.purge_expired_codes() == 1
         assert _count(EmailCode) == 2
+
+
+def test_accounts_never_verified_go_a_week_after_their_last_code(app, make_user):
+    from webapp.accounts.models import User
+    from webapp.accounts.services import purge_unverified_accounts
+    from webapp.drafts.models import Draft
+
+    now = utcnow()
+    old = now - timedelta(days=8)
+    abandoned = make_user("abandoned@example.com", email_verified_at=None, created_at=old)
+    retried = make_user("retried@example.com", email_verified_at=None, created_at=old)
+    verified = make_user("verified@example.com", created_at=old)
+    staff = make_user("staff@council.example", email_verified_at=None, created_at=old, is_staff=True,
+                      team="lado")
+    with_draft = make_user("draft@example.com", email_verified_at=None, created_at=old)
+    fresh = make_user("fresh@example.com", email_verified_at=None)
+    with app.app_context():
+        for user_id, sent in ((abandoned, old), (retried, now - timedelta(days=1))):
+            db.session.add(EmailCode(user_id=user_id, purpose="verify", target_email="t@example.com",
+                                     code_hash="x", created_at=sent, expires_at=sent + timedelta(minutes=15)))
+        db.session.add(Draft(user_id=with_draft, form_id="safeguarding-concern", form_version=1, answers={},
+                             section_status={}, description="d", saved_at=now, created_at=now,
+                             expires_at=now + timedelta(days=30)))
+        db.session.commit()
+        assert purge_unverified_accounts() == 1
+        left = set(db.session.scalars(select(User.id)))
+        assert left == {retried, verified, staff, with_draft, fresh}
+        assert _count(EmailCode) == 1  # the abandoned account's code went with it
+        assert purge_unverified_accounts() == 0
