@@ -37,8 +37,8 @@ def create_app(config_name: str | None = None, **overrides) -> Flask:
     Path(app.instance_path).mkdir(exist_ok=True)
 
     _configure_templates(app)
-    _trust_proxies(app)
     _init_extensions(app)
+    _trust_proxies(app)  # after: the session's outage check stays the first before_request hook
     _register_blueprints(app)
     _register_commands(app)
 

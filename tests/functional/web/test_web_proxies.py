@@ -46,3 +46,10 @@ def test_sign_in_stays_up_and_throttled_when_the_shared_rate_limit_storage_is_do
         db.engine.dispose()
     assert statuses[:20] == [422] * 20
     assert statuses[20] == 429
+
+
+def test_the_session_outage_check_is_still_the_first_hook(app):
+    """The untrusted-proxy warning must not run before it (webapp/__init__.py, _init_extensions)."""
+    from webapp.accounts.sessions import raise_if_unavailable
+
+    assert app.before_request_funcs[None][0] is raise_if_unavailable
