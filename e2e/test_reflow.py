@@ -2,6 +2,8 @@
 scroll sideways. A data table may need more width than that: it scrolls inside its own container,
 while the header, the text and the footer stay within the screen."""
 
+import secrets
+
 import pytest
 from playwright.sync_api import expect
 
@@ -106,5 +108,35 @@ def test_recover_a_form_pages_by_keyboard_and_its_pagination_fits_320_pixels(bro
         expect(page.get_by_role("link", name="Resume")).to_have_count(25)
         assert sideways_overflow(page) == 0
         check_a11y(page, "Recover a Form page 2 at 320px")
+    finally:
+        context.close()
+
+
+def test_submitted_forms_pages_by_keyboard_and_its_pagination_fits_320_pixels(browser, live_server,
+                                                                               check_a11y):
+    from tests.functional.review.builders import make_submission
+
+    app = live_server.app
+    email = make_professional(app)
+    with app.app_context():
+        user_id = db.session.query(User.id).filter_by(email=email).scalar()
+        for _ in range(30):
+            make_submission(user_id, reference=f"CP-2026-8{secrets.randbelow(10**5):05d}", pdf=None)
+        db.session.remove()
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        page.goto(f"{live_server.url}/sign-in?next=/submitted")
+        sign_in(page, email)
+        expect(page.get_by_text("You have sent 30 forms in the last 30 days (page 1 of 2).")).to_be_visible()
+        assert sideways_overflow(page) == 0
+        check_a11y(page, "Submitted Forms page 1 at 320px")
+        page.get_by_role("navigation", name="Recently Submitted Forms pages").get_by_role(
+            "link", name="Next").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("(page 2 of 2)")).to_be_visible()
+        expect(page.get_by_role("table").get_by_role("row")).to_have_count(6)  # a header and 5 forms
+        check_a11y(page, "Submitted Forms page 2 at 320px")
     finally:
         context.close()

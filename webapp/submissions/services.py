@@ -295,8 +295,12 @@ def _open_return_requests(submission_ids: list[str]) -> dict[str, ReturnRequest]
     return {request.submission_id: request for request in requests}  # the latest one wins
 
 
-def submitted_forms(user_id: int) -> dict:
-    """The Submitted Forms page: forms requesting more information, then the last 30 days' forms.
+RECENT_PAGE_SIZE = 25
+
+
+def submitted_forms(user_id: int, page: int = 1, per_page: int = RECENT_PAGE_SIZE) -> dict:
+    """The Submitted Forms page: forms requesting more information, then the last 30 days' forms, a
+    page of them at a time (a professional who sends several a day had every one on a single page).
 
     A fixed number of queries however many forms are listed: each form's versions (answers and all)
     and open request used to be read one form at a time.
@@ -306,9 +310,14 @@ def submitted_forms(user_id: int) -> dict:
     returned_forms = list(db.session.scalars(
         select(Submission).where(Submission.user_id == user_id, Submission.status == "returned")
         .order_by(Submission.last_submitted_at.desc(), Submission.id.desc())))
+    sent_lately = (Submission.user_id == user_id, Submission.last_submitted_at > since)
+    total = db.session.scalar(select(func.count()).select_from(Submission).where(*sent_lately))
+    pages = max(1, -(-total // per_page))
+    page = min(max(page, 1), pages)
     recent = list(db.session.scalars(
-        select(Submission).where(Submission.user_id == user_id, Submission.last_submitted_at > since)
-        .order_by(Submission.last_submitted_at.desc(), Submission.id.desc())))
+        select(Submission).where(*sent_lately)
+        .order_by(Submission.last_submitted_at.desc(), Submission.id.desc())
+        .offset((page - 1) * per_page).limit(per_page)))
     latest = _latest_version_numbers(list({s.id for s in returned_forms + recent}))
     open_requests = _open_return_requests([s.id for s in returned_forms])
     returned = []
@@ -317,7 +326,8 @@ def submitted_forms(user_id: int) -> dict:
         returned.append({"submission": submission, "request": request,
                          "reason": reason_label(request.reason) if request else "",
                          "previous_version": latest.get(submission.id, 1)})
-    return {"returned": returned, "recent": recent, "latest_numbers": latest}
+    return {"returned": returned, "recent": recent, "latest_numbers": latest,
+            "recent_total": total, "recent_page": page, "recent_pages": pages}
 
 
 def has_returned_forms(user_id: int) -> bool:

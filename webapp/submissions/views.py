@@ -119,7 +119,8 @@ def thank_you(submission_id: str):
 @bp.get("/submitted")
 @login_required
 def submitted():
-    forms = services.submitted_forms(g.user.id)
+    page = request.args.get("page", "")
+    forms = services.submitted_forms(g.user.id, page=int(page) if page.isdigit() and len(page) < 7 else 1)
     return render_page_or_fragment("submissions/submitted.html", "partials/submissions/submitted_tables.html",
                                    statuses=STATUSES, view_days=current_app.config["SUBMITTER_VIEW_DAYS"],
                                    **forms)

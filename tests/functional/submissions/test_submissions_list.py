@@ -248,3 +248,30 @@ def test_submitted_forms_sends_as_many_statements_for_forty_forms_as_for_four(ap
     assert "CP-2026-000001-v2" in html and "CP-2026-000002<" in html and "CP-2026-000002-v2" not in html
     assert "Tell us more about 3" in html and "Tell us more about 39" in html
     assert 'href="/submitted/' in html and "/v2.pdf" in html and "/v1.pdf" in html
+
+
+def test_recently_submitted_forms_are_listed_25_a_page(app, signed_in, user_id, make_user):
+    """Every form of the last 30 days was on one page: a professional sending several a day had a list
+    without end. The forms asking for more information stay at the top of every page."""
+    import re
+
+    with app.app_context():
+        _sent_forms(user_id, 60, start=1)
+        other = make_user(email="other@example.com")
+        _sent_forms(other, 5, start=201)
+        from tests.functional.review.builders import make_submission
+
+        make_submission(user_id, reference="CP-2026-000099", submitted_at=utcnow() - timedelta(days=31))
+    pages = [signed_in.get(f"/submitted?page={n}").get_data(as_text=True) for n in (1, 2, 3)]
+    listed = [re.findall(r'href="/submitted/([0-9a-f]{32})"', html) for html in pages]
+    assert [len(ids) for ids in listed] == [25, 25, 10]
+    assert len({i for ids in listed for i in ids}) == 60  # each once
+    assert "You have sent 60 forms in the last 30 days (page 2 of 3)." in pages[1]
+    assert 'href="/submitted?page=3"' in pages[1] and 'class="govuk-pagination"' in pages[1]
+    assert all("Forms requesting more information" in html and "Tell us more about 3<" in html
+               for html in pages)
+    assert ">CP-2026-000001" in pages[0] and ">CP-2026-000060" in pages[2]  # newest first
+    everything = "".join(pages)
+    assert "CP-2026-000099" not in everything and "CP-2026-000201" not in everything
+    assert re.findall(r'href="/submitted/([0-9a-f]{32})"',
+                      signed_in.get("/submitted?page=99").get_data(as_text=True)) == listed[2]
