@@ -6,6 +6,7 @@ about it (not even that it exists) leaks across teams.
 """
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -212,6 +213,9 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped.lower()}%"
 
 
+VERSION_REFERENCE = re.compile(r"(cp-\d{4}-\d{6})-v\d{1,4}", re.IGNORECASE)
+
+
 def clean_search(text: str | None) -> str:
     """NFC, as answers are stored: "Zoë" typed on a Mac arrives as "Zoe" and a combining mark."""
     return clean_text(text)[:100]
@@ -242,7 +246,10 @@ def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1
     if status:
         query = query.filter(Submission.status == status)
     if search:
-        pattern = _like_pattern(search)
+        # The submitter's confirmation email and Submitted Forms call a resubmission CP-…-v2, and they
+        # quote that; the submission's reference has no version suffix, so that search found nothing.
+        version_reference = VERSION_REFERENCE.fullmatch(search)
+        pattern = _like_pattern(version_reference.group(1) if version_reference else search)
         query = query.filter(or_(func.lower(Submission.reference).like(pattern, escape="\\"),
                                  func.lower(Submission.child_name).like(pattern, escape="\\")))
     total = query.count()

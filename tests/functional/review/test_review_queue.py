@@ -284,3 +284,17 @@ def test_back_to_submissions_returns_to_the_queue_page_and_search_it_was_opened_
     assert back.replace("&amp;", "&") == page_two and "jones" not in back.lower()
     back_page = staff_client.get(back.replace("&amp;", "&")).get_data(as_text=True)
     assert "matching &ldquo;jones&rdquo; (page 2 of 2)" in back_page and opened in references(back_page)
+
+
+def test_a_resubmissions_reference_as_the_submitter_quotes_it_finds_the_submission(app, people, staff_client):
+    """The submitter's confirmation email and Submitted Forms give a resubmission as CP-…-v2; searching
+    the queue for what they quote on the phone found nothing."""
+    with app.app_context():
+        make_submission(people["submitter"], reference="CP-2026-001401", status="resubmitted",
+                        versions=[{}, {}])
+        make_submission(people["submitter"], reference="CP-2026-001402")
+    html = search(staff_client, "CP-2026-001401-v2")
+    assert references(html) == ["CP-2026-001401"]
+    assert "matching &ldquo;CP-2026-001401-v2&rdquo;" in html
+    assert references(search(staff_client, " cp-2026-001401-V2 ")) == ["CP-2026-001401"]
+    assert references(search(staff_client, "CP-2026-001401-v2x")) == []
