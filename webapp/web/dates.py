@@ -1,4 +1,4 @@
-"""Dates and times as UK readers expect them, in UK time.
+"""Dates, times and counts as UK readers expect them: UK time, GOV.UK style.
 
 Stored times are naive UTC (webapp.clock); people read "13 January 2026 at 11:29am" in London time,
 the GOV.UK style. One set of filters serves every page, so a date reads the same everywhere.
@@ -39,6 +39,12 @@ def uk_datetime(value: datetime | None) -> str:
     return f"{uk_date(value)} at {uk_time(value)}"
 
 
+def thousands(value: int) -> str:
+    """12,299 rather than 12299: GOV.UK style puts commas in numbers over 999 (a team's queue counts
+    submissions in the thousands)."""
+    return f"{value:,}"
+
+
 def init_app(app: Flask) -> None:
-    for function in (uk_date, uk_time, uk_datetime):
+    for function in (uk_date, uk_time, uk_datetime, thousands):
         app.add_template_filter(function)

@@ -298,3 +298,22 @@ def test_a_resubmissions_reference_as_the_submitter_quotes_it_finds_the_submissi
     assert "matching &ldquo;CP-2026-001401-v2&rdquo;" in html
     assert references(search(staff_client, " cp-2026-001401-V2 ")) == ["CP-2026-001401"]
     assert references(search(staff_client, "CP-2026-001401-v2x")) == []
+
+
+def test_counts_in_the_thousands_have_commas(app, people, staff_client):
+    """GOV.UK style: "1,205 submissions", not "1205 submissions", as a team's queue reads at volume."""
+    from sqlalchemy import insert
+
+    from webapp.extensions import db
+    from webapp.submissions.models import Submission
+
+    moment = datetime(2026, 3, 2, 9, 0)
+    with app.app_context():
+        db.session.execute(insert(Submission), [
+            {"id": f"{n:032x}", "reference": f"CP-2026-{5000 + n:06d}", "user_id": people["submitter"],
+             "form_id": "safeguarding-concern", "form_title": "Child/Young Person Safeguarding Concern",
+             "team": "social-care", "child_name": "Sam Jones", "status": "responded",
+             "first_submitted_at": moment, "last_submitted_at": moment} for n in range(1205)])
+        db.session.commit()
+    html = staff_client.get("/la/queue?page=42").get_data(as_text=True)
+    assert "1,205 submissions (page 42 of 49)." in html
