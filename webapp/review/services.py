@@ -213,7 +213,7 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped.lower()}%"
 
 
-VERSION_REFERENCE = re.compile(r"(cp-\d{4}-\d{6})-v\d{1,4}", re.IGNORECASE)
+WHOLE_REFERENCE = re.compile(r"(cp-\d{4}-\d{6})(?:-v\d{1,4})?", re.IGNORECASE)
 
 
 def clean_search(text: str | None) -> str:
@@ -246,12 +246,16 @@ def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1
     if status:
         query = query.filter(Submission.status == status)
     if search:
-        # The submitter's confirmation email and Submitted Forms call a resubmission CP-…-v2, and they
-        # quote that; the submission's reference has no version suffix, so that search found nothing.
-        version_reference = VERSION_REFERENCE.fullmatch(search)
-        pattern = _like_pattern(version_reference.group(1) if version_reference else search)
-        query = query.filter(or_(func.lower(Submission.reference).like(pattern, escape="\\"),
-                                 func.lower(Submission.child_name).like(pattern, escape="\\")))
+        whole_reference = WHOLE_REFERENCE.fullmatch(search)
+        if whole_reference:
+            # A whole reference (pasted from an email) is found through the unique index on it, not by
+            # reading every one of the team's rows for it. The submitter's email and Submitted Forms
+            # call a resubmission CP-…-v2; the stored reference has no version suffix.
+            query = query.filter(Submission.reference == whole_reference.group(1).upper())
+        else:
+            pattern = _like_pattern(search)
+            query = query.filter(or_(func.lower(Submission.reference).like(pattern, escape="\\"),
+                                     func.lower(Submission.child_name).like(pattern, escape="\\")))
     total = query.count()
     pages = _page_count(total, PAGE_SIZE)
     page = min(max(page, 1), pages)
