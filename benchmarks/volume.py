@@ -153,7 +153,8 @@ def seed(rng: random.Random) -> dict:
         db.session.commit()
     returned_own = next(s for s in submissions[SUBMISSIONS:] if s["status"] == "returned")
     typical = next(s for s in submissions if s["team"] == "social-care" and s["status"] == "resubmitted")
-    return {"staff": staff_ids["social-care"], "professional": professional, "busy": busy["id"],
+    return {"staff": staff_ids["social-care"], "reference": typical["reference"].lower(),
+            "professional": professional, "busy": busy["id"],
             "busy_team": busy["team"], "typical": typical["id"], "returned_own": returned_own["id"]}
 
 
@@ -220,7 +221,9 @@ def pages(app, ids: dict) -> dict:
     for status in ("submitted", "returned", "resubmitted", "responded"):
         out[f"queue status={status}"] = measure(staff, counter, f"/la/queue?status={status}")
     out["queue search name"] = measure(staff, counter, _queue_search_url(staff, "ellison"))
-    out["queue search reference"] = measure(staff, counter, _queue_search_url(staff, "CP-2025-0001"))
+    out["queue search part of a reference"] = measure(staff, counter,
+                                                      _queue_search_url(staff, "CP-2025-0001"))
+    out["queue search whole reference"] = measure(staff, counter, _queue_search_url(staff, ids["reference"]))
     out["queue search + status"] = measure(staff, counter, _queue_search_url(staff, "jones", "responded"))
     out["submission (2 versions)"] = measure(staff, counter, f"/la/submissions/{ids['typical']}")
     out["submission (2,000 audit rows)"] = measure(busy_staff, counter, f"/la/submissions/{ids['busy']}")
