@@ -27,6 +27,7 @@ from webapp.accounts.auth import login_required, redirect_to_sign_in
 from webapp.clock import utcnow
 from webapp.extensions import csrf, htmx
 from webapp.web.rendering import render_page, render_page_or_fragment
+from webapp.web.requests import page_number
 
 from . import services
 from .services import COMPLETED, HAS_ERRORS, IN_PROGRESS, Conflict
@@ -458,9 +459,7 @@ def check(draft_id: str):
 @citizen_required
 def recover():
     now = utcnow()
-    page = request.args.get("page", "")
-    listed = services.drafts_for(g.user.id, now,
-                                 page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    listed = services.drafts_for(g.user.id, now, page=page_number(request.args.get("page")))
     rows = [{"draft": d, "days_left": services.days_left(d, now),
              "resume_url": _resume_url(d)} for d in listed.drafts]
     return render_page_or_fragment("drafts/recover.html", "partials/drafts/recover.html", rows=rows,

@@ -17,6 +17,7 @@ from webapp.notifications.email import MailUnavailable
 from webapp.submissions import services as submissions
 from webapp.submissions.models import STATUSES
 from webapp.web.rendering import render_page, render_page_or_fragment
+from webapp.web.requests import page_number
 
 from . import answers, services
 from .forms import ResponseForm, ReturnForm
@@ -120,10 +121,6 @@ def resend_code():
 
 # --- The queue ------------------------------------------------------------------------------------
 
-def _page_number(value: str | None) -> int:
-    return int(value) if value and value.isdigit() and len(value) < 7 else 1
-
-
 # The queue's search text is often a child's name, and a child's name must not reach a URL (DESIGN.md: no
 # child data in URLs), where browser history, proxies and access logs would keep it. The filter form
 # posts it; it is kept in the (server-side) session under a random key, and the queue's URLs carry the key.
@@ -170,7 +167,7 @@ def queue():
     search_key = request.args.get("search")
     search = _saved_search(search_key)
     page = services.team_queue(g.user, status=request.args.get("status", ""), search=search,
-                               page=_page_number(request.args.get("page")))
+                               page=page_number(request.args.get("page")))
     _remember_queue_page(page, search_key if search else None)
     return render_page_or_fragment("review/queue.html", "partials/review/queue_table.html",
                                    queue=page, search_key=search_key if search else None, statuses=STATUSES,
@@ -236,7 +233,7 @@ def view_audit_log(submission_id: str):
     """The whole log, a page at a time. Not itself audited: it shows who looked, never the answers."""
     submission = _submission(submission_id)
     return render_page("review/audit.html", submission=submission,
-                       audit=services.audit_log(submission, page=_page_number(request.args.get("page"))))
+                       audit=services.audit_log(submission, page=page_number(request.args.get("page"))))
 
 
 @bp.get("/submissions/<submission_id>/files/<attachment_id>")

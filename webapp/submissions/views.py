@@ -11,6 +11,7 @@ from webapp.accounts.auth import login_required
 from webapp.attachments.downloads import file_download
 from webapp.extensions import db
 from webapp.web.rendering import render_page, render_page_or_fragment
+from webapp.web.requests import page_number
 
 from . import rendering, services
 from .forms import DeclarationForm
@@ -119,8 +120,7 @@ def thank_you(submission_id: str):
 @bp.get("/submitted")
 @login_required
 def submitted():
-    page = request.args.get("page", "")
-    forms = services.submitted_forms(g.user.id, page=int(page) if page.isdigit() and len(page) < 7 else 1)
+    forms = services.submitted_forms(g.user.id, page=page_number(request.args.get("page")))
     return render_page_or_fragment("submissions/submitted.html", "partials/submissions/submitted_tables.html",
                                    statuses=STATUSES, view_days=current_app.config["SUBMITTER_VIEW_DAYS"],
                                    **forms)

@@ -30,3 +30,12 @@ class NulFreeMultiDict(ImmutableMultiDict):
 
 class PortalRequest(Request):
     parameter_storage_class = NulFreeMultiDict
+
+
+def page_number(value: str | None) -> int:
+    """A list's ?page=: a whole number, or 1 for anything else.
+
+    `str.isdigit` is true of "²" and "①", which `int` refuses: such a page number was a server error.
+    Only ASCII digits count.
+    """
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 7 else 1

@@ -185,3 +185,9 @@ def test_recover_a_form_sends_as_many_statements_for_60_drafts_as_for_3(app, run
     few = statements_for(app, runner.client, "/drafts")
     _saved_drafts(app, professional, 57, start=3)
     assert statements_for(app, runner.client, "/drafts") == few
+
+
+def test_recover_a_form_with_a_page_number_in_other_digits_shows_the_first_page(app, runner, professional):
+    app.testing = False  # an exception becomes the 500 page a person would see
+    _saved_drafts(app, professional, 3)
+    assert len(_listed(runner.client.get("/drafts?page=²").get_data(as_text=True))) == 3

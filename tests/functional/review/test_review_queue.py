@@ -333,3 +333,12 @@ def test_a_whole_reference_is_found_through_its_index_not_by_reading_the_teams_r
         # SQLite names a unique constraint's index sqlite_autoindex_…; PostgreSQL uq_submissions_reference.
         by_reference = r"(sqlite_autoindex_submissions_\d+ \(reference=\?\)|uq_submissions_reference)"
         assert re.search(by_reference, plan), plan
+
+
+@pytest.mark.parametrize("number", ["²", "①"])
+def test_a_page_number_in_other_digits_shows_the_first_page_not_a_server_error(
+        app, people, staff_client, submission, number):
+    """str.isdigit() is true of "²" and "①", which int() refuses: ?page=² was a server error."""
+    app.testing = False  # an exception becomes the 500 page a person would see
+    assert "1 submission" in staff_client.get(f"/la/queue?page={number}").get_data(as_text=True)
+    assert staff_client.get(f"/la/submissions/{submission}/audit?page={number}").status_code == 200

@@ -275,3 +275,11 @@ def test_recently_submitted_forms_are_listed_25_a_page(app, signed_in, user_id, 
     assert "CP-2026-000099" not in everything and "CP-2026-000201" not in everything
     assert re.findall(r'href="/submitted/([0-9a-f]{32})"',
                       signed_in.get("/submitted?page=99").get_data(as_text=True)) == listed[2]
+
+
+def test_submitted_forms_with_a_page_number_in_other_digits_shows_the_first_page(app, signed_in, user_id):
+    app.testing = False  # an exception becomes the 500 page a person would see
+    with app.app_context():
+        _sent_forms(user_id, 2, start=1)
+    response = signed_in.get("/submitted?page=²")
+    assert response.status_code == 200 and "CP-2026-000002" in response.get_data(as_text=True)
