@@ -193,7 +193,7 @@ def _submission(submission_id: str):
 
 
 def _version_number(value: str | None) -> int | None:
-    return int(value) if value and value.isdigit() and len(value) < 5 else None
+    return int(value) if value and value.isascii() and value.isdigit() and len(value) < 5 else None
 
 
 @bp.get("/submissions/<submission_id>")

@@ -298,3 +298,10 @@ def test_opening_a_pdf_reads_it_from_the_database_once(app, people, staff_client
         event.remove(engine, "before_cursor_execute", seen)
     assert response.status_code == 200 and response.data == b"%PDF-1.7 sample"
     assert len(pdf_reads) == 1
+
+
+def test_a_version_number_in_other_digits_is_not_a_server_error(app, staff_client, submission):
+    """?v=² passed str.isdigit() and then broke int(): a server error instead of the latest version."""
+    app.testing = False  # an exception becomes the 500 page a person would see
+    response = staff_client.get(f"/la/submissions/{submission}?v=²")
+    assert response.status_code == 200 and "Answers in version 1" in response.get_data(as_text=True)
