@@ -46,6 +46,11 @@ HTML_PARAMS_ALLOWED = {
         "label_html is a {% set %} block (autoescaped) around the form definition's label",
     ("partials/forms/_fields.html", r'conditional=\{"html": conditional_html\}'):
         "a {% set %} block: the definition's reveal text (escaped) and nested fields rendered by macros",
+    ("templates/accounts/register_account.html",
+     r'"label": \{"html": form\.\w+\.label\.text ~ required_marker\(true\)\}'):
+        "the form's own label text (our code), joined by ~ under autoescape (so escaped), and our asterisk",
+    ("partials/accounts/details_fields.html", r'"html": required\(form\.\w+\)'):
+        "required(): the form's own label text, autoescaped, and our asterisk markup",
     ("partials/forms/_fields.html", r'govukButton\(\{"html": "Remove<span'):
         "our markup around the form definition's item label (council-authored data, not user input) "
         "and a loop number",
