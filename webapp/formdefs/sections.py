@@ -32,7 +32,18 @@ def build_section_form(section: Section, formdata: MultiDict | None = None, data
     converted = {
         f.name: field_type(f.type).form_data(f, stored[f.name]) for f in section.fields if f.name in stored
     }
-    return _form_class(section)(formdata=formdata, data=converted)
+    return _form_class(section)(formdata=_ascii_names_only(formdata), data=converted)
+
+
+def _ascii_names_only(formdata: MultiDict | None) -> MultiDict | None:
+    """The posted fields whose names could be ours: every name a definition gives is ASCII.
+
+    A tampered name such as "siblings-²-first_name" was a server error: WTForms reads a repeat's item
+    numbers with str.isdigit, which accepts "²", then int(), which refuses it.
+    """
+    if formdata is None or all(name.isascii() for name in formdata):
+        return formdata
+    return MultiDict([(name, value) for name, value in formdata.items(multi=True) if name.isascii()])
 
 
 def _selected(parent: Field, wtfield: Any, value: str) -> bool:
@@ -244,7 +255,7 @@ def input_id(section: Section, key: str, form: Form | None = None) -> str:
 
 def _repeat_entry(form: Form, name: str, index: str):
     entries = form[name].entries
-    return entries[int(index)] if index.isdigit() and int(index) < len(entries) else None
+    return entries[int(index)] if index.isascii() and index.isdigit() and int(index) < len(entries) else None
 
 
 def error_summary(section: Section, errors: dict[str, str], form: Form | None = None) -> list[dict[str, str]]:

@@ -448,6 +448,20 @@ def test_add_and_remove_another_without_js(app, runner):
     assert hx.status_code == 200 and "<html" not in hx.get_data(as_text=True)
 
 
+@pytest.mark.parametrize("tampered", ["siblings-²-first_name", "parents-①-name"])
+def test_a_tampered_item_number_is_ignored_not_a_server_error(app, runner, tampered):
+    """A repeat item's number that str.isdigit accepts and int refuses ("²") was a server error; such a
+    field is not one of the page's, so it is ignored and the rest of what was sent is kept."""
+    app.testing = False  # an unhandled error becomes the 500 page a person would see
+    draft_id = runner.start()
+    posted = {"parents-0-name": "Ann Jones", tampered: "x"}
+    for action in ("next", "add:siblings"):
+        response = runner.post(draft_id, "additional", posted, action=action)
+        assert response.status_code in (200, 422), (action, response.status_code)
+        assert 'value="Ann Jones"' in response.get_data(as_text=True)
+    assert load(app, draft_id).answers["additional"]["parents"][0]["name"] == "Ann Jones"
+
+
 def test_save_and_complete_later_confirms_the_expiry_date(app, runner):
     draft_id = runner.start()
     response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="save-later")
