@@ -54,6 +54,10 @@ _EXTENSION = re.compile(r"^(.*?)[\s,;]*(?:ext(?:n|ension)?\.?|x|#)\s*:?\s*([0-9]
 
 
 def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
+    return parse_phone(text)
+
+
+def parse_phone(text: str, *, international: bool = False) -> phonenumbers.PhoneNumber | None:
     """A UK number from what people type: spaces, brackets, dashes, dots and +44 all allowed.
 
     A number copied from an email signature or a web page often carries no-break or thin spaces, en
@@ -62,6 +66,9 @@ def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
 
     A professional's desk phone often has an extension, and without it the council cannot reach them:
     it is kept (GOV.UK's guidance is to let people type numbers the way they know them).
+
+    With `international`, a number written with its country code (+33 or 0033) that is valid in that
+    country is accepted too: a parent or relative of a child can live abroad.
     """
     text = _DASHES.sub("-", unicodedata.normalize("NFKC", text or ""))
     text = re.sub(r"\s", " ", text).strip()
@@ -75,12 +82,13 @@ def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
     except phonenumbers.NumberParseException:
         return None
     if number.country_code != 44:
+        if not (international and phonenumbers.is_valid_number(number)):
+            return None
+    elif not (phonenumbers.is_valid_number(number) or DRAMA_RE.match(str(number.national_number))):
         return None
-    if phonenumbers.is_valid_number(number) or DRAMA_RE.match(str(number.national_number)):
-        if extension:
-            number.extension = extension
-        return number
-    return None
+    if extension:
+        number.extension = extension
+    return number
 
 
 def e164_phone(number: phonenumbers.PhoneNumber) -> str:

@@ -27,14 +27,14 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp import validation
-from webapp.validation import e164_phone, parse_uk_phone, strip_text
+from webapp.validation import e164_phone, parse_phone, strip_text
 
 from .model import Field
 
 REGISTRY: dict[str, FieldType] = {}
 
 DEFAULT_MAX = {"text": 200, "textarea": 5000, "email": 254, "phone": 30, "postcode": 10}
-PHONE_MESSAGE = "Enter a UK phone number, like 01632 960 001 or 07700 900 982"
+PHONE_MESSAGE = "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
@@ -193,13 +193,13 @@ class PhoneType(FieldType):
     name = "phone"
 
     def normalise(self, fdef: Field, text: str) -> str:
-        number = parse_uk_phone(text)
+        number = parse_phone(text, international=True)
         if number is None:
             return text.strip()
         return e164_phone(number)
 
     def check(self, fdef: Field, value: str) -> str | None:
-        if parse_uk_phone(value) is None:
+        if parse_phone(value, international=True) is None:
             return fdef.message("invalid", PHONE_MESSAGE)
         return None
 
@@ -211,10 +211,13 @@ class PhoneType(FieldType):
 
 
 def display_phone(value: str) -> str:
-    number = parse_uk_phone(value)
+    """UK numbers as people here write them (01632 960001); others with their country code."""
+    number = parse_phone(value, international=True)
     if number is None:
         return value
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 44 else \
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    return phonenumbers.format_number(number, style)
 
 
 def normalise_postcode(text: str) -> str:

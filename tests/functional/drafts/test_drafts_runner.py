@@ -386,6 +386,18 @@ def test_a_phone_number_pasted_from_an_email_signature_is_accepted(app, runner):
     assert 'value="0161 496 0000"' in runner.page(draft_id, "professional").get_data(as_text=True)
 
 
+def test_a_parents_phone_number_abroad_is_accepted_and_shown_with_its_country_code(app, runner):
+    """A parent living abroad: the number was refused as "Enter a UK phone number", so the referrer could
+    not give the council a way to reach them."""
+    draft_id = runner.start()
+    data = {"parents-0-name": "Samantha Ellison", "parents-0-relationship": "Mother",
+            "parents-0-parental_responsibility": "yes", "parents-0-phone": "0033 (0)1 23 45 67 89"}
+    response = runner.post(draft_id, "additional", data)
+    assert response.status_code == 303, response.get_data(as_text=True)
+    assert load(app, draft_id).answers["additional"]["parents"][0]["phone"] == "+33123456789"
+    assert 'value="+33 1 23 45 67 89"' in runner.page(draft_id, "additional").get_data(as_text=True)
+
+
 def test_previous_saves_without_blocking_on_errors(app, runner):
     draft_id = runner.start()
     response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="previous")

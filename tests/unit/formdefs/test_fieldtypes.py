@@ -44,6 +44,11 @@ PHONE = Field("phone", "phone", "Phone number", required=True, error_name="your 
         ("01632 960001, extension 4", "+441632960001 x4", "01632 960001 x4"),
         ("+44 (0)1632 960 001 x123", "+441632960001 x123", "01632 960001 x123"),
         ("01632 960001 #12345", "+441632960001 x12345", "01632 960001 x12345"),
+        # A parent or relative abroad: any number valid in its country, written with its country code.
+        ("+33 1 23 45 67 89", "+33123456789", "+33 1 23 45 67 89"),
+        ("0033 (0)1 23 45 67 89", "+33123456789", "+33 1 23 45 67 89"),
+        ("+353 1 234 5678", "+35312345678", "+353 1 234 5678"),
+        ("+48 512 345 678", "+48512345678", "+48 512 345 678"),
     ],
 )
 def test_uk_phone_numbers_are_accepted_and_normalised(typed, stored, shown):
@@ -56,11 +61,12 @@ def test_uk_phone_numbers_are_accepted_and_normalised(typed, stored, shown):
 
 
 @pytest.mark.parametrize(
-    "typed", ["12345", "+1 202 555 0100", "call me", "0770090098", "ext 4", "07700 900982 ext 123456"]
+    "typed",
+    ["12345", "+33 1 23", "+999 123 456", "call me", "0770090098", "ext 4", "07700 900982 ext 123456"],
 )
 def test_bad_phone_numbers_are_rejected_with_an_example(typed):
     errors, answers = check(PHONE, phone=typed)
-    assert errors == {"phone": "Enter a UK phone number, like 01632 960 001 or 07700 900 982"}
+    assert errors == {"phone": "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"}
     assert answers == {"phone": typed}  # kept as typed so nothing is lost on save
 
 
