@@ -48,9 +48,10 @@ _DASHES = re.compile("[\u2010-\u2015\u2212\ufe58\ufe63]")
 
 
 # An office number's extension, written the ways people write it: "ext 123", "ext. 123", "extn 123",
-# "extension 123", "x123", "#123", after a comma or not. Five digits at most: real extensions are
-# shorter, and the number with its extension must fit where an account keeps it.
-_EXTENSION = re.compile(r"^(.*?)[\s,;]*(?:ext(?:n|ension)?\.?|x|#)\s*:?\s*([0-9]{1,5})$", re.IGNORECASE)
+# "extension 123", "x123", "#123", after a comma or not, in brackets or not. Five digits at most: real
+# extensions are shorter, and the number with its extension must fit where an account keeps it.
+_EXTENSION = re.compile(r"^(.*?)[\s,;(]*(?:ext(?:n|ension)?\.?|x|#)\s*:?\s*([0-9]{1,5})\s*\)?$",
+                        re.IGNORECASE)
 
 
 def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
