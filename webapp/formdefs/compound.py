@@ -59,6 +59,16 @@ def today() -> datetime.date:
     return uk_local(utcnow()).date()
 
 
+def typed_any(wtfield, parts: tuple[str, ...]) -> bool:
+    return any(strip_text(wtfield.data.get(p, "")) for p in parts)
+
+
+def not_both(fdef: Field) -> str:
+    """A date or address typed in AND its "not known" box ticked: which one was meant is the person's
+    to say. The "not known" used to win, and what they had typed was dropped without a word."""
+    return f"Enter {fdef.noun} or select '{fdef.not_known}', not both"
+
+
 class PartsField(WTField):
     """One logical answer typed into several inputs."""
 
@@ -167,7 +177,7 @@ class DateType(FieldType):
     def validate(self, fdef: Field, wtfield) -> dict[str, str]:
         noun = capitalise(fdef.noun)
         if self.is_not_known(fdef, wtfield):
-            return {}
+            return {wtfield.name: not_both(fdef)} if typed_any(wtfield, self.PARTS) else {}
         if self.is_blank(fdef, wtfield):
             return {wtfield.name: self.required_message(fdef)} if fdef.required else {}
         missing = [p for p in self.PARTS if not wtfield.data.get(p, "").strip()]
@@ -188,6 +198,8 @@ class DateType(FieldType):
 
     def answer(self, fdef: Field, wtfield) -> Any:
         if self.is_not_known(fdef, wtfield):
+            if typed_any(wtfield, self.PARTS):  # both: kept as they were, to be asked which
+                return {**{p: wtfield.data.get(p, "") for p in self.PARTS}, "not_known": "yes"}
             return NOT_KNOWN
         if self.is_blank(fdef, wtfield):
             return None
@@ -252,7 +264,7 @@ class AddressType(FieldType):
 
     def validate(self, fdef: Field, wtfield) -> dict[str, str]:
         if self.is_not_known(fdef, wtfield):
-            return {}
+            return {f"{wtfield.name}-line1": not_both(fdef)} if typed_any(wtfield, self.PARTS) else {}
         if self.is_blank(fdef, wtfield):
             if not fdef.required:
                 return {}
@@ -278,6 +290,8 @@ class AddressType(FieldType):
 
     def answer(self, fdef: Field, wtfield) -> Any:
         if self.is_not_known(fdef, wtfield):
+            if typed_any(wtfield, self.PARTS):  # both: kept as they were, to be asked which
+                return {**{p: wtfield.data.get(p, "") for p in self.PARTS}, "not_known": "yes"}
             return NOT_KNOWN
         if self.is_blank(fdef, wtfield):
             return None

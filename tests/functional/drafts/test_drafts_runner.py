@@ -336,6 +336,26 @@ def test_a_month_typed_as_a_name_is_accepted(app, runner):
     assert 'name="date_of_birth-month" type="text" value="4"' in html
 
 
+def test_a_date_typed_in_with_its_not_known_box_ticked_asks_which_and_keeps_both(app, runner):
+    """Typing the date and ticking "Date of birth not known" (no JavaScript clears either): the tick
+    used to win and the date typed in was dropped without a word."""
+    draft_id = runner.start()
+    data = {"siblings-0-first_name": "Ali", "siblings-0-date_of_birth-day": "3",
+            "siblings-0-date_of_birth-month": "4", "siblings-0-date_of_birth-year": "2016",
+            "siblings-0-date_of_birth-not_known": "yes"}
+    response = runner.post(draft_id, "additional", data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    message = ("Enter the other child&#39;s date of birth or select &#39;Date of birth not known&#39;, "
+               "not both")
+    assert html.count(message) == 2  # the summary and the field
+    assert 'href="#siblings-0-date_of_birth-day"' in html
+    html = runner.page(draft_id, "additional").get_data(as_text=True)
+    for part, value in (("day", "3"), ("month", "4"), ("year", "2016")):
+        assert f'name="siblings-0-date_of_birth-{part}" type="text" value="{value}"' in html
+    assert re.search(r'name="siblings-0-date_of_birth-not_known"[^>]*value="yes" checked', html)
+
+
 def test_a_date_in_an_add_another_item_links_to_the_part_in_error(runner):
     draft_id = runner.start()
     data = {"siblings-0-first_name": "Ali", "siblings-0-date_of_birth-day": "3",

@@ -183,6 +183,19 @@ def test_an_invalid_date_is_kept_as_typed_and_shown_back():
     assert validate_section(section, form) == errors
 
 
+def test_a_date_or_address_typed_in_with_not_known_ticked_asks_which_and_keeps_both():
+    field = Field("dob", "date", "Date of birth", not_known="Date of birth not known")
+    errors, answers = check(field, **{"dob-not_known": "yes", **date_parts("dob", "3", "4", "2016")})
+    assert errors == {"dob": "Enter date of birth or select 'Date of birth not known', not both"}
+    assert answers == {"dob": {"day": "3", "month": "4", "year": "2016", "not_known": "yes"}}
+    address = Field("address", "address", "Address", not_known="I do not know the address",
+                    error_name="the child's address")
+    errors, answers = check(address, **{"address-not_known": "yes", "address-line1": "2 Mill Street"})
+    assert errors == {
+        "address-line1": "Enter the child's address or select 'I do not know the address', not both"}
+    assert answers["address"]["line1"] == "2 Mill Street"
+
+
 def test_date_not_known_satisfies_a_required_date():
     field = Field("dob", "date", "Date of birth", required=True, not_known="Date of birth not known")
     assert check(field, **{"dob-not_known": "yes", "dob-day": ""}) == ({}, {"dob": "not-known"})
