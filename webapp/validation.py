@@ -54,6 +54,10 @@ _EXTENSION = re.compile(r"^(.*?)[\s,;(]*(?:ext(?:n|ension)?\.?|x|#)\s*:?\s*([0-9
                         re.IGNORECASE)
 
 
+# Longer than any number with an extension written out in full ("+44 (0)1632 960 001 extension 12345").
+MAX_PHONE_TYPED = 60
+
+
 def parse_uk_phone(text: str) -> phonenumbers.PhoneNumber | None:
     return parse_phone(text)
 
@@ -73,6 +77,8 @@ def parse_phone(text: str, *, international: bool = False) -> phonenumbers.Phone
     """
     text = _DASHES.sub("-", unicodedata.normalize("NFKC", text or ""))
     text = re.sub(r"\s", " ", text).strip()
+    if len(text) > MAX_PHONE_TYPED:  # before the extension pattern, which backtracks on long runs
+        return None
     extension = None
     if match := _EXTENSION.match(text):
         text, extension = match.group(1), match.group(2)
@@ -117,14 +123,16 @@ def has_control_characters(value: str, allow_newlines: bool = False) -> bool:
 # Characters that take no space on screen: a zero-width space, zero-width (non-)joiner, word joiner
 # and byte-order mark. Pasted text often starts or ends with one; an answer of nothing else looks blank.
 _INVISIBLE = "\u200b\u200c\u200d\u2060\ufeff"
-_EDGES = re.compile(f"^[\\s{_INVISIBLE}]+|[\\s{_INVISIBLE}]+$")
+# Every character str.strip() removes (all below U+3001), and the invisible ones: str.strip(chars) is
+# linear, where a regular expression for "a run at the end" backtracked over a long run in the middle.
+_STRIP = "".join(c for c in map(chr, range(0x3001)) if c.isspace()) + _INVISIBLE
 
 
 def strip_text(value: str | None) -> str:
     """Like str.strip(), and invisible characters at either end go too: a required name of nothing but
     zero-width spaces was accepted, and a referral reached the council with a child's name that shows
     as blank."""
-    return _EDGES.sub("", value or "")
+    return (value or "").strip(_STRIP)
 
 
 def clean_text(value: str | None) -> str:

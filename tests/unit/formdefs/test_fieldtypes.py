@@ -1,6 +1,7 @@
 """Each field type's rules, with the examples real referrers type."""
 
 import datetime
+import time
 import unicodedata
 from zoneinfo import ZoneInfo
 
@@ -69,6 +70,19 @@ def test_bad_phone_numbers_are_rejected_with_an_example(typed):
     errors, answers = check(PHONE, phone=typed)
     assert errors == {"phone": "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"}
     assert answers == {"phone": typed}  # kept as typed so nothing is lost on save
+
+
+@pytest.mark.parametrize("filler", [" ", ",", "(", "x", "\u200b"])
+def test_a_long_paste_is_answered_at_once(filler):
+    """Patterns for "a run at the end" (trimming, a phone's extension) backtracked over a long run of
+    spaces or commas in the middle: 100 KB of them kept a worker busy for minutes."""
+    typed = "0" + filler * 100_000 + "1"
+    started = time.perf_counter()
+    errors, _ = check(PHONE, phone=typed)
+    assert errors == {"phone": "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"}
+    errors, _ = check(TEXT, notes=typed)
+    assert errors == {"notes": "Notes must be 5,000 characters or less"}
+    assert time.perf_counter() - started < 1
 
 
 def test_missing_required_phone():
