@@ -9,6 +9,7 @@ leaves the server.
 import hashlib
 import hmac
 import secrets
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
@@ -57,9 +58,16 @@ def _digest(code: str) -> str:
     return hmac.new(key, code.encode(), hashlib.sha256).hexdigest()
 
 
+# Hyphen-minus and the dashes a word processor or a phone's keyboard puts in its place.
+_DASHES = set("-\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d")
+
+
 def normalise(code: str) -> str:
-    """People paste codes with spaces or dashes ("4227 8363")."""
-    return "".join(ch for ch in code if not ch.isspace() and ch != "-")
+    """People paste codes with spaces or dashes ("4227 8363", "4227–8363"); NFKC turns the full-width
+    digits a Japanese or Chinese keyboard types into the plain ones the code was made of (they passed
+    the 8-digit check, and were then refused as a wrong code, using up one of the five tries)."""
+    code = unicodedata.normalize("NFKC", code or "")
+    return "".join(ch for ch in code if not ch.isspace() and ch not in _DASHES)
 
 
 @dataclass

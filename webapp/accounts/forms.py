@@ -20,6 +20,7 @@ from webapp.validation import (
     normalise_postcode,
 )
 
+from . import codes
 from .passwords import MAX_LENGTH
 
 PASSWORD_TOO_LONG = f"Password must be {MAX_LENGTH} characters or fewer"
@@ -154,8 +155,8 @@ class CodeForm(FlaskForm):
     submit = SubmitField("Next", widget=GovSubmitInput())
 
     def validate_code(self, field):
-        digits = "".join(ch for ch in field.data or "" if not ch.isspace() and ch != "-")
-        if not (digits.isdigit() and len(digits) == 8):
+        digits = codes.normalise(field.data or "")
+        if not (digits.isascii() and digits.isdigit() and len(digits) == 8):
             raise ValidationError("Enter the 8-digit code from the email")
 
 

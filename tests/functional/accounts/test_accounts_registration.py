@@ -342,6 +342,18 @@ def test_code_with_spaces_is_accepted(app, journey):
     assert user_by_email(app, "jo@example.com").is_verified
 
 
+@pytest.mark.parametrize("spelling", [
+    lambda code: f"{code[:4]}\u2013{code[4:]}",  # an en dash, as a word processor or phone keyboard types it
+    lambda code: "".join(chr(ord(d) + 0xFEE0) for d in code),  # full-width digits (a Japanese keyboard)
+    lambda code: f"{code[:4]}\u00a0{code[4:]}",  # a no-break space, copied from the email
+], ids=["en-dash", "full-width", "no-break-space"])
+def test_code_typed_with_a_dash_or_full_width_digits_is_accepted(app, journey, spelling):
+    journey.to_step3()
+    response = journey.verify(spelling(journey.code_for()))
+    assert response.headers["Location"] == "/terms"
+    assert user_by_email(app, "jo@example.com").is_verified
+
+
 @pytest.mark.parametrize("code", ["", "1234", "abcdefgh", "1" * 5000])
 def test_malformed_code_gets_a_message(journey, code):
     journey.to_step3()
