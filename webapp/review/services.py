@@ -216,6 +216,17 @@ def _like_pattern(text: str) -> str:
 WHOLE_REFERENCE = re.compile(r"(cp-\d{4}-\d{6})(?:-v\d{1,4})?", re.IGNORECASE)
 
 
+# A phone's keyboard types "O’Brien" with a curly apostrophe, a desktop "O'Brien" with a straight one:
+# a caseworker searching for either must find the child, however the referrer's device spelled it.
+CURLY_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")
+
+
+def _plain_apostrophes(text: str) -> str:
+    for curly in CURLY_APOSTROPHES:
+        text = text.replace(curly, "'")
+    return text
+
+
 def clean_search(text: str | None) -> str:
     """NFC, as answers are stored: "Zoë" typed on a Mac arrives as "Zoe" and a combining mark."""
     return clean_text(text)[:100]
@@ -253,9 +264,12 @@ def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1
             # call a resubmission CP-…-v2; the stored reference has no version suffix.
             query = query.filter(Submission.reference == whole_reference.group(1).upper())
         else:
-            pattern = _like_pattern(search)
+            pattern = _like_pattern(_plain_apostrophes(search))
+            name = func.lower(Submission.child_name)
+            for curly in CURLY_APOSTROPHES:
+                name = func.replace(name, curly, "'")
             query = query.filter(or_(func.lower(Submission.reference).like(pattern, escape="\\"),
-                                     func.lower(Submission.child_name).like(pattern, escape="\\")))
+                                     name.like(pattern, escape="\\")))
     total = query.count()
     pages = _page_count(total, PAGE_SIZE)
     page = min(max(page, 1), pages)

@@ -105,6 +105,20 @@ def test_search_finds_an_accented_name_whatever_its_case_or_how_it_was_typed(app
     assert get("zoe") == []  # an accent is part of the name: no match without it
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_search_finds_a_name_with_an_apostrophe_whichever_kind_was_typed(app, people, staff_client, headers):
+    """An iPhone types "O’Brien" (a curly apostrophe), a desktop keyboard "O'Brien": neither search found
+    the other."""
+    with app.app_context():
+        make_submission(people["submitter"], reference="CP-2026-000421", child_name="Maisie O\u2019Brien")
+        make_submission(people["submitter"], reference="CP-2026-000422", child_name="Liam O'Connor")
+    get = lambda q: references(search(staff_client, q, headers=headers))  # noqa: E731
+    assert get("o'brien") == ["CP-2026-000421"]
+    assert get("O\u2019Brien") == ["CP-2026-000421"]
+    assert get("o\u2019connor") == ["CP-2026-000422"]
+    assert get("o'connor") == ["CP-2026-000422"]
+
+
 def test_search_and_filter_combine(app, people, staff_client):
     with app.app_context():
         make_submission(people["submitter"], reference="CP-2026-000501", child_name="Jordan A",
