@@ -139,6 +139,22 @@ def clean_text(value: str | None) -> str:
     return unicodedata.normalize("NFC", strip_text(value))
 
 
+# An address copied from Outlook or a web page: "Priya Shah <priya.shah@example.com>", "mailto:…".
+_NAMED_ADDRESS = re.compile(r"^[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>$")
+
+
+def unwrap_email(text: str) -> str:
+    """The address itself from a name-and-address or a mailto: link; anything else as it was.
+
+    Only text of an address's length is looked into: the pattern backtracks on a long paste of "a@a@…".
+    """
+    if len(text) <= 400 and (match := _NAMED_ADDRESS.match(text)):
+        text = match.group(1)
+    if text[:7].lower() == "mailto:":
+        text = text[7:]
+    return text
+
+
 def normalise_email(value: str | None) -> str:
     """One spelling per mailbox: trimmed, lower case, and the domain in its standard form.
 
@@ -147,7 +163,7 @@ def normalise_email(value: str | None) -> str:
     hold two accounts, and sign-in with the other spelling fail. Text that is not an address comes
     back trimmed and lower-cased, for the format check to refuse.
     """
-    text = clean_text(value).lower()
+    text = unwrap_email(clean_text(value)).lower()
     try:
         return validate_email(text, check_deliverability=False, allow_smtputf8=False).normalized.lower()
     except EmailNotValidError:

@@ -27,7 +27,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp import validation
-from webapp.validation import e164_phone, parse_phone, strip_text
+from webapp.validation import e164_phone, parse_phone, strip_text, unwrap_email
 
 from .model import Field
 
@@ -176,6 +176,10 @@ class TextareaType(FieldType):
 @register
 class EmailType(FieldType):
     name = "email"
+
+    def normalise(self, fdef: Field, text: str) -> str:
+        """Professionals paste their address from Outlook as "Name <address>": the address is kept."""
+        return unwrap_email(super().normalise(fdef, text))
 
     def check(self, fdef: Field, value: str) -> str | None:
         problem = super().check(fdef, value)

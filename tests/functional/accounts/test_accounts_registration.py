@@ -313,6 +313,14 @@ def test_email_is_stored_in_lower_case(app, journey):
     assert user_by_email(app, "jo.bloggs@example.com") is not None
 
 
+@pytest.mark.parametrize("typed", ["Jo Bloggs <Jo.Bloggs@example.com>",
+                                   '"Bloggs, Jo" <jo.bloggs@example.com>', "mailto:jo.bloggs@example.com"])
+def test_an_address_pasted_with_its_name_or_as_a_mailto_link_is_the_address(app, journey, typed):
+    """Outlook copies an address as "Name <address>": it was refused as not an email address."""
+    journey.to_step3(email=typed)
+    assert user_by_email(app, "jo.bloggs@example.com") is not None
+
+
 # --- Step 3 and the code --------------------------------------------------------------------------
 
 def test_step3_sends_the_code_by_email(app, journey, smtp_sink):

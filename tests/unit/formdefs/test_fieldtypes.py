@@ -222,6 +222,12 @@ EMAIL = Field("email", "email", "Email", required=True, error_name="your email a
 
 def test_email():
     assert check(EMAIL, email=" jo@example.gov.uk ") == ({}, {"email": "jo@example.gov.uk"})
+    # Copied from Outlook or a web page: the address itself is what was meant.
+    assert check(EMAIL, email="Jo Smith <jo@example.gov.uk>") == ({}, {"email": "jo@example.gov.uk"})
+    assert check(EMAIL, email="mailto:jo@example.gov.uk") == ({}, {"email": "jo@example.gov.uk"})
+    assert check(EMAIL, email="Jo <not an address>")[0] == {
+        "email": "Enter an email address in the correct format, like name@example.com"
+    }
     assert check(EMAIL, email="jo@")[0] == {
         "email": "Enter an email address in the correct format, like name@example.com"
     }
