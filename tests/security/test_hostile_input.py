@@ -178,7 +178,7 @@ def app(app_factory):
 def test_hostile_text_in_every_field_stays_text_everywhere(app, client, make_user, smtp_sink, form_id):
     definition = CATALOGUE.get(form_id)
     # The account's own name is hostile too: it is shown in the header, the back office and the PDF.
-    make_user(first_name=SCRIPT, surname=IMG)
+    make_user(first_name=SCRIPT, surname=IMG, is_professional=definition.audience == "professional")
     make_user(TEAMS[definition.team], is_staff=True, team=definition.team, first_name="Sam",
               surname="Carter", is_professional=False, role=None, organisation=None)
     sign_in(client)

@@ -25,7 +25,7 @@ def test_login_or_register_offers_registration_that_returns_to_the_form(client):
 
 def test_registering_from_a_form_ends_on_that_form(client, journey):
     assert client.get(f"/register?next={FORM}").status_code == 200
-    journey.to_step3()
+    journey.to_step3(is_professional="yes", role="Teacher", organisation="Meadow Primary School")
     response = journey.verify(journey.code_for())
     assert response.headers["Location"] == f"/terms?next={FORM}"
     response = journey.accept_terms(response.headers["Location"])
