@@ -2,13 +2,29 @@
 and LADO by a professional, 'Worried about a child' and 'Request Early Help for my family' by a member
 of the public."""
 
+import io
+import re
+from html import unescape
+
 import pytest
+from pypdf import PdfReader
 from sqlalchemy import func, select
 
 from tests.conftest import sign_in
+from tests.functional.drafts.conftest import Runner
+from tests.functional.review.conftest import staff_sign_in
+from tests.functional.submissions.factory import submit
+from tests.functional.submissions.other_forms_data import ACCOUNTS, ANSWERS, expected_texts
 from tests.support import csrf_token
+from webapp import formdefs
 from webapp.drafts.models import Draft
 from webapp.extensions import db
+from webapp.notifications.email import send_due
+from webapp.submissions import rendering
+from webapp.submissions.models import Submission
+
+CATALOGUE = formdefs.load_catalogue()
+EMAILS = {"professional": "teacher@example.com", "public": "parent@example.com"}
 
 PROFESSIONAL_FORMS = ["early-help", "lado", "safeguarding-concern"]
 PUBLIC_FORMS = ["public-concern", "public-early-help"]
@@ -70,3 +86,181 @@ def test_each_account_starts_its_own_forms(app, request, account, forms):
         assert response.status_code == 303, form_id
     assert _drafts(app) == len(forms)
 
+
+# --- Walking each form --------------------------------------------------------------------------------
+
+def _account(request, form_id):
+    return request.getfixturevalue(f"{ACCOUNTS[form_id]}_client")
+
+
+def _question_sections(definition):
+    return [s for s in definition.sections if s.kind == "questions"]
+
+
+def _revealed(section) -> set[str]:
+    return {name for f in section.fields for o in f.options for name in o.reveals}
+
+
+SUMMARY = re.compile(r'<div class="govuk-error-summary.*?</ul>', re.S)
+SUMMARY_LINK = re.compile(r'<a href="#([^"]+)">([^<]+)</a>')
+FIELD_ERROR = re.compile(r'<p id="[^"]*-error" class="govuk-error-message">\s*'
+                         r'<span class="govuk-visually-hidden">Error:</span>\s*([^<]+?)\s*</p>')
+
+
+def _errors(html: str) -> tuple[list[tuple[str, str]], list[str]]:
+    """(anchor, message) of each error summary link, and the messages shown next to the fields."""
+    summary = SUMMARY.search(html)
+    links = [(a, unescape(m)) for a, m in SUMMARY_LINK.findall(summary.group(0))] if summary else []
+    return links, [unescape(m) for m in FIELD_ERROR.findall(html)]
+
+
+def _assert_gov_uk_errors(html: str, where: str):
+    """Each error is in the summary, linked to an input on the page, and shown next to that input;
+    each is a specific instruction, not a generic 'This field is required'."""
+    links, at_fields = _errors(html)
+    assert links, f"{where}: no error summary"
+    for anchor, message in links:
+        assert f'id="{anchor}"' in html, (where, anchor)
+        assert message in at_fields, (where, message)
+        assert re.match(r"(Enter|Select|Early Help needs|We can only)", message), (where, message)
+        assert "required" not in message.lower() and "not a valid" not in message.lower(), (where, message)
+    return links
+
+
+def _pdf_text(data: bytes) -> str:
+    pages = PdfReader(io.BytesIO(data)).pages
+    return re.sub(r"\s+", "", " ".join(page.extract_text() or "" for page in pages))
+
+
+@pytest.mark.parametrize("form_id", list(ANSWERS))
+def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sink, make_user, form_id):
+    definition = CATALOGUE.get(form_id)
+    client = _account(request, form_id)
+    runner = Runner(client)
+    draft_id = runner.start(form_id)
+    sections = _question_sections(definition)
+    assert [s.id for s in sections] == list(ANSWERS[form_id]), "every question section has answers here"
+
+    for index, section in enumerate(sections):
+        # Nothing filled in: GOV.UK errors, the required questions among them; nothing lost.
+        response = runner.post(draft_id, section.id, {})
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422, section.id
+        assert "<title>Error: " in html
+        anchors = {a for a, _ in _assert_gov_uk_errors(html, section.id)}
+        for f in section.fields:
+            if f.required and f.name not in _revealed(section) and f.type != "repeat":
+                assert formdefs.input_id(section, f.name) in anchors, (section.id, f.name)
+
+        response = runner.post(draft_id, section.id, ANSWERS[form_id][section.id])
+        assert response.status_code == 303, (section.id, _errors(response.get_data(as_text=True)))
+        following = sections[index + 1].id if index + 1 < len(sections) else "supporting-documentation"
+        assert response.headers["Location"] == f"/drafts/{draft_id}/{following}"
+    response = runner.post(draft_id, "supporting-documentation", {})
+    assert response.headers["Location"] == f"/drafts/{draft_id}/check"
+
+    # Check your answers: every answer, and a Change link to each question's own input.
+    html = unescape(client.get(f"/drafts/{draft_id}/check").get_data(as_text=True))
+    assert "before you can submit" not in html and "Continue to Declaration & Submit" in html
+    for section in sections:
+        for text in expected_texts(section, ANSWERS[form_id][section.id]):
+            assert text in html, (section.id, text)
+    changes = re.findall(rf'href="/drafts/{draft_id}/([a-z-]+)#([^"]+)">\s*Change', html)
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        summary = formdefs.summarise_form(definition, draft.answers)
+        rows = {(s.id, row.field_name) for s, section_rows in summary for row in section_rows}
+    assert len(changes) == len(rows)
+    pages = {}
+    for section_id, anchor in changes:
+        pages.setdefault(section_id, client.get(f"/drafts/{draft_id}/{section_id}").get_data(as_text=True))
+        assert f'id="{anchor}"' in pages[section_id], (section_id, anchor)
+
+    # Declaration and submit; the Thank You page and the reference.
+    declaration = client.get(f"/drafts/{draft_id}/declaration").get_data(as_text=True)
+    assert "You cannot submit this form yet" not in declaration
+    response = submit(client, draft_id)
+    assert response.status_code == 302
+    thanks = client.get(response.headers["Location"]).get_data(as_text=True)
+    reference = re.search(r"<strong>(CP-\d{4}-\d{6})</strong>", thanks).group(1)
+
+    child = ANSWERS[form_id][definition.child_name_fields[0].split(".")[0]]
+    child_first = next(v for k, v in child.items() if k.endswith("first_name"))
+    with app.app_context():
+        submission = db.session.scalar(select(Submission))
+        assert (submission.reference, submission.form_id) == (reference, form_id)
+        assert submission.team == definition.team
+        assert submission.child_name.startswith(child_first)
+        assert send_due() == 1
+        assert rendering.render_pending_pdfs() == 1
+        version = submission.latest
+        text = _pdf_text(version.pdf)
+        sections_in_pdf = rendering.answer_sections(version)
+        submission_id = submission.id
+
+    email = smtp_sink.wait_for(EMAILS[ACCOUNTS[form_id]], "Confirmation of form submission")
+    assert reference in email.body and child_first not in email.body
+
+    # The PDF: every question and answer.
+    squash = lambda value: re.sub(r"\s+", "", value)  # noqa: E731
+    assert squash(reference) in text and squash(definition.title) in text
+    for section in sections_in_pdf:
+        for row in section["rows"]:
+            assert squash(row["label"]) in text, row["label"]
+            for line in row["value"].splitlines():
+                assert squash(line) in text, (row["label"], line)
+    for section in sections:
+        for typed in expected_texts(section, ANSWERS[form_id][section.id]):
+            assert squash(typed) in text, (section.id, typed)
+
+    # Submitted Forms lists it, with the form's title and the child's name.
+    listed = unescape(client.get("/submitted").get_data(as_text=True))
+    assert reference in listed and definition.title in listed and child_first in listed
+    assert f"/submitted/{submission_id}" in listed
+
+    # The back office: the form's own team has it in its queue; another team does not.
+    other = next(team for team in ("social-care", "early-help", "lado") if team != definition.team)
+    for team, sees in ((definition.team, True), (other, False)):
+        staff_email = f"{team}@council.example"
+        make_user(staff_email, is_staff=True, team=team, first_name="Sam", surname="Carter",
+                  is_professional=False, role=None, organisation=None)
+        staff = app.test_client()
+        staff_sign_in(staff, smtp_sink, staff_email)
+        assert (reference in staff.get("/la/queue").get_data(as_text=True)) is sees, team
+
+
+@pytest.mark.parametrize("form_id", list(ANSWERS))
+def test_every_revealed_question_is_asked_when_its_answer_is_chosen(request, form_id):
+    """Each option that reveals a question, chosen with that question left blank: a required one gets
+    its own error, linked to it; an optional one is on the page to answer."""
+    definition = CATALOGUE.get(form_id)
+    runner = Runner(_account(request, form_id))
+    draft_id = runner.start(form_id)
+    checked = 0
+    for section in _question_sections(definition):
+        for f in section.fields:
+            for option in (o for o in f.options if o.reveals):
+                html = runner.post(draft_id, section.id, {f.name: option.value}).get_data(as_text=True)
+                anchors = {a for a, _ in _assert_gov_uk_errors(html, f"{section.id} {f.name}={option.value}")}
+                for name in option.reveals:
+                    revealed = section.field(name)
+                    anchor = formdefs.input_id(section, name)
+                    assert f'id="{anchor}"' in html, (section.id, name)
+                    assert (anchor in anchors) is revealed.required, (section.id, f.name, option.value, name)
+                    checked += 1
+    assert checked
+
+
+@pytest.mark.parametrize(("form_id", "section_id", "message"), [
+    ("early-help", "consent", "Early Help needs the family&#39;s consent."),
+    ("public-early-help", "consent", "We can only offer Early Help if you agree that we can share"),
+])
+def test_early_help_without_consent_is_refused_with_what_to_do_instead(request, form_id, section_id, message):
+    runner = Runner(_account(request, form_id))
+    draft_id = runner.start(form_id)
+    data = {**ANSWERS[form_id][section_id], "consent": "no"}
+    response = runner.post(draft_id, section_id, data)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert html.count(message) == 2  # the summary and the question
+    assert 'href="#consent"' in html
