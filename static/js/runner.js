@@ -47,13 +47,22 @@
 
   // An inline check swaps the whole question, and a radio's revealed follow-up question is part of it.
   // On a slow connection the person has often started typing in the follow-up before the check comes
-  // back: keep what they typed (and where the cursor was) rather than what the server saw.
+  // back: keep what they typed (and where the cursor was) rather than what the server saw. The same for
+  // boxes ticked and options chosen meanwhile (the next boxes of a "Select all that apply"): the check
+  // never changes an answer, so the page's own state is the truth. GOV.UK Frontend, initialised again
+  // on the swapped question after this, then shows the follow-up questions of what is ticked.
   var TYPED = 'textarea, select, input:not([type=radio]):not([type=checkbox]):not([type=hidden]):not([type=file])'
+  var CHOSEN = 'input[type=radio], input[type=checkbox]'
   var typing = []
+  var choosing = []
   document.addEventListener('htmx:beforeSwap', function (event) {
     var target = event.detail.target
     typing = []
+    choosing = []
     if (!target || !target.id || target.id.indexOf('field-') !== 0) return
+    target.querySelectorAll(CHOSEN).forEach(function (input) {
+      if (input.id) choosing.push({ id: input.id, checked: input.checked })
+    })
     target.querySelectorAll(TYPED).forEach(function (input) {
       if (!input.id) return
       var focused = input === document.activeElement
@@ -63,7 +72,13 @@
   })
   document.addEventListener('htmx:afterSwap', function () {
     var kept = typing
+    var chosen = choosing
     typing = []
+    choosing = []
+    chosen.forEach(function (was) {
+      var input = document.getElementById(was.id)
+      if (input && input.checked !== was.checked) input.checked = was.checked
+    })
     kept.forEach(function (was) {
       var input = document.getElementById(was.id)
       if (!input || input.value === was.value) return
