@@ -5,10 +5,13 @@ declaration and Thank You. axe-core checks every section, the error state, the c
 
 import re
 import secrets
+from html import unescape
 
 import pytest
 from playwright.sync_api import expect
 
+from tests.functional.submissions.other_forms_data import ACCOUNTS, ANSWERS, expected_texts
+from webapp import formdefs
 from webapp.accounts.models import User
 from webapp.accounts.passwords import hash_password
 from webapp.clock import utcnow
@@ -17,6 +20,7 @@ from webapp.extensions import db
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery staple"
+CATALOGUE = formdefs.load_catalogue()
 
 
 def make_account(app, kind: str) -> str:
@@ -38,8 +42,95 @@ def named(label: str):
     return re.compile(rf"^{re.escape(label)}( \(required\))?$")
 
 
+def answer(scope, f, data: dict, prefix: str = ""):
+    """Answer one question from posted-style data ("name", "name-day", "group-0-name"), by its label."""
+    key = prefix + f.name
+    if f.type == "repeat":
+        count = 1 + max((int(k.split("-")[1]) for k in data if k.startswith(f"{key}-")), default=0)
+        for index in range(count):
+            if index:
+                scope.get_by_role("button", name=f"Add another {f.item_label}").click()
+            item = scope.get_by_role("group", name=f"{f.item_label[0].upper()}{f.item_label[1:]} {index + 1}",
+                                     exact=True)
+            expect(item).to_be_visible()
+            for sub in f.fields:
+                answer(item, sub, data, f"{key}-{index}-")
+    elif f.type in ("date", "address"):
+        group = scope.get_by_role("group", name=named(f.label))
+        if f"{key}-not_known" in data:  # the box is below the question's own inputs
+            scope.get_by_label(f.not_known, exact=True).check()
+        elif f.type == "date" and f"{key}-day" in data:
+            for part in ("day", "month", "year"):
+                group.get_by_label(part.title(), exact=True).fill(data[f"{key}-{part}"])
+        elif f"{key}-line1" in data:
+            group.get_by_label("Address line 1").fill(data[f"{key}-line1"])
+            group.get_by_label("Town or city").fill(data[f"{key}-town"])
+            group.get_by_label("Postcode").fill(data[f"{key}-postcode"])
+    elif key not in data:
+        return
+    elif f.type in ("radios", "checkboxes"):
+        group = scope.get_by_role("group", name=named(f.label))
+        chosen = data[key] if isinstance(data[key], list) else [data[key]]
+        for option in (o for o in f.options if o.value in chosen):
+            group.get_by_label(option.label, exact=True).check()
+    elif f.type == "select":
+        scope.get_by_role("combobox", name=named(f.label)).select_option(data[key])
+    else:
+        scope.get_by_role("textbox", name=named(f.label)).fill(data[key])
+
+
 def heading(page, name):
     return page.get_by_role("heading", level=1, name=name, exact=True)
+
+
+@pytest.mark.parametrize("form_id", list(ANSWERS))
+def test_fill_check_and_submit(journey_page, js_mode, live_server, check_a11y, form_id):
+    page = journey_page
+    definition = CATALOGUE.get(form_id)
+    page.goto(f"{live_server.url}/sign-in?next=/forms/{form_id}")
+    page.get_by_label("Email address").fill(make_account(live_server.app, ACCOUNTS[form_id]))
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(heading(page, "Overview")).to_be_visible()
+    check_a11y(page, f"{form_id} overview")
+    page.get_by_role("button", name="Next").click()
+
+    sections = [s for s in definition.sections if s.kind == "questions"]
+    for index, section in enumerate(sections):
+        expect(heading(page, section.title)).to_be_visible()
+        if index == 1:  # one section's error state: nothing answered
+            page.get_by_role("button", name="Next", exact=True).click()
+            summary = page.get_by_role("alert").filter(has_text="There is a problem")
+            expect(summary).to_be_visible()
+            check_a11y(page, f"{form_id} {section.id} with errors")
+        for f in section.fields:
+            answer(page, f, ANSWERS[form_id][section.id])
+        check_a11y(page, f"{form_id} {section.id}")
+        page.get_by_role("button", name="Next", exact=True).click()
+
+    expect(heading(page, "Supporting Documentation")).to_be_visible()
+    check_a11y(page, f"{form_id} supporting documentation")
+    page.get_by_role("button", name="Next", exact=True).click()
+
+    expect(heading(page, "Check your answers before you submit")).to_be_visible()
+    shown = unescape(page.locator("main").inner_html())
+    for section in sections:
+        for text in expected_texts(section, ANSWERS[form_id][section.id]):
+            assert text in shown, (section.id, text)
+    check_a11y(page, f"{form_id} check your answers")
+    page.get_by_role("button", name="Continue to Declaration & Submit").click()
+
+    expect(heading(page, "Declaration & Submit")).to_be_visible()
+    page.get_by_label("I confirm the declaration above").check()
+    page.get_by_role("button", name="Submit to Local Authority").click()
+    if js_mode == "js":
+        page.get_by_role("dialog").get_by_role("button", name="Submit", exact=True).click()
+    else:
+        expect(heading(page, "Submit this form to the Local Authority?")).to_be_visible()
+        page.get_by_role("button", name="Submit", exact=True).click()
+    expect(page.get_by_role("heading", name="Thank You")).to_be_visible()
+    assert re.fullmatch(r"CP-\d{4}-\d{6}", page.locator(".govuk-panel__body strong").inner_text())
+    check_a11y(page, f"{form_id} thank you")
 
 
 def test_boxes_ticked_while_an_inline_check_is_on_its_way_stay_ticked(page, live_server):
@@ -74,3 +165,16 @@ def test_boxes_ticked_while_an_inline_check_is_on_its_way_stay_ticked(page, live
     other = page.get_by_role("textbox", name=named("Which other agencies?"))
     expect(other).to_be_visible()
     other.fill("Young carers project")
+
+
+def test_the_other_kind_of_account_is_told_the_form_is_not_theirs(page, live_server, check_a11y):
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/sign-in?next=/forms/lado")
+    page.get_by_label("Email address").fill(make_account(live_server.app, "public"))
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_text("This form is for professionals.")).to_be_visible()
+    expect(page.get_by_role("button", name="Next")).to_have_count(0)
+    check_a11y(page, "a professional's form, signed in as a member of the public")
+    page.get_by_role("link", name="forms for members of the public").click()
+    expect(heading(page, "Forms for members of the public")).to_be_visible()
