@@ -120,8 +120,10 @@ def test_submitted_forms_pages_by_keyboard_and_its_pagination_fits_320_pixels(br
     email = make_professional(app)
     with app.app_context():
         user_id = db.session.query(User.id).filter_by(email=email).scalar()
+        # Each with its PDF already stored: thirty waiting to be rendered would queue ahead of a later
+        # test's submission in this shared server (the post-submit render takes the oldest first).
         for _ in range(30):
-            make_submission(user_id, reference=f"CP-2026-8{secrets.randbelow(10**5):05d}", pdf=None)
+            make_submission(user_id, reference=f"CP-2026-8{secrets.randbelow(10**5):05d}")
         db.session.remove()
     context = browser.new_context(viewport={"width": 320, "height": 640})
     page = context.new_page()
