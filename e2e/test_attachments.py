@@ -54,7 +54,14 @@ def files_list(page):
     return page.locator("#attached-files")
 
 
+HTMX_BUSY = "#attachments.htmx-added, #attachments .htmx-added, .htmx-settling, .htmx-request"
+
+
 def attach(page, js: bool, path, description: str = ""):
+    if js:
+        # After an upload the list and its form are swapped in anew; htmx listens for the next file's
+        # "change" only once that swap has settled (a file chosen earlier, by a test, is never sent).
+        page.wait_for_function(f"() => !document.querySelector('{HTMX_BUSY}')")
     if description:
         page.get_by_label("What is this document? (optional)").fill(description)
     page.get_by_label("Upload a file").set_input_files(path)
