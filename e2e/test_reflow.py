@@ -32,6 +32,16 @@ def saved_and_submitted(live_server):
     return email
 
 
+@pytest.fixture
+def narrow_page(browser):
+    """A page 320 CSS pixels wide: a 1280-pixel screen zoomed to 400 %."""
+    context = browser.new_context(viewport={"width": 320, "height": 640})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    yield page
+    context.close()
+
+
 def sideways_overflow(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
@@ -40,23 +50,18 @@ def sideways_overflow(page) -> int:
     ("/drafts", "Resume"),
     ("/submitted", "Previous Form"),
 ])
-def test_tables_scroll_inside_the_page_at_320_pixels(browser, live_server, saved_and_submitted, check_a11y,
-                                                      path, table_action):
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        page.goto(f"{live_server.url}/sign-in?next={path}")
-        sign_in(page, saved_and_submitted)
-        expect(page.get_by_role("table").first).to_be_visible()
-        assert sideways_overflow(page) == 0, f"{path} scrolls sideways at 320px"
-        action = page.get_by_role("link", name=table_action).first
-        action.focus()  # a keyboard user reaches it, and its table scrolls to show it
-        expect(action).to_be_in_viewport()
-        assert sideways_overflow(page) == 0
-        check_a11y(page, f"{path} at 320px")
-    finally:
-        context.close()
+def test_tables_scroll_inside_the_page_at_320_pixels(narrow_page, live_server, saved_and_submitted,
+                                                      check_a11y, path, table_action):
+    page = narrow_page
+    page.goto(f"{live_server.url}/sign-in?next={path}")
+    sign_in(page, saved_and_submitted)
+    expect(page.get_by_role("table").first).to_be_visible()
+    assert sideways_overflow(page) == 0, f"{path} scrolls sideways at 320px"
+    action = page.get_by_role("link", name=table_action).first
+    action.focus()  # a keyboard user reaches it, and its table scrolls to show it
+    expect(action).to_be_in_viewport()
+    assert sideways_overflow(page) == 0
+    check_a11y(page, f"{path} at 320px")
 
 
 LONG_PDF = "Chronology_of_events_for_the_school_safeguarding_team_final_version_3.pdf"
@@ -83,7 +88,7 @@ def test_a_long_file_name_wraps_at_320_pixels(journey_page, js_mode, live_server
     assert sideways_overflow(page) == 0, "the refused file's error"
 
 
-def test_recover_a_form_pages_by_keyboard_and_its_pagination_fits_320_pixels(browser, live_server,
+def test_recover_a_form_pages_by_keyboard_and_its_pagination_fits_320_pixels(narrow_page, live_server,
                                                                               check_a11y):
     """60 saved forms: 25 a page with GOV.UK pagination, reached and followed with the keyboard alone."""
     app = live_server.app
@@ -93,26 +98,21 @@ def test_recover_a_form_pages_by_keyboard_and_its_pagination_fits_320_pixels(bro
         for _ in range(60):
             make_draft(user_id)
         db.session.remove()
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        page.goto(f"{live_server.url}/sign-in?next=/drafts")
-        sign_in(page, email)
-        expect(page.get_by_text("You have 60 saved forms (page 1 of 3).")).to_be_visible()
-        assert sideways_overflow(page) == 0
-        check_a11y(page, "Recover a Form page 1 at 320px")
-        page.get_by_role("navigation", name="Saved Forms pages").get_by_role("link", name="Next").focus()
-        page.keyboard.press("Enter")
-        expect(page.get_by_text("You have 60 saved forms (page 2 of 3).")).to_be_visible()
-        expect(page.get_by_role("link", name="Resume")).to_have_count(25)
-        assert sideways_overflow(page) == 0
-        check_a11y(page, "Recover a Form page 2 at 320px")
-    finally:
-        context.close()
+    page = narrow_page
+    page.goto(f"{live_server.url}/sign-in?next=/drafts")
+    sign_in(page, email)
+    expect(page.get_by_text("You have 60 saved forms (page 1 of 3).")).to_be_visible()
+    assert sideways_overflow(page) == 0
+    check_a11y(page, "Recover a Form page 1 at 320px")
+    page.get_by_role("navigation", name="Saved Forms pages").get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("You have 60 saved forms (page 2 of 3).")).to_be_visible()
+    expect(page.get_by_role("link", name="Resume")).to_have_count(25)
+    assert sideways_overflow(page) == 0
+    check_a11y(page, "Recover a Form page 2 at 320px")
 
 
-def test_submitted_forms_pages_by_keyboard_and_its_pagination_fits_320_pixels(browser, live_server,
+def test_submitted_forms_pages_by_keyboard_and_its_pagination_fits_320_pixels(narrow_page, live_server,
                                                                                check_a11y):
     from tests.functional.review.builders import make_submission
 
@@ -125,20 +125,15 @@ def test_submitted_forms_pages_by_keyboard_and_its_pagination_fits_320_pixels(br
         for _ in range(30):
             make_submission(user_id, reference=f"CP-2026-8{secrets.randbelow(10**5):05d}")
         db.session.remove()
-    context = browser.new_context(viewport={"width": 320, "height": 640})
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    try:
-        page.goto(f"{live_server.url}/sign-in?next=/submitted")
-        sign_in(page, email)
-        expect(page.get_by_text("You have sent 30 forms in the last 30 days (page 1 of 2).")).to_be_visible()
-        assert sideways_overflow(page) == 0
-        check_a11y(page, "Submitted Forms page 1 at 320px")
-        page.get_by_role("navigation", name="Recently Submitted Forms pages").get_by_role(
-            "link", name="Next").focus()
-        page.keyboard.press("Enter")
-        expect(page.get_by_text("(page 2 of 2)")).to_be_visible()
-        expect(page.get_by_role("table").get_by_role("row")).to_have_count(6)  # a header and 5 forms
-        check_a11y(page, "Submitted Forms page 2 at 320px")
-    finally:
-        context.close()
+    page = narrow_page
+    page.goto(f"{live_server.url}/sign-in?next=/submitted")
+    sign_in(page, email)
+    expect(page.get_by_text("You have sent 30 forms in the last 30 days (page 1 of 2).")).to_be_visible()
+    assert sideways_overflow(page) == 0
+    check_a11y(page, "Submitted Forms page 1 at 320px")
+    page.get_by_role("navigation", name="Recently Submitted Forms pages").get_by_role(
+        "link", name="Next").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_text("(page 2 of 2)")).to_be_visible()
+    expect(page.get_by_role("table").get_by_role("row")).to_have_count(6)  # a header and 5 forms
+    check_a11y(page, "Submitted Forms page 2 at 320px")
