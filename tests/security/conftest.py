@@ -20,3 +20,15 @@ def snapshot(app) -> dict[str, list[tuple]]:
             out[table.name] = sorted(tuple(repr(v) for v in row) for row in rows)
         db.session.remove()
         return out
+
+
+def session_handle(app, user_id: int) -> str:
+    """The handle (Where you are signed in) of a new session of the account, on a device of its own."""
+    from tests.conftest import sign_in
+    from webapp.accounts import devices
+    from webapp.accounts.models import User
+
+    with app.app_context():
+        email = db.session.get(User, user_id).email
+        sign_in(app.test_client(), email)
+        return devices.signed_in_devices(user_id, None)[0].handle

@@ -10,6 +10,7 @@ from tests.functional.drafts.conftest import Runner
 from tests.functional.review.builders import make_submission
 from tests.functional.review.conftest import staff_sign_in
 from tests.functional.submissions.factory import attach, make_draft
+from tests.security.conftest import session_handle
 from tests.security.test_routes import CITIZEN, ROUTES, STAFF, VARIABLE, url
 from webapp import create_app
 from webapp.accounts.models import User
@@ -57,7 +58,8 @@ def records(app, make_user):
         file_id = db.session.query(Attachment.id).filter_by(version_id=version_id).scalar()
     return {"user_id": user_id, "draft_id": draft_id, "attachment_id": attachment_id,
             "submission_id": submission_id, "file_id": file_id, "form_id": "safeguarding-concern",
-            "section_id": "child", "field_name": "first_name", "number": 1}
+            "section_id": "child", "field_name": "first_name", "number": 1,
+            "handle": session_handle(app, user_id)}
 
 
 def test_page_fragment_error_and_422_headers(app, client, records):

@@ -13,9 +13,10 @@ import pytest
 from tests.conftest import sign_in
 from tests.functional.review.builders import make_submission
 from tests.functional.submissions.factory import attach, make_draft, return_for_information
-from tests.security.conftest import snapshot
+from tests.security.conftest import session_handle, snapshot
 from tests.support import csrf_token
 from webapp import create_app
+from webapp.accounts import devices
 from webapp.attachments.models import Attachment
 from webapp.extensions import db
 from webapp.submissions.models import Submission
@@ -55,6 +56,9 @@ ROUTES = {
     "/account/email/code": CITIZEN,
     "/account/password": CITIZEN,
     "/account/update": CITIZEN,
+    "/account/devices": CITIZEN,
+    "/account/devices/sign-out-all": CITIZEN,
+    "/account/devices/<handle>/sign-out": CITIZEN,
     "/forms/<form_id>/start": CITIZEN,
     "/drafts": CITIZEN,
     "/drafts/<draft_id>/<section_id>": CITIZEN,
@@ -102,7 +106,7 @@ PUBLIC_STEPS = {
 SIGN_IN = {CITIZEN: "/sign-in", STAFF: "/la/sign-in"}
 HX = {"HX-Request": "true"}
 VARIABLE = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
-ID_VARIABLES = {"draft_id", "attachment_id", "submission_id"}
+ID_VARIABLES = {"draft_id", "attachment_id", "submission_id", "handle"}
 
 
 def all_rules(tmp_path) -> dict[str, set[str]]:
@@ -155,7 +159,8 @@ def victim(app, make_user):
         file_id = db.session.query(Attachment.id).filter_by(version_id=version_id).scalar()
     return_for_information(app, submission_id)
     return {"user_id": user_id, "draft_id": draft_id, "attachment_id": attachment_id,
-            "submission_id": submission_id, "file_id": file_id}
+            "submission_id": submission_id, "file_id": file_id, "handle": session_handle(app, user_id)}
+
 
 
 def test_every_route_is_classified(tmp_path):
@@ -183,7 +188,8 @@ def test_signed_out_visitors_reach_public_pages_only(app, tmp_path, victim):
     client = app.test_client()
     values = {"form_id": "safeguarding-concern", "section_id": "child", "field_name": "first_name",
               "draft_id": victim["draft_id"], "attachment_id": victim["attachment_id"],
-              "submission_id": victim["submission_id"], "number": 1, **asset_values(client)}
+              "submission_id": victim["submission_id"], "handle": victim["handle"], "number": 1,
+              **asset_values(client)}
     before = snapshot(app)
     checked = 0
     problems = []
@@ -239,7 +245,7 @@ def test_a_member_of_the_public_finds_no_back_office_and_no_other_accounts_recor
     sign_in(client, "attacker@example.com")
     values = {"form_id": "safeguarding-concern", "section_id": "child", "field_name": "first_name",
               "draft_id": victim["draft_id"], "attachment_id": victim["attachment_id"],
-              "submission_id": victim["submission_id"], "number": 1}
+              "submission_id": victim["submission_id"], "handle": victim["handle"], "number": 1}
     attempts = []
     for rule, methods in sorted(rules.items()):
         kind = ROUTES[rule]
@@ -257,7 +263,7 @@ def test_a_member_of_the_public_finds_no_back_office_and_no_other_accounts_recor
     assert len(attempts) > 30
 
     before = snapshot(app)
-    for _rule, method, path in attempts:
+    for rule, method, path in attempts:
         if method == "GET":
             for headers in ({}, HX):
                 response = client.get(path, headers=headers)
@@ -269,10 +275,17 @@ def test_a_member_of_the_public_finds_no_back_office_and_no_other_accounts_recor
                     "first_name": "Changed", "action": "next", "reason": "Other", "comments": "x",
                     "response": "x", "draft_version": "1"}
             response = client.post(path, data=data)
+            if "<handle>" in rule:
+                # Ending another device answers every handle that is not one of this account's other
+                # sessions alike (it may have just ended): back to the list, with nothing ended.
+                assert response.headers["Location"] == "/account/devices", path
+                continue
             assert response.status_code == 404, (path, method, response.status_code)
             response = client.post(path, data=data, headers={**HX, "X-CSRFToken": token})
             assert response.status_code == 404, (path, "htmx", response.status_code)
     assert snapshot(app) == before
+    with app.app_context():  # (sessions are not in the snapshot)
+        assert victim["handle"] in [d.handle for d in devices.signed_in_devices(victim["user_id"], None)]
 
     # The ids were real: their owner opens every one of them.
     owner = app.test_client()
@@ -281,5 +294,6 @@ def test_a_member_of_the_public_finds_no_back_office_and_no_other_accounts_recor
                  f"/attachments/{victim['attachment_id']}", f"/submitted/{victim['submission_id']}",
                  f"/submitted/{victim['submission_id']}/v1.pdf",
                  f"/submitted/{victim['submission_id']}/files/{victim['file_id']}",
-                 f"/drafts/{victim['draft_id']}/attachments/{victim['attachment_id']}/describe"):
+                 f"/drafts/{victim['draft_id']}/attachments/{victim['attachment_id']}/describe",
+                 f"/account/devices/{victim['handle']}/sign-out"):
         assert owner.get(path).status_code == 200, path

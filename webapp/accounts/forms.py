@@ -216,3 +216,13 @@ class ChangePasswordForm(FlaskForm):
         DataRequired("Confirm your new password"), EqualTo("password", "Passwords must match")],
         widget=GovPasswordInput())
     submit = SubmitField("Change password", widget=GovSubmitInput())
+
+
+class SignOutDeviceForm(FlaskForm):
+    """Signing out of another device asks for the password again (ASVS 5.0 7.5.2): a session left
+    open on a shared computer must not be able to end its owner's other sessions."""
+
+    password = PasswordField("Your password", validators=[
+        DataRequired("Enter your password"), Length(max=MAX_LENGTH, message=PASSWORD_TOO_LONG)],
+        widget=GovPasswordInput())
+    submit = SubmitField("Sign out", widget=GovSubmitInput())

@@ -13,7 +13,7 @@ import logging
 import secrets
 from datetime import timedelta
 
-from flask import Flask
+from flask import Flask, request
 from flask import session as flask_session
 from flask.sessions import SessionInterface, SessionMixin
 from sqlalchemy import bindparam, select
@@ -23,6 +23,7 @@ from werkzeug.datastructures import CallbackDict
 from webapp.clock import utcnow
 from webapp.extensions import db
 
+from .devices import describe_device
 from .models import WebSession
 
 log = logging.getLogger(__name__)
@@ -179,8 +180,10 @@ class DatabaseSessionInterface(SessionInterface):
                   "idle_expires_at": now + idle_timeout(app, session)}
         if session.sid is None:
             token = secrets.token_urlsafe(32)
+            # A session gets its row (and so its device) when it starts, which a sign-in always does.
+            device = describe_device(request.user_agent.string) if session.get("user_id") else None
             db.session.add(WebSession(id=_hash(token), created_at=now, absolute_expires_at=now + timedelta(
-                hours=app.config["SESSION_ABSOLUTE_HOURS"]), **values))
+                hours=app.config["SESSION_ABSOLUTE_HOURS"]), device=device, **values))
             db.session.commit()
             response.set_cookie(self.get_cookie_name(app), token, httponly=True,
                                 secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),

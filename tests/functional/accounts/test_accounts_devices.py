@@ -1,0 +1,146 @@
+"""Where you are signed in: each of the account's sessions, named by browser and system, and
+signing out of one or all of the others after entering the password again (ASVS 5.0 7.5.2)."""
+
+import re
+
+from tests.conftest import PASSWORD, post_form, sign_in
+from tests.support import csrf_token
+from webapp.accounts.devices import describe_device
+
+CHROME_ON_WINDOWS = ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+                     "Chrome/120.0.0.0 Safari/537.36")
+SAFARI_ON_IPHONE = ("Mozilla/5.0 (iPhone; CPU iPhone OS 17_1 like Mac OS X) AppleWebKit/605.1.15 "
+                    "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1")
+FIREFOX_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64; rv:128.0) Gecko/20100101 Firefox/128.0"
+
+
+def text(response) -> str:
+    return response.get_data(as_text=True)
+
+
+def browser(app, user_agent: str, email: str = "teacher@example.com"):
+    """A test client that sends `user_agent` with every request, signed in."""
+    client = app.test_client()
+    client.environ_base["HTTP_USER_AGENT"] = user_agent
+    sign_in(client, email)
+    return client
+
+
+def signed_in(client) -> bool:
+    return client.get("/account").status_code == 200
+
+
+def sign_out_links(page: str) -> list[str]:
+    return re.findall(r'href="(/account/devices/[^"/]+/sign-out)"', page)
+
+
+def test_device_names_come_from_the_browser_s_user_agent():
+    assert describe_device(CHROME_ON_WINDOWS) == "Chrome on Windows"
+    assert describe_device(SAFARI_ON_IPHONE) == "Mobile Safari on iOS"
+    assert describe_device(FIREFOX_ON_LINUX) == "Firefox on Linux"
+    assert describe_device("") is None
+    assert describe_device(None) is None
+    assert len(describe_device("Mozilla/5.0 " + "x" * 5000) or "") <= 100
+
+
+def test_the_page_lists_this_device_and_the_others(app, make_user):
+    make_user()
+    here = browser(app, CHROME_ON_WINDOWS)
+    browser(app, SAFARI_ON_IPHONE)
+    page = text(here.get("/account/devices"))
+    assert "Your account is signed in on 2 devices" in page
+    assert page.index("Chrome on Windows") < page.index("This device") < page.index("Mobile Safari on iOS")
+    assert len(sign_out_links(page)) == 1  # only the other device; this one signs out with Sign out
+    assert "Sign out of every other device" not in page  # one other: its own link does it
+    assert "Where you are signed in" in text(here.get("/account"))
+
+
+def test_another_account_s_sessions_are_not_listed(app, make_user):
+    make_user()
+    make_user(email="someone@example.com")
+    here = browser(app, CHROME_ON_WINDOWS)
+    browser(app, SAFARI_ON_IPHONE, email="someone@example.com")
+    page = text(here.get("/account/devices"))
+    assert "Mobile Safari" not in page
+    assert "signed in on this device only" in page
+    assert sign_out_links(page) == []
+
+
+def test_signing_out_of_another_device_asks_for_the_password_and_ends_only_that_session(app, make_user):
+    make_user()
+    here = browser(app, CHROME_ON_WINDOWS)
+    phone = browser(app, SAFARI_ON_IPHONE)
+    laptop = browser(app, FIREFOX_ON_LINUX)
+    link = next(link for link in sign_out_links(text(here.get("/account/devices")))
+                if "Mobile Safari on iOS" in text(here.get(link)))
+
+    response = post_form(here, link, {"password": ""})
+    assert response.status_code == 422
+    assert "Enter your password" in text(response)
+    response = post_form(here, link, {"password": "not my password"})
+    assert response.status_code == 422
+    assert "Your password is not correct" in text(response)
+    assert signed_in(phone)
+
+    response = post_form(here, link, {"password": PASSWORD})
+    assert response.headers["Location"] == "/account/devices"
+    page = text(here.get("/account/devices"))
+    assert "You have signed out of Mobile Safari on iOS." in page
+    assert "Mobile Safari" not in page.split('<dl class="govuk-summary-list">')[1]
+    assert not signed_in(phone)
+    assert signed_in(laptop)
+    assert signed_in(here)
+
+
+def test_signing_out_of_every_other_device(app, make_user):
+    make_user()
+    here = browser(app, CHROME_ON_WINDOWS)
+    others = [browser(app, SAFARI_ON_IPHONE), browser(app, FIREFOX_ON_LINUX)]
+    page = text(here.get("/account/devices"))
+    assert "Sign out of every other device" in page
+    confirm = text(here.get("/account/devices/sign-out-all"))
+    assert "Mobile Safari on iOS" in confirm and "Firefox on Linux" in confirm
+
+    assert post_form(here, "/account/devices/sign-out-all", {"password": "wrong"}).status_code == 422
+    assert all(signed_in(other) for other in others)
+    response = post_form(here, "/account/devices/sign-out-all", {"password": PASSWORD})
+    assert response.headers["Location"] == "/account/devices"
+    assert "You have signed out of every other device." in text(here.get("/account/devices"))
+    assert not any(signed_in(other) for other in others)
+    assert signed_in(here)
+    # Nothing else to sign out of: the confirmation page leads back to the list.
+    assert here.get("/account/devices/sign-out-all").headers["Location"] == "/account/devices"
+
+
+def test_this_device_and_another_account_s_device_cannot_be_signed_out_here(app, make_user):
+    make_user()
+    make_user(email="someone@example.com")
+    theirs = browser(app, SAFARI_ON_IPHONE, email="someone@example.com")
+    their_link = sign_out_links(text(browser(app, FIREFOX_ON_LINUX, email="someone@example.com")
+                                     .get("/account/devices")))[0]
+    here = browser(app, CHROME_ON_WINDOWS)
+    assert here.get(their_link).status_code == 404
+    token = csrf_token(text(here.get("/account/password")))
+    response = here.post(their_link, data={"csrf_token": token, "password": PASSWORD})
+    assert response.headers["Location"] == "/account/devices"
+    assert "That device was already signed out." in text(here.get("/account/devices"))
+    assert signed_in(theirs)
+    assert here.get("/account/devices/0123456789abcdef0123/sign-out").status_code == 404
+
+
+def test_a_device_that_signed_out_meanwhile_is_reported_as_already_signed_out(app, make_user):
+    make_user()
+    here = browser(app, CHROME_ON_WINDOWS)
+    phone = browser(app, SAFARI_ON_IPHONE)
+    link = sign_out_links(text(here.get("/account/devices")))[0]
+    page = text(here.get(link))
+    phone.post("/sign-out", data={"csrf_token": csrf_token(text(phone.get("/account")))})
+    response = here.post(link, data={"csrf_token": csrf_token(page), "password": PASSWORD})
+    assert response.headers["Location"] == "/account/devices"
+    assert "That device was already signed out." in text(here.get("/account/devices"))
+
+
+def test_the_pages_need_sign_in(client):
+    for path in ("/account/devices", "/account/devices/sign-out-all",
+                 "/account/devices/0123456789abcdef0123/sign-out"):
+        assert client.get(path).headers["Location"].startswith("/sign-in")
