@@ -178,16 +178,27 @@ class SignInResult:
 
 
 def authenticate(email: str, password: str, *, staff: bool) -> SignInResult:
-    """Check credentials; repeated failures lock the account for a while (ASVS V2.2.1).
+    """Check credentials at the public sign-in (staff=False) or the back office's (staff=True).
 
-    Unknown emails, wrong passwords and accounts of the other kind all fail the same way.
+    Unknown emails, wrong passwords and accounts of the other kind all fail the same way, and an
+    account of the other kind is unknown here in every way: wrong passwords typed for a caseworker's
+    address at the public sign-in page count for nothing, so that page cannot lock them out.
+
+    A citizen's account locks for a while after repeated failures (ASVS 6.3), as GOV.UK services'
+    accounts do; whoever owns it can lift the lock at once by resetting the password, so a stranger
+    who locks it cannot keep them out. A caseworker has no reset to lift a lock with: a lock on their
+    account would let anyone who knows their address keep them out of the back office for as long as
+    they cared to (ASVS 6.1.1 asks that malicious lockout be prevented). Their wrong passwords are
+    throttled per address instead (review.views.sign_in), and the emailed code stands behind the password.
     """
     user = find_by_email(email)
+    if user is not None and user.is_staff != staff:
+        user = None
     now = utcnow()
-    if user is not None and user.locked_until and user.locked_until > now:
+    if user is not None and not staff and user.locked_until and user.locked_until > now:
         return SignInResult(None, locked=True)
-    if not verify_password(user.password_hash if user else None, password) or user.is_staff != staff:
-        if user is not None:
+    if not verify_password(user.password_hash if user else None, password):
+        if user is not None and not staff:
             _count_failure(user, now)
             db.session.commit()
         return SignInResult(None)

@@ -3,7 +3,8 @@
 
 import secrets
 
-from flask import Blueprint, abort, flash, g, make_response, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, request, session, url_for
+from flask_limiter.util import get_remote_address
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
@@ -47,16 +48,28 @@ def index():
     return redirect(url_for(".sign_in"))
 
 
+def _staff_failure_limit() -> str:
+    return (f"{current_app.config['LOGIN_FAILURES_BEFORE_LOCK']} per "
+            f"{current_app.config['LOGIN_LOCK_MINUTES']} minutes")
+
+
+def _email_at_address() -> str:
+    """Wrong passwords are counted for an email address as typed from one network address: the
+    caseworker's own sign-in, from anywhere else, is not held up by someone guessing at theirs."""
+    email = request.form.get("email", "")[:254].strip().lower()
+    return f"staff-sign-in:{email}:{get_remote_address()}"
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("20 per minute; 100 per hour", methods=["POST"])
+@limiter.limit(_staff_failure_limit, key_func=_email_at_address, methods=["POST"],
+               deduct_when=lambda response: response.status_code == 422)
 def sign_in():
     if g.user is not None and session.get("staff"):
         return redirect(url_for(".queue"))
     form = SignInForm()
     if form.validate_on_submit():
         result = accounts.authenticate(form.email.data, form.password.data, staff=True)
-        if result.locked:
-            return render_page("review/locked.html", status=429)
         if result.user is None:
             form.email.errors.append(BAD_CREDENTIALS)
             form.password.errors.append(BAD_CREDENTIALS)

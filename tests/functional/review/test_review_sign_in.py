@@ -177,3 +177,50 @@ def test_the_sign_in_code_works_just_before_10_minutes(client, people, smtp_sink
     code = smtp_sink.wait_for(STAFF, CODE_SUBJECT).code()
     time_machine.shift(timedelta(minutes=9, seconds=50))
     assert post_form(client, "/la/sign-in/code", {"code": code}).headers["Location"] == "/la/queue"
+
+
+def from_address(app, address: str):
+    client = app.test_client()
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_wrong_passwords_hold_up_only_the_address_they_came_from(app, people, smtp_sink):
+    """A lock on a caseworker's account would let anyone who knows their email address keep them out
+    of the back office (they have no password reset to lift it): guesses are throttled where they
+    come from, and the caseworker signs in from anywhere else as usual."""
+    guesser = from_address(app, "198.51.100.7")
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"]):
+        assert post_form(guesser, "/la/sign-in", {"email": STAFF, "password": "a guess"}).status_code == 422
+    held_up = post_form(guesser, "/la/sign-in", {"email": STAFF.upper(), "password": PASSWORD})
+    assert held_up.status_code == 429
+    assert "Too many attempts" in held_up.get_data(as_text=True)
+    assert smtp_sink.to(STAFF) == []
+
+    staff_sign_in(from_address(app, "203.0.113.20"), smtp_sink)
+    # Another caseworker's address from the guesser's network is not held up either.
+    assert post_form(guesser, "/la/sign-in", {"email": "lado.officer@council.example",
+                                              "password": PASSWORD}).status_code == 302
+
+
+def test_the_address_is_held_up_for_the_lock_period_only(app, people, smtp_sink, time_machine):
+    time_machine.move_to(datetime.now(UTC), tick=False)
+    guesser = from_address(app, "198.51.100.8")
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"]):
+        post_form(guesser, "/la/sign-in", {"email": STAFF, "password": "a guess"})
+    assert post_form(guesser, "/la/sign-in", {"email": STAFF, "password": PASSWORD}).status_code == 429
+    time_machine.shift(timedelta(minutes=app.config["LOGIN_LOCK_MINUTES"] + 1))
+    staff_sign_in(guesser, smtp_sink)
+
+
+def test_wrong_passwords_at_the_public_sign_in_never_lock_a_caseworker_out(app, client, people, smtp_sink):
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"] + 2):
+        assert post_form(client, "/sign-in", {"email": STAFF, "password": "a guess"}).status_code == 422
+    staff_sign_in(client, smtp_sink)
+
+
+def test_wrong_passwords_in_the_back_office_never_lock_a_citizen_out(app, people):
+    guesser = from_address(app, "198.51.100.9")
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"] + 2):
+        post_form(guesser, "/la/sign-in", {"email": SUBMITTER, "password": "a guess"})
+    assert sign_in(app.test_client()).status_code == 302
