@@ -4,13 +4,14 @@ Progress through registration is kept in the server-side session, never in hidde
 who leaves half-way comes back to the step they reached.
 """
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 
 from webapp.extensions import csrf, db, limiter
 from webapp.notifications.email import MailUnavailable
 from webapp.web.rendering import render_page
 
-from . import auth, codes, devices, services, sessions
+from . import auth, codes, services
+from .device_views import add_device_pages
 from .forms import (
     DETAIL_FIELDS,
     ChangeEmailForm,
@@ -21,7 +22,6 @@ from .forms import (
     RegistrationDetailsForm,
     ResetPasswordForm,
     SignInForm,
-    SignOutDeviceForm,
     TermsForm,
     UpdateDetailsForm,
 )
@@ -379,57 +379,4 @@ def change_password():
     return _render_form("accounts/change_password.html", form)
 
 
-# --- Your devices ---------------------------------------------------------------------------------
-
-ALREADY_SIGNED_OUT = "That device was already signed out."
-
-
-def _password_confirmed(form: SignOutDeviceForm) -> bool:
-    """The form was sent, and with the account's password (or its field now says what is wrong)."""
-    if not form.validate_on_submit():
-        return False
-    if services.verify_password_of(g.user, form.password.data):
-        return True
-    form.password.errors.append("Your password is not correct")
-    return False
-
-
-@bp.get("/account/devices")
-@auth.login_required
-def devices_page():
-    return render_page("accounts/devices.html", devices=devices.signed_in_devices(g.user.id, session.sid))
-
-
-@bp.route("/account/devices/<handle>/sign-out", methods=["GET", "POST"])
-@auth.login_required
-@limiter.limit("10 per hour", methods=["POST"])
-def sign_out_device(handle: str):
-    device = devices.find_other_device(g.user.id, session.sid, handle)
-    if device is None:
-        if request.method == "POST":  # ended (idled out, or from another page) while this one was open
-            flash(ALREADY_SIGNED_OUT, "success")
-            return redirect(url_for(".devices_page"))
-        abort(404)
-    form = SignOutDeviceForm()
-    if _password_confirmed(form):
-        ended = devices.sign_out_device(g.user.id, session.sid, handle)
-        flash(f"You have signed out of {device.description or 'the unknown browser'}." if ended
-              else ALREADY_SIGNED_OUT, "success")
-        return redirect(url_for(".devices_page"))
-    return _render_form("accounts/sign_out_device.html", form, device=device)
-
-
-@bp.route("/account/devices/sign-out-all", methods=["GET", "POST"])
-@auth.login_required
-@limiter.limit("10 per hour", methods=["POST"])
-def sign_out_other_devices():
-    others = [device for device in devices.signed_in_devices(g.user.id, session.sid) if not device.current]
-    if not others and request.method == "GET":
-        return redirect(url_for(".devices_page"))
-    form = SignOutDeviceForm()
-    if _password_confirmed(form):
-        sessions.revoke_user_sessions(g.user.id, keep=session)
-        db.session.commit()
-        flash("You have signed out of every other device.", "success")
-        return redirect(url_for(".devices_page"))
-    return _render_form("accounts/sign_out_other_devices.html", form, others=others)
+add_device_pages(bp, "/account/devices", auth.login_required, home=("accounts.my_account", "My Account"))

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 
 from webapp.accounts import auth, codes
 from webapp.accounts import services as accounts
+from webapp.accounts.device_views import add_device_pages
 from webapp.accounts.forms import CodeForm, SignInForm
 from webapp.accounts.models import TEAMS, User
 from webapp.attachments.downloads import file_download
@@ -172,6 +173,9 @@ def _remember_queue_page(page: services.QueuePage, search_key: str | None) -> No
 def _queue_return() -> str:
     address = session.get(QUEUE_RETURN)
     return address if isinstance(address, str) and address.startswith("/la/queue") else url_for(".queue")
+
+
+add_device_pages(bp, "/devices", auth.staff_required, home=("review.queue", "Back office"))
 
 
 @bp.get("/queue")

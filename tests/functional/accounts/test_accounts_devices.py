@@ -30,8 +30,8 @@ def signed_in(client) -> bool:
     return client.get("/account").status_code == 200
 
 
-def sign_out_links(page: str) -> list[str]:
-    return re.findall(r'href="(/account/devices/[^"/]+/sign-out)"', page)
+def sign_out_links(page: str, pages: str = "/account/devices") -> list[str]:
+    return re.findall(rf'href="({pages}/[^"/]+/sign-out)"', page)
 
 
 def test_device_names_come_from_the_browser_s_user_agent():
@@ -144,3 +144,33 @@ def test_the_pages_need_sign_in(client):
     for path in ("/account/devices", "/account/devices/sign-out-all",
                  "/account/devices/0123456789abcdef0123/sign-out"):
         assert client.get(path).headers["Location"].startswith("/sign-in")
+
+
+def test_a_caseworker_signs_out_of_another_device_in_the_back_office(app, make_user, smtp_sink):
+    from tests.functional.review.conftest import staff_sign_in
+
+    make_user("caseworker@council.example", is_staff=True, team="social-care", is_professional=False,
+              role=None, organisation=None)
+    office, laptop = app.test_client(), app.test_client()
+    office.environ_base["HTTP_USER_AGENT"] = CHROME_ON_WINDOWS
+    laptop.environ_base["HTTP_USER_AGENT"] = FIREFOX_ON_LINUX
+    staff_sign_in(laptop, smtp_sink, "caseworker@council.example")
+    staff_sign_in(office, smtp_sink, "caseworker@council.example")
+    assert "Where you are signed in" in text(office.get("/la/queue"))  # in the account menu
+    page = text(office.get("/la/devices"))
+    assert "Your account is signed in on 2 devices" in page
+    assert "IT service desk" in page and "change your password" not in page
+    assert "15 minutes without use" in page
+    [link] = sign_out_links(page, "/la/devices")
+    assert "Firefox on Linux" in text(office.get(link))
+    response = post_form(office, link, {"password": PASSWORD})
+    assert response.headers["Location"] == "/la/devices"
+    assert "You have signed out of Firefox on Linux." in text(office.get("/la/devices"))
+    assert laptop.get("/la/queue").headers["Location"].startswith("/la/sign-in")
+    assert office.get("/la/queue").status_code == 200
+
+
+def test_the_back_office_pages_are_not_a_citizen_s(app, make_user):
+    make_user()
+    citizen = browser(app, CHROME_ON_WINDOWS)
+    assert citizen.get("/la/devices").status_code == 404
