@@ -230,6 +230,7 @@ def reset_password(user: User, entered_code: str, new_password: str) -> codes.Co
         if not user.is_verified:
             user.email_verified_at = utcnow()  # the code proved they read this inbox
         revoke_user_sessions(user.id)
+        _tell_of_new_password(user)
     db.session.commit()
     return result
 
@@ -237,7 +238,14 @@ def reset_password(user: User, entered_code: str, new_password: str) -> codes.Co
 def change_password(user: User, new_password: str, keep_session) -> None:
     user.password_hash = hash_password(new_password)
     revoke_user_sessions(user.id, keep=keep_session)
+    _tell_of_new_password(user)
     db.session.commit()
+
+
+def _tell_of_new_password(user: User) -> None:
+    """Email the account that its password changed (ASVS 5.0 6.3.7), so someone whose password was
+    changed by another person (on a computer they left signed in) hears of it and can reset it."""
+    queue(user.email, "Your password has been changed", "password_changed", changed_at=utcnow())
 
 
 def confirm_email_change(user: User, entered_code: str) -> tuple[codes.CodeCheck, str | None]:

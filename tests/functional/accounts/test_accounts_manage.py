@@ -49,6 +49,16 @@ def test_forgotten_password_with_a_code(app, client, make_user, smtp_sink):
     assert post_form(client, "/sign-in", {"email": "teacher@example.com",
                                           "password": PASSWORD}).status_code == 422
     assert sign_in(client, password=NEW_PASSWORD).status_code == 302
+    told_of_new_password(app, smtp_sink)
+
+
+def told_of_new_password(app, smtp_sink):
+    """The account's address hears that its password changed, and what to do if that was not them."""
+    with app.app_context():
+        assert send_due() >= 1
+    body = smtp_sink.wait_for("teacher@example.com", "Your password has been changed").body
+    assert "If you did not change it, someone else may know your password" in body
+    assert "Forgotten your password?" in body and "/sign-in" in body
 
 
 def test_forgotten_password_does_not_reveal_unknown_emails(client, smtp_sink):
@@ -284,7 +294,7 @@ def test_confirm_email_without_a_pending_change(client, make_user):
 
 # --- Change of password ---------------------------------------------------------------------------
 
-def test_change_password_needs_the_current_one(client, make_user):
+def test_change_password_needs_the_current_one(app, client, make_user):
     make_user()
     sign_in(client)
     response = post_form(client, "/account/password", {"current_password": "wrong one",
@@ -296,6 +306,17 @@ def test_change_password_needs_the_current_one(client, make_user):
                                                        "confirm_password": "short"})
     assert response.status_code == 422
     assert "8 characters or more" in text(response)
+    with app.app_context():
+        assert db.session.query(OutboxMessage).count() == 0  # nothing changed, nothing to tell
+
+
+def test_a_changed_password_is_emailed_to_the_account(app, client, make_user, smtp_sink):
+    make_user()
+    sign_in(client)
+    response = post_form(client, "/account/password", {"current_password": PASSWORD, "password": NEW_PASSWORD,
+                                                       "confirm_password": NEW_PASSWORD})
+    assert response.headers["Location"] == "/account"
+    told_of_new_password(app, smtp_sink)
 
 
 # --- Staff accounts -------------------------------------------------------------------------------
