@@ -12,7 +12,7 @@ from flask import abort, current_app, g, make_response, redirect, request, sessi
 
 from webapp.extensions import db, htmx
 
-from . import sessions
+from . import security_log, sessions
 from .models import User
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -34,6 +34,7 @@ def sign_in(user: User, *, staff: bool = False) -> None:
     session["user_id"] = user.id
     session["staff"] = staff
     g.user = user
+    security_log.record("sign-in", "success", user_id=user.id, staff=staff)
 
 
 def renew_session() -> None:
@@ -46,6 +47,9 @@ def renew_session() -> None:
 
 
 def sign_out() -> None:
+    user = g.get("user")
+    if user is not None:
+        security_log.record("sign-out", "success", user_id=user.id, staff=bool(session.get("staff")))
     sessions.destroy(session)
     g.user = None
 

@@ -21,6 +21,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webapp.clock import utcnow
 from webapp.extensions import db
 
+from . import security_log
 from .models import EmailCode, User
 
 LIFETIME = timedelta(minutes=15)
@@ -115,6 +116,12 @@ def check(user: User, purpose: str, entered: str) -> tuple[CodeCheck, EmailCode 
     count, and any number of them then cost one try. The counting UPDATE also locks the code's row
     until the caller commits, so a right code sent twice at once is used once.
     """
+    result, record = _check(user, purpose, entered)
+    security_log.record(f"code-{purpose}", result.value, user_id=user.id, staff=user.is_staff)
+    return result, record
+
+
+def _check(user: User, purpose: str, entered: str) -> tuple[CodeCheck, EmailCode | None]:
     record = current(user, purpose)
     if record is None or record.used_at is not None or record.attempts >= MAX_ATTEMPTS:
         return CodeCheck.VOID, record

@@ -6,7 +6,7 @@ from flask import Blueprint, abort, flash, g, redirect, request, session, url_fo
 from webapp.extensions import db, limiter
 from webapp.web.rendering import render_page
 
-from . import devices, services, sessions
+from . import devices, security_log, services, sessions
 from .forms import SignOutDeviceForm
 
 ALREADY_SIGNED_OUT = "That device was already signed out."
@@ -18,6 +18,7 @@ def _password_confirmed(form: SignOutDeviceForm) -> bool:
         return False
     if services.verify_password_of(g.user, form.password.data):
         return True
+    security_log.record("sign-out-devices", "wrong-password", user_id=g.user.id, staff=g.user.is_staff)
     form.password.errors.append("Your password is not correct")
     return False
 
@@ -46,6 +47,8 @@ def add_device_pages(bp: Blueprint, path: str, guard, home: tuple[str, str]) -> 
         form = SignOutDeviceForm()
         if _password_confirmed(form):
             ended = devices.sign_out_device(g.user.id, session.sid, handle)
+            security_log.record("sign-out-device", "success" if ended else "already-ended",
+                                user_id=g.user.id, staff=g.user.is_staff)
             flash(f"You have signed out of {device.description or 'the unknown browser'}." if ended
                   else ALREADY_SIGNED_OUT, "success")
             return redirect(url_for(f"{bp.name}.devices_page"))
@@ -60,6 +63,8 @@ def add_device_pages(bp: Blueprint, path: str, guard, home: tuple[str, str]) -> 
         if _password_confirmed(form):
             sessions.revoke_user_sessions(g.user.id, keep=session)
             db.session.commit()
+            security_log.record("sign-out-other-devices", "success", user_id=g.user.id,
+                                staff=g.user.is_staff)
             flash("You have signed out of every other device.", "success")
             return redirect(url_for(f"{bp.name}.devices_page"))
         return render_form("accounts/sign_out_other_devices.html", form, others=others)

@@ -5,6 +5,7 @@ Views call these with plain values and decide what to render; nothing here reads
 
 import hashlib
 import hmac
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -18,7 +19,7 @@ from webapp.extensions import db
 from webapp.notifications.email import MailUnavailable, queue, send_now
 from webapp.validation import normalise_email
 
-from . import codes
+from . import codes, security_log
 from .models import EmailCode, User
 from .passwords import hash_password, verify_password
 from .sessions import revoke_user_sessions
@@ -193,15 +194,20 @@ def authenticate(email: str, password: str, *, staff: bool) -> SignInResult:
     """
     user = find_by_email(email)
     if user is not None and user.is_staff != staff:
+        security_log.record("sign-in-password", "other-kind-of-account", user_id=user.id, staff=staff)
         user = None
     now = utcnow()
     if user is not None and not staff and user.locked_until and user.locked_until > now:
+        security_log.record("sign-in-password", "locked", user_id=user.id, staff=staff)
         return SignInResult(None, locked=True)
     if not verify_password(user.password_hash if user else None, password):
+        security_log.record("sign-in-password", "wrong-password" if user else "unknown-account",
+                            user_id=user.id if user else None, staff=staff)
         if user is not None and not staff:
             _count_failure(user, now)
             db.session.commit()
         return SignInResult(None)
+    security_log.record("sign-in-password", "success", user_id=user.id, staff=staff)
     user.failed_logins = 0
     user.locked_until = None
     db.session.commit()
@@ -219,6 +225,8 @@ def _count_failure(user: User, now: datetime) -> None:
     if failures >= current_app.config["LOGIN_FAILURES_BEFORE_LOCK"]:
         user.locked_until = now + timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
         user.failed_logins = 0
+        security_log.record("account-lock", "locked", user_id=user.id, staff=user.is_staff,
+                            level=logging.WARNING)
 
 
 def reset_password(user: User, entered_code: str, new_password: str) -> codes.CodeCheck:
@@ -231,6 +239,7 @@ def reset_password(user: User, entered_code: str, new_password: str) -> codes.Co
             user.email_verified_at = utcnow()  # the code proved they read this inbox
         revoke_user_sessions(user.id)
         _tell_of_new_password(user)
+        security_log.record("password-reset", "success", user_id=user.id, staff=user.is_staff)
     db.session.commit()
     return result
 
@@ -239,6 +248,7 @@ def change_password(user: User, new_password: str, keep_session) -> None:
     user.password_hash = hash_password(new_password)
     revoke_user_sessions(user.id, keep=keep_session)
     _tell_of_new_password(user)
+    security_log.record("password-change", "success", user_id=user.id, staff=user.is_staff)
     db.session.commit()
 
 
@@ -257,6 +267,7 @@ def confirm_email_change(user: User, entered_code: str) -> tuple[codes.CodeCheck
             db.session.commit()
             raise EmailTaken()
         old_email, user.email = user.email, record.target_email
+        security_log.record("email-change", "success", user_id=user.id, staff=user.is_staff)
     if old_email:
         queue(old_email, "Your email address has been changed", "email_changed")
     try:

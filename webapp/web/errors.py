@@ -6,7 +6,7 @@ with a status the client is configured to swap.
 
 import logging
 
-from flask import Flask, render_template, request, session
+from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -79,6 +79,12 @@ def init_app(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if error.code == 429:  # a rate limit: sign-in guesses, code guesses, too many emails asked for
+            from webapp.accounts import security_log
+
+            user = g.get("user")
+            security_log.record("throttled", "refused", user_id=user.id if user else None,
+                                level=logging.WARNING)
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)
