@@ -219,7 +219,8 @@ def _register_blueprints(app: Flask) -> None:
 
 
 def _register_commands(app: Flask) -> None:
-    from .accounts.commands import create_staff, seed_demo
+    from .accounts.commands import create_staff, disable_account, seed_demo
 
     app.cli.add_command(create_staff)
+    app.cli.add_command(disable_account)
     app.cli.add_command(seed_demo)

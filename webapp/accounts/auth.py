@@ -25,6 +25,8 @@ def load_signed_in_user() -> None:
         g.user = account  # read with the session row
     else:
         g.user = db.session.get(User, user_id) if user_id else None
+    if g.user is not None and g.user.disabled_at is not None:
+        g.user = None  # its sessions ended when it was disabled; this one is not let through either
 
 
 def sign_in(user: User, *, staff: bool = False) -> None:

@@ -28,6 +28,18 @@ def create_staff(email, team, password, first_name, surname):
     click.echo(f"Staff account {user.email} ({TEAMS[team]}) is ready. Sign in at /la/.")
 
 
+@click.command("disable-account")
+@click.argument("email")
+@with_appcontext
+def disable_account(email):
+    """Stop the account with EMAIL signing in, and end its sessions now (a caseworker who has left)."""
+    user = services.disable_account(email)
+    if user is None:
+        raise click.ClickException(f"No account has the email address {email}")
+    again = " `flask create-staff` enables it again." if user.is_staff else ""
+    click.echo(f"Account {user.email} is disabled: it cannot sign in, and its sessions have ended.{again}")
+
+
 DEMO_ACCOUNTS = [
     {"email": "professional@example.com", "password": "demo professional password",
      "first_name": "Priya", "surname": "Shah", "is_professional": True, "role": "Teacher",

@@ -40,6 +40,9 @@ class User(db.Model):
     team: Mapped[str | None] = mapped_column(String(20))
     failed_logins: Mapped[int] = mapped_column(default=0)
     locked_until: Mapped[datetime | None] = mapped_column()
+    # Set by `flask disable-account` (a caseworker who has left, an account being misused): the
+    # account cannot sign in and its sessions have ended; `flask create-staff` enables staff again.
+    disabled_at: Mapped[datetime | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     @property

@@ -193,9 +193,12 @@ def authenticate(email: str, password: str, *, staff: bool) -> SignInResult:
     throttled per address instead (review.views.sign_in), and the emailed code stands behind the password.
     """
     user = find_by_email(email)
-    if user is not None and user.is_staff != staff:
-        security_log.record("sign-in-password", "other-kind-of-account", user_id=user.id, staff=staff)
-        user = None
+    refusal = None if user is None else ("other-kind-of-account" if user.is_staff != staff
+                                         else "disabled-account" if user.disabled_at else None)
+    if refusal:
+        security_log.record("sign-in-password", refusal, user_id=user.id, staff=staff)
+        verify_password(None, password)  # as long as any other refusal takes
+        return SignInResult(None)
     now = utcnow()
     if user is not None and not staff and user.locked_until and user.locked_until > now:
         security_log.record("sign-in-password", "locked", user_id=user.id, staff=staff)
@@ -278,6 +281,21 @@ def confirm_email_change(user: User, entered_code: str) -> tuple[codes.CodeCheck
     return result, old_email
 
 
+def disable_account(email: str) -> User | None:
+    """Stop an account signing in and end its sessions at once (a caseworker who has left the
+    council, an account being misused); None when no account has the address. Nothing it made is
+    deleted: its submissions stay with the council and its name stays in audit logs."""
+    user = find_by_email(email)
+    if user is None:
+        return None
+    user.disabled_at = user.disabled_at or utcnow()
+    revoke_user_sessions(user.id)
+    security_log.record("account-disable", "success", user_id=user.id, staff=user.is_staff,
+                        level=logging.WARNING)
+    db.session.commit()
+    return user
+
+
 def create_staff(email: str, team: str, password: str, first_name: str = "Caseworker",
                  surname: str = "") -> User:
     """Create a staff account, or update one: a new password, a new team, or a public account made
@@ -297,6 +315,7 @@ def create_staff(email: str, team: str, password: str, first_name: str = "Casewo
     user.password_hash = hash_password(password)
     user.is_staff = True
     user.team = team
+    user.disabled_at = None
     user.email_verified_at = user.email_verified_at or utcnow()
     user.terms_version = current_app.config["TERMS_VERSION"]
     db.session.commit()

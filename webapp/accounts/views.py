@@ -266,7 +266,7 @@ def forgotten_password():
     if form.validate_on_submit():
         user = services.find_by_email(form.email.data)
         session["reset_email"] = form.email.data
-        if user is not None and not user.is_staff:
+        if user is not None and not user.is_staff and user.disabled_at is None:
             try:
                 services.send_code_unless_recent(user, services.RESET_PASSWORD)
             except MailUnavailable:
@@ -289,7 +289,7 @@ def reset_password():
         problem = password_problem(form.password.data, email)
         if problem:
             form.password.errors.append(problem)
-        elif user is None or user.is_staff:
+        elif user is None or user.is_staff or user.disabled_at is not None:
             form.code.errors.append(codes.message(codes.CodeCheck.WRONG))
         else:
             result = services.reset_password(user, form.code.data, form.password.data)

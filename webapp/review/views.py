@@ -92,7 +92,7 @@ def _send_code(user: User) -> None:
 def _pending_user() -> User | None:
     pending = session.get(PENDING) or {}
     user = db.session.get(User, pending["user_id"]) if pending.get("user_id") else None
-    return user if user is not None and user.is_staff else None
+    return user if user is not None and user.is_staff and user.disabled_at is None else None
 
 
 @bp.route("/sign-in/code", methods=["GET", "POST"])

@@ -380,3 +380,49 @@ def test_create_staff_rejects_bad_teams_and_weak_passwords(app):
     assert "too common" in result.output
     with app.app_context():
         assert db.session.query(User).count() == 0
+
+
+def test_a_caseworker_who_has_left_is_disabled_at_once_and_can_be_enabled_again(app, make_user, smtp_sink):
+    from tests.functional.review.conftest import staff_sign_in
+
+    make_user("leaver@council.example", is_staff=True, team="lado", is_professional=False, role=None,
+              organisation=None)
+    signed_in_at_work = app.test_client()
+    staff_sign_in(signed_in_at_work, smtp_sink, "leaver@council.example")
+    half_way = app.test_client()  # password given, code not yet entered
+    assert post_form(half_way, "/la/sign-in", {"email": "leaver@council.example",
+                                               "password": PASSWORD}).status_code == 302
+    result = app.test_cli_runner().invoke(args=["disable-account", "Leaver@Council.example"])
+    assert result.exit_code == 0, result.output
+    assert "leaver@council.example is disabled" in result.output
+
+    assert signed_in_at_work.get("/la/queue").headers["Location"].startswith("/la/sign-in")
+    assert half_way.get("/la/sign-in/code").headers["Location"] == "/la/sign-in"
+    refused = post_form(app.test_client(), "/la/sign-in", {"email": "leaver@council.example",
+                                                           "password": PASSWORD})
+    assert refused.status_code == 422
+    assert "Enter a correct email address and password" in text(refused)
+
+    result = app.test_cli_runner().invoke(args=["create-staff", "leaver@council.example", "--team", "lado",
+                                                "--password", "a brand new passphrase"])
+    assert result.exit_code == 0, result.output
+    staff_sign_in(app.test_client(), smtp_sink, "leaver@council.example", "a brand new passphrase")
+
+
+def test_a_disabled_public_account_cannot_sign_in_or_reset_its_way_back(app, client, make_user, smtp_sink):
+    make_user()
+    sign_in(client)
+    assert app.test_cli_runner().invoke(args=["disable-account", "teacher@example.com"]).exit_code == 0
+    assert not signed_in(client)
+    refused = post_form(client, "/sign-in", {"email": "teacher@example.com", "password": PASSWORD})
+    assert refused.status_code == 422
+    post_form(client, "/forgotten-password", {"email": "teacher@example.com"})
+    with app.app_context():
+        assert send_due() == 0
+    assert smtp_sink.to("teacher@example.com") == []
+
+
+def test_disable_account_names_an_unknown_address(app):
+    result = app.test_cli_runner().invoke(args=["disable-account", "nobody@example.com"])
+    assert result.exit_code != 0
+    assert "No account has the email address nobody@example.com" in result.output

@@ -83,4 +83,5 @@ def test_changes_to_how_an_account_is_reached_are_logged(app, make_user, smtp_si
     post_form(client, "/account/email/code", {"code": "00000000" if code != "00000000" else "11111111"})
     post_form(client, "/account/email/code", {"code": code})
     logged = [(e["event"], e["outcome"]) for e in events()]
-    assert logged == [("code-change-email", "wrong"), ("code-change-email", "ok"), ("email-change", "success")]
+    assert logged == [("code-change-email", "wrong"), ("code-change-email", "ok"),
+                      ("email-change", "success")]
