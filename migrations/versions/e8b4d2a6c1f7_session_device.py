@@ -1,4 +1,4 @@
-"""web_sessions.device: the browser and system a session was signed in from (Your devices page)
+"""web_sessions.device: the browser and system a session was signed in from (Where you are signed in)
 
 Revision ID: e8b4d2a6c1f7
 Revises: c3f1a7e9b2d4

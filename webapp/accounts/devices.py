@@ -1,4 +1,4 @@
-"""Your devices: where an account is signed in, and signing out of those sessions (ASVS 5.0 7.5.2).
+"""Where you are signed in: an account's sessions, and signing out of them (ASVS 5.0 7.5.2).
 
 Someone who signed in on a library computer and walked away, or who fears another person knows their
 password, can see each session their account has and end any or all of the others, after entering

@@ -85,7 +85,7 @@ class WebSession(db.Model):
     idle_expires_at: Mapped[datetime] = mapped_column()
     absolute_expires_at: Mapped[datetime] = mapped_column()
     # The browser and system it was signed in from ("Chrome on Android"), so a person can tell their
-    # devices apart on the Your devices page; read from User-Agent once, at sign-in.
+    # devices apart on the Where you are signed in page; read from User-Agent once, at sign-in.
     device: Mapped[str | None] = mapped_column(String(100))
     # Loaded with the session row (one query, not two, at the start of every signed-in request).
     user: Mapped[User | None] = relationship(lazy="joined", viewonly=True)
