@@ -5,6 +5,7 @@ with a status the client is configured to swap.
 """
 
 import logging
+import math
 
 from flask import Flask, g, render_template, request, session
 from flask_wtf.csrf import CSRFError
@@ -38,6 +39,18 @@ def render_error(status: int, title: str | None = None, body: str | None = None)
     html = render_template(template, status=status, title=title or default_title,
                            body=default_body if body is None else body)
     return html, status, {"Vary": "HX-Request"}
+
+
+def _wait_message(error: HTTPException) -> str | None:
+    """How long to wait, from the limit that was reached ("20 per minute": 1 minute), rather than a
+    fixed "15 minutes" that was wrong for every limit but one; None for the default message."""
+    limit = getattr(getattr(error, "limit", None), "limit", None)
+    if limit is None:
+        return None
+    minutes = max(1, math.ceil(limit.get_expiry() / 60))
+    wait = f"{minutes // 60} hour" if minutes % 60 == 0 else f"{minutes} minute"
+    plural = "s" if (minutes // 60 if minutes % 60 == 0 else minutes) != 1 else ""
+    return f"You have tried too many times. Wait {wait}{plural}, then try again."
 
 
 def render_retry_page():
@@ -85,6 +98,7 @@ def init_app(app: Flask) -> None:
             user = g.get("user")
             security_log.record("throttled", "refused", user_id=user.id if user else None,
                                 level=logging.WARNING)
+            return render_error(429, body=_wait_message(error))
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

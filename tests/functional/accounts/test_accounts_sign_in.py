@@ -7,6 +7,8 @@ from tests.conftest import PASSWORD, post_form, sign_in
 from tests.support import at_the_same_moment, csrf_token
 from webapp.accounts import services
 from webapp.accounts.models import User
+from webapp.accounts.passwords import hash_password
+from webapp.clock import utcnow
 from webapp.extensions import db
 
 
@@ -81,6 +83,7 @@ def test_account_locks_after_five_failures_with_a_429_page(app, client, make_use
     response = post_form(client, "/sign-in", {"email": "teacher@example.com", "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many attempts" in text(response)
+    assert "wait 15 minutes" in text(response)
     with app.app_context():
         assert db.session.query(User).one().locked_until is not None
 
@@ -121,6 +124,7 @@ def test_per_ip_throttling_answers_429_with_a_page(client):
     response = client.post("/sign-in", data={"csrf_token": token, "email": "a@example.com", "password": "x"})
     assert response.status_code == 429
     assert "Too many attempts" in text(response)
+    assert "Wait 1 minute, then try again" in text(response)  # the limit reached is 20 a minute
     assert "<html" in text(response)
 
 
@@ -219,3 +223,18 @@ def test_htmx_request_with_old_terms_gets_hx_redirect(client, make_user):
     response = client.get("/account", headers={"HX-Request": "true"})
     assert response.status_code == 401
     assert response.headers["HX-Redirect"] == "/terms?next=/account"
+
+
+def test_the_lock_page_gives_the_lock_period_the_portal_has(app_factory):
+    app = app_factory(LOGIN_LOCK_MINUTES=30)
+    with app.app_context():
+        db.session.add(User(email="locked@example.com", password_hash=hash_password(PASSWORD),
+                            first_name="Lee", surname="Locke", email_verified_at=utcnow(),
+                            terms_version=app.config["TERMS_VERSION"]))
+        db.session.commit()
+    client = app.test_client()
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"]):
+        post_form(client, "/sign-in", {"email": "locked@example.com", "password": "a guess"})
+    response = post_form(client, "/sign-in", {"email": "locked@example.com", "password": PASSWORD})
+    assert response.status_code == 429
+    assert "wait 30 minutes" in text(response)

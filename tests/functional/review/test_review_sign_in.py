@@ -195,6 +195,7 @@ def test_wrong_passwords_hold_up_only_the_address_they_came_from(app, people, sm
     held_up = post_form(guesser, "/la/sign-in", {"email": STAFF.upper(), "password": PASSWORD})
     assert held_up.status_code == 429
     assert "Too many attempts" in held_up.get_data(as_text=True)
+    assert "Wait 15 minutes, then try again" in held_up.get_data(as_text=True)
     assert smtp_sink.to(STAFF) == []
 
     staff_sign_in(from_address(app, "203.0.113.20"), smtp_sink)
