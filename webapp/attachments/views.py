@@ -21,7 +21,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import formdefs
 from webapp.drafts import services as draft_services
-from webapp.drafts.views import citizen_required, render_section_page
+from webapp.drafts.views import render_section_page
+from webapp.drafts.web import citizen_required
 from webapp.extensions import csrf, htmx
 from webapp.web.rendering import render_page
 

@@ -1,4 +1,4 @@
-"""The section runner and save-and-resume pages (seed sections 2.1 and 2.2).
+"""Answering a form's sections: the section runner (seed section 2.1, "Completing a Form").
 
 Every page works as a plain form post (POST/redirect/GET); with JavaScript on, htmx posts the same
 forms and gets back the same partials. Answers are saved even when they fail validation, so nothing a
@@ -7,64 +7,29 @@ user typed is lost to an error, a timeout or a closed tab.
 
 from functools import wraps
 
-from flask import (
-    Blueprint,
-    abort,
-    current_app,
-    flash,
-    g,
-    make_response,
-    redirect,
-    request,
-    session,
-    url_for,
-)
+from flask import abort, current_app, g, make_response, redirect, request, session, url_for
 from werkzeug.datastructures import MultiDict
 
 from webapp import formdefs
 from webapp.accounts import sessions
-from webapp.accounts.auth import login_required, redirect_to_sign_in
-from webapp.clock import utcnow
-from webapp.extensions import csrf, htmx
+from webapp.accounts.auth import redirect_to_sign_in
+from webapp.extensions import htmx
 from webapp.web.rendering import render_page, render_page_or_fragment
-from webapp.web.requests import page_number
 
 from . import services
 from .services import COMPLETED, HAS_ERRORS, IN_PROGRESS, Conflict
+from .web import bp, citizen_required, lifetime, load_own_draft, section_url
 
-bp = Blueprint("drafts", __name__)
 # The action of a section-list entry: "go-to:<section id>".
 GO_TO = "go-to:"
-
-# The app-wide CSRF check runs before any view, so a post from a page whose session has idled out
-# would get "400 session needs refreshing" instead of login_required's 401 + HX-Redirect to sign-in
-# (DESIGN.md convention 7). Here the check runs after we know someone is signed in; a signed-out post
-# is answered by login_required and changes nothing.
-csrf.exempt(bp)
-
-
-@bp.before_request
-def _check_csrf_when_signed_in():
-    if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("user") is not None:
-        csrf.protect()
 
 
 def init_app(app) -> None:
     """Load every form definition once; a broken definition stops start-up with a clear message."""
+    from . import resume_views, start_views  # noqa: F401 (their routes join the blueprint)
+
     app.extensions["form_catalogue"] = formdefs.load_catalogue(app.config.get("FORM_DEFINITIONS_DIR"))
     app.register_blueprint(bp)
-
-
-def citizen_required(view):
-    """Drafts belong to public and professional accounts: a staff session is told there is nothing here."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if session.get("staff"):
-            abort(404)
-        return login_required(view)(*args, **kwargs)
-
-    return wrapped
 
 
 # What a section post brought after the session had idled out, kept in the new session (below).
@@ -107,80 +72,6 @@ def _unsaved_answers(draft, section) -> MultiDict | None:
         return None
     session.pop(UNSAVED)
     return MultiDict([tuple(pair) for pair in kept.get("form", []) if len(pair) == 2])
-
-
-def _catalogue():
-    return current_app.extensions["form_catalogue"]
-
-
-def _lifetime() -> services.Lifetime:
-    return services.Lifetime(current_app.config["DRAFT_LIFETIME_DAYS"])
-
-
-def _definition(form_id: str, version: int | None = None):
-    try:
-        return _catalogue().get(form_id, version)
-    except KeyError:
-        abort(404)
-
-
-def _load(draft_id: str, section_id: str | None = None):
-    """The signed-in account's draft, or 404: another account's draft id must look like no draft at all."""
-    draft = services.find_draft(draft_id, g.user.id)
-    if draft is None:
-        abort(404)
-    definition = _definition(draft.form_id, draft.form_version)
-    if section_id is None:
-        return draft, definition, None
-    try:
-        return draft, definition, definition.section(section_id)
-    except KeyError:
-        abort(404)
-
-
-def _section_url(draft, section_id: str) -> str:
-    return url_for(".section", draft_id=draft.id, section_id=section_id)
-
-
-# --- Starting a form ------------------------------------------------------------------------------
-
-def _account_audience() -> str:
-    """Which forms the signed-in account may start: a professional's, or a member of the public's."""
-    return "professional" if g.user.is_professional else "public"
-
-
-def _render_overview(definition, status: int = 200):
-    overview = next((s for s in definition.sections if s.kind == "overview"), None)
-    signed_in = g.get("user") is not None and not session.get("staff")
-    wrong_audience = signed_in and definition.audience != _account_audience()
-    return render_page("drafts/overview.html", status, definition=definition, overview=overview,
-                       signed_in=signed_in, wrong_audience=wrong_audience,
-                       start_key=services.new_start_key() if signed_in and not wrong_audience else None)
-
-
-@bp.get("/forms/<form_id>")
-def start(form_id: str):
-    """The Overview, readable signed out (seed 2.1)."""
-    return _render_overview(_definition(form_id))
-
-
-@bp.get("/forms/<form_id>/login-or-register")
-def login_or_register(form_id: str):
-    definition = _definition(form_id)
-    return render_page("drafts/login_or_register.html", definition=definition,
-                       next_url=url_for(".start", form_id=definition.id))
-
-
-@bp.post("/forms/<form_id>/start")
-@citizen_required
-def create(form_id: str):
-    definition = _definition(form_id)
-    if definition.audience != _account_audience():
-        # A professional's form started from a member of the public's account (or the other way
-        # round) had no professional's details to fill in, and reached the wrong team's queue.
-        return _render_overview(definition, 403)
-    draft = services.create_draft(g.user.id, definition, _lifetime(), start_key=request.form.get("start_key"))
-    return redirect(_section_url(draft, services.first_question_section(definition)), 303)
 
 
 # --- The section runner ---------------------------------------------------------------------------
@@ -270,7 +161,7 @@ def _keep_unjudged(draft, definition, section, answers: dict) -> bool:
         return False
     previous_state = services.section_state(draft, section.id)
     state = previous_state if previous_state == HAS_ERRORS else IN_PROGRESS
-    services.save_section(draft, definition, section.id, answers, state, _posted_version(), _lifetime())
+    services.save_section(draft, definition, section.id, answers, state, _posted_version(), lifetime())
     return True
 
 
@@ -310,7 +201,7 @@ def _conflict(draft, section, typed: dict | None = None, status: int = 409):
         (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_ANSWERS]
     return render_page_or_fragment(
         "drafts/conflict.html", "partials/drafts/conflict.html", status, draft=draft, section=section,
-        reload_url=_section_url(draft, section.id), resend=resend,
+        reload_url=section_url(draft, section.id), resend=resend,
         typed_rows=formdefs.summarise_section(section, typed, answered_only=True) if typed else [])
 
 
@@ -325,7 +216,7 @@ def _go(url: str, push: bool = False):
 
 def _show_section(draft, definition, section_id: str):
     """After Next/Previous: htmx gets the next section's fragment and the matching address."""
-    url = _section_url(draft, section_id)
+    url = section_url(draft, section_id)
     if not htmx:
         return redirect(url, 303)
     section = definition.section(section_id)
@@ -339,7 +230,7 @@ def _show_section(draft, definition, section_id: str):
 @keep_typed_when_signed_out
 @citizen_required
 def section(draft_id: str, section_id: str):
-    draft, definition, section = _load(draft_id, section_id)
+    draft, definition, section = load_own_draft(draft_id, section_id)
     if section.kind == "declaration":
         return redirect(url_for(".check", draft_id=draft.id), 303)
     if request.method == "GET":
@@ -371,7 +262,7 @@ def section(draft_id: str, section_id: str):
             state = HAS_ERRORS if errors else COMPLETED
         try:
             services.save_section(draft, definition, section.id, answers, state, _posted_version(),
-                                  _lifetime())
+                                  lifetime())
         except Conflict:
             if not services.already_holds(draft, section.id, answers, state):
                 return _conflict(draft, section, typed=answers)
@@ -400,7 +291,7 @@ def section(draft_id: str, section_id: str):
 @citizen_required
 def autosave(draft_id: str, section_id: str):
     """Background save while typing (and just before the idle timeout): never validates, never rejects."""
-    draft, definition, section = _load(draft_id, section_id)
+    draft, definition, section = load_own_draft(draft_id, section_id)
     if request.headers.get("X-Portal-Background") == "timeout":
         sessions.keep_idle_deadline(session)
     if not section.fields:
@@ -411,10 +302,10 @@ def autosave(draft_id: str, section_id: str):
         changed = _keep_unjudged(draft, definition, section, answers)
     except Conflict:
         return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
-                           reload_url=_section_url(draft, section.id))
+                           reload_url=section_url(draft, section.id))
     if not changed and _posted_version() != draft.version:
         return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
-                           reload_url=_section_url(draft, section.id))
+                           reload_url=section_url(draft, section.id))
     return render_page("partials/drafts/autosave.html", draft=draft, conflict=False)
 
 
@@ -423,7 +314,7 @@ def autosave(draft_id: str, section_id: str):
 @citizen_required
 def validate(draft_id: str, section_id: str, field_name: str | None):
     """One field's check on blur, by the same rules as the section save; answers just that field."""
-    draft, definition, section = _load(draft_id, section_id)
+    draft, definition, section = load_own_draft(draft_id, section_id)
     name = field_name or request.form.get("validate_field", "")
     try:
         field_def = section.field(name)
@@ -438,63 +329,3 @@ def validate(draft_id: str, section_id: str, field_name: str | None):
     return response
 
 
-# --- Leaving and coming back ----------------------------------------------------------------------
-
-@bp.get("/drafts/<draft_id>/saved")
-@citizen_required
-def saved(draft_id: str):
-    draft, definition, _ = _load(draft_id)
-    return render_page("drafts/saved.html", draft=draft, definition=definition,
-                       resume_section=services.resume_section(draft, definition))
-
-
-@bp.get("/drafts/<draft_id>/check")
-@citizen_required
-def check(draft_id: str):
-    draft, definition, _ = _load(draft_id)
-    answers = draft.answers or {}
-    summary = [(s, rows) for s, rows in formdefs.summarise_form(definition, answers) if s.fields]
-    problems = [
-        {"text": f"{s.title}: {message}",
-         "href": f"{_section_url(draft, s.id)}#{formdefs.input_id(s, f.name)}"}
-        for s, f, message in formdefs.missing_for_submit(definition, answers)
-    ]
-    declaration_url = (url_for("submissions.declaration", draft_id=draft.id)
-                       if "submissions.declaration" in current_app.view_functions else None)
-    asked = return_notice(draft)
-    return render_page_or_fragment(
-        "drafts/check.html", "partials/drafts/check.html", draft=draft, definition=definition,
-        summary=summary, problems=problems, declaration_url=declaration_url,
-        nav=nav_items(draft, definition, "declaration", asked), return_notice=asked,
-        input_id=formdefs.input_id, section_url=lambda s: _section_url(draft, s.id))
-
-
-@bp.get("/drafts")
-@citizen_required
-def recover():
-    now = utcnow()
-    listed = services.drafts_for(g.user.id, now, page=page_number(request.args.get("page")))
-    rows = [{"draft": d, "days_left": services.days_left(d, now),
-             "resume_url": _resume_url(d)} for d in listed.drafts]
-    return render_page_or_fragment("drafts/recover.html", "partials/drafts/recover.html", rows=rows,
-                                   listed=listed)
-
-
-def _resume_url(draft) -> str:
-    try:
-        definition = _catalogue().get(draft.form_id, draft.form_version)
-    except KeyError:
-        return url_for(".recover")
-    section_id = services.resume_section(draft, definition)
-    return _section_url(draft, section_id) if section_id else url_for(".check", draft_id=draft.id)
-
-
-@bp.route("/drafts/<draft_id>/cancel", methods=["GET", "POST"])
-@citizen_required
-def cancel(draft_id: str):
-    draft, definition, _ = _load(draft_id)
-    if request.method == "POST":
-        services.delete_draft(draft)
-        flash("Your saved form has been deleted.", "success")
-        return redirect(url_for(".recover"), 303)
-    return render_page("drafts/cancel.html", draft=draft, definition=definition)

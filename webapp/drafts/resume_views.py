@@ -1,0 +1,73 @@
+"""Leaving a draft and coming back to it: saved for later, check your answers, Recover a Form (seed
+section 2.2, "Resuming a Saved Form") and deleting a saved form."""
+
+from flask import current_app, flash, g, redirect, request, url_for
+
+from webapp import formdefs
+from webapp.clock import utcnow
+from webapp.web.rendering import render_page, render_page_or_fragment
+from webapp.web.requests import page_number
+
+from . import services
+from .views import nav_items, return_notice
+from .web import bp, catalogue, citizen_required, load_own_draft, section_url
+
+
+@bp.get("/drafts/<draft_id>/saved")
+@citizen_required
+def saved(draft_id: str):
+    draft, definition, _ = load_own_draft(draft_id)
+    return render_page("drafts/saved.html", draft=draft, definition=definition,
+                       resume_section=services.resume_section(draft, definition))
+
+
+@bp.get("/drafts/<draft_id>/check")
+@citizen_required
+def check(draft_id: str):
+    draft, definition, _ = load_own_draft(draft_id)
+    answers = draft.answers or {}
+    summary = [(s, rows) for s, rows in formdefs.summarise_form(definition, answers) if s.fields]
+    problems = [
+        {"text": f"{s.title}: {message}",
+         "href": f"{section_url(draft, s.id)}#{formdefs.input_id(s, f.name)}"}
+        for s, f, message in formdefs.missing_for_submit(definition, answers)
+    ]
+    declaration_url = (url_for("submissions.declaration", draft_id=draft.id)
+                       if "submissions.declaration" in current_app.view_functions else None)
+    asked = return_notice(draft)
+    return render_page_or_fragment(
+        "drafts/check.html", "partials/drafts/check.html", draft=draft, definition=definition,
+        summary=summary, problems=problems, declaration_url=declaration_url,
+        nav=nav_items(draft, definition, "declaration", asked), return_notice=asked,
+        input_id=formdefs.input_id, section_url=lambda s: section_url(draft, s.id))
+
+
+@bp.get("/drafts")
+@citizen_required
+def recover():
+    now = utcnow()
+    listed = services.drafts_for(g.user.id, now, page=page_number(request.args.get("page")))
+    rows = [{"draft": d, "days_left": services.days_left(d, now),
+             "resume_url": _resume_url(d)} for d in listed.drafts]
+    return render_page_or_fragment("drafts/recover.html", "partials/drafts/recover.html", rows=rows,
+                                   listed=listed)
+
+
+def _resume_url(draft) -> str:
+    try:
+        definition = catalogue().get(draft.form_id, draft.form_version)
+    except KeyError:
+        return url_for(".recover")
+    section_id = services.resume_section(draft, definition)
+    return section_url(draft, section_id) if section_id else url_for(".check", draft_id=draft.id)
+
+
+@bp.route("/drafts/<draft_id>/cancel", methods=["GET", "POST"])
+@citizen_required
+def cancel(draft_id: str):
+    draft, definition, _ = load_own_draft(draft_id)
+    if request.method == "POST":
+        services.delete_draft(draft)
+        flash("Your saved form has been deleted.", "success")
+        return redirect(url_for(".recover"), 303)
+    return render_page("drafts/cancel.html", draft=draft, definition=definition)

@@ -1,0 +1,73 @@
+"""What every drafts page shares: the blueprint, who may use it, and finding the account's own draft.
+
+The pages themselves live by what a person is doing: starting a form (start_views), answering its
+sections (views), and leaving and coming back (resume_views).
+"""
+
+from functools import wraps
+
+from flask import Blueprint, abort, current_app, g, request, session, url_for
+
+from webapp.accounts.auth import login_required
+from webapp.extensions import csrf
+
+from . import services
+
+bp = Blueprint("drafts", __name__)
+
+# The app-wide CSRF check runs before any view, so a post from a page whose session has idled out
+# would get "400 session needs refreshing" instead of login_required's 401 + HX-Redirect to sign-in
+# (DESIGN.md convention 7). Here the check runs after we know someone is signed in; a signed-out post
+# is answered by login_required and changes nothing.
+csrf.exempt(bp)
+
+
+@bp.before_request
+def _check_csrf_when_signed_in():
+    if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("user") is not None:
+        csrf.protect()
+
+
+def citizen_required(view):
+    """Drafts belong to public and professional accounts: a staff session is told there is nothing here."""
+
+    @wraps(view)
+    def wrapped(*args, **kwargs):
+        if session.get("staff"):
+            abort(404)
+        return login_required(view)(*args, **kwargs)
+
+    return wrapped
+
+
+def catalogue():
+    return current_app.extensions["form_catalogue"]
+
+
+def lifetime() -> services.Lifetime:
+    return services.Lifetime(current_app.config["DRAFT_LIFETIME_DAYS"])
+
+
+def definition_or_404(form_id: str, version: int | None = None):
+    try:
+        return catalogue().get(form_id, version)
+    except KeyError:
+        abort(404)
+
+
+def load_own_draft(draft_id: str, section_id: str | None = None):
+    """The signed-in account's draft, or 404: another account's draft id must look like no draft at all."""
+    draft = services.find_draft(draft_id, g.user.id)
+    if draft is None:
+        abort(404)
+    definition = definition_or_404(draft.form_id, draft.form_version)
+    if section_id is None:
+        return draft, definition, None
+    try:
+        return draft, definition, definition.section(section_id)
+    except KeyError:
+        abort(404)
+
+
+def section_url(draft, section_id: str) -> str:
+    return url_for("drafts.section", draft_id=draft.id, section_id=section_id)
