@@ -53,6 +53,31 @@ def number(text: str) -> int:
     return int(text)
 
 
+def long_date(day: datetime.date) -> str:
+    """GOV.UK's way of writing a date in a message: 1 January 1900."""
+    return f"{day.day} {day:%B %Y}"
+
+
+def years_before(day: datetime.date, years: int) -> datetime.date:
+    """The same day `years` earlier; 29 February becomes 28 February in a year without one."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def date_bounds(fdef: Field, on: datetime.date) -> tuple[datetime.date | None, datetime.date | None]:
+    """The earliest and latest date the field accepts on the given day, each None where unbounded."""
+    earliest = None
+    if fdef.earliest_years_ago is not None:
+        earliest = years_before(on, fdef.earliest_years_ago)
+    if fdef.earliest_days_ago is not None:
+        by_days = on - datetime.timedelta(days=fdef.earliest_days_ago)
+        earliest = by_days if earliest is None else max(earliest, by_days)
+    latest = None if fdef.latest_days_ahead is None else on + datetime.timedelta(days=fdef.latest_days_ahead)
+    return earliest, latest
+
+
 def today() -> datetime.date:
     """Today's date in the UK, where the referrer is: the servers' clock runs in UTC, an hour behind
     all summer, so date.today() made a birth or an incident just after midnight "in the future"."""
@@ -194,6 +219,13 @@ class DateType(FieldType):
             return {wtfield.name: fdef.message("future", f"{noun} must be today or in the past")}
         if fdef.not_past and parsed < today():
             return {wtfield.name: fdef.message("past", f"{noun} must be today or in the future")}
+        earliest, latest = date_bounds(fdef, today())
+        if earliest is not None and parsed < earliest:
+            message = fdef.message("too_early", f"{noun} must be the same as or after {{date}}")
+            return {wtfield.name: message.replace("{date}", long_date(earliest))}
+        if latest is not None and parsed > latest:
+            message = fdef.message("too_late", f"{noun} must be the same as or before {{date}}")
+            return {wtfield.name: message.replace("{date}", long_date(latest))}
         return {}
 
     def answer(self, fdef: Field, wtfield) -> Any:

@@ -103,6 +103,10 @@ def _build(raw: dict, source: str) -> FormDefinition:
     )
 
 
+# A date field's bounds relative to today (model.Field); they mean nothing on another type.
+DATE_BOUNDS = ("earliest_years_ago", "earliest_days_ago", "latest_days_ahead")
+
+
 def _check_fields(fields: list, where: list, problems: list, nested: bool) -> None:
     names: set[str] = set()
     for i, f in enumerate(fields):
@@ -125,6 +129,9 @@ def _check_fields(fields: list, where: list, problems: list, nested: bool) -> No
             token = PREFILL_AUTOCOMPLETE[prefill[8:]]
             problems.append((at + ["autocomplete"], f"a field prefilled from {prefill} is about the person "
                                                     f"filling in the form: give it autocomplete: {token}"))
+        bounds = [key for key in DATE_BOUNDS if key in f]
+        if bounds and f["type"] != "date":
+            problems.append((at + [bounds[0]], f"{bounds[0]} is for date fields only"))
         values = [o["value"] for o in f.get("options", ())]
         if len(values) != len(set(values)):
             problems.append((at + ["options"], "option values must be unique"))

@@ -59,6 +59,11 @@ class Field:
     width: str | None = None
     not_future: bool = False
     not_past: bool = False
+    # Bounds relative to today, for dates a typing slip makes impossible (a child born in 1915, a
+    # baby due in 2062): the earliest and latest date a person could mean.
+    earliest_years_ago: int | None = None
+    earliest_days_ago: int | None = None
+    latest_days_ahead: int | None = None
     not_known: str | None = None
     prefill: str | None = None
     error_name: str | None = None

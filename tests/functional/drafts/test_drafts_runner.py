@@ -328,6 +328,28 @@ def test_a_two_digit_year_asks_for_4_numbers_on_the_year_and_keeps_what_was_type
     assert 'id="date_of_birth-year" name="date_of_birth-year" type="text" value="16"' in html
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_date_no_one_could_mean_is_refused_with_the_limit_and_kept_as_typed(app, runner, htmx):
+    """A slip of the century (a child born in 1915) or of the year (a baby due in 2062) was saved as
+    "Completed" and reached a caseworker; now the section says which date is the limit."""
+    draft_id = runner.start()
+    with time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=UTC), tick=False):
+        child = {**CHILD, "date_of_birth-year": "1915"}
+        response = runner.post(draft_id, "child", child, htmx=htmx)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        assert html.count("Date of birth must be the same as or after 1 March 2001") == 2  # summary, field
+        assert 'href="#date_of_birth-day"' in html
+        assert 'name="date_of_birth-year" type="text" value="1915"' in html
+
+        unborn = {**CHILD, "dob_status": "unborn", "due_date-day": "14", "due_date-month": "8",
+                  "due_date-year": "2062"}
+        html = runner.post(draft_id, "child", unborn, htmx=htmx).get_data(as_text=True)
+        assert "Expected due date must be the same as or before 26 December 2026" in html
+        assert runner.post(draft_id, "child", {**unborn, "due_date-year": "2026"}).status_code == 303
+    assert load(app, draft_id).answers["child"]["due_date"] == "2026-08-14"
+
+
 def test_a_month_typed_as_a_name_is_accepted(app, runner):
     draft_id = runner.start()
     child = {**CHILD, "date_of_birth-day": "3", "date_of_birth-month": "April", "date_of_birth-year": "2016"}

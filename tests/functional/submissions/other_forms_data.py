@@ -3,7 +3,12 @@ posts them: every revealed question answered (one option of each radio; the othe
 one in test_other_forms.py) and every add-another group with two items. Shared by the functional and
 e2e tests."""
 
+import datetime
 import re
+
+# An unborn baby is due within the next ten months: four months from the day the tests run, so the
+# answer stays one the form accepts.
+DUE = datetime.date.today() + datetime.timedelta(days=120)
 
 ACCOUNTS = {"early-help": "professional", "lado": "professional",
             "public-concern": "public", "public-early-help": "public"}
@@ -116,7 +121,7 @@ ANSWERS = {
                       "contact_times": "After 3pm on weekdays"},
         "child": {
             "first_name": "Baby", "surname": "Hurst", "dob_status": "unborn",
-            "due_date-day": "14", "due_date-month": "8", "due_date-year": "2027",
+            "due_date-day": str(DUE.day), "due_date-month": str(DUE.month), "due_date-year": str(DUE.year),
             "address-line1": "5 Mill Lane", "address-town": "Ince", "address-postcode": "WN3 4EE",
             "school": "Not at school yet",
         },

@@ -145,6 +145,52 @@ def test_date_rules():
     assert check(DUE, **date_parts("due", "14", "8", "2026")) == ({}, {"due": "2026-08-14"})
 
 
+# A child's date of birth and an unborn baby's due date, bounded as the shipped forms bound them.
+CHILD_DOB = Field("dob", "date", "Date of birth", required=True, not_future=True, earliest_years_ago=25)
+BOUNDED_DUE = Field("due", "date", "Expected due date", required=True, earliest_days_ago=42,
+                    latest_days_ahead=300, error_name="expected due date")
+
+
+@time_machine.travel(datetime.date(2026, 3, 1))
+@pytest.mark.parametrize(("field", "day", "month", "year", "message"), [
+    # A slip of the century: a child born in 1915 is not a child Children's Services can help.
+    (CHILD_DOB, "14", "2", "1915", "Date of birth must be the same as or after 1 March 2001"),
+    (CHILD_DOB, "28", "2", "2001", "Date of birth must be the same as or after 1 March 2001"),
+    # A baby more than six weeks past its due date has been born; one due in 2062 is a slip of the year.
+    (BOUNDED_DUE, "17", "1", "2026", "Expected due date must be the same as or after 18 January 2026"),
+    (BOUNDED_DUE, "14", "8", "2062", "Expected due date must be the same as or before 26 December 2026"),
+    (BOUNDED_DUE, "27", "12", "2026", "Expected due date must be the same as or before 26 December 2026"),
+])
+def test_a_date_no_one_could_mean_names_the_limit(field, day, month, year, message):
+    errors, answers = check(field, **date_parts(field.name, day, month, year))
+    assert errors == {field.name: message}
+    assert answers == {field.name: {"day": day, "month": month, "year": year}}  # kept as typed
+
+
+@time_machine.travel(datetime.date(2026, 3, 1))
+@pytest.mark.parametrize(("field", "day", "month", "year"), [
+    (CHILD_DOB, "1", "3", "2001"), (CHILD_DOB, "1", "3", "2026"),
+    (BOUNDED_DUE, "18", "1", "2026"), (BOUNDED_DUE, "1", "3", "2026"), (BOUNDED_DUE, "26", "12", "2026"),
+])
+def test_the_limits_themselves_are_accepted(field, day, month, year):
+    assert check(field, **date_parts(field.name, day, month, year))[0] == {}
+
+
+@time_machine.travel(datetime.date(2028, 2, 29))
+def test_twenty_five_years_before_a_leap_day_is_the_28th_of_february():
+    assert check(CHILD_DOB, **date_parts("dob", "27", "2", "2003"))[0] == {
+        "dob": "Date of birth must be the same as or after 28 February 2003"}
+    assert check(CHILD_DOB, **date_parts("dob", "28", "2", "2003"))[0] == {}
+
+
+@time_machine.travel(datetime.date(2026, 3, 1))
+def test_a_form_can_word_the_limit_its_own_way():
+    due = Field("due", "date", "When is the baby due?", latest_days_ahead=300,
+                messages=(("too_late", "The baby cannot be due after {date}"),))
+    assert check(due, **date_parts("due", "1", "1", "2027"))[0] == {
+        "due": "The baby cannot be due after 26 December 2026"}
+
+
 @time_machine.travel(datetime.date(2026, 3, 1))
 @pytest.mark.parametrize(("month", "number"), [
     ("Jan", 1), ("january", 1), ("JANUARY", 1), ("Sept", 9), ("sep.", 9), ("September", 9), (" dec ", 12),

@@ -135,6 +135,10 @@ def child_fields(raw):
         ),
         (lambda raw: raw["sections"].pop(), "the last two sections must be attachments then declaration"),
         (lambda raw: raw.update(team="police"), "team: 'police' is not one of"),
+        (
+            lambda raw: child_fields(raw)[0].update(latest_days_ahead=30),
+            "sections[2].fields[0].latest_days_ahead: latest_days_ahead is for date fields only",
+        ),
     ],
 )
 def test_a_broken_definition_names_the_file_and_the_problem(workdir, change, expected):
