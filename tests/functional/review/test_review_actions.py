@@ -90,7 +90,9 @@ def test_response_sets_status_shows_text_emails_and_audits(app, people, staff_cl
     assert saved.responded_at is not None
     assert audit_actions(app, submission)[-1] == (people["staff"], "respond")
     page = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
-    assert "Accepted \u2014 passed to the Children First Hub" in page and "Responded" in page
+    # Shown as a paragraph, not as markup spelled out: "<p class=...>" once appeared as text.
+    assert '<p class="govuk-body">Accepted \u2014 passed to the Children First Hub</p>' in page
+    assert "&lt;p" not in page and "Responded" in page
 
     assert deliver(app) == 1
     email = smtp_sink.wait_for(SUBMITTER, "The Local Authority has responded to your form")

@@ -199,6 +199,15 @@ def test_returned_form_name_is_on_the_far_left_with_the_childs_name_beside_it(ap
     assert cells[3:] == ["Insufficient detail", "Please tell us more about the bruising.", "Previous Form"]
 
 
+def test_returned_comments_keep_their_line_breaks_and_stay_escaped(app, signed_in, draft_id):
+    """Caseworkers write comments in paragraphs; run together, two questions read as one."""
+    submission_id = submitted(app, signed_in, draft_id)
+    return_for_information(app, submission_id,
+                           comments="Has Jordan seen a GP?\n<b>Also</b> confirm the surname.")
+    html = signed_in.get("/submitted").get_data(as_text=True)
+    assert "Has Jordan seen a GP?<br>&lt;b&gt;Also&lt;/b&gt; confirm the surname." in html
+
+
 def test_returned_forms_are_listed_first(app, signed_in, draft_id):
     submission_id = submitted(app, signed_in, draft_id)
     return_for_information(app, submission_id, reason="insufficient_detail")
