@@ -13,6 +13,13 @@ TEAMS = {
     "early-help": "Early Help",
     "lado": "LADO",
 }
+# Whom the Thank You page tells a submitter their form went to. Social care keeps the guide's words,
+# which referrers are trained on; the other teams are named, not called a social services department.
+SUBMITTED_TO = {
+    "social-care": "the Child Social Services Department",
+    "early-help": "the Early Help team",
+    "lado": "the Local Authority Designated Officer (LADO)",
+}
 
 
 class User(db.Model):

@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, g, make_response, redirect, req
 from werkzeug.datastructures import MultiDict
 
 from webapp.accounts.auth import login_required
+from webapp.accounts.models import SUBMITTED_TO
 from webapp.attachments.downloads import file_download
 from webapp.extensions import db
 from webapp.web.rendering import render_page, render_page_or_fragment
@@ -114,7 +115,8 @@ def thank_you(submission_id: str):
     submission = _submission_or_404(submission_id)
     version = _version_or_404(submission, request.args.get("v", type=int))
     return render_page("submissions/thank_you.html", submission=submission, version=version,
-                       reference=services.version_reference(submission.reference, version.number))
+                       reference=services.version_reference(submission.reference, version.number),
+                       submitted_to=SUBMITTED_TO[submission.team])
 
 
 @bp.get("/submitted")

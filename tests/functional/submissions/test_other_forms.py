@@ -183,6 +183,11 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
     assert response.status_code == 302
     thanks = client.get(response.headers["Location"]).get_data(as_text=True)
     reference = re.search(r"<strong>(CP-\d{4}-\d{6})</strong>", thanks).group(1)
+    # Named as the team it went to: an allegation does not go to a "social services department".
+    recipient = {"lado": "the Local Authority Designated Officer (LADO)", "early-help": "the Early Help team",
+                 "public-early-help": "the Early Help team"}.get(form_id,
+                                                                 "the Child Social Services Department")
+    assert f"Your information has been submitted to {recipient}." in unescape(thanks)
 
     child = ANSWERS[form_id][definition.child_name_fields[0].split(".")[0]]
     child_first = next(v for k, v in child.items() if k.endswith("first_name"))
