@@ -44,6 +44,21 @@ def _render_form(template: str, form, **context):
     return render_page(template, status=status, form=form, **context)
 
 
+def _validate_with_password_rules(form, email: str | None, names: tuple = ()) -> bool:
+    """The form's own checks and the password rules together, so a person sees every problem at once.
+
+    The rules need the other answers (a password may not be the email address), so they are not a field
+    validator; checked only after the form passed, a short password was reported one round later.
+    """
+    valid = form.validate_on_submit()
+    if form.is_submitted() and form.password.data and not form.password.errors:
+        problem = password_problem(form.password.data, email, names)
+        if problem:
+            form.password.errors.append(problem)
+            valid = False
+    return valid
+
+
 def _registration() -> dict:
     return session.get("registration") or {}
 
@@ -103,21 +118,17 @@ def register_account():
     if "details" not in state:
         return redirect(url_for(".register_details"))
     form = RegistrationAccountForm(data={"email": state.get("email")})
-    if form.validate_on_submit():
-        details = state["details"]
-        problem = password_problem(form.password.data, form.email.data,
-                                   (details.get("first_name"), details.get("surname")))
-        if problem:
-            form.password.errors.append(problem)
+    details = state["details"]
+    if _validate_with_password_rules(form, form.email.data,
+                                     (details.get("first_name"), details.get("surname"))):
+        try:
+            user = services.register_account(details, form.email.data, form.password.data)
+        except services.EmailTaken:
+            form.email.errors.append("An account with this email address already exists. "
+                                     "Sign in, or reset your password if you have forgotten it")
         else:
-            try:
-                user = services.register_account(state["details"], form.email.data, form.password.data)
-            except services.EmailTaken:
-                form.email.errors.append("An account with this email address already exists. "
-                                         "Sign in, or reset your password if you have forgotten it")
-            else:
-                _hold_registration(user, **state)
-                return _send_verification(user)
+            _hold_registration(user, **state)
+            return _send_verification(user)
     return _render_form("accounts/register_account.html", form)
 
 
@@ -282,14 +293,11 @@ def reset_password():
     if not email:
         return redirect(url_for(".forgotten_password"))
     form = ResetPasswordForm()
-    if form.validate_on_submit():
+    # Not the account's names: this page is open before the code is checked, and a rule that used them
+    # would tell anyone who typed the address whether it has an account, and whose.
+    if _validate_with_password_rules(form, email):
         user = services.find_by_email(email)
-        # Not the account's names: this page is open before the code is checked, and a rule that
-        # used them would tell anyone who typed the address whether it has an account, and whose.
-        problem = password_problem(form.password.data, email)
-        if problem:
-            form.password.errors.append(problem)
-        elif user is None or user.is_staff or user.disabled_at is not None:
+        if user is None or user.is_staff or user.disabled_at is not None:
             form.code.errors.append(codes.message(codes.CodeCheck.WRONG))
         else:
             result = services.reset_password(user, form.code.data, form.password.data)
@@ -365,17 +373,16 @@ def confirm_email():
 @auth.login_required
 def change_password():
     form = ChangePasswordForm()
-    if form.validate_on_submit():
-        problem = password_problem(form.password.data, g.user.email, (g.user.first_name, g.user.surname))
-        if not services.verify_password_of(g.user, form.current_password.data):
-            form.current_password.errors.append("Your current password is not correct")
-        elif problem:
-            form.password.errors.append(problem)
-        else:
-            services.change_password(g.user, form.password.data, keep_session=session)
-            auth.renew_session()
-            flash("Your password has been changed. You have been signed out everywhere else.", "success")
-            return redirect(url_for(".my_account"))
+    valid = _validate_with_password_rules(form, g.user.email, (g.user.first_name, g.user.surname))
+    if form.is_submitted() and form.current_password.data and not form.current_password.errors \
+            and not services.verify_password_of(g.user, form.current_password.data):
+        form.current_password.errors.append("Your current password is not correct")
+        valid = False
+    if valid:
+        services.change_password(g.user, form.password.data, keep_session=session)
+        auth.renew_session()
+        flash("Your password has been changed. You have been signed out everywhere else.", "success")
+        return redirect(url_for(".my_account"))
     return _render_form("accounts/change_password.html", form)
 
 

@@ -253,6 +253,14 @@ def test_password_rules(journey, password, message):
     assert message in text(response)
 
 
+def test_step2_shows_every_problem_at_once(journey):
+    """A short password was reported only after the email address had been put right: two rounds."""
+    journey.details()
+    response = journey.account("jo@example", "short")
+    assert_error(response, "email", "Enter an email address in the correct format, like name@example.com")
+    assert_error(response, "password", "Password must be 8 characters or more")
+
+
 @pytest.mark.parametrize("password", ["Wigan Council 2026!", "jo bloggs 1234", "childrensservices"])
 def test_step2_refuses_a_password_of_the_council_s_the_service_s_or_the_person_s_name(journey, password):
     """ASVS 5.0 6.2.11: these were accepted, not being in the list of breached passwords."""
