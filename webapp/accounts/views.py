@@ -337,6 +337,8 @@ def change_email():
     if form.validate_on_submit():
         if not services.verify_password_of(g.user, form.password.data):
             form.password.errors.append("Your password is not correct")
+        elif form.email.data == g.user.email:
+            form.email.errors.append("This is already your email address. Enter the new one")
         elif services.find_by_email(form.email.data) is not None:
             form.email.errors.append("An account with this email address already exists")
         else:

@@ -227,6 +227,15 @@ def test_change_email_to_a_taken_address(client, make_user):
     assert "An account with this email address already exists" in text(response)
 
 
+def test_change_email_to_your_own_address_says_so(client, make_user):
+    """It was told "An account with this email address already exists", which sounds like someone else's."""
+    make_user()
+    sign_in(client)
+    response = post_form(client, "/account/email", {"email": "Teacher@Example.com", "password": PASSWORD})
+    assert response.status_code == 422
+    assert "This is already your email address. Enter the new one" in text(response)
+
+
 @pytest.mark.skipif(not POSTGRES_URL, reason="SQLite lets one writer in at a time: the race cannot happen")
 def test_an_address_registered_while_the_change_is_confirmed_is_refused_not_an_error(
         app, client, make_user, smtp_sink, monkeypatch):
