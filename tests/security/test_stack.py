@@ -31,9 +31,12 @@ MARKUP_ALLOWED = {
 
 #: Every "html" param handed to a govuk macro (which outputs it with | safe), with what fills it.
 HTML_PARAMS_ALLOWED = {
-    ("templates/review/submission.html", r'"html": "<p .*~ \(submission.response_text \| review_lines\)'):
-        "the caseworker's response goes through review_lines, which escapes every line (see MARKUP_ALLOWED), "
-        "before it is joined to our markup",
+    ("templates/review/submission.html", r'"html": response_html'):
+        "a {% set %} block (autoescaped) around the response, which review_lines escapes line by line",
+    ("templates/review/conflict.html", r'"html": response_html'):
+        "a {% set %} block (autoescaped) around the response, which review_lines escapes line by line",
+    ("templates/review/conflict.html", r'"html": unsent \| review_lines'):
+        "review_lines escapes every line of what the caseworker typed (see MARKUP_ALLOWED)",
     ("templates/review/submission.html", r'"html": row.value \| review_lines'):
         "review_lines escapes every line (see MARKUP_ALLOWED)",
     ("partials/attachments/draft_files.html", r'"key": \{"html": key\}'):

@@ -52,8 +52,7 @@ class ReturnForm(SeenVersionForm):
 class ResponseForm(SeenVersionForm):
     response = TextAreaField(
         "Response",
-        description="The submitter sees this in their Submitted Forms. For example, “Accepted — passed "
-                    "to the Children First Hub” or “No further action — advice given”.",
+        # The example in the hint names the caseworker's team: the view sets it.
         validators=[DataRequired("Enter a response"),
                     Length(max=RESPONSE_MAX_LENGTH,
                            message=f"Response must be {RESPONSE_MAX_LENGTH} characters or fewer")],

@@ -296,8 +296,19 @@ def _show_latest_version(form, submission) -> None:
         form.version.data = str(submission.latest.number)
 
 
-def _conflict(submission, message: str):
-    return render_page("review/conflict.html", status=409, submission=submission, message=message)
+def _conflict(submission, message: str, unsent: str | None = None):
+    """Why the action cannot be taken, with what the caseworker wrote for it shown back (not sent), so
+    that a colleague acting first does not cost them their comments."""
+    return render_page("review/conflict.html", status=409, submission=submission, message=message,
+                       unsent=unsent)
+
+
+# What a response might say, for the team whose caseworker writes it.
+RESPONSE_EXAMPLES = {
+    "social-care": "“Accepted — passed to the Children First Hub”",
+    "early-help": "“Accepted — an Early Help worker will contact the family”",
+    "lado": "“Received — the LADO will contact you”",
+}
 
 
 @bp.route("/submissions/<submission_id>/return", methods=["GET", "POST"])
@@ -318,12 +329,12 @@ def return_submission(submission_id: str):
                                        comments=form.comments.data, sections=form.sections.data or [],
                                        seen_version=_version_number(form.version.data))
         except services.InvalidTransition as error:
-            return _conflict(submission, str(error))
+            return _conflict(submission, str(error), unsent=form.comments.data)
         flash(f"{submission.reference} has been returned for more information. The submitter has been "
               "emailed.", "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     if not services.can_return(submission):
-        return _conflict(submission, services.why_not(submission, "return"))
+        return _conflict(submission, services.why_not(submission, "return"), unsent=form.comments.data)
     return _form_page("review/return.html", form, submission=submission)
 
 
@@ -335,17 +346,21 @@ def respond(submission_id: str):
     if not services.can_respond(submission) and not form.is_submitted():
         return _conflict(submission, services.why_not(submission, "post a response to"))
     _show_latest_version(form, submission)
+    form.response.description = (f"The submitter sees this in their Submitted Forms. For example, "
+                                 f"{RESPONSE_EXAMPLES.get(submission.team, RESPONSE_EXAMPLES['social-care'])}"
+                                 " or “No further action — advice given”.")
     if form.validate_on_submit():
         try:
             services.respond(g.user, submission, form.response.data,
                              seen_version=_version_number(form.version.data))
         except services.InvalidTransition as error:
-            return _conflict(submission, str(error))
+            return _conflict(submission, str(error), unsent=form.response.data)
         flash(f"Your response to {submission.reference} has been posted. The submitter has been emailed.",
               "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     if not services.can_respond(submission):
-        return _conflict(submission, services.why_not(submission, "post a response to"))
+        return _conflict(submission, services.why_not(submission, "post a response to"),
+                         unsent=form.response.data)
     return _form_page("review/respond.html", form, submission=submission)
 
 

@@ -1,6 +1,8 @@
 """Return for further information and post a response: the status machine, the return request, the
 emails (through the outbox to the real SMTP sink) and the audit rows."""
 
+import re
+
 import pytest
 
 from tests.conftest import PASSWORD, post_form, sign_in
@@ -176,6 +178,32 @@ def test_a_race_between_two_caseworkers_gives_409_not_500(app, people, staff_cli
                                  data={"csrf_token": csrf_token(page), "response": "Accepted"})
     assert response.status_code == 409
     assert load(app, submission).status == "returned"
+
+
+def test_a_caseworker_beaten_to_it_gets_back_what_they_wrote_and_sees_the_response(staff_client, submission):
+    """A return written while a colleague posted a response: the comments were lost with the 409."""
+    page = staff_client.get(f"/la/submissions/{submission}/return").get_data(as_text=True)
+    response = post_form(staff_client, f"/la/submissions/{submission}/respond",
+                         {"response": "NFA <i>now</i>"})
+    assert response.status_code == 302
+    response = staff_client.post(f"/la/submissions/{submission}/return", data={
+        "csrf_token": csrf_token(page), "reason": "other",
+        "comments": "Which school does Jordan attend?\nAnd <b>who</b> is the GP?"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert re.search(r"<title>This form cannot be changed \u2013 CP-\d{4}-\d{6} ", html)
+    assert "Which school does Jordan attend?<br>And &lt;b&gt;who&lt;/b&gt; is the GP?" in html
+    assert "This was not sent. Copy it if you still need it." in html
+    assert "NFA &lt;i&gt;now&lt;/i&gt;" in html
+
+
+def test_the_response_hint_gives_an_example_for_the_caseworker_s_own_team(app, people, lado_client):
+    """Every team was offered "Accepted — passed to the Children First Hub", which is not where a LADO
+    referral goes."""
+    with app.app_context():
+        lado_referral = make_submission(people["submitter"], team="lado", reference="CP-2026-000002")
+    html = lado_client.get(f"/la/submissions/{lado_referral}/respond").get_data(as_text=True)
+    assert "“Received — the LADO will contact you”" in html and "Children First Hub" not in html
 
 
 def test_service_refuses_invalid_transitions_directly(app, people):
