@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import and_, func, or_, select
 
 from webapp.accounts.models import User
 from webapp.attachments.models import Attachment
@@ -198,6 +198,11 @@ class QueueRow:
     overdue: bool
 
 
+# How the queue can be ordered. Newest first shows what has just arrived; a MASH triages oldest first,
+# so that what has waited longest (the overdue) is at the top rather than on the last page.
+ORDERS = {"newest": "Newest first", "oldest": "Oldest first"}
+
+
 @dataclass(frozen=True)
 class QueuePage:
     rows: list[QueueRow]
@@ -206,6 +211,7 @@ class QueuePage:
     pages: int
     status: str
     search: str
+    order: str = "newest"
 
 
 def _like_pattern(text: str) -> str:
@@ -228,8 +234,21 @@ def _plain_apostrophes(text: str) -> str:
 
 
 def clean_search(text: str | None) -> str:
-    """NFC, as answers are stored: "Zoë" typed on a Mac arrives as "Zoe" and a combining mark."""
-    return clean_text(text)[:100]
+    """NFC, as answers are stored: "Zoë" typed on a Mac arrives as "Zoe" and a combining mark. Runs of
+    spaces become one: a name pasted as "Harvey  Lomax" found nothing."""
+    return " ".join(clean_text(text).split())[:100]
+
+
+def _name_or_reference_matches(search: str):
+    """Every word of the search in the child's name or the reference, in any order: a caseworker
+    typing the surname first ("Lomax Harvey") finds "Harvey Lomax"."""
+    name = func.lower(Submission.child_name)
+    for curly in CURLY_APOSTROPHES:
+        name = func.replace(name, curly, "'")
+    reference = func.lower(Submission.reference)
+    words = _plain_apostrophes(search).split()
+    return and_(*(or_(reference.like(pattern, escape="\\"), name.like(pattern, escape="\\"))
+                  for pattern in map(_like_pattern, words)))
 
 
 def queue_row(submission: Submission, now: datetime) -> QueueRow:
@@ -247,11 +266,13 @@ def _uk_wall_clock(moment: datetime) -> datetime:
     return uk_local(moment).replace(tzinfo=None)
 
 
-def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1,
+def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1, order: str = "newest",
                now: datetime | None = None) -> QueuePage:
-    """The team's submissions, newest first, filtered by status and by reference or child's name."""
+    """The team's submissions, newest (or oldest) first, filtered by status and by reference or child's
+    name."""
     now = now or utcnow()
     status = status if status in STATUSES else ""
+    order = order if order in ORDERS else "newest"
     search = clean_search(search)
     query = db.session.query(Submission).filter(Submission.team == staff.team)
     if status:
@@ -264,19 +285,15 @@ def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1
             # call a resubmission CP-…-v2; the stored reference has no version suffix.
             query = query.filter(Submission.reference == whole_reference.group(1).upper())
         else:
-            pattern = _like_pattern(_plain_apostrophes(search))
-            name = func.lower(Submission.child_name)
-            for curly in CURLY_APOSTROPHES:
-                name = func.replace(name, curly, "'")
-            query = query.filter(or_(func.lower(Submission.reference).like(pattern, escape="\\"),
-                                     name.like(pattern, escape="\\")))
+            query = query.filter(_name_or_reference_matches(search))
     total = query.count()
     pages = _page_count(total, PAGE_SIZE)
     page = min(max(page, 1), pages)
-    # Both descending, so the indexes on (team, [status,] last_submitted_at, id) serve it read backwards.
-    found = (query.order_by(Submission.last_submitted_at.desc(), Submission.id.desc())
+    # Both keys the same way, so the indexes on (team, [status,] last_submitted_at, id) serve either order.
+    keys = (Submission.last_submitted_at, Submission.id)
+    found = (query.order_by(*(key.desc() if order == "newest" else key.asc() for key in keys))
              .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE).all())
-    return QueuePage([queue_row(s, now) for s in found], total, page, pages, status, search)
+    return QueuePage([queue_row(s, now) for s in found], total, page, pages, status, search, order)
 
 
 # --- Status machine -------------------------------------------------------------------------------

@@ -165,7 +165,7 @@ QUEUE_RETURN = "queue_return"
 
 def _remember_queue_page(page: services.QueuePage, search_key: str | None) -> None:
     address = url_for(".queue", page=page.page if page.page > 1 else None, status=page.status or None,
-                      search=search_key)
+                      search=search_key, order=_order_argument(page.order))
     if session.get(QUEUE_RETURN) != address:  # unchanged, it costs the session no write
         session[QUEUE_RETURN] = address
 
@@ -184,11 +184,19 @@ def queue():
     search_key = request.args.get("search")
     search = _saved_search(search_key)
     page = services.team_queue(g.user, status=request.args.get("status", ""), search=search,
-                               page=page_number(request.args.get("page")))
+                               page=page_number(request.args.get("page")),
+                               order=request.args.get("order", ""))
     _remember_queue_page(page, search_key if search else None)
     return render_page_or_fragment("review/queue.html", "partials/review/queue_table.html",
                                    queue=page, search_key=search_key if search else None, statuses=STATUSES,
+                                   orders=services.ORDERS, order_argument=_order_argument(page.order),
+                                   search_forgotten=bool(search_key and not search),
                                    team_name=TEAMS.get(g.user.team, ""))
+
+
+def _order_argument(order: str) -> str | None:
+    """The default order is left out of the address, so the plain queue keeps its plain address."""
+    return None if order == "newest" else order
 
 
 @bp.post("/queue")
@@ -196,7 +204,9 @@ def queue():
 def filter_queue():
     """POST/redirect/GET to the queue with the status and the search's key (htmx follows the redirect)."""
     status = request.form.get("status", "")
+    order = request.form.get("order", "")
     return redirect(url_for(".queue", status=status if status in STATUSES else None,
+                            order=_order_argument(order) if order in services.ORDERS else None,
                             search=_save_search(services.clean_search(request.form.get("q")))), code=303)
 
 

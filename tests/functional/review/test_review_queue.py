@@ -161,6 +161,46 @@ def test_pagination_keeps_the_filter(app, people, staff_client):
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_oldest_first_puts_what_has_waited_longest_at_the_top_and_keeps_it_across_pages(
+        app, people, staff_client, headers):
+    """A MASH triages oldest first: newest first only, the overdue were on the last page."""
+    with app.app_context():
+        base = datetime(2026, 3, 2, 9, 0)
+        for n in range(1, 31):
+            make_submission(people["submitter"], reference=f"CP-2026-{800 + n:06d}", child_name="Sam Jones",
+                            submitted_at=base.replace(minute=n), pdf=None)
+    response = post_form(staff_client, "/la/queue", {"q": "", "status": "", "order": "oldest"})
+    assert response.headers["Location"] == "/la/queue?order=oldest"
+    html = staff_client.get(response.headers["Location"], headers=headers).get_data(as_text=True)
+    assert references(html)[:2] == ["CP-2026-000801", "CP-2026-000802"]
+    assert "30 submissions, oldest first (page 1 of 2)." in " ".join(html.split())
+    page_two = staff_client.get("/la/queue?page=2&order=oldest", headers=headers).get_data(as_text=True)
+    assert 'href="/la/queue?page=1&amp;order=oldest"' in page_two
+    assert references(page_two)[-1] == "CP-2026-000830"
+    if not headers:
+        assert '<option value="oldest" selected>Oldest first</option>' in html
+        assert "<title>Submissions (page 1 of 2) \u2013" in html
+
+
+@pytest.mark.parametrize("typed", ["Harvey  Lomax", "lomax harvey", " LOMAX   Harv "])
+def test_search_forgives_doubled_spaces_and_the_surname_first(app, people, staff_client, typed):
+    with app.app_context():
+        make_submission(people["submitter"], reference="CP-2026-000901", child_name="Harvey Lomax")
+        make_submission(people["submitter"], reference="CP-2026-000902", child_name="Harvey Smith")
+    assert references(search(staff_client, typed)) == ["CP-2026-000901"]
+
+
+def test_a_shared_search_link_says_the_search_was_not_kept(app, people, staff_client):
+    """The search's text stays in the session that made it; a colleague opening the link saw the whole
+    queue without being told their search had been dropped."""
+    with app.app_context():
+        make_submission(people["submitter"], reference="CP-2026-000903", child_name="Harvey Lomax")
+    html = staff_client.get("/la/queue?search=someone-elses").get_data(as_text=True)
+    assert "The search in this link is not kept" in html
+    assert references(html) == ["CP-2026-000903"]
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
 def test_a_childs_name_searched_for_never_reaches_a_url(app, people, staff_client, smtp_sink, headers):
     """DESIGN.md: no child data in URLs. The search box was a GET form (with hx-push-url), so searching
     for 'Jordan Ellison' put /la/queue?q=Jordan+Ellison in the address bar, the browser's history and
@@ -246,7 +286,8 @@ def _queue_plans(app, client, url: str) -> list[str]:
         return plans
 
 
-@pytest.mark.parametrize("url", ["/la/queue", "/la/queue?status=submitted", "/la/queue?page=2"])
+@pytest.mark.parametrize("url", ["/la/queue", "/la/queue?status=submitted", "/la/queue?page=2",
+                                 "/la/queue?order=oldest", "/la/queue?status=submitted&order=oldest"])
 def test_the_queue_reads_its_page_from_an_index_without_sorting_the_teams_submissions(
         app, people, staff_client, url):
     """Every queue page sorted all of the team's submissions to show 25 (on PostgreSQL at 20,000
