@@ -159,3 +159,26 @@ def test_a_much_opened_submissions_whole_audit_log_pages_by_keyboard(journey_pag
     expect(page.get_by_text("71 entries (page 2 of 2)")).to_be_visible()
     expect(page.get_by_role("table").get_by_role("row")).to_have_count(22)  # a header and 21 entries
     check_a11y(page, "audit log page 2")
+
+
+def test_paging_the_queue_by_keyboard_keeps_the_caseworkers_place(journey_page, js_mode, live_server,
+                                                                  e2e_sink, seeded, check_a11y):
+    """With JavaScript, paging swapped the table (and the link just pressed) away, leaving focus on the
+    page's body: focus now lands on the line that says which page is shown. Oldest first is kept."""
+    with live_server.app.app_context():
+        submitter = db.session.query(User.id).filter_by(email=seeded["submitter"]).scalar()
+        for _ in range(26):
+            make_submission(submitter, reference=_reference(), pdf=None)
+    page = journey_page
+    staff_signs_in(page, live_server, e2e_sink, seeded["staff"], check_a11y)
+    page.get_by_label("Sort by").select_option("Oldest first")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text(re.compile(r"submissions, oldest first \(page 1 of \d+\)"))).to_be_visible()
+    check_a11y(page, "queue, oldest first")
+    page.get_by_role("navigation", name="Submissions pages").get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+    status = page.get_by_text(re.compile(r"submissions, oldest first \(page 2 of \d+\)"))
+    expect(status).to_be_visible()
+    if js_mode == "js":
+        expect(status).to_be_focused()
+    check_a11y(page, "queue page 2")
