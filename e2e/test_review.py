@@ -107,10 +107,13 @@ def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, 
     expect(page.get_by_role("cell", name="Returned for more information")).to_be_visible()
     check_a11y(page, "submission after return")
 
-    # Returned: no response until the professional resubmits.
-    page.goto(live_server.url + f"/la/submissions/{seeded['return'][0]}/respond")
+    # Returned: not returned twice; a response would close the request, which the page says first.
+    page.goto(live_server.url + f"/la/submissions/{seeded['return'][0]}/return")
     expect(page.get_by_role("heading", name="This form cannot be changed")).to_be_visible()
     check_a11y(page, "409 page")
+    page.goto(live_server.url + f"/la/submissions/{seeded['return'][0]}/respond")
+    expect(page.get_by_text("Posting a response closes that request")).to_be_visible()
+    check_a11y(page, "response form for a returned form")
 
     # The resubmitted one: see what changed, then post a response.
     page.goto(live_server.url + "/la/queue?status=resubmitted")

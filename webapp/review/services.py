@@ -303,7 +303,9 @@ def can_return(submission: Submission) -> bool:
 
 
 def can_respond(submission: Submission) -> bool:
-    return submission.status in OPEN_STATUSES
+    """A returned form can be answered too: a referrer often phones the information in, and the form
+    stayed "Returned" for good when only their resubmitting could move it on."""
+    return submission.status in (*OPEN_STATUSES, "returned")
 
 
 def why_not(submission: Submission, action: str) -> str:
@@ -448,6 +450,10 @@ def respond(staff: User, submission: Submission, text: str, *, seen_version: int
         db.session.rollback()
         raise InvalidTransition(resubmitted_since(latest, "post a response to"))
     now = utcnow()
+    if locked.status == "returned":  # the response answers the request: the submitter is no longer asked
+        for request in db.session.scalars(select(ReturnRequest).where(
+                ReturnRequest.submission_id == locked.id, ReturnRequest.resolved_at.is_(None))):
+            request.resolved_at = now
     locked.status = "responded"
     locked.response_text = text
     locked.responded_at = now

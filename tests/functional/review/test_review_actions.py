@@ -65,7 +65,8 @@ def test_return_sets_status_records_request_emails_and_audits(app, people, staff
     assert "has been returned for more information" in page
     assert "Returned for more information" in page and "Please tell us when the bruises were seen." in page
     assert "What Has Happened" not in page
-    assert "Post a response" not in page.split("Version history")[0]
+    actions = page.split("Version history")[0]
+    assert "Return for further information" not in actions and "Post a response" in actions
 
     assert deliver(app) == 1
     email = smtp_sink.wait_for(SUBMITTER, "Your form needs more information")
@@ -129,7 +130,7 @@ def test_response_is_required_and_at_most_500_characters(app, staff_client, subm
 @pytest.mark.parametrize("status, can_return, can_respond", [
     ("submitted", True, True),
     ("resubmitted", True, True),
-    ("returned", False, False),
+    ("returned", False, True),
     ("responded", False, False),
 ])
 def test_status_machine(app, people, staff_client, status, can_return, can_respond):
@@ -163,21 +164,33 @@ def test_no_return_after_a_response(app, staff_client, submission):
     assert "a response has already been posted" in response.get_data(as_text=True)
 
 
-def test_no_response_while_returned_until_resubmitted(app, staff_client, submission):
+def test_a_returned_form_can_be_answered_which_closes_the_request(app, people, staff_client, submission):
+    """A referrer who phones the information in: the form stayed "Returned" until they resubmitted."""
     assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
-    response = staff_client.get(f"/la/submissions/{submission}/respond")
-    assert response.status_code == 409
-    assert "has not resubmitted it yet" in response.get_data(as_text=True)
+    page = staff_client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
+    assert "Posting a response closes that request: they will no longer be asked for it." in page
+    response = post_form(staff_client, f"/la/submissions/{submission}/respond",
+                         {"response": "Information received by phone \u2014 passed to the Hub"})
+    assert response.status_code == 302
+    assert load(app, submission).status == "responded"
+    with app.app_context():
+        assert db.session.query(ReturnRequest).filter_by(submission_id=submission).one().resolved_at
+    submitter = app.test_client()
+    sign_in(submitter, SUBMITTER, PASSWORD)
+    html = submitter.get("/submitted").get_data(as_text=True)
+    assert "Forms requesting more information" not in html
+    assert "Information received by phone \u2014 passed to the Hub" in html
 
 
 def test_a_race_between_two_caseworkers_gives_409_not_500(app, people, staff_client, submission):
-    """A response page left open posts after another caseworker has returned the form."""
+    """A response page left open posts after another caseworker has posted a different response."""
     page = staff_client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
-    assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
+    assert post_form(staff_client, f"/la/submissions/{submission}/respond",
+                     {"response": "No further action"}).status_code == 302
     response = staff_client.post(f"/la/submissions/{submission}/respond",
                                  data={"csrf_token": csrf_token(page), "response": "Accepted"})
     assert response.status_code == 409
-    assert load(app, submission).status == "returned"
+    assert load(app, submission).response_text == "No further action"
 
 
 def test_a_caseworker_beaten_to_it_gets_back_what_they_wrote_and_sees_the_response(staff_client, submission):
