@@ -251,12 +251,14 @@ def sign_out():
     its token: the person was shown "Your session needs refreshing" and could not tell that they
     were signed out, which matters on a shared computer. Signed out, there is nothing to protect.
     """
+    was_staff = bool(session.get("staff"))
     if g.user is not None:
         csrf.protect()
         auth.sign_out()
     session.pop("_expired", None)
     flash("You have signed out.", "success")
-    return redirect(url_for("main.home"))
+    # A caseworker comes back to the back office's sign-in, not to the public's Portal Home.
+    return redirect(url_for("review.sign_in" if was_staff else "main.home"))
 
 
 @bp.post("/session/extend")

@@ -225,3 +225,22 @@ def test_wrong_passwords_in_the_back_office_never_lock_a_citizen_out(app, people
     for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"] + 2):
         post_form(guesser, "/la/sign-in", {"email": SUBMITTER, "password": "a guess"})
     assert sign_in(app.test_client()).status_code == 302
+
+
+def test_a_caseworker_stays_in_the_back_office_when_signing_out_or_lost(staff_client):
+    """The header's name, a 404's only link and Logout all led to the public's Portal Home."""
+    queue = staff_client.get("/la/queue").get_data(as_text=True)
+    assert '<a href="/la/queue" class="app-header__brand">' in queue
+    missing = staff_client.get("/la/submissions/no-such-submission").get_data(as_text=True)
+    assert '<a class="govuk-link" href="/la/queue">Go to the back office</a>' in missing
+    assert "Go to Portal Home" not in missing
+    response = post_form(staff_client, "/la/queue", {}, post_url="/sign-out")
+    assert response.headers["Location"] == "/la/sign-in"
+    page = staff_client.get("/la/sign-in").get_data(as_text=True)
+    assert "You have signed out." in page
+
+
+def test_a_member_of_the_public_signing_out_goes_to_portal_home(client, people):
+    sign_in(client, SUBMITTER)
+    response = post_form(client, "/", {}, post_url="/sign-out")
+    assert response.headers["Location"] == "/"
