@@ -31,6 +31,22 @@ def test_recover_lists_drafts_with_description_and_days_left(runner):
     assert "<html" not in fragment_html and 'id="recover-forms"' in fragment_html
 
 
+def test_a_form_started_with_nothing_answered_says_so_and_each_row_leads_with_the_form(runner):
+    """Next on an Overview starts a draft; several started and left looked the same in Recover a Form.
+    On a phone the table scrolls sideways and Resume was its last column, off screen."""
+    answered = runner.start()
+    runner.post(answered, "child", CHILD)
+    untouched = runner.start()
+    html = runner.client.get("/drafts").get_data(as_text=True)
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, flags=re.S)[1:]
+    cells = {draft_id: re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+             for row in rows for draft_id in (answered, untouched) if f"/drafts/{draft_id}/cancel" in row}
+    assert "Not started: nothing saved yet" in cells[untouched][0]
+    assert "Not started" not in cells[answered][0]
+    assert cells[answered][0].startswith("Child/Young Person Safeguarding Concern – Sam Jones")
+    assert ">Resume<" in cells[answered][1]
+
+
 def test_days_left_counts_down_from_the_last_save(runner):
     draft_id = runner.start()
     with time_machine.travel(datetime.now(UTC) + timedelta(days=10, hours=1), tick=False):
@@ -149,7 +165,8 @@ def _saved_drafts(app, user_id: int, count: int, start: int = 0, same_moment: bo
 
 
 def _listed(html: str) -> list[str]:
-    return re.findall(r'<td class="govuk-table__cell">(Form \d+)</td>', html)
+    not_started = r'(?:<br><span class="govuk-hint[^"]*">[^<]*</span>)?'
+    return re.findall(rf'<td class="govuk-table__cell">(Form \d+){not_started}</td>', html)
 
 
 def test_recover_a_form_lists_25_saved_forms_a_page_newest_first(app, runner, professional, make_user):
