@@ -312,7 +312,7 @@ class AddressType(FieldType):
             if part in wanted and not value:
                 errors[f"{wtfield.name}-{part}"] = wanted[part]
             elif len(value) > 100:
-                errors[f"{wtfield.name}-{part}"] = f"{self.LABELS[part]} must be 100 characters or less"
+                errors[f"{wtfield.name}-{part}"] = f"{self.LABELS[part]} must be 100 characters or fewer"
             elif field_type("text").check(fdef, value):
                 errors[f"{wtfield.name}-{part}"] = f"{self.LABELS[part]} must not include control characters"
         postcode = wtfield.data.get("postcode", "").strip()

@@ -139,7 +139,7 @@ class FieldType:
     def check(self, fdef: Field, value: str) -> str | None:
         limit = fdef.max_length or DEFAULT_MAX.get(self.name, 5000)
         if len(value) > limit:
-            return fdef.message("too_long", f"{capitalise(fdef.noun)} must be {limit:,} characters or less")
+            return fdef.message("too_long", f"{capitalise(fdef.noun)} must be {limit:,} characters or fewer")
         if bad_characters(value):
             return fdef.message(
                 "characters",

@@ -81,7 +81,7 @@ def test_a_long_paste_is_answered_at_once(filler):
     errors, _ = check(PHONE, phone=typed)
     assert errors == {"phone": "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"}
     errors, _ = check(TEXT, notes=typed)
-    assert errors == {"notes": "Notes must be 5,000 characters or less"}
+    assert errors == {"notes": "Notes must be 5,000 characters or fewer"}
     assert time.perf_counter() - started < 1
 
 
@@ -332,7 +332,8 @@ LINE = Field("name", "text", "Name", error_name="the child's first name", requir
 
 def test_text_limits_and_messages():
     assert check(LINE, name="")[0] == {"name": "Enter the child's first name"}
-    assert check(LINE, name="x" * 101)[0] == {"name": "The child's first name must be 100 characters or less"}
+    assert check(LINE, name="x" * 101)[0] == {
+        "name": "The child's first name must be 100 characters or fewer"}
     assert check(LINE, name="  Zoë  ") == ({}, {"name": "Zoë"})
     assert "control characters" in check(LINE, name="a\x00b")[0]["name"]
 
