@@ -208,6 +208,15 @@ def test_returned_comments_keep_their_line_breaks_and_stay_escaped(app, signed_i
     assert "Has Jordan seen a GP?<br>&lt;b&gt;Also&lt;/b&gt; confirm the surname." in html
 
 
+def test_a_returned_form_s_response_column_says_it_was_returned_not_that_nothing_was_posted(
+        app, signed_in, draft_id):
+    submission_id = submitted(app, signed_in, draft_id)
+    return_for_information(app, submission_id)
+    html = signed_in.get("/submitted").get_data(as_text=True)
+    recent = html.split("Recently Submitted Forms (Last", 1)[1]
+    assert "Returned to you for more information" in recent and "No response posted" not in recent
+
+
 def test_returned_forms_are_listed_first(app, signed_in, draft_id):
     submission_id = submitted(app, signed_in, draft_id)
     return_for_information(app, submission_id, reason="insufficient_detail")
