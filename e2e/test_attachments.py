@@ -219,3 +219,26 @@ def test_a_refused_file_shows_its_own_reason(journey_page, js_mode, live_server,
     if js:  # over the description box, where htmx would have kept it
         expect(summary).to_be_focused()
     check_a11y(page, "a program named like a photo refused")
+
+
+def test_save_and_complete_later_from_supporting_documentation(
+        journey_page, js_mode, live_server, check_a11y, tmp_path):
+    """The page says "Select 'Save and complete later' to keep your answers": the button is there (it
+    was only on sections with questions), by keyboard too, and the files are there on return."""
+    page = journey_page
+    js = js_mode == "js"
+    files = write_samples(tmp_path, ["notes.docx"])
+    draft_id = open_supporting_documentation(page, live_server)
+    attach(page, js, files["notes.docx"], "Chronology of events")
+    expect(files_list(page).get_by_role("link", name="notes.docx", exact=True)).to_be_visible()
+    expect(page.get_by_text("Select 'Save and complete later' to keep your answers.")).to_be_visible()
+    check_a11y(page, "Supporting Documentation with Save and complete later")
+
+    page.get_by_role("button", name="Save and complete later").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your form has been saved")).to_be_visible()
+    assert page.url == f"{live_server.url}/drafts/{draft_id}/saved"
+
+    page.goto(f"{live_server.url}/drafts/{draft_id}/{SECTION}")
+    expect(files_list(page).get_by_role("link", name="notes.docx", exact=True)).to_be_visible()
+    expect(files_list(page)).to_contain_text("Chronology of events")
