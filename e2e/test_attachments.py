@@ -2,12 +2,13 @@
 images can be attached, Excel spreadsheets cannot): attach a Word document and a photo, try a
 spreadsheet and read why not, remove a file. axe-core checks every state."""
 
+import re
 import secrets
 
 import pytest
 from playwright.sync_api import expect
 
-from tests.samples import write_samples
+from tests.samples import SAMPLES, write_samples
 from webapp.accounts.models import User
 from webapp.accounts.passwords import hash_password
 from webapp.clock import utcnow
@@ -46,7 +47,7 @@ def open_supporting_documentation(page, live_server) -> str:
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
-    page.wait_for_load_state("load")  # htmx has set the upload form up: choosing a file sends it
+    page.wait_for_load_state("load")  # htmx has set the upload form up: "Upload file" sends it by htmx
     return draft_id
 
 
@@ -58,15 +59,16 @@ HTMX_BUSY = "#attachments.htmx-added, #attachments .htmx-added, .htmx-settling, 
 
 
 def attach(page, js: bool, path, description: str = ""):
+    """Choose the file, say what it is, select "Upload file": the one way a file is sent, with
+    JavaScript as without."""
     if js:
-        # After an upload the list and its form are swapped in anew; htmx listens for the next file's
-        # "change" only once that swap has settled (a file chosen earlier, by a test, is never sent).
+        # After an upload the list and its form are swapped in anew: wait until htmx has settled it,
+        # so the next "Upload file" is htmx's and not a plain post of the form.
         page.wait_for_function(f"() => !document.querySelector('{HTMX_BUSY}')")
+    page.get_by_label("Upload a file").set_input_files(path)
     if description:
         page.get_by_label("What is this document? (optional)").fill(description)
-    page.get_by_label("Upload a file").set_input_files(path)
-    if not js:
-        page.get_by_role("button", name="Upload file").click()
+    page.get_by_role("button", name="Upload file").click()
 
 
 def test_attach_refuse_and_remove(journey_page, js_mode, live_server, check_a11y, tmp_path):
@@ -85,7 +87,7 @@ def test_attach_refuse_and_remove(journey_page, js_mode, live_server, check_a11y
     expect(files_list(page)).to_contain_text("Word document")
     expect(files_list(page)).to_contain_text("Chronology of events")
     if js:
-        expect(page.locator("[data-app-announce]")).to_have_text("notes.docx has been uploaded")
+        expect(page.locator(".govuk-notification-banner--success")).to_be_focused()
         assert page.url == section_url
     check_a11y(page, "Word document attached")
 
@@ -102,7 +104,7 @@ def test_attach_refuse_and_remove(journey_page, js_mode, live_server, check_a11y
     expect(page.locator(".govuk-error-summary")).to_contain_text(message)
     expect(files_list(page).get_by_role("link", name="budget.xlsx", exact=True)).to_have_count(0)
     if js:
-        expect(page.locator("[data-app-announce]")).to_have_text(message)
+        expect(page.locator(".govuk-error-summary")).to_be_focused()
     check_a11y(page, "spreadsheet refused")
 
     # Remove the photo: a confirmation page without JavaScript, a question in the list with it.
@@ -142,6 +144,8 @@ def test_focus_after_keeping_or_removing_a_file_with_javascript(page, live_serve
     for name in ("notes.docx", "photo.jpg"):
         attach(page, True, files[name])
         expect(files_list(page).get_by_role("link", name=name, exact=True)).to_be_visible()
+        # Once the swap has settled (htmx has set up the new list's links), its message takes focus.
+        expect(page.locator(".govuk-notification-banner--success")).to_be_focused()
 
     remove = page.get_by_role("link", name="Remove photo.jpg")
     remove.focus()
@@ -159,3 +163,82 @@ def test_focus_after_keeping_or_removing_a_file_with_javascript(page, live_serve
     expect(files_list(page).get_by_role("link", name="photo.jpg", exact=True)).to_have_count(0)
     expect(page.get_by_role("heading", name="Files attached")).to_be_focused()
     expect(page.locator("[data-app-announce]")).to_have_text("photo.jpg has been removed")
+
+
+def test_upload_file_sends_the_chosen_file_with_a_description_typed_after_it(
+        journey_page, js_mode, live_server, check_a11y, tmp_path):
+    """Most people choose the file, then say what it is, then select "Upload file". With JavaScript the
+    file went as soon as it was chosen, without the description, and the button then sent an empty
+    form: "There is a problem – Select a file to upload" next to a file that had been attached."""
+    page = journey_page
+    js = js_mode == "js"
+    files = write_samples(tmp_path, ["notes.docx"])
+    open_supporting_documentation(page, live_server)
+
+    page.get_by_label("Upload a file").set_input_files(files["notes.docx"])
+    page.get_by_label("What is this document? (optional)").fill("Chronology of events")
+    page.get_by_role("button", name="Upload file").click()
+
+    banner = page.locator(".govuk-notification-banner--success")
+    expect(banner).to_contain_text("notes.docx has been uploaded")
+    expect(files_list(page).get_by_role("link", name="notes.docx", exact=True)).to_have_count(1)
+    expect(files_list(page)).to_contain_text("Chronology of events")
+    expect(page.locator(".govuk-error-summary")).to_have_count(0)
+    expect(page.get_by_text("Select a file to upload")).to_have_count(0)
+    expect(page).to_have_title(re.compile(r"^Supporting Documentation – "))
+    if js:  # the keyboard's place is the message that says what happened (the button pressed is gone)
+        expect(banner).to_be_focused()
+    expect(page.get_by_text("1 of 10 files")).to_be_visible()
+    check_a11y(page, "uploaded with a description typed after choosing the file")
+
+
+def test_a_refused_file_shows_its_own_reason(journey_page, js_mode, live_server, check_a11y, tmp_path):
+    """A program named like a photo: the reason it is refused, in the error summary and at the field,
+    not "Select a file to upload" from a second, empty request; with JavaScript, focus on the summary."""
+    page = journey_page
+    js = js_mode == "js"
+    fake = tmp_path / "fake.png"
+    fake.write_bytes(SAMPLES["setup.exe"]())
+    open_supporting_documentation(page, live_server)
+
+    page.get_by_label("Upload a file").set_input_files(fake)
+    description = page.get_by_label("What is this document? (optional)")
+    description.fill("Photo of the bruise")
+    description.press("Enter")  # sends the upload form, as "Upload file" does
+
+    message = "fake.png: programs and scripts cannot be attached"
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text(message)
+    expect(summary.get_by_role("link", name=re.compile("^fake.png: programs"))).to_have_attribute(
+        "href", "#attachment-file")
+    expect(page.locator("#attachment-file-error")).to_contain_text(message)
+    expect(page.get_by_text("Select a file to upload")).to_have_count(0)
+    expect(page).to_have_title(re.compile(r"^Error: Supporting Documentation – "))
+    expect(page.get_by_text("No files have been attached.")).to_be_visible()
+    expect(description).to_have_value("Photo of the bruise")
+    if js:  # over the description box, where htmx would have kept it
+        expect(summary).to_be_focused()
+    check_a11y(page, "a program named like a photo refused")
+
+
+def test_save_and_complete_later_from_supporting_documentation(
+        journey_page, js_mode, live_server, check_a11y, tmp_path):
+    """The page says "Select 'Save and complete later' to keep your answers": the button is there (it
+    was only on sections with questions), by keyboard too, and the files are there on return."""
+    page = journey_page
+    js = js_mode == "js"
+    files = write_samples(tmp_path, ["notes.docx"])
+    draft_id = open_supporting_documentation(page, live_server)
+    attach(page, js, files["notes.docx"], "Chronology of events")
+    expect(files_list(page).get_by_role("link", name="notes.docx", exact=True)).to_be_visible()
+    expect(page.get_by_text("Select 'Save and complete later' to keep your answers.")).to_be_visible()
+    check_a11y(page, "Supporting Documentation with Save and complete later")
+
+    page.get_by_role("button", name="Save and complete later").focus()
+    page.keyboard.press("Enter")
+    expect(page.get_by_role("heading", name="Your form has been saved")).to_be_visible()
+    assert page.url == f"{live_server.url}/drafts/{draft_id}/saved"
+
+    page.goto(f"{live_server.url}/drafts/{draft_id}/{SECTION}")
+    expect(files_list(page).get_by_role("link", name="notes.docx", exact=True)).to_be_visible()
+    expect(files_list(page)).to_contain_text("Chronology of events")

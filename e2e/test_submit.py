@@ -35,7 +35,8 @@ def professional(live_server):
         db.session.add(user)
         db.session.commit()
         draft_id = make_draft(user.id)
-        attach(draft_id, user.id, "bruise-photo.jpg", photo_with_exif())
+        attach(draft_id, user.id, "bruise-photo.jpg", photo_with_exif(),
+               description="Bruise on the upper arm")
         db.session.remove()
     return {"email": email, "draft_id": draft_id}
 
@@ -118,6 +119,9 @@ def test_declare_submit_and_open_the_pdf(journey_page, js_mode, live_server, e2e
     row.get_by_role("link", name="Child/Young Person Safeguarding Concern").click()
     heading = page.get_by_role("heading", level=1, name="Child/Young Person Safeguarding Concern")
     expect(heading).to_be_visible()
+    # What they said the file is, as the Local Authority sees it.
+    expect(page.get_by_role("listitem").filter(has_text="Download bruise-photo.jpg")).to_contain_text(
+        "Bruise on the upper arm")
     check_a11y(page, "submitted form")
     with page.expect_download() as download:  # the files they sent, as sent (re-encoded photos)
         page.get_by_role("link", name="Download bruise-photo.jpg").click()

@@ -45,16 +45,21 @@
 
   // The swap replaces the button that was pressed ("Yes, remove it", "No, keep it", "Upload file"),
   // which leaves focus on the page itself: a screen reader loses its place and Tab starts again
-  // elsewhere. Put it where the fragment asks (a kept file's Remove link), else on the list's heading.
-  // Focus that htmx kept (the file input, by its id) stays where it is.
+  // elsewhere. Put it where the fragment asks (an upload's error summary or success message, a kept
+  // file's Remove link), even over focus htmx kept by id (Enter pressed in the description box);
+  // else, unless htmx kept it, on the list's heading.
   document.addEventListener('htmx:afterSettle', function (event) {
     var root = panel()
     if (!root || event.target !== root) return // not this list's own swap (an autosave, a new section)
+    var asked = root.dataset.appFocus && document.getElementById(root.dataset.appFocus)
+    if (asked) {
+      asked.focus()
+      return
+    }
     var active = document.activeElement
     if (active && active !== document.body && document.contains(active)) return
-    var target = (root.dataset.appFocus && document.getElementById(root.dataset.appFocus)) ||
-      document.getElementById('attachments-heading')
-    if (target) target.focus()
+    var heading = document.getElementById('attachments-heading')
+    if (heading) heading.focus()
   })
 
   // A live region that arrives with its text already in it is often not read out: empty it and put

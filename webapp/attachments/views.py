@@ -92,20 +92,27 @@ def _lifetime_days() -> int:
     return current_app.config["DRAFT_LIFETIME_DAYS"]
 
 
+# What takes focus after an htmx upload: the message that says what happened, as GOV.UK's error
+# summary and success banner take it when a page loads. They are read out as they are focused.
+ERROR_SUMMARY_ID = "attachments-error-summary"
+BANNER_ID = "attachments-banner"
+
+
 def _respond(draft, announcement: str | None = None, error: str | None = None, status: int = 200,
              confirm_id: str | None = None, description: str = "", focus_id: str | None = None):
     """htmx gets the files fragment; a full-page error re-renders the whole section with a 422.
 
     The fragment carries the page's title (htmx sets it), so a refused upload's "Error: " comes and goes
-    with the error summary, as it does on the full page.
+    with the error summary, as it does on the full page. A refusal's error summary takes focus.
     """
     errors = {FILE_FIELD: error} if error else {}
     if htmx:
         definition, section = _attachments_section(draft)
         response = render_page("partials/attachments/draft_files.html", status, draft=draft, errors=errors,
                                definition=definition, section=section,
-                               fragment=True, announcement=announcement or error, confirm_id=confirm_id,
-                               description_value=description, focus_id=focus_id)
+                               fragment=True, announcement=announcement, confirm_id=confirm_id,
+                               description_value=description,
+                               focus_id=ERROR_SUMMARY_ID if error else focus_id)
         response.headers.add("Vary", "HX-Request")
         return response
     return _section_page(draft, errors, status, description)
@@ -152,7 +159,7 @@ def upload_attachment(draft_id: str):
         return _respond(draft, error=refused.message, status=422, description=description)
     message = f"{attachment.display_name} has been uploaded"
     if htmx:
-        return _respond(draft, announcement=message)
+        return _respond(draft, announcement=message, focus_id=BANNER_ID)
     flash(message, "success")
     return redirect(_section_url(draft), 303)
 

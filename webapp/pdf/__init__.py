@@ -31,9 +31,12 @@ value are kept by CSS (``white-space: pre-wrap``). Never pass ``Markup``.
 ``sections`` : list of {"title": str, "rows": list of {"label": str, "value": str}}
     In form order; labels as they were when answered. An unanswered optional
     question should be passed with value "" (shown as "Not answered").
-``attachments`` : list of {"name": str, "kind": str, "size_text": str, "image_data_url": str | None}
+``attachments`` : list of {"name": str, "kind": str, "size_text": str, "description": str,
+    "image_data_url": str | None}
     ``kind`` is a human description ("JPEG image", "Word document");
-    ``size_text`` is pre-formatted ("1.2 MB"). ``image_data_url`` is None for
+    ``size_text`` is pre-formatted ("1.2 MB"). ``description`` is what the
+    submitter said the file is ("What is this document?"), "" when nothing
+    (shown as "No description"). ``image_data_url`` is None for
     non-images, else a base64 data: URL of the re-encoded JPEG/PNG copy, built
     with ``webapp.pdf.document.image_data_url(data, mime_type)``; it is the only
     kind of URL the renderer will load.

@@ -66,15 +66,17 @@ def version_attachments(version: SubmissionVersion) -> list[Attachment]:
 
 
 def attachment_rows(version: SubmissionVersion, *, with_images: bool = False) -> list[dict]:
-    """[{name, kind, size_text, image_data_url}]; images embedded only for the PDF (the stored bytes
-    are already the re-encoded copy; image_data_url strips any metadata left regardless)."""
+    """[{name, kind, size_text, description, image_data_url}]; images embedded only for the PDF (the
+    stored bytes are already the re-encoded copy; image_data_url strips any metadata left regardless).
+    The description is the submitter's answer to "What is this document?" ("" when none): plain text."""
     rows = []
     for attachment in version_attachments(version):
         data_url = None
         if with_images and attachment.kind == "image" and attachment.content_type in PDF_IMAGE_TYPES:
             data_url = pdf.image_data_url(attachment.data, attachment.content_type)
         rows.append({"id": attachment.id, "name": attachment.display_name, "kind": kind_text(attachment),
-                     "size_text": size_text(attachment.size), "image_data_url": data_url})
+                     "size_text": size_text(attachment.size), "description": attachment.description or "",
+                     "image_data_url": data_url})
     return rows
 
 

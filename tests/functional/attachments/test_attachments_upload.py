@@ -69,11 +69,50 @@ def test_pdf_by_htmx_swaps_the_files_fragment_and_announces_it(app, signed_in, d
     # The title an earlier refusal set back to "Error: …" is set back to the section's own.
     assert html.startswith("<title>Supporting Documentation – Child/Young Person Safeguarding Concern – ")
     assert "<html" not in html and "section-runner" not in html
-    assert 'aria-live="polite"' in html and "report.pdf has been uploaded" in html
+    assert "report.pdf has been uploaded" in html
     assert "PDF, " in html
     assert "HX-Request" in response.headers["Vary"]
     assert len(html.encode()) < 8 * 1024
     assert stored(app, draft_id)[0]["type"] == "application/pdf"
+
+
+def test_only_upload_file_sends_the_file_so_its_description_goes_with_it(signed_in, draft_id):
+    """Choosing a file sent it at once with htmx, before its description was typed; "Upload file", still
+    on the page, then sent the form again without the file: "Select a file to upload" after a file
+    that was attached. The button is the one way the form is sent, with JavaScript as without."""
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    form = page[page.index('<form method="post" action="/drafts/'):]
+    form = form[:form.index(">")]
+    assert "hx-post=" in form and "hx-trigger" not in form
+    assert "change from:" not in page
+    assert "Write this before you choose the file" not in page
+
+
+def test_htmx_upload_keeps_the_description_and_focus_goes_to_the_message(app, signed_in, draft_id):
+    response = upload(signed_in, draft_id, "notes.docx", samples.docx(), description="Chronology", htmx=True)
+    html = without_title(response.get_data(as_text=True))
+    assert response.status_code == 200
+    assert stored(app, draft_id)[0]["description"] == "Chronology"
+    assert "Chronology" in html[html.index('id="attached-files"'):]
+    assert html.startswith('<div id="attachments" class="app-attachments" hx-target="this" '
+                           'hx-swap="outerHTML" data-app-focus="attachments-banner">')
+    assert 'id="attachments-banner" tabindex="-1"' in html
+    assert "govuk-error-summary" not in html and "Select a file to upload" not in html
+    # The banner is read out as it takes focus; the live region would say it a second time.
+    assert 'data-app-announce></div>' in html
+
+
+def test_htmx_refusal_puts_focus_on_the_error_summary(signed_in, draft_id):
+    response = upload(signed_in, draft_id, "fake.png", samples.exe(), description="Photo", htmx=True)
+    html = without_title(response.get_data(as_text=True))
+    assert response.status_code == 422
+    assert 'data-app-focus="attachments-error-summary"' in html
+    summary = html[html.index('<div class="govuk-error-summary"'):]
+    summary = summary[:summary.index('data-module="govuk-error-summary"')]
+    assert 'id="attachments-error-summary" tabindex="-1"' in summary
+    assert '<a href="#attachment-file">fake.png: programs and scripts cannot be attached' in html
+    assert 'id="attachment-file-error"' in html and "Select a file to upload" not in html
+    assert 'data-app-announce></div>' in html
 
 
 @pytest.mark.parametrize("htmx", [False, True])

@@ -531,6 +531,25 @@ def test_save_and_complete_later_confirms_the_expiry_date(app, runner):
     assert hx.headers["HX-Redirect"] == f"/drafts/{draft_id}/saved"
 
 
+@pytest.mark.parametrize("section_id", ["overview", "supporting-documentation"])
+def test_sections_without_questions_have_the_save_and_complete_later_their_notice_names(
+        app, runner, section_id):
+    """Every section says "Select 'Save and complete later' to keep your answers"; the Overview and
+    Supporting Documentation had only Previous and Next."""
+    draft_id = runner.start()
+    html = unescape(runner.page(draft_id, section_id).get_data(as_text=True))
+    assert "Select 'Save and complete later' to keep your answers." in html
+    form = html[html.index('id="section-form"'):]
+    form = form[:form.index("</form>")]
+    button = re.search(r"<button[^>]*>\s*Save and complete later\s*</button>", form)
+    assert button and 'name="action"' in button.group(0) and 'value="save-later"' in button.group(0)
+
+    response = runner.post(draft_id, section_id, {}, action="save-later")
+    assert response.status_code == 303 and response.headers["Location"] == f"/drafts/{draft_id}/saved"
+    hx = runner.post(draft_id, section_id, {}, action="save-later", htmx=True)
+    assert hx.headers["HX-Redirect"] == f"/drafts/{draft_id}/saved"
+
+
 # --- Conflicts ------------------------------------------------------------------------------------
 
 def test_two_tabs_second_save_is_a_conflict_and_overwrites_nothing(app, runner):

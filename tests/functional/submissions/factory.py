@@ -90,9 +90,10 @@ def photo_with_exif(seed: int = 0, size: tuple[int, int] = (800, 600)) -> bytes:
 
 
 def attach(draft_id: str, user_id: int, name: str, data: bytes, *, kind: str = "image",
-           content_type: str = "image/jpeg") -> str:
+           content_type: str = "image/jpeg", description: str = "") -> str:
     attachment = Attachment(user_id=user_id, draft_id=draft_id, display_name=name, kind=kind,
-                            content_type=content_type, size=len(data), data=data)
+                            content_type=content_type, size=len(data), data=data,
+                            description=description)
     db.session.add(attachment)
     db.session.commit()
     return attachment.id

@@ -154,6 +154,23 @@ def test_the_submitter_downloads_the_files_they_sent_while_they_may_see_the_form
         assert signed_in.get(f"/submitted/{submission_id}/files/{file_id}").status_code == 404
 
 
+def test_the_submitter_sees_what_each_file_is_as_they_described_it(app, signed_in, user_id, draft_id):
+    """The Local Authority saw each file's "What is this document?"; the submitter's own copy did not."""
+    with app.app_context():
+        attach(draft_id, user_id, "chronology.pdf", b"%PDF-1.4 notes", kind="pdf",
+               content_type="application/pdf", description='Chronology <b>since</b> March & "the visit"')
+        attach(draft_id, user_id, "photo.jpg", b"\xff\xd8\xff not really")
+    submission_id = submitted(app, signed_in, draft_id)
+    html = signed_in.get(f"/submitted/{submission_id}").get_data(as_text=True)
+    files = html[html.index("<h2 class=\"govuk-heading-m\">Supporting Documentation</h2>"):]
+    files = files[:files.index("</ul>")]
+    chronology, photo = files.split("<li>")[1:]
+    assert "Download chronology.pdf" in chronology
+    assert "Chronology &lt;b&gt;since&lt;/b&gt; March &amp; &#34;the visit&#34;" in chronology
+    assert "<b>since</b>" not in html
+    assert "Download photo.jpg" in photo and "Chronology" not in photo
+
+
 def test_after_sign_in_with_forms_waiting_goes_to_submitted_forms(app, client, user_id):
     with app.app_context():
         draft_id = make_draft(user_id)

@@ -49,7 +49,8 @@ def submitted_version(app, signed_in, user_id):
         attach(draft_id, user_id, "bruise-arm.jpg", photo_with_exif(1))
         attach(draft_id, user_id, "bruise-leg.jpg", photo_with_exif(2))
         attach(draft_id, user_id, "chronology.docx", b"PK\x03\x04 not really a docx", kind="word",
-               content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+               content_type="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+               description="Chronology of events since March")
     assert submit(signed_in, draft_id).status_code == 302
     with app.app_context():
         assert rendering.render_pending_pdfs() == 1
@@ -101,6 +102,8 @@ def test_pdf_has_every_label_and_answer_and_the_files(app, submitted_version):
                 assert normalise(line) in text, (row["label"], line)
     for name in ("bruise-arm.jpg", "bruise-leg.jpg", "chronology.docx"):
         assert name in text
+    # What the submitter said each file is, as the Local Authority's page shows it.
+    assert normalise("Chronology of events since March") in text
     assert normalise("Jordan arrived with bruising to his upper arm and said Lee grabbed him.") in text
 
 

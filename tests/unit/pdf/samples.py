@@ -116,7 +116,7 @@ def sample_submission_context(images: int = 3) -> dict:
     """A full professional safeguarding concern: five sections, a Word document and `images` photos."""
     attachments = [
         {"name": "Body map 2 March.docx", "kind": "Word document", "size_text": "48 KB",
-         "image_data_url": None},
+         "description": "Body map drawn by the class teacher", "image_data_url": None},
     ]
     for index in range(images):
         data = sample_jpeg(seed=index)
@@ -124,6 +124,7 @@ def sample_submission_context(images: int = 3) -> dict:
             "name": f"Photo {index + 1} of bruising.jpg",
             "kind": "JPEG image",
             "size_text": f"{len(data) / 1024:.0f} KB",
+            "description": "Bruise on the upper arm" if index == 0 else "",
             "image_data_url": image_data_url(data, "image/jpeg"),
         })
     return {

@@ -21,6 +21,7 @@ def test_answers_are_escaped_not_markup(submission_context):
     submission_context["sections"][0]["rows"][0]["value"] = HOSTILE
     submission_context["sections"][0]["rows"][1]["label"] = "</th><img src=x>"
     submission_context["attachments"][0]["name"] = '"><link rel=attachment href="file:///etc/passwd">'
+    submission_context["attachments"][1]["description"] = "<i>Photo</i> of the arm"
     submission_context["council_name"] = "<b>Council</b>"
     html = build_submission_html(submission_context)
     assert HOSTILE not in html
@@ -28,6 +29,7 @@ def test_answers_are_escaped_not_markup(submission_context):
     assert "<img src=x>" not in html
     assert "<link rel=attachment" not in html
     assert "<b>Council</b>" not in html
+    assert "<i>Photo</i>" not in html and "&lt;i&gt;Photo&lt;/i&gt; of the arm" in html
 
 
 def test_template_syntax_in_answers_is_not_evaluated(submission_context):

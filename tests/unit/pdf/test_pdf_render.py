@@ -122,6 +122,9 @@ def test_every_label_value_and_the_reference_are_in_the_text_layer(sample_pdf, s
     for attachment in submission_context["attachments"]:
         assert squash(attachment["name"]) in text
         assert squash(attachment["size_text"]) in text
+        if attachment["description"]:
+            assert squash(attachment["description"]) in text
+    assert squash("No description") in text
 
 
 def test_reference_and_page_numbers_on_every_page(sample_pdf):
@@ -154,13 +157,15 @@ def test_hostile_answers_come_out_as_inert_text(submission_context):
     submission_context["sections"] = [{"title": "<h1>Section</h1>", "rows": rows}]
     submission_context["attachments"] = [
         {"name": '"><link rel=attachment href="file:///etc/passwd">', "kind": "<b>x</b>",
-         "size_text": "1 KB", "image_data_url": None},
+         "size_text": "1 KB", "description": '<img src="file:///etc/passwd"> & notes',
+         "image_data_url": None},
     ]
     pdf = render_pdf(build_submission_html(submission_context))
 
     text = squash(pdf_text(pdf))
     for value in HOSTILE_VALUES:
         assert squash(value) in text, value
+    assert squash('<img src="file:///etc/passwd"> & notes') in text
     assert squash("<h1>Section</h1>") in text
     assert "49" not in pdf_text(pdf).replace("CP-2026-000123", "")
     assert_no_embedded_files(pdf)
@@ -179,7 +184,7 @@ def test_no_exif_reaches_the_pdf(submission_context):
     buffer = io.BytesIO()
     image.save(buffer, "JPEG", exif=exif)
     submission_context["attachments"] = [{
-        "name": "photo.jpg", "kind": "JPEG image", "size_text": "5 KB",
+        "name": "photo.jpg", "kind": "JPEG image", "size_text": "5 KB", "description": "",
         "image_data_url": image_data_url(buffer.getvalue(), "image/jpeg"),
     }]
     pdf = render_pdf(build_submission_html(submission_context))
