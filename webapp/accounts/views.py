@@ -217,8 +217,7 @@ def sign_in():
         if result.locked:
             return render_page("accounts/locked.html", status=429)
         if result.user is None:
-            form.email.errors.append("Enter a correct email address and password")
-            form.password.errors.append("Enter a correct email address and password")
+            form.refuse("Enter a correct email address and password")
         elif not result.user.is_verified:
             _hold_registration(result.user, next=auth.safe_next(request.args.get("next"), ""))
             return _send_verification(result.user)

@@ -72,8 +72,7 @@ def sign_in():
     if form.validate_on_submit():
         result = accounts.authenticate(form.email.data, form.password.data, staff=True)
         if result.user is None:
-            form.email.errors.append(BAD_CREDENTIALS)
-            form.password.errors.append(BAD_CREDENTIALS)
+            form.refuse(BAD_CREDENTIALS)
         else:
             session[PENDING] = {"user_id": result.user.id,
                                 "next": auth.safe_next(request.args.get("next"), url_for(".queue"))}

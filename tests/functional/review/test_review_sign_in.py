@@ -6,7 +6,7 @@ import time_machine
 
 from tests.conftest import PASSWORD, post_form, sign_in
 from tests.functional.review.conftest import CODE_SUBJECT, STAFF, SUBMITTER, staff_sign_in
-from tests.support import at_the_same_moment, csrf_token
+from tests.support import at_the_same_moment, csrf_token, error_summary_links
 from webapp.accounts import codes
 
 
@@ -103,6 +103,12 @@ def test_wrong_password_and_public_account_get_the_same_error(client, people, sm
         assert "Enter a correct email address and password" in response.get_data(as_text=True)
     assert smtp_sink.to(SUBMITTER) == []
     assert smtp_sink.to(STAFF) == []
+
+
+def test_wrong_email_or_password_is_one_problem_in_the_error_summary(client, people):
+    html = post_form(client, "/la/sign-in", {"email": STAFF, "password": "not the password"}
+                     ).get_data(as_text=True)
+    assert error_summary_links(html) == [("#email", "Enter a correct email address and password")]
 
 
 def test_staff_cannot_use_the_public_sign_in(client, people):
