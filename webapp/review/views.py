@@ -78,7 +78,10 @@ def sign_in():
                                 "next": auth.safe_next(request.args.get("next"), url_for(".queue"))}
             _send_code(result.user)
             return redirect(url_for(".sign_in_code"))
-    return _form_page("review/sign_in.html", form)
+    # Signed out by the idle timeout: found on the next request (`_expired`), or told by the page's
+    # own countdown (`?expired=1`), which sends the browser here.
+    expired = bool(session.get("_expired") or request.args.get("expired"))
+    return _form_page("review/sign_in.html", form, expired=expired)
 
 
 def _send_code(user: User) -> None:

@@ -250,3 +250,26 @@ def test_a_member_of_the_public_signing_out_goes_to_portal_home(client, people):
     sign_in(client, SUBMITTER)
     response = post_form(client, "/", {}, post_url="/sign-out")
     assert response.headers["Location"] == "/"
+
+
+SIGNED_OUT = "You were signed out because you had not done anything for a while. Sign in again to carry on."
+
+
+def test_after_the_idle_timeout_a_link_leads_to_sign_in_saying_why(client, people, smtp_sink, time_machine):
+    """Without JavaScript nothing warns a caseworker: the next link they follow after 15 idle minutes
+    led to the back office sign-in with no word of why. Now it says, in the staff's own terms (no
+    "answers were saved": the back office's forms do not save)."""
+    time_machine.move_to(datetime.now(UTC).replace(microsecond=0), tick=False)
+    staff_sign_in(client, smtp_sink)
+    time_machine.shift(timedelta(minutes=16))
+    response = client.get("/la/queue")
+    assert response.headers["Location"] == "/la/sign-in?next=/la/queue"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert SIGNED_OUT in html
+    assert "answers were saved" not in html
+    staff_sign_in(client, smtp_sink)
+    assert SIGNED_OUT not in client.get("/la/sign-in").get_data(as_text=True)  # said once, not for ever
+
+
+def test_a_first_sign_in_says_nothing_about_being_signed_out(client, people):
+    assert "You were signed out" not in client.get("/la/sign-in").get_data(as_text=True)
