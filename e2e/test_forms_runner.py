@@ -271,6 +271,9 @@ def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory,
     dialog = page.get_by_role("dialog", name="You're about to be signed out")
     expect(dialog).to_be_visible(timeout=20_000)
     expect(dialog.get_by_role("button", name="Continue")).to_be_focused()
+    # A section saves itself before the timeout, and the warning says so (pages that do not, do not).
+    expect(dialog.get_by_text("Anything you have typed is saved.")).to_be_visible()
+    expect(dialog.get_by_text("will be lost")).to_be_hidden()
     # The warning asked for a save: it happened, and was not counted as activity.
     expect(page.locator(".app-autosave")).to_contain_text("Saved at")
     page.wait_for_timeout(1000)  # neither that save nor the field's blur counts as activity

@@ -80,11 +80,19 @@
     deadline = Date.now() + (seconds || total) * 1000
     if (dialog.open) dialog.close()
   }
+  // The warning says "Anything you have typed is saved" only on a page that saves itself (a form
+  // section, whose autosave the warning sets off); elsewhere, that what was typed will be lost.
+  function sayWhetherSaved () {
+    var saves = !!document.querySelector('.app-autosave[hx-post]')
+    dialog.querySelectorAll('.app-timeout-saved').forEach(function (el) { el.hidden = !saves })
+    dialog.querySelectorAll('.app-timeout-unsaved').forEach(function (el) { el.hidden = saves })
+  }
   var saved = false
   function tick () {
     var left = secondsLeft()
     if (left <= WARN_AHEAD && !dialog.open && left > 0) {
       document.dispatchEvent(new CustomEvent('portal:save-now'))
+      sayWhetherSaved()
       dialog.showModal()
       document.getElementById('timeout-continue').focus()
     }

@@ -213,6 +213,7 @@ def test_timeout_warning_data_is_on_signed_in_pages(client, make_user):
     seconds = int(re.search(r'data-session-seconds="(\d+)"', html).group(1))
     assert 1790 <= seconds <= 1800
     assert 'id="timeout-dialog"' in html
+    assert 'data-session-expired-url="/sign-in?expired=1"' in html  # staff: /la/sign-in (review tests)
 
 
 def test_purge_job_deletes_expired_sessions(app, make_user, now):

@@ -1,5 +1,6 @@
 """Staff sign in with a password and then an emailed code, every time."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import time_machine
@@ -273,3 +274,22 @@ def test_after_the_idle_timeout_a_link_leads_to_sign_in_saying_why(client, peopl
 
 def test_a_first_sign_in_says_nothing_about_being_signed_out(client, people):
     assert "You were signed out" not in client.get("/la/sign-in").get_data(as_text=True)
+
+
+def test_the_timeout_warning_on_back_office_pages_leads_to_the_back_office_sign_in(staff_client):
+    """With JavaScript the countdown sent a caseworker to the public sign-in ("Your answers were saved",
+    and their staff account refused there), and its warning said "Anything you have typed is saved",
+    which the back office's forms never do."""
+    html = staff_client.get("/la/queue").get_data(as_text=True)
+    assert 'data-session-expired-url="/la/sign-in?expired=1"' in html
+    dialog = re.search(r'<dialog id="timeout-dialog".*?</dialog>', html, re.S).group(0)
+    words = " ".join(re.sub(r"<[^>]+>", " ", dialog).split())
+    assert "typed is saved" not in words
+    assert "Anything you have typed and not sent will be lost. Select 'Continue' to stay signed in." in words
+
+
+def test_the_countdown_s_sign_in_page_says_why_in_the_back_office_s_words(client):
+    html = client.get("/la/sign-in?expired=1&next=/la/queue").get_data(as_text=True)
+    assert SIGNED_OUT in html
+    assert "answers were saved" not in html
+    assert 'action="/la/sign-in?next=/la/queue"' in html
