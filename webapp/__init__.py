@@ -129,7 +129,10 @@ def _configure_templates(app: Flask) -> None:
             "nav_url": lambda endpoint: url_for(endpoint) if endpoint in app.view_functions
             else url_for("accounts.my_account"),
             "current_user": user,
-            "session_seconds_left": seconds_left(app, session) if user else None,
+            # The idle countdown and its warning run where someone is signed in. Its seconds are worked
+            # out as the page is drawn (a call), after showing a message has moved the deadline.
+            "idle_countdown": user is not None,
+            "session_seconds_left": lambda: seconds_left(app, session),
             "session_idle_minutes": app.config["STAFF_SESSION_IDLE_MINUTES"] if session.get("staff")
             else app.config["SESSION_IDLE_MINUTES"],
         }
