@@ -33,6 +33,8 @@ TOUCH_AFTER = timedelta(seconds=10)
 #: How many seconds a signed-in session has left, on every response that saves it, so that a page's
 #: countdown (portal.js) can start again from the server's deadline after an htmx request or "Continue".
 SECONDS_HEADER = "X-Portal-Session-Seconds"
+#: Set when the portal itself (not the person) sends the browser back to a page: loading it is not activity.
+_LEAVE_DEADLINE = "_leave_deadline"
 # Every request runs this; built once (with the account, joined) rather than by Session.get each time.
 _SESSION_BY_ID = select(WebSession).where(WebSession.id == bindparam("sid"))
 
@@ -82,6 +84,15 @@ def keep_idle_deadline(session: ServerSession) -> None:
     something: it must not keep the session alive, or the timeout would never come. What it
     changes in the session is still saved; the idle deadline stays where it was."""
     session.passive = True
+
+
+def keep_idle_deadline_on_the_next_page(session: ServerSession) -> None:
+    """The portal is sending the browser back to a page of its own accord (a countdown that ended in
+    one tab while another kept the session going): neither this request nor loading that page is the
+    person doing something. Otherwise two tabs would send each other round for ever, and the session
+    would never idle out."""
+    keep_idle_deadline(session)
+    session[_LEAVE_DEADLINE] = True
 
 
 def _moves_deadline(session: ServerSession, now) -> bool:
@@ -160,8 +171,12 @@ class DatabaseSessionInterface(SessionInterface):
                 data = json.loads(row.data)
             except ValueError:
                 data = {}
-            return ServerSession(data, sid=sid, last_seen_at=row.last_seen_at, account=row.user,
-                                 idle_expires_at=row.idle_expires_at)
+            session = ServerSession(data, sid=sid, last_seen_at=row.last_seen_at, account=row.user,
+                                    idle_expires_at=row.idle_expires_at)
+            if data.get(_LEAVE_DEADLINE):
+                session.pop(_LEAVE_DEADLINE)  # modified: saved, with the deadline left as it is
+                keep_idle_deadline(session)
+            return session
         # Expired: the row goes now; a signed-in person is told at sign-in why they are signed out.
         signed_in = row.user_id is not None
         db.session.delete(row)
@@ -251,3 +266,10 @@ def seconds_left(app: Flask, session: ServerSession) -> int:
     else:
         left = session.idle_expires_at - now
     return max(0, math.ceil(left.total_seconds()))
+
+
+def idle_time_left(session: ServerSession) -> timedelta | None:
+    """How long this session has before its idle deadline as it stands (this request not counted)."""
+    if session.sid is None or session.idle_expires_at is None:
+        return None
+    return session.idle_expires_at - utcnow()

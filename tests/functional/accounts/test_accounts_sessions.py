@@ -3,6 +3,7 @@
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 
@@ -321,3 +322,61 @@ def test_htmx_and_continue_answers_say_how_long_the_session_has_left(app, client
     response = client.post("/session/extend", headers={"X-CSRFToken": token})
     assert response.status_code == 204 and response.headers["X-Portal-Session-Seconds"] == "1800"
     assert "X-Portal-Session-Seconds" not in app.test_client().get("/").headers  # no one signed in
+
+
+def test_the_sign_in_page_never_counts_down(client, make_user):
+    make_user()
+    sign_in(client)
+    for path in ("/sign-in", "/sign-in?next=/account"):
+        html = text(client.get(path))
+        assert page_seconds(html) is None and 'id="timeout-dialog"' not in html, path
+
+
+def test_the_countdown_s_sign_in_page_ends_a_session_about_to_idle_out(client, make_user, now):
+    """The browser's own countdown says the time is up: a session a few seconds from its deadline ends
+    there, so the page says signed out and is signed out (no account menu, no second countdown), and
+    its form signs in (its token is the new session's)."""
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(minutes=29, seconds=55))
+    html = text(client.get("/sign-in?expired=1&next=/account"))
+    assert "You were signed out because you had not done anything for a while" in html
+    assert "Account menu for" not in html and "Priya Shah" not in html
+    assert page_seconds(html) is None and 'id="timeout-dialog"' not in html
+    assert client.get("/account").headers["Location"] == "/sign-in?next=/account"
+    response = client.post("/sign-in?next=/account", data={"csrf_token": csrf_token(html),
+                                                           "email": "teacher@example.com",
+                                                           "password": PASSWORD})
+    assert response.headers["Location"] == "/account"
+
+
+def test_the_countdown_s_sign_in_page_sends_back_a_session_kept_alive_elsewhere(client, make_user, now):
+    """A tab left open counts down from its own last request; another tab in use has kept the session
+    going. Ending it would sign that tab out mid-task (and a link to the page would sign anyone out):
+    the browser goes back to its page, whose countdown starts from the deadline as it is. Going there
+    and back is not activity: it leaves the deadline where it was."""
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(minutes=5))
+    response = client.get("/sign-in?expired=1&next=/account")
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    html = text(client.get("/account"))
+    assert "Priya Shah" in html
+    assert page_seconds(html) == 25 * 60
+    now.shift(timedelta(minutes=25, seconds=1))
+    assert not signed_in(client)
+
+
+@pytest.mark.parametrize("nested", [
+    "/sign-in?expired=1&next=/account", "/sign-in", "/sign-in/", "/la/sign-in?next=/la/queue",
+    "/la/sign-in/code", "/sign%2Din?expired=1"])
+def test_next_never_leads_back_to_a_sign_in_page(client, make_user, nested):
+    """A countdown that ended on the sign-in page sent the browser to sign-in with next=/sign-in?…;
+    signing in then led to the sign-in page again."""
+    make_user()
+    path = "/sign-in?expired=1&next=" + quote(nested, safe="")
+    html = text(client.get(path))
+    assert 'action="/sign-in"' in html
+    response = client.post(path, data={"csrf_token": csrf_token(html), "email": "teacher@example.com",
+                                       "password": PASSWORD})
+    assert response.headers["Location"] == "/"

@@ -293,3 +293,38 @@ def test_the_countdown_s_sign_in_page_says_why_in_the_back_office_s_words(client
     assert SIGNED_OUT in html
     assert "answers were saved" not in html
     assert 'action="/la/sign-in?next=/la/queue"' in html
+
+
+def test_the_countdown_s_sign_in_page_ends_a_staff_session_about_to_idle_out(client, people, smtp_sink,
+                                                                           time_machine):
+    time_machine.move_to(datetime.now(UTC).replace(microsecond=0), tick=False)
+    staff_sign_in(client, smtp_sink)
+    time_machine.shift(timedelta(minutes=14, seconds=55))
+    response = client.get("/la/sign-in?expired=1&next=/la/queue")
+    assert response.status_code == 200  # it was a redirect to the queue: still signed in
+    html = response.get_data(as_text=True)
+    assert SIGNED_OUT in html
+    assert "Account menu for" not in html and 'id="timeout-dialog"' not in html
+    assert client.get("/la/queue").headers["Location"] == "/la/sign-in?next=/la/queue"
+
+
+def test_the_countdown_s_sign_in_page_sends_a_staff_session_kept_alive_elsewhere_back(client, people,
+                                                                                     smtp_sink, time_machine):
+    time_machine.move_to(datetime.now(UTC).replace(microsecond=0), tick=False)
+    staff_sign_in(client, smtp_sink)
+    time_machine.shift(timedelta(minutes=5))
+    response = client.get("/la/sign-in?expired=1&next=/la/queue")
+    assert response.headers["Location"] == "/la/queue"
+    assert client.get("/la/queue").status_code == 200
+    time_machine.shift(timedelta(minutes=10, seconds=1))  # the trip there and back was not activity
+    assert client.get("/la/queue").status_code == 302
+
+
+def test_staff_sign_in_never_returns_to_a_sign_in_page(client, people, smtp_sink):
+    html = client.get("/la/sign-in?expired=1&next=/la/sign-in%3Fexpired%3D1").get_data(as_text=True)
+    assert 'action="/la/sign-in"' in html
+    response = client.post("/la/sign-in?next=/la/sign-in%3Fexpired%3D1",
+                           data={"csrf_token": csrf_token(html), "email": STAFF, "password": PASSWORD})
+    assert response.headers["Location"] == "/la/sign-in/code"
+    code = smtp_sink.wait_for(STAFF, CODE_SUBJECT).code()
+    assert post_form(client, "/la/sign-in/code", {"code": code}).headers["Location"] == "/la/queue"
