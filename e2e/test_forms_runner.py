@@ -4,6 +4,7 @@ at the check-your-answers page. axe-core checks every section and state."""
 
 import re
 import secrets
+from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
@@ -271,6 +272,9 @@ def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory,
     dialog = page.get_by_role("dialog", name="You're about to be signed out")
     expect(dialog).to_be_visible(timeout=20_000)
     expect(dialog.get_by_role("button", name="Continue")).to_be_focused()
+    # A section saves itself before the timeout, and the warning says so (pages that do not, do not).
+    expect(dialog.get_by_text("Anything you have typed is saved.")).to_be_visible()
+    expect(dialog.get_by_text("will be lost")).to_be_hidden()
     # The warning asked for a save: it happened, and was not counted as activity.
     expect(page.locator(".app-autosave")).to_contain_text("Saved at")
     page.wait_for_timeout(1000)  # neither that save nor the field's blur counts as activity
@@ -284,14 +288,49 @@ def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory,
 
     # Do nothing: warned again, then signed out, with the answers saved.
     expect(dialog).to_be_visible(timeout=25_000)
-    expect(page).to_have_url(re.compile(r"/sign-in\?expired=1"), timeout=30_000)
+    back_to = re.escape(quote(section_path, safe=""))
+    expect(page).to_have_url(re.compile(rf"/sign-in\?expired=1&next={back_to}$"), timeout=30_000)
     expect(page.get_by_text("Your answers were saved")).to_be_visible()
+    # Signed out, and the page shows it: no account menu, and no countdown or warning of its own.
+    expect(page.get_by_role("link", name="My Account")).to_be_visible()
+    expect(page.locator("details.app-account-menu")).to_have_count(0)
+    page.wait_for_timeout(1500)
+    expect(page.locator("#timeout-dialog")).to_have_count(0)
     check_a11y(page, "signed out after the timeout")
     sign_in(page, email)
     expect(heading(page, "Professional's Details")).to_be_visible()
     assert page.url == base + section_path
     expect(page.get_by_label("Role or job title")).to_have_value("Typed before the warning")
     expect(page.get_by_label("Organisation")).to_have_value("Typed after Continue")
+
+
+def test_the_countdown_ends_after_the_server_s_deadline_never_before(page, live_server, professional):
+    """The page counted down from its data-session-seconds (truncated) and left on the dot, so it
+    reached "signed out" up to a second before the server's deadline, still signed in. Playwright's
+    clock stands in for the page's time here (the server's is real and has the whole half hour left),
+    and the signed-out page is a stand-in: this is about when the page leaves, and for where."""
+    page.clock.install()
+    page.goto(f"{live_server.url}/sign-in?next=/account")
+    sign_in(page, professional)
+    expect(heading(page, "My Account")).to_be_visible()
+    seconds = int(page.locator("body").get_attribute("data-session-seconds"))
+    left_for = []
+    page.route(re.compile(r"/sign-in\?expired=1"), lambda route: (
+        left_for.append(route.request.url), route.fulfill(body="Signed out", content_type="text/plain")))
+
+    page.clock.run_for(seconds * 1000)  # the server's deadline, at the latest
+    page.wait_for_timeout(300)
+    assert left_for == [] and page.url == live_server.url + "/account"
+    dialog = page.get_by_role("dialog", name="You're about to be signed out")
+    expect(dialog).to_be_visible()
+    # My Account saves nothing by itself, and the warning says so.
+    expect(dialog.get_by_text("Anything you have typed on this page and not saved will be lost.")
+           ).to_be_visible()
+    expect(dialog.get_by_text("Anything you have typed is saved.")).to_be_hidden()
+
+    page.clock.run_for(3000)  # past the deadline: now it goes, once, saying where it was
+    expect(page).to_have_url(re.compile(r"/sign-in\?expired=1&next=%2Faccount$"))
+    assert len(left_for) == 1
 
 
 def test_escape_on_the_timeout_warning_means_stay_signed_in(page, live_server_factory):

@@ -185,3 +185,47 @@ def test_paging_the_queue_by_keyboard_keeps_the_caseworkers_place(journey_page, 
     if js_mode == "js":
         expect(status).to_be_focused()
     check_a11y(page, "queue page 2")
+
+
+SIGNED_OUT = "You were signed out because you had not done anything for a while. Sign in again to carry on."
+
+
+def staff_signs_in_quickly(page, base, e2e_sink, email):
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Continue").click()
+    page.get_by_label("Sign-in code").fill(e2e_sink.wait_for(email, "Your sign-in code").code())
+    e2e_sink.clear()
+    page.get_by_role("button", name="Sign in").click()
+
+
+def test_a_caseworker_timed_out_signs_in_again_at_the_back_office(page, live_server_factory, e2e_sink,
+                                                                 check_a11y):
+    """With JavaScript the countdown sent a caseworker to the public sign-in, which said their answers
+    were saved and refused their staff account; its warning said what was typed was saved, which the back
+    office's forms never do. A 15-second staff session (the public one is untouched): warned 10 s ahead."""
+    server = live_server_factory(STAFF_SESSION_IDLE_MINUTES=0.25, SESSION_WARNING_SECONDS=10)
+    with server.app.app_context():
+        email = accounts.create_staff(f"caseworker-{secrets.token_hex(4)}@council.example", "social-care",
+                                      PASSWORD, first_name="Sam", surname="Carter").email
+        db.session.remove()
+    page.goto(server.url + "/la/sign-in")
+    staff_signs_in_quickly(page, server.url, e2e_sink, email)
+    expect(page.get_by_role("heading", name="Submissions")).to_be_visible()
+
+    dialog = page.get_by_role("dialog", name="You're about to be signed out")
+    expect(dialog).to_be_visible(timeout=15_000)
+    expect(dialog).to_contain_text("Anything you have typed and not sent will be lost. "
+                                   "Select 'Continue' to stay signed in.")
+    expect(dialog).not_to_contain_text("saved")
+    check_a11y(page, "back office timeout warning")
+
+    expect(page).to_have_url(re.compile(r"/la/sign-in\?expired=1&next=%2Fla%2Fqueue$"), timeout=20_000)
+    expect(page.get_by_text(SIGNED_OUT)).to_be_visible()
+    expect(page.get_by_text("answers were saved")).to_have_count(0)
+    expect(page.get_by_role("group", name=re.compile("Account menu"))).to_have_count(0)
+    expect(page.locator(".app-account-menu")).to_have_count(0)
+    check_a11y(page, "back office sign-in after the timeout")
+    staff_signs_in_quickly(page, server.url, e2e_sink, email)
+    expect(page.get_by_role("heading", name="Submissions")).to_be_visible()
+    assert page.url == server.url + "/la/queue"

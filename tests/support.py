@@ -151,3 +151,12 @@ def statements_for(app, client, url: str, headers: dict | None = None) -> int:
         response = client.get(url, headers=headers or {})
     assert response.status_code == 200, (url, response.status_code)
     return counter.count
+
+
+def error_summary_links(html: str) -> list[tuple[str, str]]:
+    """The error summary's entries as (href, text), in order: what a screen reader lists first."""
+    summary = re.search(r'<div class="govuk-error-summary".*?</ul>', html, flags=re.S)
+    if summary is None:
+        return []
+    return [(href, re.sub(r"\s+", " ", label).strip())
+            for href, label in re.findall(r'<a href="([^"]*)">(.*?)</a>', summary.group(0), flags=re.S)]

@@ -123,13 +123,19 @@ def _configure_templates(app: Flask) -> None:
                  "council_short_name": app.config["COUNCIL_SHORT_NAME"]}
         if not has_request_context():  # emails rendered by a scheduled job or a CLI command
             return names
+        from .accounts.auth import SIGN_IN_PAGES
+
         user = g.get("user")
         return {
             **names,
             "nav_url": lambda endpoint: url_for(endpoint) if endpoint in app.view_functions
             else url_for("accounts.my_account"),
             "current_user": user,
-            "session_seconds_left": seconds_left(app, session) if user else None,
+            # The idle countdown and its warning run where someone is signed in, but never on a sign-in
+            # page: there they would warn of, and end, a session the page is there to replace. Worked
+            # out as the page is drawn (a call), after showing a message has moved the deadline.
+            "idle_countdown": user is not None and request.endpoint not in SIGN_IN_PAGES,
+            "session_seconds_left": lambda: seconds_left(app, session),
             "session_idle_minutes": app.config["STAFF_SESSION_IDLE_MINUTES"] if session.get("staff")
             else app.config["SESSION_IDLE_MINUTES"],
         }

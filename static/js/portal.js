@@ -62,12 +62,19 @@
   var dialog = document.getElementById('timeout-dialog')
   if (!dialog || !body.dataset.sessionSeconds) return
   var WARN_AHEAD = parseInt(body.dataset.sessionWarningSeconds || '120', 10)
-  var total = parseInt(body.dataset.sessionSeconds, 10)
-  var deadline = Date.now() + total * 1000
+  // The browser goes to the signed-out page this long after the server's deadline, never before it:
+  // arriving early found the session still open (the account menu, a countdown on the sign-in page).
+  var AFTER_DEADLINE = 2
+  // The server says how many seconds the session has (rounded up): in the page, and in a header on
+  // every answer to an htmx request or to "Continue", which the countdown starts again from.
+  var SECONDS_HEADER = 'X-Portal-Session-Seconds'
+  var deadline = null // when the countdown ends and the browser leaves
   var countdown = document.getElementById('timeout-countdown')
   var lastAnnounced = null
+  var saved = false // the save just before the deadline has been asked for
+  var leaving = false
 
-  function secondsLeft () { return Math.max(0, Math.round((deadline - Date.now()) / 1000)) }
+  function secondsLeft () { return Math.max(0, Math.ceil((deadline - Date.now()) / 1000)) }
   function describe (seconds) {
     if (seconds >= 60) {
       var minutes = Math.ceil(seconds / 60)
@@ -77,14 +84,29 @@
     return rounded + (rounded === 1 ? ' second' : ' seconds')
   }
   function restart (seconds) {
-    deadline = Date.now() + (seconds || total) * 1000
+    deadline = Date.now() + (seconds + AFTER_DEADLINE) * 1000
     if (dialog.open) dialog.close()
   }
-  var saved = false
+  restart(parseInt(body.dataset.sessionSeconds, 10))
+  function restartAsTold (told) {
+    var seconds = parseInt(told || '', 10)
+    if (isNaN(seconds)) return false
+    saved = false
+    restart(seconds)
+    return true
+  }
+  // The warning says "Anything you have typed is saved" only on a page that saves itself (a form
+  // section, whose autosave the warning sets off); elsewhere, that what was typed will be lost.
+  function sayWhetherSaved () {
+    var saves = !!document.querySelector('.app-autosave[hx-post]')
+    dialog.querySelectorAll('.app-timeout-saved').forEach(function (el) { el.hidden = !saves })
+    dialog.querySelectorAll('.app-timeout-unsaved').forEach(function (el) { el.hidden = saves })
+  }
   function tick () {
     var left = secondsLeft()
     if (left <= WARN_AHEAD && !dialog.open && left > 0) {
       document.dispatchEvent(new CustomEvent('portal:save-now'))
+      sayWhetherSaved()
       dialog.showModal()
       document.getElementById('timeout-continue').focus()
     }
@@ -92,21 +114,29 @@
       var text = describe(left)
       if (text !== lastAnnounced) { countdown.textContent = text; lastAnnounced = text }
     }
-    if (left <= 5 && !saved) { saved = true; document.dispatchEvent(new CustomEvent('portal:save-now')) }
-    if (left <= 0) {
+    if (left <= 5 + AFTER_DEADLINE && !saved) { saved = true; document.dispatchEvent(new CustomEvent('portal:save-now')) }
+    if (left <= 0 && !leaving) {
+      leaving = true
       window.location.assign(body.dataset.sessionExpiredUrl + '&next=' +
         encodeURIComponent(window.location.pathname + window.location.search))
     }
   }
   setInterval(tick, 1000)
+  // No header: the answer is not from a session still signed in (or the database is down); the
+  // countdown goes on to the deadline it has.
   document.addEventListener('htmx:afterRequest', function (event) {
-    if (event.detail.successful) { saved = false; restart() }
+    var xhr = event.detail.xhr
+    if (xhr) restartAsTold(xhr.getResponseHeader(SECONDS_HEADER))
   })
   function stay () {
     var token = JSON.parse(body.getAttribute('hx-headers'))['X-CSRFToken']
     fetch(body.dataset.sessionExtendUrl, { method: 'POST', headers: { 'X-CSRFToken': token }, credentials: 'same-origin' })
       .then(function (response) {
-        if (response.ok) { saved = false; restart() } else { window.location.reload() }
+        // Anything but 204 (a sign-in page the redirect led to, a refused token): the session has
+        // ended; reloading shows where things stand.
+        if (response.status !== 204 || !restartAsTold(response.headers.get(SECONDS_HEADER))) {
+          window.location.reload()
+        }
       })
   }
   dialog.querySelector('form.app-timeout-continue').addEventListener('submit', function (event) {

@@ -4,11 +4,14 @@ Guards answer in the way the request can use: a full page is redirected to sign-
 gets 401 with HX-Redirect, so a sign-in page is never swapped into a form (DESIGN.md convention 7).
 """
 
+import posixpath
 import re
+from datetime import timedelta
 from functools import wraps
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
-from flask import abort, current_app, g, make_response, redirect, request, session, url_for
+from flask import abort, current_app, g, has_app_context, make_response, redirect, request, session, url_for
+from werkzeug.exceptions import HTTPException
 
 from webapp.extensions import db, htmx
 
@@ -16,6 +19,13 @@ from . import security_log, sessions
 from .models import User
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+#: The pages that sign someone in: never a place to come back to after signing in (`safe_next`), and
+#: never a page with the idle countdown.
+SIGN_IN_PAGES = frozenset({"accounts.sign_in", "review.sign_in", "review.sign_in_code"})
+#: How far short of the server's deadline a page's countdown may end and still be taken as the
+#: timeout (older pages truncated their seconds and could start from a deadline that had since moved).
+#: A session with longer left was kept going elsewhere, in another tab.
+COUNTDOWN_SLACK = timedelta(seconds=15)
 
 
 def load_signed_in_user() -> None:
@@ -48,12 +58,33 @@ def renew_session() -> None:
     sessions.regenerate(session)
 
 
-def sign_out() -> None:
+def sign_out(outcome: str = "success") -> None:
     user = g.get("user")
     if user is not None:
-        security_log.record("sign-out", "success", user_id=user.id, staff=bool(session.get("staff")))
+        security_log.record("sign-out", outcome, user_id=user.id, staff=bool(session.get("staff")))
     sessions.destroy(session)
     g.user = None
+    g.pop("csrf_token", None)  # Flask-WTF's token for this request was the ended session's
+
+
+def end_session_the_countdown_ended(default: str):
+    """A page's idle countdown sent the browser here (`?expired=1`) while its session is still open.
+
+    Within COUNTDOWN_SLACK of its deadline, it is the person's own browser saying the time is up: the
+    session ends now, so the sign-in page is signed out, and says why (None: show it). With longer
+    left, another tab has kept the session going: ending it would sign that tab out mid-task (and a
+    link here would sign anyone out), so the browser goes back to its page, whose countdown starts
+    again from the real deadline; neither trip counts as activity.
+    """
+    if g.get("user") is None or request.method != "GET" or not request.args.get("expired"):
+        return None
+    left = sessions.idle_time_left(session)
+    if left is not None and left > COUNTDOWN_SLACK:
+        sessions.keep_idle_deadline_on_the_next_page(session)
+        return redirect(safe_next(request.args.get("next"), default))
+    sign_out("idle-timeout")
+    session["_expired"] = True
+    return None
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -67,9 +98,21 @@ def safe_next(target: str | None, default: str) -> str:
         return default
     if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
         parts = urlsplit(target)
-        if not parts.scheme and not parts.netloc:
+        if not parts.scheme and not parts.netloc and not _is_sign_in_page(parts.path):
             return target
     return default
+
+
+def _is_sign_in_page(path: str) -> bool:
+    """A countdown that ended on a sign-in page sent it there again with next=/sign-in?expired…, and
+    signing in led back to sign-in: a sign-in page, however its path is written, is no place to return."""
+    if not has_app_context():
+        return False
+    try:
+        endpoint, _ = current_app.url_map.bind("localhost").match(posixpath.normpath(unquote(path)))
+    except HTTPException:
+        return False
+    return endpoint in SIGN_IN_PAGES
 
 
 def _current_page_path() -> str | None:

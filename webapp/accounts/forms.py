@@ -1,6 +1,7 @@
 """The fixed account forms (DESIGN.md convention 5): WTForms classes rendered by govuk-frontend-wtf."""
 
 from flask_wtf import FlaskForm
+from govuk_frontend_wtf.main import wtforms_errors
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCheckboxInput,
     GovPasswordInput,
@@ -178,6 +179,21 @@ class SignInForm(FlaskForm):
                                                      Length(max=MAX_LENGTH, message=PASSWORD_TOO_LONG)],
                              widget=GovPasswordInput())
     submit = SubmitField("Sign in", widget=GovSubmitInput())
+
+    def refuse(self, message: str) -> None:
+        """Wrong email address or password: one problem (which of the two is not said), shown at
+        both fields but listed once in the error summary, linked to the first (`error_summary`)."""
+        self.email.errors.append(message)
+        self.password.errors.append(message)
+
+    def error_summary(self) -> dict:
+        """govuk-frontend-wtf's summary, with a message that several fields share listed once."""
+        summary = wtforms_errors(self)
+        entries = {}
+        for entry in summary["errorList"]:
+            entries.setdefault(entry["text"], entry)
+        summary["errorList"] = list(entries.values())
+        return summary
 
 
 class ForgottenPasswordForm(FlaskForm):

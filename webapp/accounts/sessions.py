@@ -10,6 +10,7 @@ sessions to revoke them, which password changes need.
 import hashlib
 import json
 import logging
+import math
 import secrets
 from datetime import timedelta
 
@@ -29,6 +30,11 @@ from .models import WebSession
 log = logging.getLogger(__name__)
 
 TOUCH_AFTER = timedelta(seconds=10)
+#: How many seconds a signed-in session has left, on every response that saves it, so that a page's
+#: countdown (portal.js) can start again from the server's deadline after an htmx request or "Continue".
+SECONDS_HEADER = "X-Portal-Session-Seconds"
+#: Set when the portal itself (not the person) sends the browser back to a page: loading it is not activity.
+_LEAVE_DEADLINE = "_leave_deadline"
 # Every request runs this; built once (with the account, joined) rather than by Session.get each time.
 _SESSION_BY_ID = select(WebSession).where(WebSession.id == bindparam("sid"))
 
@@ -46,13 +52,15 @@ class ServerSession(CallbackDict, SessionMixin):
     read in the same query as the row, so the request need not read it again.
     """
 
-    def __init__(self, initial=None, sid: str | None = None, last_seen_at=None, account=None):
+    def __init__(self, initial=None, sid: str | None = None, last_seen_at=None, account=None,
+                 idle_expires_at=None):
         def on_update(session):
             session.modified = True
 
         super().__init__(initial or {}, on_update)
         self.sid = sid
         self.last_seen_at = last_seen_at
+        self.idle_expires_at = idle_expires_at
         self.account = account
         self.modified = False
         self.rotate = False
@@ -73,8 +81,28 @@ def regenerate(session: ServerSession) -> None:
 
 def keep_idle_deadline(session: ServerSession) -> None:
     """This request is the page saving itself (before an idle timeout), not the person doing
-    something: it must not keep the session alive, or the timeout would never come."""
+    something: it must not keep the session alive, or the timeout would never come. What it
+    changes in the session is still saved; the idle deadline stays where it was."""
     session.passive = True
+
+
+def keep_idle_deadline_on_the_next_page(session: ServerSession) -> None:
+    """The portal is sending the browser back to a page of its own accord (a countdown that ended in
+    one tab while another kept the session going): neither this request nor loading that page is the
+    person doing something. Otherwise two tabs would send each other round for ever, and the session
+    would never idle out."""
+    keep_idle_deadline(session)
+    session[_LEAVE_DEADLINE] = True
+
+
+def _moves_deadline(session: ServerSession, now) -> bool:
+    """Whether saving the session starts its idle period again: a request by the person does, but one
+    within TOUCH_AFTER of the last that changed nothing is not worth a write, and a passive one never."""
+    if session.passive:
+        return False
+    if session.modified or session.last_seen_at is None:
+        return True
+    return now - session.last_seen_at >= TOUCH_AFTER
 
 
 def destroy(session: ServerSession) -> None:
@@ -143,8 +171,13 @@ class DatabaseSessionInterface(SessionInterface):
                 data = json.loads(row.data)
             except ValueError:
                 data = {}
-            return ServerSession(data, sid=sid, last_seen_at=row.last_seen_at, account=row.user)
-        # Expired: the row goes now; a signed-in person is told at sign-in that their answers were saved.
+            session = ServerSession(data, sid=sid, last_seen_at=row.last_seen_at, account=row.user,
+                                    idle_expires_at=row.idle_expires_at)
+            if data.get(_LEAVE_DEADLINE):
+                session.pop(_LEAVE_DEADLINE)  # modified: saved, with the deadline left as it is
+                keep_idle_deadline(session)
+            return session
+        # Expired: the row goes now; a signed-in person is told at sign-in why they are signed out.
         signed_in = row.user_id is not None
         db.session.delete(row)
         db.session.commit()
@@ -176,8 +209,9 @@ class DatabaseSessionInterface(SessionInterface):
         if not session:
             return
         now = utcnow()
+        deadline = now + idle_timeout(app, session)
         values = {"data": json.dumps(dict(session)), "user_id": session.get("user_id"), "last_seen_at": now,
-                  "idle_expires_at": now + idle_timeout(app, session)}
+                  "idle_expires_at": deadline}
         if session.sid is None:
             token = secrets.token_urlsafe(32)
             # A session gets its row (and so its device) when it starts, which a sign-in always does.
@@ -189,15 +223,25 @@ class DatabaseSessionInterface(SessionInterface):
                                 secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),
                                 domain=self.get_cookie_domain(app), path=self.get_cookie_path(app))
         else:
-            if not session.modified and (session.passive or (
-                    session.last_seen_at and now - session.last_seen_at < TOUCH_AFTER)):
-                return
+            if not _moves_deadline(session, now):
+                deadline = session.idle_expires_at or deadline
+                if not session.modified:
+                    _tell_seconds_left(session, response, deadline, now)
+                    return
+                values = {"data": values["data"], "user_id": values["user_id"]}
             updated = db.session.query(WebSession).filter(WebSession.id == session.sid).update(
                 values, synchronize_session=False)
             db.session.commit()
             if not updated:  # revoked while this request ran (signed out everywhere)
                 self._delete_cookie(app, response)
+                return
         response.vary.add("Cookie")
+        _tell_seconds_left(session, response, deadline, now)
+
+
+def _tell_seconds_left(session: ServerSession, response, deadline, now) -> None:
+    if session.get("user_id") and deadline is not None:
+        response.headers[SECONDS_HEADER] = str(max(0, math.ceil((deadline - now).total_seconds())))
 
 
 def raise_if_unavailable() -> None:
@@ -208,14 +252,24 @@ def raise_if_unavailable() -> None:
 
 
 def seconds_left(app: Flask, session: ServerSession) -> int:
-    """How long until this session idles out, for the timeout warning.
+    """How long until this session idles out, for the page's countdown and its timeout warning.
 
-    A request normally extends the session by the full idle timeout; only one that comes within
-    TOUCH_AFTER of the last leaves the earlier deadline in place.
+    Saving the session at the end of this request normally extends it by the full idle timeout; one
+    that comes within TOUCH_AFTER of the last and changes nothing (or a passive one) leaves the earlier
+    deadline in place. Rounded up: the countdown must not end before the server's deadline (it did,
+    by up to a second, and the "signed out" page then found the person still signed in). Called as
+    the page is drawn, after anything that changes the session (a message shown) has done so.
     """
-    idle = idle_timeout(app, session)
-    if session.sid is None or session.modified or session.last_seen_at is None:
-        return int(idle.total_seconds())
-    since = utcnow() - session.last_seen_at
-    left = idle - since if since < TOUCH_AFTER else idle
-    return max(0, int(left.total_seconds()))
+    now = utcnow()
+    if session.sid is None or session.idle_expires_at is None or _moves_deadline(session, now):
+        left = idle_timeout(app, session)
+    else:
+        left = session.idle_expires_at - now
+    return max(0, math.ceil(left.total_seconds()))
+
+
+def idle_time_left(session: ServerSession) -> timedelta | None:
+    """How long this session has before its idle deadline as it stands (this request not counted)."""
+    if session.sid is None or session.idle_expires_at is None:
+        return None
+    return session.idle_expires_at - utcnow()

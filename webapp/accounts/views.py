@@ -209,6 +209,9 @@ def terms():
 @bp.route("/sign-in", methods=["GET", "POST"])
 @limiter.limit("20 per minute; 100 per hour", methods=["POST"])
 def sign_in():
+    ended = auth.end_session_the_countdown_ended(url_for("main.home"))
+    if ended is not None:
+        return ended
     form = SignInForm()
     expired = bool(session.get("_expired"))
     next_url = auth.safe_next(request.args.get("next"), url_for("main.home"))
@@ -217,8 +220,7 @@ def sign_in():
         if result.locked:
             return render_page("accounts/locked.html", status=429)
         if result.user is None:
-            form.email.errors.append("Enter a correct email address and password")
-            form.password.errors.append("Enter a correct email address and password")
+            form.refuse("Enter a correct email address and password")
         elif not result.user.is_verified:
             _hold_registration(result.user, next=auth.safe_next(request.args.get("next"), ""))
             return _send_verification(result.user)
@@ -229,7 +231,8 @@ def sign_in():
                 # New terms are asked for at the next sign-in, before anything else.
                 return redirect(url_for(".terms", next=destination))
             return redirect(destination)
-    return _render_form("accounts/sign_in.html", form, expired=expired)
+    return _render_form("accounts/sign_in.html", form, expired=expired,
+                        next_param=auth.safe_next(request.args.get("next"), "") or None)
 
 
 def _after_sign_in(user: User, next_url: str) -> str:

@@ -66,20 +66,26 @@ def _email_at_address() -> str:
 @limiter.limit(_staff_failure_limit, key_func=_email_at_address, methods=["POST"],
                deduct_when=lambda response: response.status_code == 422)
 def sign_in():
+    ended = auth.end_session_the_countdown_ended(url_for(".queue"))
+    if ended is not None:
+        return ended
     if g.user is not None and session.get("staff"):
         return redirect(url_for(".queue"))
     form = SignInForm()
     if form.validate_on_submit():
         result = accounts.authenticate(form.email.data, form.password.data, staff=True)
         if result.user is None:
-            form.email.errors.append(BAD_CREDENTIALS)
-            form.password.errors.append(BAD_CREDENTIALS)
+            form.refuse(BAD_CREDENTIALS)
         else:
             session[PENDING] = {"user_id": result.user.id,
                                 "next": auth.safe_next(request.args.get("next"), url_for(".queue"))}
             _send_code(result.user)
             return redirect(url_for(".sign_in_code"))
-    return _form_page("review/sign_in.html", form)
+    # Signed out by the idle timeout: found on the next request (`_expired`), or told by the page's
+    # own countdown (`?expired=1`), which sends the browser here.
+    expired = bool(session.get("_expired") or request.args.get("expired"))
+    return _form_page("review/sign_in.html", form, expired=expired,
+                      next_param=auth.safe_next(request.args.get("next"), "") or None)
 
 
 def _send_code(user: User) -> None:

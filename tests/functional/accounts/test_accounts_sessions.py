@@ -3,6 +3,7 @@
 import hashlib
 import re
 from datetime import UTC, datetime, timedelta
+from urllib.parse import quote
 
 import pytest
 
@@ -213,6 +214,7 @@ def test_timeout_warning_data_is_on_signed_in_pages(client, make_user):
     seconds = int(re.search(r'data-session-seconds="(\d+)"', html).group(1))
     assert 1790 <= seconds <= 1800
     assert 'id="timeout-dialog"' in html
+    assert 'data-session-expired-url="/sign-in?expired=1"' in html  # staff: /la/sign-in (review tests)
 
 
 def test_purge_job_deletes_expired_sessions(app, make_user, now):
@@ -259,3 +261,122 @@ def test_purge_job_through_the_scheduler(app, make_user, now):
     assert run_job(app, purge)
     with app.app_context():
         assert db.session.query(WebSession).count() == 0
+
+
+# --- The page's countdown and the server's deadline ------------------------------------------------
+# With JavaScript, a page counts down from its data-session-seconds and then sends the browser to
+# /sign-in?expired=1. It must never get there before the server's deadline: it did, by up to a second
+# (seconds were truncated) or ten (a page shown within TOUCH_AFTER of a request that set a message),
+# and the "signed out" page then showed the account menu and a countdown of its own.
+
+def page_seconds(html: str) -> int | None:
+    match = re.search(r'data-session-seconds="(\d+)"', html)
+    return int(match.group(1)) if match else None
+
+
+def server_seconds_left(app, client) -> float:
+    with app.app_context():
+        row = db.session.get(WebSession, hashlib.sha256(cookie_of(client).encode()).hexdigest())
+        return (row.idle_expires_at.replace(tzinfo=UTC) - datetime.now(UTC)).total_seconds()
+
+
+def test_the_countdown_is_rounded_up_to_the_server_s_deadline(app, client, make_user, now):
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(seconds=4.5))  # within TOUCH_AFTER: this page does not move the deadline
+    seconds = page_seconds(text(client.get("/account")))
+    assert seconds == 1796  # 1795.5 left: 1795 ended half a second early
+    assert seconds >= server_seconds_left(app, client)
+
+
+def test_a_page_showing_a_message_counts_down_from_the_deadline_it_sets(app, client, make_user, now):
+    """The message (a flash) is taken from the session as the page is drawn, which moves the deadline:
+    the countdown was worked out before that, from the earlier deadline, up to 10 s short."""
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(seconds=12))
+    details = {"title": "Ms", "first_name": "Priya", "surname": "Shah", "is_professional": "yes",
+               "role": "Teacher", "organisation": "Meadow Primary School", "street": "1 School Lane",
+               "town": "Wigan", "postcode": "WN1 1AA", "phone": "01942 000001"}
+    assert post_form(client, "/account/update", details).headers["Location"] == "/account"
+    now.shift(timedelta(seconds=4.5))
+    html = text(client.get("/account"))
+    assert "Your details have been updated." in html
+    assert page_seconds(html) == 1800
+    assert page_seconds(html) >= server_seconds_left(app, client)
+
+
+def test_htmx_and_continue_answers_say_how_long_the_session_has_left(app, client, make_user, now):
+    """A page's countdown starts again after each htmx request or 'Continue': from what the server
+    says is left (it restarted from the page's first figure, which could be short of the deadline)."""
+    make_user()
+    sign_in(client)
+    token = csrf_token(text(client.get("/account")))
+    now.shift(timedelta(seconds=4.5))
+    response = client.get("/account", headers={"HX-Request": "true"})
+    assert response.headers["X-Portal-Session-Seconds"] == "1796"  # the deadline did not move
+    now.shift(timedelta(seconds=20))
+    response = client.get("/account", headers={"HX-Request": "true"})
+    assert response.headers["X-Portal-Session-Seconds"] == "1800"  # it moved
+    now.shift(timedelta(minutes=20))
+    response = client.post("/session/extend", headers={"X-CSRFToken": token})
+    assert response.status_code == 204 and response.headers["X-Portal-Session-Seconds"] == "1800"
+    assert "X-Portal-Session-Seconds" not in app.test_client().get("/").headers  # no one signed in
+
+
+def test_the_sign_in_page_never_counts_down(client, make_user):
+    make_user()
+    sign_in(client)
+    for path in ("/sign-in", "/sign-in?next=/account"):
+        html = text(client.get(path))
+        assert page_seconds(html) is None and 'id="timeout-dialog"' not in html, path
+
+
+def test_the_countdown_s_sign_in_page_ends_a_session_about_to_idle_out(client, make_user, now):
+    """The browser's own countdown says the time is up: a session a few seconds from its deadline ends
+    there, so the page says signed out and is signed out (no account menu, no second countdown), and
+    its form signs in (its token is the new session's)."""
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(minutes=29, seconds=55))
+    html = text(client.get("/sign-in?expired=1&next=/account"))
+    assert "You were signed out because you had not done anything for a while" in html
+    assert "Account menu for" not in html and "Priya Shah" not in html
+    assert page_seconds(html) is None and 'id="timeout-dialog"' not in html
+    assert client.get("/account").headers["Location"] == "/sign-in?next=/account"
+    response = client.post("/sign-in?next=/account", data={"csrf_token": csrf_token(html),
+                                                           "email": "teacher@example.com",
+                                                           "password": PASSWORD})
+    assert response.headers["Location"] == "/account"
+
+
+def test_the_countdown_s_sign_in_page_sends_back_a_session_kept_alive_elsewhere(client, make_user, now):
+    """A tab left open counts down from its own last request; another tab in use has kept the session
+    going. Ending it would sign that tab out mid-task (and a link to the page would sign anyone out):
+    the browser goes back to its page, whose countdown starts from the deadline as it is. Going there
+    and back is not activity: it leaves the deadline where it was."""
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(minutes=5))
+    response = client.get("/sign-in?expired=1&next=/account")
+    assert response.status_code == 302 and response.headers["Location"] == "/account"
+    html = text(client.get("/account"))
+    assert "Priya Shah" in html
+    assert page_seconds(html) == 25 * 60
+    now.shift(timedelta(minutes=25, seconds=1))
+    assert not signed_in(client)
+
+
+@pytest.mark.parametrize("nested", [
+    "/sign-in?expired=1&next=/account", "/sign-in", "/sign-in/", "/la/sign-in?next=/la/queue",
+    "/la/sign-in/code", "/sign%2Din?expired=1"])
+def test_next_never_leads_back_to_a_sign_in_page(client, make_user, nested):
+    """A countdown that ended on the sign-in page sent the browser to sign-in with next=/sign-in?…;
+    signing in then led to the sign-in page again."""
+    make_user()
+    path = "/sign-in?expired=1&next=" + quote(nested, safe="")
+    html = text(client.get(path))
+    assert 'action="/sign-in"' in html
+    response = client.post(path, data={"csrf_token": csrf_token(html), "email": "teacher@example.com",
+                                       "password": PASSWORD})
+    assert response.headers["Location"] == "/"

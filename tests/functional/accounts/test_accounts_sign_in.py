@@ -4,7 +4,7 @@ import re
 from datetime import UTC, datetime, timedelta
 
 from tests.conftest import PASSWORD, post_form, sign_in
-from tests.support import at_the_same_moment, csrf_token
+from tests.support import at_the_same_moment, csrf_token, error_summary_links
 from webapp.accounts import services
 from webapp.accounts.models import User
 from webapp.accounts.passwords import hash_password
@@ -66,6 +66,20 @@ def test_same_message_for_unknown_email_and_wrong_password(client, make_user):
     assert unknown.status_code == wrong.status_code == 422
     assert "Enter a correct email address and password" in text(wrong)
     assert without_token(text(unknown)).replace("nobody@", "teacher@") == without_token(text(wrong))
+
+
+def test_wrong_email_or_password_is_one_problem_in_the_error_summary(client, make_user):
+    """The summary listed "Enter a correct email address and password" twice (linked to each field):
+    it is one problem, listed once and linked to the first field, as GOV.UK's sign-in pages do."""
+    make_user()
+    for email, password in (("teacher@example.com", "whatever it is"), ("nobody@example.com", PASSWORD)):
+        html = text(post_form(client, "/sign-in", {"email": email, "password": password}))
+        assert error_summary_links(html) == [("#email", "Enter a correct email address and password")]
+        assert 'id="email-error"' in html  # the field itself still says what is wrong
+    # Two different problems are still two entries.
+    html = text(post_form(client, "/sign-in", {"email": "", "password": ""}))
+    assert error_summary_links(html) == [("#email", "Enter your email address"),
+                                         ("#password", "Enter your password")]
 
 
 def test_empty_and_oversized_sign_in_never_500(client):

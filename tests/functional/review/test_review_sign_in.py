@@ -1,12 +1,13 @@
 """Staff sign in with a password and then an emailed code, every time."""
 
+import re
 from datetime import UTC, datetime, timedelta
 
 import time_machine
 
 from tests.conftest import PASSWORD, post_form, sign_in
 from tests.functional.review.conftest import CODE_SUBJECT, STAFF, SUBMITTER, staff_sign_in
-from tests.support import at_the_same_moment, csrf_token
+from tests.support import at_the_same_moment, csrf_token, error_summary_links
 from webapp.accounts import codes
 
 
@@ -103,6 +104,12 @@ def test_wrong_password_and_public_account_get_the_same_error(client, people, sm
         assert "Enter a correct email address and password" in response.get_data(as_text=True)
     assert smtp_sink.to(SUBMITTER) == []
     assert smtp_sink.to(STAFF) == []
+
+
+def test_wrong_email_or_password_is_one_problem_in_the_error_summary(client, people):
+    html = post_form(client, "/la/sign-in", {"email": STAFF, "password": "not the password"}
+                     ).get_data(as_text=True)
+    assert error_summary_links(html) == [("#email", "Enter a correct email address and password")]
 
 
 def test_staff_cannot_use_the_public_sign_in(client, people):
@@ -244,3 +251,80 @@ def test_a_member_of_the_public_signing_out_goes_to_portal_home(client, people):
     sign_in(client, SUBMITTER)
     response = post_form(client, "/", {}, post_url="/sign-out")
     assert response.headers["Location"] == "/"
+
+
+SIGNED_OUT = "You were signed out because you had not done anything for a while. Sign in again to carry on."
+
+
+def test_after_the_idle_timeout_a_link_leads_to_sign_in_saying_why(client, people, smtp_sink, time_machine):
+    """Without JavaScript nothing warns a caseworker: the next link they follow after 15 idle minutes
+    led to the back office sign-in with no word of why. Now it says, in the staff's own terms (no
+    "answers were saved": the back office's forms do not save)."""
+    time_machine.move_to(datetime.now(UTC).replace(microsecond=0), tick=False)
+    staff_sign_in(client, smtp_sink)
+    time_machine.shift(timedelta(minutes=16))
+    response = client.get("/la/queue")
+    assert response.headers["Location"] == "/la/sign-in?next=/la/queue"
+    html = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert SIGNED_OUT in html
+    assert "answers were saved" not in html
+    staff_sign_in(client, smtp_sink)
+    assert SIGNED_OUT not in client.get("/la/sign-in").get_data(as_text=True)  # said once, not for ever
+
+
+def test_a_first_sign_in_says_nothing_about_being_signed_out(client, people):
+    assert "You were signed out" not in client.get("/la/sign-in").get_data(as_text=True)
+
+
+def test_the_timeout_warning_on_back_office_pages_leads_to_the_back_office_sign_in(staff_client):
+    """With JavaScript the countdown sent a caseworker to the public sign-in ("Your answers were saved",
+    and their staff account refused there), and its warning said "Anything you have typed is saved",
+    which the back office's forms never do."""
+    html = staff_client.get("/la/queue").get_data(as_text=True)
+    assert 'data-session-expired-url="/la/sign-in?expired=1"' in html
+    dialog = re.search(r'<dialog id="timeout-dialog".*?</dialog>', html, re.S).group(0)
+    words = " ".join(re.sub(r"<[^>]+>", " ", dialog).split())
+    assert "typed is saved" not in words
+    assert "Anything you have typed and not sent will be lost. Select 'Continue' to stay signed in." in words
+
+
+def test_the_countdown_s_sign_in_page_says_why_in_the_back_office_s_words(client):
+    html = client.get("/la/sign-in?expired=1&next=/la/queue").get_data(as_text=True)
+    assert SIGNED_OUT in html
+    assert "answers were saved" not in html
+    assert 'action="/la/sign-in?next=/la/queue"' in html
+
+
+def test_the_countdown_s_sign_in_page_ends_a_staff_session_about_to_idle_out(client, people, smtp_sink,
+                                                                           time_machine):
+    time_machine.move_to(datetime.now(UTC).replace(microsecond=0), tick=False)
+    staff_sign_in(client, smtp_sink)
+    time_machine.shift(timedelta(minutes=14, seconds=55))
+    response = client.get("/la/sign-in?expired=1&next=/la/queue")
+    assert response.status_code == 200  # it was a redirect to the queue: still signed in
+    html = response.get_data(as_text=True)
+    assert SIGNED_OUT in html
+    assert "Account menu for" not in html and 'id="timeout-dialog"' not in html
+    assert client.get("/la/queue").headers["Location"] == "/la/sign-in?next=/la/queue"
+
+
+def test_the_countdown_s_sign_in_page_sends_a_staff_session_kept_alive_elsewhere_back(client, people,
+                                                                                     smtp_sink, time_machine):
+    time_machine.move_to(datetime.now(UTC).replace(microsecond=0), tick=False)
+    staff_sign_in(client, smtp_sink)
+    time_machine.shift(timedelta(minutes=5))
+    response = client.get("/la/sign-in?expired=1&next=/la/queue")
+    assert response.headers["Location"] == "/la/queue"
+    assert client.get("/la/queue").status_code == 200
+    time_machine.shift(timedelta(minutes=10, seconds=1))  # the trip there and back was not activity
+    assert client.get("/la/queue").status_code == 302
+
+
+def test_staff_sign_in_never_returns_to_a_sign_in_page(client, people, smtp_sink):
+    html = client.get("/la/sign-in?expired=1&next=/la/sign-in%3Fexpired%3D1").get_data(as_text=True)
+    assert 'action="/la/sign-in"' in html
+    response = client.post("/la/sign-in?next=/la/sign-in%3Fexpired%3D1",
+                           data={"csrf_token": csrf_token(html), "email": STAFF, "password": PASSWORD})
+    assert response.headers["Location"] == "/la/sign-in/code"
+    code = smtp_sink.wait_for(STAFF, CODE_SUBJECT).code()
+    assert post_form(client, "/la/sign-in/code", {"code": code}).headers["Location"] == "/la/queue"
