@@ -74,6 +74,12 @@ def init_app(app: Flask) -> None:
 
             staff_area = request.blueprint == "review"
             return redirect_to_sign_in("review.sign_in" if staff_area else "accounts.sign_in")
+        if request.blueprint == "review":
+            # The back office's return and response forms do not save themselves: nothing was kept.
+            return render_error(400, "Your session needs refreshing",
+                                "For your security, what you sent was not used. Go back: what you typed "
+                                "should still be on the page. Copy it, refresh the page, sign in again "
+                                "if asked, and send it again.")
         return render_error(400, "Your session needs refreshing",
                             "For your security, go back, refresh the page and try again. "
                             "Your saved answers have been kept.")

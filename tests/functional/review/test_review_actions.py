@@ -350,3 +350,13 @@ def test_the_return_form_says_how_long_the_comments_can_be(staff_client, submiss
                          {"reason": "other", "comments": "x" * 2001})
     assert response.status_code == 422
     assert "Comments must be 2000 characters or fewer" in response.get_data(as_text=True)
+
+
+def test_a_return_refused_by_the_csrf_check_does_not_claim_it_was_saved(staff_client, submission):
+    """The public's forms save themselves; a caseworker's return does not, and was told it had."""
+    response = staff_client.post(f"/la/submissions/{submission}/return",
+                                 data={"csrf_token": "stale", **RETURN})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "what you typed should still be on the page. Copy it" in html
+    assert "saved answers have been kept" not in html
