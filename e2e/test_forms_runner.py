@@ -210,6 +210,11 @@ def test_fill_save_recover_and_check(journey_page, js_mode, live_server, check_a
     expect(heading(page, "Check your answers before you submit")).to_be_visible()
     expect(page.get_by_text("before you can submit")).to_have_count(0)
     expect(page.get_by_text("2 Mill Street")).to_be_visible()
+    # Each brother or sister is a block of their own.
+    siblings = page.locator(".govuk-summary-list__row", has_text="Brothers, sisters").get_by_role("listitem")
+    expect(siblings).to_have_count(2)
+    expect(siblings.nth(1)).to_contain_text("Child 2")
+    expect(siblings.nth(1)).to_contain_text("Tom")
     check_a11y(page, "check your answers")
 
 

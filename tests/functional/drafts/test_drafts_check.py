@@ -1,0 +1,92 @@
+"""Check your answers: every answer shown as it will be sent."""
+
+import re
+from html import unescape
+
+from markupsafe import escape
+
+from tests.functional.drafts.conftest import CHILD, HX
+from tests.functional.submissions.other_forms_data import ANSWERS
+
+
+def check_page(runner, draft_id: str, htmx: bool = False) -> str:
+    response = runner.client.get(f"/drafts/{draft_id}/check", headers=HX if htmx else {})
+    assert response.status_code == 200
+    return response.get_data(as_text=True)
+
+
+def section_summary(html: str, title: str) -> str:
+    """The markup from a section's heading on Check your answers to the next section's heading."""
+    start = html.index(f'<h2 class="govuk-heading-m">{escape(title)}</h2>')
+    end = html.find('<h2 class="govuk-heading-m">', start + 1)
+    return html[start:end if end != -1 else None]
+
+
+def summary_row(html: str, label: str) -> str:
+    """One row of a summary list (up to the next row), found by its key."""
+    for row in html.split('<div class="govuk-summary-list__row')[1:]:
+        key = re.search(r'<dt class="govuk-summary-list__key">(.*?)</dt>', row, re.S).group(1)
+        if unescape(key.strip()) == label:
+            return row
+    raise AssertionError(f"no row {label!r}")
+
+
+def value_of(row: str) -> str:
+    """A row's value (which may hold a list of its own), without its Change link."""
+    value = row.split('<dd class="govuk-summary-list__value">', 1)[1]
+    value = value.split('<dd class="govuk-summary-list__actions">', 1)[0]
+    return value.strip().removesuffix("</dd>").strip()
+
+
+# --- Answers as they will be sent ------------------------------------------------------------------
+
+def test_the_check_keeps_line_breaks_and_address_lines(app, runner):
+    """A multi-line answer read as one paragraph and an address as one line ('2 Mill Street Wigan
+    WN1 2BB'), where the back office and the PDF keep both."""
+    draft_id = runner.start()
+    runner.post(draft_id, "child", {**CHILD, "address-line2": "Scholes"})
+    runner.post(draft_id, "concerns", {"worries": "First line <b>bold</b>\r\nSecond line\r\n\r\nAfter a gap"})
+    html = check_page(runner, draft_id)
+    assert value_of(summary_row(html, "Child's home address")) == \
+        "2 Mill Street<br>Scholes<br>Wigan<br>WN1 2BB"
+    assert value_of(summary_row(html, "What are you worried about?")) == \
+        "First line &lt;b&gt;bold&lt;/b&gt;<br>Second line<br><br>After a gap"
+
+
+def _items(value: str) -> list[dict[str, str]]:
+    """Each item of an add-another answer: its title and {question: answer}."""
+    items = re.findall(r'<li class="app-answer-item">(.*?)</li>', value, re.S)
+    assert items, value
+    found = []
+    for item in items:
+        title = re.search(r'<p class="app-answer-item__title[^"]*">(.*?)</p>', item, re.S).group(1).strip()
+        rows = dict((unescape(k.strip()), v.strip()) for k, v in
+                    re.findall(r"<dt[^>]*>(.*?)</dt>\s*<dd[^>]*>(.*?)</dd>", item, re.S))
+        found.append({"": title, **rows})
+    return found
+
+
+def test_the_check_shows_each_child_and_agency_as_a_block_of_its_own(app, runner):
+    """LADO's 'Children involved' read as one run-on string ('Child 1: First name: …; Last name: …;
+    Home address: … Child 2: …'), and 'Other agencies' the same."""
+    draft_id = runner.start("lado")
+    for section_id in ("children", "contact"):
+        response = runner.post(draft_id, section_id, ANSWERS["lado"][section_id])
+        assert response.status_code == 303, section_id
+    html = check_page(runner, draft_id)
+
+    child = section_summary(html, "Child / Young Person's Details")
+    children = _items(value_of(summary_row(child, "Children involved")))
+    assert children == [
+        {"": "Child 1", "First name": "Kai", "Last name": "Whitlow", "Date of birth": "4 September 2014",
+         "Gender": "Male", "Home address": "3 Elm Close<br>Hindley<br>WN2 3QQ",
+         "Any disability or special educational needs": "ADHD"},
+        {"": "Child 2", "First name": "Rosa", "Last name": "Beaumont",
+         "Date of birth": "Date of birth not known", "Gender": "Female"},
+    ]
+    contact = section_summary(html, "Contact Information")
+    agencies = _items(value_of(summary_row(contact, "Other agencies involved with the child or family")))
+    assert [a[""] for a in agencies] == ["Agency 1", "Agency 2"]
+    assert agencies[1] == {"": "Agency 2", "Agency or service": "Brighter Futures Youth Club",
+                           "Contact name": "Dev Patel",
+                           "Phone number or email address": "dev@youthclub.example"}
