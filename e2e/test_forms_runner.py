@@ -215,6 +215,9 @@ def test_fill_save_recover_and_check(journey_page, js_mode, live_server, check_a
     expect(siblings).to_have_count(2)
     expect(siblings.nth(1)).to_contain_text("Child 2")
     expect(siblings.nth(1)).to_contain_text("Tom")
+    # The files are listed too (none here).
+    expect(page.locator(".govuk-summary-list__row", has_text="Files attached")).to_contain_text(
+        "No files attached")
     check_a11y(page, "check your answers")
 
 

@@ -1,12 +1,16 @@
-"""Check your answers: every answer shown as it will be sent."""
+"""Check your answers: every answer shown as it will be sent, and the attached files."""
 
 import re
 from html import unescape
 
+import pytest
 from markupsafe import escape
 
 from tests.functional.drafts.conftest import CHILD, HX
 from tests.functional.submissions.other_forms_data import ANSWERS
+from webapp.attachments.models import Attachment
+from webapp.drafts.models import Draft
+from webapp.extensions import db
 
 
 def check_page(runner, draft_id: str, htmx: bool = False) -> str:
@@ -36,6 +40,45 @@ def value_of(row: str) -> str:
     value = row.split('<dd class="govuk-summary-list__value">', 1)[1]
     value = value.split('<dd class="govuk-summary-list__actions">', 1)[0]
     return value.strip().removesuffix("</dd>").strip()
+
+
+def attach(app, draft_id: str, name: str, description: str = "") -> None:
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        db.session.add(Attachment(user_id=draft.user_id, draft_id=draft_id, display_name=name, kind="pdf",
+                                  content_type="application/pdf", size=3, data=b"abc",
+                                  description=description))
+        db.session.commit()
+
+
+# --- The attached files ---------------------------------------------------------------------------
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_check_lists_the_attached_files_with_their_descriptions_and_a_change_link(app, runner, htmx):
+    """Only the question sections were listed: the files the person attached, and what they said
+    each one was, could not be checked before submitting."""
+    draft_id = runner.start()
+    files = section_summary(check_page(runner, draft_id, htmx), "Supporting Documentation")
+    assert "No files attached" in files
+    assert f'href="/drafts/{draft_id}/supporting-documentation' in files
+
+    attach(app, draft_id, "chronology.pdf", "Chronology of events <2026>")
+    attach(app, draft_id, "body-map.pdf")
+    files = section_summary(check_page(runner, draft_id, htmx), "Supporting Documentation")
+    assert "No files attached" not in files
+    assert value_of(summary_row(files, "chronology.pdf")) == "Chronology of events &lt;2026&gt;"
+    assert value_of(summary_row(files, "body-map.pdf")) == "No description"
+    changes = re.findall(r'<a class="govuk-link" href="([^"]+)">\s*Change'
+                         r'<span class="govuk-visually-hidden">([^<]*)</span>', files)
+    assert changes == [
+        (f"/drafts/{draft_id}/supporting-documentation#attachments-heading",
+         " chronology.pdf (Supporting Documentation)"),
+        (f"/drafts/{draft_id}/supporting-documentation#attachments-heading",
+         " body-map.pdf (Supporting Documentation)"),
+    ]
+    # In the order of the form: after the last question section, before anything else.
+    html = check_page(runner, draft_id, htmx)
+    assert html.index(">Contact Information</h2>") < html.index(">Supporting Documentation</h2>")
 
 
 # --- Answers as they will be sent ------------------------------------------------------------------
