@@ -138,8 +138,12 @@ def test_attach_refuse_and_remove(journey_page, js_mode, live_server, check_a11y
     check_a11y(page, "check your answers with a file")
     page.get_by_role("link", name="Change notes.docx (Supporting Documentation)").click()
     expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
+    back = page.get_by_role("link", name="Back to Check your answers")
+    expect(back).to_be_visible()
+    check_a11y(page, "supporting documentation, opened from check your answers")
     attach(page, js, files["photo.jpg"], "Photo of the bruise")
     expect(files_list(page).get_by_role("link", name="photo.jpg", exact=True)).to_be_visible()
+    expect(back).to_be_visible()  # after the upload, with or without JavaScript
     page.get_by_role("button", name="Next", exact=True).click()
     expect(page.get_by_role("heading", level=1, name="Check your answers before you submit")).to_be_visible()
     rows = attached.locator(".govuk-summary-list__row")

@@ -1,16 +1,22 @@
-"""Check your answers: every answer shown as it will be sent, and the attached files."""
+"""Check your answers: what it shows (every answer as it will be sent, the attached files) and its
+Change links, which bring the person back to it after the change (GOV.UK's check answers pattern)."""
 
 import re
+from datetime import UTC, datetime, timedelta
 from html import unescape
 
 import pytest
+import time_machine
 from markupsafe import escape
 
-from tests.functional.drafts.conftest import CHILD, HX
+from tests.functional.drafts.conftest import CHILD, HX, page_version
 from tests.functional.submissions.other_forms_data import ANSWERS
+from tests.support import csrf_token
 from webapp.attachments.models import Attachment
 from webapp.drafts.models import Draft
 from webapp.extensions import db
+
+RETURN = {"return": "check"}
 
 
 def check_page(runner, draft_id: str, htmx: bool = False) -> str:
@@ -60,7 +66,7 @@ def test_the_check_lists_the_attached_files_with_their_descriptions_and_a_change
     draft_id = runner.start()
     files = section_summary(check_page(runner, draft_id, htmx), "Supporting Documentation")
     assert "No files attached" in files
-    assert f'href="/drafts/{draft_id}/supporting-documentation' in files
+    assert f'href="/drafts/{draft_id}/supporting-documentation?return=check' in files
 
     attach(app, draft_id, "chronology.pdf", "Chronology of events <2026>")
     attach(app, draft_id, "body-map.pdf")
@@ -71,9 +77,9 @@ def test_the_check_lists_the_attached_files_with_their_descriptions_and_a_change
     changes = re.findall(r'<a class="govuk-link" href="([^"]+)">\s*Change'
                          r'<span class="govuk-visually-hidden">([^<]*)</span>', files)
     assert changes == [
-        (f"/drafts/{draft_id}/supporting-documentation#attachments-heading",
+        (f"/drafts/{draft_id}/supporting-documentation?return=check#attachments-heading",
          " chronology.pdf (Supporting Documentation)"),
-        (f"/drafts/{draft_id}/supporting-documentation#attachments-heading",
+        (f"/drafts/{draft_id}/supporting-documentation?return=check#attachments-heading",
          " body-map.pdf (Supporting Documentation)"),
     ]
     # In the order of the form: after the last question section, before anything else.
@@ -133,3 +139,105 @@ def test_the_check_shows_each_child_and_agency_as_a_block_of_its_own(app, runner
     assert agencies[1] == {"": "Agency 2", "Agency or service": "Brighter Futures Youth Club",
                            "Contact name": "Dev Patel",
                            "Phone number or email address": "dev@youthclub.example"}
+
+
+# --- Change, then back to Check your answers --------------------------------------------------------
+
+def test_every_change_link_says_it_comes_back_to_the_check(runner):
+    draft_id = runner.start()
+    runner.post(draft_id, "child", CHILD)
+    html = check_page(runner, draft_id)
+    links = re.findall(r'href="(/drafts/[^"]+)">\s*Change<', html)
+    assert links and all(re.fullmatch(rf"/drafts/{draft_id}/[a-z-]+\?return=check#[\w-]+", h) for h in links)
+    # So do the links of the summary of what is missing.
+    summary = html[html.index("govuk-error-summary"):html.index("</ul>", html.index("govuk-error-summary"))]
+    assert re.findall(r'href="([^"]+)"', summary)
+    assert all("?return=check#" in h for h in re.findall(r'href="([^"]+)"', summary))
+
+
+def test_a_section_opened_from_the_check_offers_a_way_back_to_it(runner):
+    draft_id = runner.start()
+    html = runner.client.get(f"/drafts/{draft_id}/contact?return=check").get_data(as_text=True)
+    back = re.search(r'<a href="([^"]+)" class="govuk-back-link">([^<]+)</a>', html)
+    assert back and back.groups() == (f"/drafts/{draft_id}/check", "Back to Check your answers")
+    assert '<input type="hidden" name="return" value="check">' in html
+
+    plain = runner.page(draft_id, "contact").get_data(as_text=True)
+    assert "govuk-back-link" not in plain and 'name="return"' not in plain
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_next_after_a_change_goes_back_to_the_check(app, runner, htmx):
+    """Changing the phone number from Check your answers led on to Concerns, then Supporting
+    Documentation, before the person was back where they started."""
+    draft_id = runner.start()
+    response = runner.post(draft_id, "child", {**CHILD, **RETURN}, htmx=htmx)
+    if htmx:
+        assert response.headers["HX-Redirect"] == f"/drafts/{draft_id}/check"
+    else:
+        assert (response.status_code, response.headers["Location"]) == (303, f"/drafts/{draft_id}/check")
+    assert "Sam" in check_page(runner, draft_id)
+
+    # Without the flag, Next goes on to the next section as before.
+    response = runner.post(draft_id, "child", CHILD)
+    assert response.headers["Location"] == f"/drafts/{draft_id}/consent"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_change_that_needs_another_answer_stays_until_it_is_given(app, runner, htmx):
+    """Changing consent to 'No' asks why: the runner's own rule (the section with its errors, 422)
+    applies, and the way back to the check is kept until the section is complete."""
+    draft_id = runner.start()
+    runner.post(draft_id, "consent", {"parents_aware": "yes", "consent": "yes"})
+    response = runner.post(draft_id, "consent", {"parents_aware": "yes", "consent": "no", **RETURN},
+                           htmx=htmx)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert "Why have you not got consent?" in html and "There is a problem" in html
+    assert '<input type="hidden" name="return" value="check">' in html
+    assert "Back to Check your answers" in html
+
+    response = runner.client.post(f"/drafts/{draft_id}/consent", headers=HX if htmx else {}, data={
+        "csrf_token": csrf_token(html), "draft_version": str(page_version(html)), "action": "next",
+        "parents_aware": "yes", "consent": "no", "no_consent_reason": "It would put the child at risk",
+        **RETURN})
+    location = response.headers["HX-Redirect"] if htmx else response.headers["Location"]
+    assert location == f"/drafts/{draft_id}/check"
+
+
+def test_add_another_after_a_change_keeps_the_way_back(runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "additional", {"siblings-0-first_name": "Lily", **RETURN},
+                           action="add:siblings")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and 'name="siblings-1-first_name"' in html
+    assert '<input type="hidden" name="return" value="check">' in html
+
+
+def test_previous_after_a_change_is_the_ordinary_previous(runner):
+    draft_id = runner.start()
+    response = runner.post(draft_id, "consent", {"parents_aware": "yes", **RETURN}, action="previous")
+    assert response.headers["Location"] == f"/drafts/{draft_id}/child"
+
+
+def test_a_change_sent_after_the_session_idled_out_still_comes_back_to_the_check(app, runner):
+    """Signing in again returns to the section with what was typed; the way back to the check too."""
+    from tests.conftest import PASSWORD, post_form
+
+    draft_id = runner.start()
+    html = runner.client.get(f"/drafts/{draft_id}/child?return=check").get_data(as_text=True)
+    posted = {"csrf_token": csrf_token(html), "draft_version": str(page_version(html)), **CHILD,
+              "action": "next", **RETURN}
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=3), tick=False):
+        response = runner.client.post(f"/drafts/{draft_id}/child", data=posted)
+        assert response.headers["Location"] == f"/sign-in?next=/drafts/{draft_id}/child?return%3Dcheck"
+        signed_in = post_form(runner.client, response.headers["Location"],
+                              {"email": "teacher@example.com", "password": PASSWORD})
+        assert signed_in.headers["Location"] == f"/drafts/{draft_id}/child?return=check"
+        shown = runner.client.get(signed_in.headers["Location"]).get_data(as_text=True)
+        assert "You were signed out before these answers were saved" in shown
+        assert "Back to Check your answers" in shown and 'value="Sam"' in shown
+        response = post_form(runner.client, f"/drafts/{draft_id}/child?return=check",
+                             {**CHILD, "action": "next", **RETURN,
+                              "draft_version": str(page_version(shown))})
+        assert response.headers["Location"] == f"/drafts/{draft_id}/check"

@@ -173,7 +173,7 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
     for section in sections:
         for text in expected_texts(section, ANSWERS[form_id][section.id]):
             assert text in html, (section.id, text)
-    changes = re.findall(rf'href="/drafts/{draft_id}/([a-z-]+)#([^"]+)">\s*Change', html)
+    changes = re.findall(rf'href="/drafts/{draft_id}/([a-z-]+)\?return=check#([^"]+)">\s*Change', html)
     with app.app_context():
         draft = db.session.get(Draft, draft_id)
         summary = formdefs.summarise_form(definition, draft.answers)
