@@ -216,7 +216,7 @@ def _conflict(draft, section, typed: dict | None = None, status: int = 409):
         (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_ANSWERS]
     return render_page_or_fragment(
         "drafts/conflict.html", "partials/drafts/conflict.html", status, draft=draft, section=section,
-        reload_url=section_url(draft, section.id), resend=resend,
+        reload_url=section_url(draft, section.id, back_to_check=returning_to_check()), resend=resend,
         typed_rows=formdefs.summarise_section(section, typed, answered_only=True) if typed else [])
 
 

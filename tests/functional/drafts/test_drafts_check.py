@@ -8,6 +8,7 @@ from html import unescape
 import pytest
 import time_machine
 from markupsafe import escape
+from werkzeug.datastructures import MultiDict
 
 from tests.functional.drafts.conftest import CHILD, HX, page_version
 from tests.functional.submissions.other_forms_data import ANSWERS
@@ -241,3 +242,20 @@ def test_a_change_sent_after_the_session_idled_out_still_comes_back_to_the_check
                              {**CHILD, "action": "next", **RETURN,
                               "draft_version": str(page_version(shown))})
         assert response.headers["Location"] == f"/drafts/{draft_id}/check"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_a_change_refused_as_a_conflict_keeps_the_way_back_to_the_check(app, runner, htmx):
+    """Saved from another tab meanwhile: both ways on from the conflict still lead back to the check."""
+    draft_id = runner.start()
+    version = page_version(runner.page(draft_id, "child").get_data(as_text=True))
+    runner.post(draft_id, "child", {**CHILD, "first_name": "First tab"}, version=version)
+    conflict = runner.post(draft_id, "child", {**CHILD, "first_name": "Second tab", **RETURN},
+                           version=version, htmx=htmx)
+    html = conflict.get_data(as_text=True)
+    assert conflict.status_code == 409
+    assert f'href="/drafts/{draft_id}/child?return=check"' in html  # keep the other tab's answers
+    form = html[html.index('<form method="post"'):html.index("Save these answers instead")]
+    resent = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
+    saved = runner.client.post(f"/drafts/{draft_id}/child", data=MultiDict(resent))
+    assert saved.headers["Location"] == f"/drafts/{draft_id}/check"
