@@ -132,6 +132,27 @@ def test_attach_refuse_and_remove(journey_page, js_mode, live_server, check_a11y
     assert download.value.suggested_filename == "notes.docx"
     assert download.value.path().read_bytes() == files["notes.docx"].read_bytes()
 
+    # Check your answers lists the files with what the person said each is, and changes them there.
+    page.goto(f"{live_server.url}/drafts/{draft_id}/check")
+    attached = page.locator(".govuk-summary-list", has=page.get_by_text("notes.docx", exact=True))
+    expect(attached.locator(".govuk-summary-list__row")).to_have_count(1)
+    expect(attached.locator(".govuk-summary-list__row")).to_contain_text("Chronology, updated")
+    check_a11y(page, "check your answers with a file")
+    page.get_by_role("link", name="Change notes.docx (Supporting Documentation)").click()
+    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
+    back = page.get_by_role("link", name="Back to Check your answers")
+    expect(back).to_be_visible()
+    check_a11y(page, "supporting documentation, opened from check your answers")
+    attach(page, js, files["photo.jpg"], "Photo of the bruise")
+    expect(files_list(page).get_by_role("link", name="photo.jpg", exact=True)).to_be_visible()
+    expect(back).to_be_visible()  # after the upload, with or without JavaScript
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Check your answers before you submit")).to_be_visible()
+    rows = attached.locator(".govuk-summary-list__row")
+    expect(rows).to_have_count(2)
+    expect(rows.nth(1)).to_contain_text("photo.jpg")
+    expect(rows.nth(1)).to_contain_text("Photo of the bruise")
+
 
 def test_focus_after_keeping_or_removing_a_file_with_javascript(page, live_server, tmp_path):
     """The swapped-in file list must not drop the keyboard's place: focus was left on the page itself

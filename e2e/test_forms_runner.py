@@ -211,7 +211,43 @@ def test_fill_save_recover_and_check(journey_page, js_mode, live_server, check_a
     expect(heading(page, "Check your answers before you submit")).to_be_visible()
     expect(page.get_by_text("before you can submit")).to_have_count(0)
     expect(page.get_by_text("2 Mill Street")).to_be_visible()
+    # Each brother or sister is a block of their own.
+    siblings = page.locator(".govuk-summary-list__row", has_text="Brothers, sisters").get_by_role("listitem")
+    expect(siblings).to_have_count(2)
+    expect(siblings.nth(1)).to_contain_text("Child 2")
+    expect(siblings.nth(1)).to_contain_text("Tom")
+    # The files are listed too (none here).
+    expect(page.locator(".govuk-summary-list__row", has_text="Files attached")).to_contain_text(
+        "No files attached")
     check_a11y(page, "check your answers")
+
+    # Change an answer: the section offers the way back, and its Next comes back here.
+    page.get_by_role("link", name="Change phone number (Professional's Details)").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    expect(page.get_by_role("link", name="Back to Check your answers")).to_be_visible()
+    check_a11y(page, "professional, changing an answer from check your answers")
+    page.get_by_label("Phone number").fill("01942 000 777")
+    next_section(page)
+    expect(heading(page, "Check your answers before you submit")).to_be_visible()
+    expect(page.locator(".govuk-summary-list__row", has_text="Phone number").first).to_contain_text(
+        "01942 000777")
+    # A change that asks a follow-up question stays until it is answered, then comes back here.
+    page.get_by_role("link", name=re.compile(r"^Change have the parents or carers agreed")).click()
+    expect(heading(page, "Consent")).to_be_visible()
+    choose(page, "Have the parents or carers agreed", "Yes")
+    next_section(page)
+    expect(heading(page, "Check your answers before you submit")).to_be_visible()
+    page.get_by_role("link", name=re.compile(r"^Change have the parents or carers agreed")).click()
+    choose(page, "Have the parents or carers agreed", "No")
+    page.get_by_label("Why have you not got consent?").fill("")
+    next_section(page)
+    expect(page.get_by_role("alert").filter(has_text="There is a problem")).to_be_visible()
+    expect(page.get_by_role("link", name="Back to Check your answers")).to_be_visible()
+    check_a11y(page, "consent with an error, changing an answer from check your answers")
+    page.get_by_label("Why have you not got consent?").fill("Asking would increase the risk of harm.")
+    next_section(page)
+    expect(heading(page, "Check your answers before you submit")).to_be_visible()
+    expect(page.get_by_text("before you can submit")).to_have_count(0)
 
 
 def test_keyboard_only_section(page, live_server, check_a11y, professional):

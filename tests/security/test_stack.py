@@ -37,8 +37,10 @@ HTML_PARAMS_ALLOWED = {
         "a {% set %} block (autoescaped) around the response, which review_lines escapes line by line",
     ("templates/review/conflict.html", r'"html": unsent \| review_lines'):
         "review_lines escapes every line of what the caseworker typed (see MARKUP_ALLOWED)",
-    ("templates/review/submission.html", r'"html": row.value \| review_lines'):
-        "review_lines escapes every line (see MARKUP_ALLOWED)",
+    ("templates/review/submission.html", r'"html": answer_value\(row\.value, row\["items"\]\)'):
+        "answer_value (partials/forms/_answers.html): autoescaped markup; each line through review_lines",
+    ("partials/drafts/check.html", r'"html": answer_value\(row\.value_text, row\.items\)'):
+        "answer_value (partials/forms/_answers.html): autoescaped markup; each line through review_lines",
     ("partials/attachments/draft_files.html", r'"key": \{"html": key\}'):
         "key is a {% set %} block, autoescaped: the file name is escaped inside our link",
     ("partials/attachments/draft_files.html", r'"value": \{"html": value\}'):

@@ -22,7 +22,8 @@ from werkzeug.exceptions import RequestEntityTooLarge
 from webapp import formdefs
 from webapp.drafts import services as draft_services
 from webapp.drafts.views import render_section_page
-from webapp.drafts.web import citizen_required
+from webapp.drafts.web import RETURN_FIELD, RETURN_TO_CHECK, citizen_required, returning_to_check
+from webapp.drafts.web import section_url as draft_section_url
 from webapp.extensions import csrf, htmx
 from webapp.web.rendering import render_page
 
@@ -44,20 +45,25 @@ def init_app(app) -> None:
         return {"attachments_panel": _panel}
 
 
-def _panel(draft, **extra) -> dict:
-    """What the files partial shows; also called from the section page the runner renders."""
+def _panel(draft, back_to_check: bool = False, **extra) -> dict:
+    """What the files partial shows; also called from the section page the runner renders.
+
+    On the way back to Check your answers (`back_to_check`) its forms and links say so, so the section
+    they come back to, without JavaScript, still leads back there."""
     files = services.list_for_draft(draft.id)
     limits = UploadLimits.from_config(current_app.config)
+    back = _back_to_check(back_to_check)
     rows = [{"file": a, "size": services.human_size(a.size), "kind": services.kind_label(a),
              "download_url": url_for("attachments.download_attachment", attachment_id=a.id),
-             "remove_url": url_for("attachments.remove_attachment", draft_id=draft.id, attachment_id=a.id),
+             "remove_url": url_for("attachments.remove_attachment", draft_id=draft.id, attachment_id=a.id,
+                                   **back),
              "describe_url": url_for("attachments.describe_attachment", draft_id=draft.id,
-                                     attachment_id=a.id)}
+                                     attachment_id=a.id, **back)}
             for a in files]
     count, total = services.totals(files)
     return {
         "rows": rows,
-        "upload_url": url_for("attachments.upload_attachment", draft_id=draft.id),
+        "upload_url": url_for("attachments.upload_attachment", draft_id=draft.id, **back),
         "allowed": ALLOWED_SUMMARY,
         "max_file": services.human_size(limits.max_file_bytes),
         "max_files": limits.max_files,
@@ -83,9 +89,14 @@ def _attachments_section(draft):
     return definition, section
 
 
+def _back_to_check(on: bool | None = None) -> dict:
+    """The query that keeps the way back to Check your answers (by default: if this request has it)."""
+    return {RETURN_FIELD: RETURN_TO_CHECK} if (returning_to_check() if on is None else on) else {}
+
+
 def _section_url(draft) -> str:
     _, section = _attachments_section(draft)
-    return url_for("drafts.section", draft_id=draft.id, section_id=section.id)
+    return draft_section_url(draft, section.id, back_to_check=returning_to_check())
 
 
 def _lifetime_days() -> int:
@@ -109,7 +120,7 @@ def _respond(draft, announcement: str | None = None, error: str | None = None, s
     if htmx:
         definition, section = _attachments_section(draft)
         response = render_page("partials/attachments/draft_files.html", status, draft=draft, errors=errors,
-                               definition=definition, section=section,
+                               definition=definition, section=section, back_to_check=returning_to_check(),
                                fragment=True, announcement=announcement, confirm_id=confirm_id,
                                description_value=description,
                                focus_id=ERROR_SUMMARY_ID if error else focus_id)
@@ -190,7 +201,9 @@ def describe_attachment(draft_id: str, attachment_id: str):
             flash(f"The description of {attachment.display_name} has been saved", "success")
             return redirect(back_url, 303)
     return render_page("attachments/describe.html", 422 if error else 200, draft=draft,
-                       attachment=attachment, value=value, error=error, back_url=back_url)
+                       attachment=attachment, value=value, error=error, back_url=back_url,
+                       form_url=url_for(".describe_attachment", draft_id=draft.id,
+                                        attachment_id=attachment.id, **_back_to_check()))
 
 
 # --- Remove -----------------------------------------------------------------------------------------
@@ -204,7 +217,9 @@ def remove_attachment(draft_id: str, attachment_id: str):
         if htmx:
             return _respond(draft, confirm_id=attachment.id)
         response = render_page("attachments/remove.html", draft=draft, attachment=attachment,
-                               back_url=_section_url(draft))
+                               back_url=_section_url(draft),
+                               form_url=url_for(".remove_attachment", draft_id=draft.id,
+                                                attachment_id=attachment.id, **_back_to_check()))
         response.headers.add("Vary", "HX-Request")  # the same URL answers htmx with the files fragment
         return response
     if request.form.get("confirm") != "yes":

@@ -4,6 +4,7 @@ section 2.2, "Resuming a Saved Form") and deleting a saved form."""
 from flask import current_app, flash, g, redirect, request, url_for
 
 from webapp import formdefs
+from webapp.attachments import services as attachments
 from webapp.clock import utcnow
 from webapp.web.rendering import render_page, render_page_or_fragment
 from webapp.web.requests import page_number
@@ -24,12 +25,18 @@ def saved(draft_id: str):
 @bp.get("/drafts/<draft_id>/check")
 @citizen_required
 def check(draft_id: str):
+    """Every answer as it will be sent, and the files attached, each with a Change link that opens
+    its section on the way back here."""
     draft, definition, _ = load_own_draft(draft_id)
     answers = draft.answers or {}
-    summary = [(s, rows) for s, rows in formdefs.summarise_form(definition, answers) if s.fields]
+    summary = [(s, rows) for s, rows in formdefs.summarise_form(definition, answers)
+               if s.fields or s.kind == "attachments"]
+
+    def change_url(section, anchor: str) -> str:
+        return f"{section_url(draft, section.id, back_to_check=True)}#{anchor}"
+
     problems = [
-        {"text": f"{s.title}: {message}",
-         "href": f"{section_url(draft, s.id)}#{formdefs.input_id(s, f.name)}"}
+        {"text": f"{s.title}: {message}", "href": change_url(s, formdefs.input_id(s, f.name))}
         for s, f, message in formdefs.missing_for_submit(definition, answers)
     ]
     declaration_url = (url_for("submissions.declaration", draft_id=draft.id)
@@ -38,8 +45,9 @@ def check(draft_id: str):
     return render_page_or_fragment(
         "drafts/check.html", "partials/drafts/check.html", draft=draft, definition=definition,
         summary=summary, problems=problems, declaration_url=declaration_url,
+        files=attachments.list_for_draft(draft.id),
         nav=nav_items(draft, definition, "declaration", asked), return_notice=asked,
-        input_id=formdefs.input_id, section_url=lambda s: section_url(draft, s.id))
+        input_id=formdefs.input_id, change_url=change_url)
 
 
 @bp.get("/drafts")

@@ -18,7 +18,16 @@ from webapp.web.rendering import render_page, render_page_or_fragment
 
 from . import services
 from .services import COMPLETED, HAS_ERRORS, IN_PROGRESS, Conflict
-from .web import bp, citizen_required, lifetime, load_own_draft, section_url
+from .web import (
+    RETURN_FIELD,
+    RETURN_TO_CHECK,
+    bp,
+    citizen_required,
+    lifetime,
+    load_own_draft,
+    returning_to_check,
+    section_url,
+)
 
 # The action of a section-list entry: "go-to:<section id>".
 GO_TO = "go-to:"
@@ -58,8 +67,9 @@ def keep_typed_when_signed_out(view):
             # A section's answers are tens of kilobytes at most; anything larger is not a person's page.
             if sum(len(k) + len(v) for k, v in typed) <= UNSAVED_LIMIT:
                 session[UNSAVED] = {"draft_id": draft_id, "section_id": section_id, "form": typed}
+            back = {RETURN_FIELD: RETURN_TO_CHECK} if returning_to_check() else {}
             return redirect_to_sign_in("accounts.sign_in",
-                                       url_for(".section", draft_id=draft_id, section_id=section_id))
+                                       url_for(".section", draft_id=draft_id, section_id=section_id, **back))
         return view(draft_id, section_id, *args, **kwargs)
 
     return wrapped
@@ -113,12 +123,15 @@ def nav_items(draft, definition, current_id: str, notice: dict | None = None) ->
 
 
 def render_section_page(draft, definition, section, section_form, errors: dict, status: int = 200, *,
-                        notice: str | None = None, error_list: list[dict] | None = None, **extra):
+                        notice: str | None = None, error_list: list[dict] | None = None,
+                        back_to_check: bool | None = None, **extra):
     """A runner section page (or its htmx fragment): the one place its context is built.
 
     Other blueprints that re-render a section (an upload refused with a 422) call this, so the page
     they show cannot drift from the runner's own. `error_list` replaces the summary built from the
     section's fields, for errors about something else on the page (the file being uploaded).
+    `back_to_check`: the page was opened from Check your answers (by default: this request says so),
+    so it links back there and its Next returns there.
     """
     previous_id, next_id = services.neighbours(definition, section.id)
     asked = return_notice(draft)
@@ -129,6 +142,8 @@ def render_section_page(draft, definition, section, section_form, errors: dict, 
                     else error_list),
         nav=nav_items(draft, definition, section.id, asked), return_notice=asked,
         previous_id=previous_id, next_id=next_id, notice=notice,
+        back_to_check=returning_to_check() if back_to_check is None else back_to_check,
+        check_url=url_for("drafts.check", draft_id=draft.id),
         section_url=url_for("drafts.section", draft_id=draft.id, section_id=section.id),
         validate_url=url_for("drafts.validate", draft_id=draft.id, section_id=section.id),
         autosave_url=url_for("drafts.autosave", draft_id=draft.id, section_id=section.id),
@@ -201,7 +216,7 @@ def _conflict(draft, section, typed: dict | None = None, status: int = 409):
         (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_ANSWERS]
     return render_page_or_fragment(
         "drafts/conflict.html", "partials/drafts/conflict.html", status, draft=draft, section=section,
-        reload_url=section_url(draft, section.id), resend=resend,
+        reload_url=section_url(draft, section.id, back_to_check=returning_to_check()), resend=resend,
         typed_rows=formdefs.summarise_section(section, typed, answered_only=True) if typed else [])
 
 
@@ -221,7 +236,8 @@ def _show_section(draft, definition, section_id: str):
         return redirect(url, 303)
     section = definition.section(section_id)
     section_form = formdefs.build_section_form(section, data=_stored_or_prefilled(draft, section))
-    response = render_section_page(draft, definition, section, section_form, {})
+    # Another section than the one posted: not the way back to the check, with or without JavaScript.
+    response = render_section_page(draft, definition, section, section_form, {}, back_to_check=False)
     response.headers["HX-Push-Url"] = url
     return response
 
@@ -280,8 +296,10 @@ def section(draft_id: str, section_id: str):
             return _go(url_for(".start", form_id=definition.id))
         return _show_section(draft, definition, previous_id)
     if errors:
+        # Also after a change made from Check your answers: a follow-up question the change made
+        # necessary is asked here, with the way back to the check kept, rather than skipped.
         return render_section_page(draft, definition, section, section_form, errors, status=422)
-    if next_id is None:
+    if next_id is None or returning_to_check():
         return _go(url_for(".check", draft_id=draft.id))
     return _show_section(draft, definition, next_id)
 

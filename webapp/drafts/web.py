@@ -7,6 +7,7 @@ sections (views), and leaving and coming back (resume_views).
 from functools import wraps
 
 from flask import Blueprint, abort, current_app, g, request, session, url_for
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp.accounts.auth import login_required
 from webapp.extensions import csrf
@@ -69,5 +70,25 @@ def load_own_draft(draft_id: str, section_id: str | None = None):
         abort(404)
 
 
-def section_url(draft, section_id: str) -> str:
-    return url_for("drafts.section", draft_id=draft.id, section_id=section_id)
+# Check your answers' Change links open a section with `?return=check`, and the section's form carries
+# it on as a hidden field, so its Next comes back to the check (GOV.UK's check answers pattern). It
+# names a page to return to, never anything about the child.
+RETURN_FIELD = "return"
+RETURN_TO_CHECK = "check"
+
+
+def section_url(draft, section_id: str, *, back_to_check: bool = False) -> str:
+    extra = {RETURN_FIELD: RETURN_TO_CHECK} if back_to_check else {}
+    return url_for("drafts.section", draft_id=draft.id, section_id=section_id, **extra)
+
+
+def returning_to_check() -> bool:
+    """Whether this page was opened (or this form sent) on the way back to Check your answers."""
+    if request.args.get(RETURN_FIELD) == RETURN_TO_CHECK:
+        return True
+    if request.method != "POST":
+        return False
+    try:
+        return request.form.get(RETURN_FIELD) == RETURN_TO_CHECK
+    except RequestEntityTooLarge:  # an upload too large to read: its own error says so
+        return False

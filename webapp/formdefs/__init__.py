@@ -14,7 +14,7 @@ Public API, for the section runner (views never reach further in than this):
     answers_from_form(section, form) -> dict                # JSON-safe, normalised; hidden reveals dropped
     apply_repeat_action(section, formdata, action) -> MultiDict   # "add:<group>" / "remove:<group>:<i>"
     repeat_focus_id(section, form, action) -> str | None    # the input to focus after add / remove
-    summarise_section(section, answers) -> list[SummaryRow]
+    summarise_section(section, answers) -> list[SummaryRow]   # .items: an add-another's SummaryItems
     summarise_form(definition, answers_by_section) -> list[(Section, list[SummaryRow])]
     is_section_complete(section, answers) -> bool
     missing_for_submit(definition, answers_by_section) -> list[(Section, Field, message)]
@@ -32,7 +32,7 @@ rendered once per shape of the answers and filled in per request);
 
 from .fieldtypes import REGISTRY, field_type
 from .loader import FormCatalogue, FormDefinitionError, load_catalogue, load_definition
-from .model import Block, Field, FormDefinition, Option, Section, SummaryRow
+from .model import Block, Field, FormDefinition, Option, Section, SummaryItem, SummaryRow
 from .sections import (
     active_fields,
     answers_from_form,
@@ -63,6 +63,7 @@ __all__ = [
     "FormDefinitionError",
     "Option",
     "Section",
+    "SummaryItem",
     "SummaryRow",
     "active_fields",
     "answers_from_form",

@@ -22,7 +22,7 @@ from webapp.validation import strip_text
 from webapp.web.dates import uk_local
 
 from .fieldtypes import FieldType, capitalise, field_type, normalise_postcode, register
-from .model import Field
+from .model import Field, SummaryItem
 
 NOT_KNOWN = "not-known"
 EARLIEST = datetime.date(1900, 1, 1)
@@ -406,15 +406,21 @@ class RepeatType(FieldType):
         ]
         return items or None
 
+    def summary_items(self, fdef: Field, answer: Any) -> tuple[SummaryItem, ...]:
+        """Each item with the sub-questions answered in it; summary() is the same, in lines."""
+        if not isinstance(answer, list):
+            return ()
+        return tuple(
+            SummaryItem(
+                f"{capitalise(fdef.item_label or 'item')} {number}",
+                tuple((sub.label, field_type(sub.type).summary(sub, item.get(sub.name)))
+                      for sub in fdef.fields if item.get(sub.name) not in (None, "", [])),
+            )
+            for number, item in enumerate((i for i in answer if isinstance(i, dict)), start=1)
+        )
+
     def summary(self, fdef: Field, answer: Any) -> str:
         if not answer:
             return "None added"
-        lines = []
-        for number, item in enumerate(answer, start=1):
-            parts = [
-                f"{sub.label}: {field_type(sub.type).summary(sub, item.get(sub.name))}"
-                for sub in fdef.fields
-                if item.get(sub.name) not in (None, "", [])
-            ]
-            lines.append(f"{capitalise(fdef.item_label or 'item')} {number}: " + "; ".join(parts))
-        return "\n".join(lines)
+        return "\n".join(f"{item.title}: " + "; ".join(f"{label}: {text}" for label, text in item.rows)
+                         for item in self.summary_items(fdef, answer))

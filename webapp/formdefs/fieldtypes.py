@@ -152,6 +152,10 @@ class FieldType:
             return self.summary_blank
         return str(answer)
 
+    def summary_items(self, fdef: Field, answer: Any) -> tuple:
+        """The items of an "add another" answer (SummaryItem); no other type has any."""
+        return ()
+
 
 @register
 class TextType(FieldType):

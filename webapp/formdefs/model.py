@@ -155,7 +155,18 @@ class FormDefinition:
 
 
 @dataclass(frozen=True)
+class SummaryItem:
+    """One item of an "add another" answer ("Child 2"), with (label, text) for each sub-question
+    answered: so a page can show each child or agency as a block of its own."""
+
+    title: str
+    rows: tuple[tuple[str, str], ...]
+
+
+@dataclass(frozen=True)
 class SummaryRow:
     label: str
     value_text: str
     field_name: str
+    #: An "add another" answer's items (value_text says the same in lines); empty for other answers.
+    items: tuple[SummaryItem, ...] = ()

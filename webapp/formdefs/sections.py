@@ -201,7 +201,7 @@ def summarise_section(section: Section, answers: dict[str, Any], *, answered_onl
         kind = field_type(f.type)
         text = kind.summary(f, answers.get(f.name))
         if not (answered_only and text == kind.summary_blank):
-            rows.append(SummaryRow(f.label, text, f.name))
+            rows.append(SummaryRow(f.label, text, f.name, kind.summary_items(f, answers.get(f.name))))
     return rows
 
 

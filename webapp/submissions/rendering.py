@@ -34,15 +34,18 @@ IMAGE_NAMES = {"image/jpeg": "JPEG image", "image/png": "PNG image", "image/gif"
 
 
 def answer_sections(version: SubmissionVersion) -> list[dict]:
-    """[{title, rows: [{label, value}]}] for each section with questions, in form order, using the
-    form definition version the answers were given to."""
+    """[{title, rows: [{label, value, items}]}] for each section with questions, in form order, using
+    the form definition version the answers were given to. `items` are an add-another answer's
+    SummaryItems (each child or agency), which `value` says in lines; the HTML pages show them as
+    blocks of their own (partials/forms/_answers.html), the PDF as the lines."""
     definition = catalogue().get(version.submission.form_id, version.form_version)
     sections = []
     for section, rows in formdefs.summarise_form(definition, version.answers or {}):
         if section.kind != "questions":
             continue
         sections.append({"title": section.title,
-                         "rows": [{"label": row.label, "value": row.value_text} for row in rows]})
+                         "rows": [{"label": row.label, "value": row.value_text, "items": row.items}
+                                  for row in rows]})
     return sections
 
 

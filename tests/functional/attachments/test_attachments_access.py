@@ -3,6 +3,7 @@ with their draft when it is cancelled or purged."""
 
 import re
 from datetime import timedelta
+from io import BytesIO
 
 from sqlalchemy import select
 
@@ -173,6 +174,44 @@ def test_change_a_files_description(app, signed_in, draft_id):
     assert response.status_code == 303
     page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
     assert "Body map from the visit" in page
+
+
+# --- Opened from Check your answers -----------------------------------------------------------------
+
+def test_the_way_back_to_the_check_survives_uploading_describing_and_removing_without_javascript(
+        app, signed_in, draft_id):
+    """Check your answers' Change link opens the section with a way back to it; without JavaScript
+    each file action ends on the section page again, which must still lead back to the check."""
+    opened = f"{section_url(draft_id)}?return=check"
+    page = signed_in.get(opened).get_data(as_text=True)
+    back_link = f'<a href="/drafts/{draft_id}/check" class="govuk-back-link">Back to Check your answers</a>'
+    assert back_link in page
+    upload_url = f"/drafts/{draft_id}/attachments?return=check"
+    assert f'action="{upload_url}"' in page
+
+    response = post_form(signed_in, opened, {"file": (BytesIO(samples.docx()), "notes.docx")},
+                         post_url=upload_url, content_type="multipart/form-data")
+    assert response.headers["Location"] == opened
+    page = signed_in.get(opened).get_data(as_text=True)
+    assert back_link in page and "notes.docx has been uploaded" in page
+    with app.app_context():
+        attachment_id = db.session.scalar(select(Attachment.id).where(Attachment.draft_id == draft_id))
+
+    describe_url = f"/drafts/{draft_id}/attachments/{attachment_id}/describe?return=check"
+    assert f'href="{describe_url}"' in page
+    describe = signed_in.get(describe_url).get_data(as_text=True)
+    assert f'action="{describe_url}"' in describe and f'href="{opened}"' in describe
+    assert post_form(signed_in, describe_url, {"description": "Chronology"}).headers["Location"] == opened
+
+    remove_url = f"/drafts/{draft_id}/attachments/{attachment_id}/remove?return=check"
+    assert f'href="{remove_url}"' in signed_in.get(opened).get_data(as_text=True)
+    remove = signed_in.get(remove_url).get_data(as_text=True)
+    assert f'action="{remove_url}"' in remove and f'href="{opened}"' in remove
+    assert post_form(signed_in, remove_url, {"confirm": "yes"}).headers["Location"] == opened
+
+    # Opened any other way, nothing of it.
+    plain = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    assert "Back to Check your answers" not in plain and "return=check" not in plain
 
 
 # --- Files go with their draft ----------------------------------------------------------------------

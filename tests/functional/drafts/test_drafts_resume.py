@@ -102,10 +102,10 @@ def test_check_answers_lists_missing_answers_and_change_links(runner):
     assert page.status_code == 200
     assert "Check your answers before you submit" in html
     assert "Sam" in html and "2 Mill Street" in html
-    assert f'href="/drafts/{draft_id}/child#first_name"' in html
+    assert f'href="/drafts/{draft_id}/child?return=check#first_name"' in html
     assert "before you can submit" in html
     assert "<title>Error: Check your answers – " in html, "the page shows an error summary (GOV.UK)"
-    assert f'href="/drafts/{draft_id}/consent#parents_aware' in html
+    assert f'href="/drafts/{draft_id}/consent?return=check#parents_aware' in html
     assert "Continue to Declaration" not in html
 
     fragment = runner.client.get(f"/drafts/{draft_id}/check", headers=HX)

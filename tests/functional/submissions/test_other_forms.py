@@ -127,6 +127,12 @@ def _assert_gov_uk_errors(html: str, where: str):
     return links
 
 
+def _answer_blocks(html: str) -> list[str]:
+    """The items of each add-another answer (partials/forms/_answers.html), whitespace aside."""
+    return [" ".join(block.split()) for block in
+            re.findall(r'<ol class="govuk-list app-answer-items">.*?</ol>', html, re.S)]
+
+
 def _pdf_text(data: bytes) -> str:
     pages = PdfReader(io.BytesIO(data)).pages
     return re.sub(r"\s+", "", " ".join(page.extract_text() or "" for page in pages))
@@ -162,15 +168,18 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
     # Check your answers: every answer, and a Change link to each question's own input.
     html = unescape(client.get(f"/drafts/{draft_id}/check").get_data(as_text=True))
     assert "before you can submit" not in html and "Continue to Declaration & Submit" in html
+    checked_blocks = _answer_blocks(html)
+    assert bool(checked_blocks) == any(f.type == "repeat" for s in sections for f in s.fields)
     for section in sections:
         for text in expected_texts(section, ANSWERS[form_id][section.id]):
             assert text in html, (section.id, text)
-    changes = re.findall(rf'href="/drafts/{draft_id}/([a-z-]+)#([^"]+)">\s*Change', html)
+    changes = re.findall(rf'href="/drafts/{draft_id}/([a-z-]+)\?return=check#([^"]+)">\s*Change', html)
     with app.app_context():
         draft = db.session.get(Draft, draft_id)
         summary = formdefs.summarise_form(definition, draft.answers)
         rows = {(s.id, row.field_name) for s, section_rows in summary for row in section_rows}
-    assert len(changes) == len(rows)
+    assert len(changes) == len(rows) + 1, "and one for the files attached (none here)"
+    assert ("supporting-documentation", "attachments-heading") in changes
     pages = {}
     for section_id, anchor in changes:
         pages.setdefault(section_id, client.get(f"/drafts/{draft_id}/{section_id}").get_data(as_text=True))
@@ -222,6 +231,9 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
     listed = unescape(client.get("/submitted").get_data(as_text=True))
     assert reference in listed and definition.title in listed and child_first in listed
     assert f"/submitted/{submission_id}" in listed
+    # Each child or agency reads as it did on Check your answers, item by item.
+    mine = unescape(client.get(f"/submitted/{submission_id}").get_data(as_text=True))
+    assert _answer_blocks(mine) == checked_blocks
 
     # The back office: the form's own team has it in its queue; another team does not.
     other = next(team for team in ("social-care", "early-help", "lado") if team != definition.team)
@@ -232,6 +244,9 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
         staff = app.test_client()
         staff_sign_in(staff, smtp_sink, staff_email)
         assert (reference in staff.get("/la/queue").get_data(as_text=True)) is sees, team
+        if sees:  # ...and as the caseworker reads it
+            page = unescape(staff.get(f"/la/submissions/{submission_id}").get_data(as_text=True))
+            assert _answer_blocks(page) == checked_blocks
 
 
 @pytest.mark.parametrize("form_id", list(ANSWERS))

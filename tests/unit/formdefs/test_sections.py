@@ -5,6 +5,7 @@ import json
 from werkzeug.datastructures import MultiDict
 
 from webapp.formdefs import (
+    SummaryItem,
     answers_from_form,
     apply_repeat_action,
     build_section_form,
@@ -215,6 +216,11 @@ def test_repeat_summary(catalogue):
         rows[1].value_text == "Parent or carer 1: Full name: Jo; Relationship to the child: Mum; "
         "Do they have parental responsibility?: Yes"
     )
+    # The same, item by item, for pages that show each as a block of its own.
+    assert rows[0].items == ()
+    assert rows[1].items == (SummaryItem("Parent or carer 1", (
+        ("Full name", "Jo"), ("Relationship to the child", "Mum"),
+        ("Do they have parental responsibility?", "Yes"))),)
 
 
 def test_child_name_and_prefill(catalogue):

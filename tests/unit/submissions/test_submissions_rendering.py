@@ -24,9 +24,9 @@ def test_answer_sections_use_the_version_answered(app):
         version.form_version = 2
         new = rendering.answer_sections(version)
     assert [s["title"] for s in old][:2] == ["Professional's Details", "Child / Young Person's Details"]
-    assert {"label": "First name", "value": "Amy"} in old[1]["rows"]
+    assert {"label": "First name", "value": "Amy", "items": ()} in old[1]["rows"]
     assert new[1]["title"] == "About the child (v2)"
-    assert {"label": "New First name", "value": "Amy"} in new[1]["rows"]
+    assert {"label": "New First name", "value": "Amy", "items": ()} in new[1]["rows"]
     # Only question sections: no overview, attachments or declaration.
     titles = [s["title"] for s in old]
     assert "Overview" not in titles and "Declaration & Submit" not in titles
