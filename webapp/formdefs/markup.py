@@ -172,6 +172,9 @@ class FieldMarkup:
 
 def install(env: Environment) -> FieldMarkup:
     """Make `render_field` a global of `env` (the app's, or a test's own environment)."""
+    from .model import mid_sentence
+
     renderer = FieldMarkup(env)
     env.globals["render_field"] = renderer
+    env.filters["mid_sentence"] = mid_sentence
     return renderer

@@ -27,6 +27,15 @@ PREFILL_AUTOCOMPLETE = {
 PREFILL_KEYS = tuple(PREFILL_AUTOCOMPLETE)
 
 
+def mid_sentence(label: str) -> str:
+    """A label as words inside a sentence ("Change child's first name"): its first letter lower-cased,
+    unless it starts an abbreviation, which keeps its capitals ("HR contact", not "hR contact")."""
+    first_word = label.split(" ", 1)[0]
+    if len(first_word) > 1 and first_word[:2].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
 @dataclass(frozen=True)
 class Block:
     """A piece of guidance text; kinds mirror the GOV.UK components used to show them."""
@@ -81,7 +90,7 @@ class Field:
         """The words an error message uses for this field ("the child's first name")."""
         if self.error_name:
             return self.error_name
-        return self.label[:1].lower() + self.label[1:]
+        return mid_sentence(self.label)
 
     def message(self, key: str, default: str) -> str:
         return dict(self.messages).get(key, default)
