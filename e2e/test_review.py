@@ -80,7 +80,7 @@ def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, 
     expect(page.get_by_role("link", name=seeded["other"][1])).to_have_count(0)
 
     # Find the submission by the child's name.
-    page.get_by_label("Reference or child's name").fill(seeded["child"])
+    page.get_by_label("Reference or name").fill(seeded["child"])
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("1 submission matching")).to_be_visible()
     expect(page).not_to_have_url(re.compile(r"Jordan|Ellison|q="))  # no child data in URLs

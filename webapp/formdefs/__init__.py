@@ -19,6 +19,7 @@ Public API, for the section runner (views never reach further in than this):
     is_section_complete(section, answers) -> bool
     missing_for_submit(definition, answers_by_section) -> list[(Section, Field, message)]
     child_name(definition, answers_by_section) -> str | None
+    searched_names(definition, answers_by_section) -> str   # every name the back office searches by
     prefill_answers(section, account) -> dict               # fields with prefill: account.<attr>
     error_summary(section, errors, form=None) -> list[{"text", "href"}]  # for govukErrorSummary
     input_id(section, key, form=None) -> str                # the input an error links to
@@ -48,6 +49,7 @@ from .sections import (
     missing_for_submit,
     prefill_answers,
     repeat_focus_id,
+    searched_names,
     summarise_form,
     summarise_section,
     validate_field,
@@ -82,6 +84,7 @@ __all__ = [
     "missing_for_submit",
     "prefill_answers",
     "repeat_focus_id",
+    "searched_names",
     "summarise_form",
     "summarise_section",
     "validate_field",

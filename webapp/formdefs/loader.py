@@ -100,6 +100,7 @@ def _build(raw: dict, source: str) -> FormDefinition:
         sections,
         tuple(raw.get("child_name_fields", ())),
         source,
+        tuple(raw.get("searched_name_fields", ())),
     )
 
 
@@ -186,14 +187,15 @@ def _semantic_problems(raw: dict, filename: str) -> list[tuple[list, str]]:
         if s["kind"] in ("overview", "attachments", "declaration") and s.get("fields"):
             problems.append((["sections", i, "fields"], f"a {s['kind']} section has no fields of its own"))
         _check_fields(s.get("fields", []), ["sections", i], problems, nested=False)
-    for i, ref in enumerate(raw.get("child_name_fields", ())):
-        section_id, field_name, *sub = ref.split(".")
-        section = next((s for s in sections if s["id"] == section_id), None)
-        target = next((f for f in (section or {}).get("fields", ()) if f["name"] == field_name), None)
-        if sub and target is not None:
-            target = next((f for f in target.get("fields", ()) if f["name"] == sub[0]), None)
-        if target is None:
-            problems.append((["child_name_fields", i], f"{ref!r} does not name a field"))
+    for key in ("child_name_fields", "searched_name_fields"):
+        for i, ref in enumerate(raw.get(key, ())):
+            section_id, field_name, *sub = ref.split(".")
+            section = next((s for s in sections if s["id"] == section_id), None)
+            target = next((f for f in (section or {}).get("fields", ()) if f["name"] == field_name), None)
+            if sub and target is not None:
+                target = next((f for f in target.get("fields", ()) if f["name"] == sub[0]), None)
+            if target is None:
+                problems.append(([key, i], f"{ref!r} does not name a field"))
     return problems
 
 

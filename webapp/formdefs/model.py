@@ -155,6 +155,7 @@ class FormDefinition:
     sections: tuple[Section, ...]
     child_name_fields: tuple[str, ...] = ()
     source: str = field(default="", compare=False)
+    searched_name_fields: tuple[str, ...] = ()
 
     def section(self, section_id: str) -> Section:
         for candidate in self.sections:

@@ -276,6 +276,24 @@ def child_name(definition: FormDefinition, answers_by_section: dict[str, dict]) 
     return " ".join(parts) or None
 
 
+def searched_names(definition: FormDefinition, answers_by_section: dict[str, dict]) -> str:
+    """The child's name and the other names the back office can find the submission by, one string:
+    every item of an add-another group counts (each sibling, each parent), a LADO referral's subject
+    too. Search needs only the words, so they are joined by spaces."""
+    names = [child_name(definition, answers_by_section) or ""]
+    for ref in definition.searched_name_fields:
+        section_id, field_name, *sub = ref.split(".")
+        value = (answers_by_section.get(section_id) or {}).get(field_name)
+        if not sub:
+            values = [value]
+        elif isinstance(value, list):
+            values = [item.get(sub[0]) for item in value if isinstance(item, dict)]
+        else:
+            values = []
+        names.extend(v.strip() for v in values if isinstance(v, str) and v.strip())
+    return " ".join(name for name in names if name)
+
+
 def prefill_answers(section: Section, account: Any) -> dict[str, Any]:
     """Starting answers for a new section from the signed-in account (editable afterwards)."""
     answers = {}

@@ -240,9 +240,10 @@ def clean_search(text: str | None) -> str:
 
 
 def _name_or_reference_matches(search: str):
-    """Every word of the search in the child's name or the reference, in any order: a caseworker
-    typing the surname first ("Lomax Harvey") finds "Harvey Lomax"."""
-    name = func.lower(Submission.child_name)
+    """Every word of the search in the names or the reference, in any order: a caseworker typing the
+    surname first ("Lomax Harvey") finds "Harvey Lomax", and a LADO officer finds a referral by the
+    person it is about. Submissions from before `searched_names` was kept are searched by the child's."""
+    name = func.lower(func.coalesce(Submission.searched_names, Submission.child_name))
     for curly in CURLY_APOSTROPHES:
         name = func.replace(name, curly, "'")
     reference = func.lower(Submission.reference)

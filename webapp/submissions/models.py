@@ -28,6 +28,9 @@ class Submission(db.Model):
     form_title: Mapped[str] = mapped_column(String(200))
     team: Mapped[str] = mapped_column(String(20))
     child_name: Mapped[str] = mapped_column(String(250), default="")
+    # Every name the back office's search finds the submission by (the child's, a LADO referral's subject,
+    # siblings, parents: formdefs.searched_names). Empty on submissions from before it was kept.
+    searched_names: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="submitted")
     first_submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     last_submitted_at: Mapped[datetime] = mapped_column(default=utcnow)

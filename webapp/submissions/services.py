@@ -190,6 +190,7 @@ def _submit(draft_id: str, user_id: int) -> SubmitResult:
 
     now = utcnow()
     child = formdefs.child_name(definition, answers) or ""
+    searched_names = formdefs.searched_names(definition, answers)[:2000]
     submission = None
     if draft.resubmission_of:
         submission = db.session.get(Submission, draft.resubmission_of)
@@ -200,6 +201,7 @@ def _submit(draft_id: str, user_id: int) -> SubmitResult:
         submission.status = "resubmitted"
         submission.last_submitted_at = now
         submission.child_name = child[:250]
+        submission.searched_names = searched_names
         for request in db.session.scalars(select(ReturnRequest).where(
                 ReturnRequest.submission_id == submission.id, ReturnRequest.resolved_at.is_(None))):
             request.resolved_at = now
@@ -207,7 +209,8 @@ def _submit(draft_id: str, user_id: int) -> SubmitResult:
         number = 1
         submission = Submission(reference=next_reference(now.year), user_id=user_id, form_id=definition.id,
                                 form_title=definition.title, team=definition.team, child_name=child[:250],
-                                status="submitted", first_submitted_at=now, last_submitted_at=now)
+                                searched_names=searched_names, status="submitted", first_submitted_at=now,
+                                last_submitted_at=now)
         db.session.add(submission)
 
     version = SubmissionVersion(submission=submission, number=number, form_version=draft.form_version,

@@ -10,7 +10,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import func, select
 
-from tests.conftest import sign_in
+from tests.conftest import post_form, sign_in
 from tests.functional.drafts.conftest import Runner
 from tests.functional.review.conftest import staff_sign_in
 from tests.functional.submissions.factory import submit
@@ -247,6 +247,23 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
         if sees:  # ...and as the caseworker reads it
             page = unescape(staff.get(f"/la/submissions/{submission_id}").get_data(as_text=True))
             assert _answer_blocks(page) == checked_blocks
+            # ...and finds it by every name the form gives: the LADO referral's subject, each other child,
+            # each parent (only the first child's name was searchable).
+            for name in _searched_for(form_id):
+                found = post_form(staff, "/la/queue", {"q": name})
+                assert reference in staff.get(found.headers["Location"]).get_data(as_text=True), name
+
+
+def _searched_for(form_id: str) -> list[str]:
+    """Names a caseworker would search this form by, other than the first child's."""
+    answers = ANSWERS[form_id]
+    if form_id == "lado":
+        subject = answers["subject"]
+        return [f"{subject['surname']} {subject['first_name']}", answers["children"]["children-0-surname"]]
+    additional = answers.get("additional", {})
+    return [value for key, value in additional.items()
+            if key.endswith(("-first_name", "-surname", "-name"))
+            and key.startswith(("siblings-", "parents-"))]
 
 
 @pytest.mark.parametrize("form_id", list(ANSWERS))

@@ -133,6 +133,10 @@ def child_fields(raw):
             lambda raw: raw.update(child_name_fields=["child.nickname"]),
             "'child.nickname' does not name a field",
         ),
+        (
+            lambda raw: raw.update(searched_name_fields=["additional.siblings.nickname"]),
+            "searched_name_fields[0]: 'additional.siblings.nickname' does not name a field",
+        ),
         (lambda raw: raw["sections"].pop(), "the last two sections must be attachments then declaration"),
         (lambda raw: raw.update(team="police"), "team: 'police' is not one of"),
         (

@@ -14,6 +14,7 @@ from webapp.formdefs import (
     is_section_complete,
     missing_for_submit,
     prefill_answers,
+    searched_names,
     summarise_form,
     summarise_section,
     validate_field,
@@ -221,6 +222,20 @@ def test_repeat_summary(catalogue):
     assert rows[1].items == (SummaryItem("Parent or carer 1", (
         ("Full name", "Jo"), ("Relationship to the child", "Mum"),
         ("Do they have parental responsibility?", "Yes"))),)
+
+
+def test_searched_names_hold_every_person_the_form_names(catalogue):
+    lado = catalogue.get("lado")
+    answers = {"subject": {"first_name": "Gareth", "surname": " Pemberton "},
+               "children": {"children": [{"first_name": "Kai", "surname": "Whitlow"},
+                                         {"first_name": "Mia", "surname": ""}]}}
+    # Only the words matter to the search: each field's values in turn, every child's first name first.
+    assert searched_names(lado, answers) == "Kai Whitlow Gareth Pemberton Kai Mia Whitlow"
+    concern = catalogue.get("safeguarding-concern")
+    answers = {"child": {"first_name": "Amy", "surname": "Smith", "other_names": "Amy Jones"},
+               "additional": {"siblings": [{"first_name": "Theo"}], "parents": [{"name": "Grace Smith"}]}}
+    assert searched_names(concern, answers) == "Amy Smith Amy Jones Theo Grace Smith"
+    assert searched_names(concern, {}) == ""
 
 
 def test_child_name_and_prefill(catalogue):
