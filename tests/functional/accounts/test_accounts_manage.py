@@ -445,3 +445,12 @@ def test_disable_account_names_an_unknown_address(app):
     result = app.test_cli_runner().invoke(args=["disable-account", "nobody@example.com"])
     assert result.exit_code != 0
     assert "No account has the email address nobody@example.com" in result.output
+
+
+@pytest.mark.parametrize("path", ["/account/password", "/account/email"])
+def test_changing_a_password_or_email_can_be_cancelled_back_to_my_account(client, make_user, path):
+    """Update Account had a Cancel link; these two pages had no way back but the browser's."""
+    make_user()
+    sign_in(client)
+    html = text(client.get(path))
+    assert '<a class="govuk-link" href="/account">Cancel</a>' in html
