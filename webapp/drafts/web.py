@@ -6,7 +6,7 @@ sections (views), and leaving and coming back (resume_views).
 
 from functools import wraps
 
-from flask import Blueprint, abort, current_app, g, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp.accounts.auth import login_required
@@ -60,6 +60,7 @@ def load_own_draft(draft_id: str, section_id: str | None = None):
     """The signed-in account's draft, or 404: another account's draft id must look like no draft at all."""
     draft = services.find_draft(draft_id, g.user.id)
     if draft is None:
+        _show_the_submission_it_became(draft_id)
         abort(404)
     definition = definition_or_404(draft.form_id, draft.form_version)
     if section_id is None:
@@ -68,6 +69,20 @@ def load_own_draft(draft_id: str, section_id: str | None = None):
         return draft, definition, definition.section(section_id)
     except KeyError:
         abort(404)
+
+
+def _show_the_submission_it_became(draft_id: str) -> None:
+    """A submitted form's old address (Back after submitting, a bookmark, a second tab) answered a bare
+    "Page not found", as if the form were lost: it now opens the copy that was sent. Only this
+    account's own submission is found, so another account's draft id still looks like nothing."""
+    if request.method != "GET":
+        return
+    from webapp.submissions.services import submitted_version_for_key
+
+    version = submitted_version_for_key(draft_id, g.user.id)
+    if version is not None:
+        flash("You have already submitted this form. This is the copy you sent.", "success")
+        abort(redirect(url_for("submissions.view_submission", submission_id=version.submission_id)))
 
 
 # Check your answers' Change links open a section with `?return=check`, and the section's form carries

@@ -152,6 +152,22 @@ def test_replayed_submit_makes_one_submission_and_shows_its_thank_you(app, signe
         assert count(Submission) == 1 and count(SubmissionVersion) == 1 and count(OutboxMessage) == 1
 
 
+def test_a_submitted_forms_old_sections_open_the_copy_that_was_sent(app, client, make_user, signed_in,
+                                                                    draft_id):
+    """Back to a section after submitting answered a bare "Page not found", as if the form were lost."""
+    response = submit(signed_in, draft_id)
+    submission_id = response.headers["Location"].split("/")[2]
+    for path in (f"/drafts/{draft_id}/child", f"/drafts/{draft_id}/check"):
+        back = signed_in.get(path)
+        assert back.status_code == 302 and back.headers["Location"] == f"/submitted/{submission_id}", path
+    page = signed_in.get(f"/submitted/{submission_id}").get_data(as_text=True)
+    assert "You have already submitted this form. This is the copy you sent." in page
+    # Another account is told nothing: the address looks like no form at all.
+    make_user(email="other@example.com")
+    sign_in(client, "other@example.com", PASSWORD)
+    assert client.get(f"/drafts/{draft_id}/child").status_code == 404
+
+
 def test_another_account_cannot_see_or_submit_a_draft(app, client, make_user, draft_id):
     make_user(email="other@example.com")
     sign_in(client, "other@example.com", PASSWORD)
