@@ -28,9 +28,12 @@ value are kept by CSS (``white-space: pre-wrap``). Never pass ``Markup``.
 ``submitter_name`` : str
 ``team_name`` : str
     The Local Authority team the submission was routed to.
-``sections`` : list of {"title": str, "rows": list of {"label": str, "value": str}}
+``sections`` : list of {"title": str, "rows": list of {"label": str, "value": str, "items"?: list}}
     In form order; labels as they were when answered. An unanswered optional
-    question should be passed with value "" (shown as "Not answered").
+    question should be passed with value "" (shown as "Not answered"). ``items``,
+    when given and not empty, are an add-another answer's items (each child or
+    agency: ``.title`` and ``.rows`` of (label, text)), printed as a block each
+    with its sub-questions one under another instead of ``value``'s lines.
 ``attachments`` : list of {"name": str, "kind": str, "size_text": str, "description": str,
     "image_data_url": str | None}
     ``kind`` is a human description ("JPEG image", "Word document");

@@ -118,3 +118,16 @@ def return_for_information(app, submission_id: str, reason="Insufficient detail"
         db.session.add(ReturnRequest(submission_id=submission_id, version_number=submission.latest.number,
                                      reason=reason, comments=comments, sections=list(sections)))
         db.session.commit()
+
+
+def printed_lines(row: dict) -> list[str]:
+    """The lines a PDF prints for one row of rendering.answer_sections: an add-another answer as a
+    block per item (its title, then each sub-question and its answer's lines), any other its value's."""
+    if row.get("items"):
+        lines = []
+        for item in row["items"]:
+            lines.append(item.title)
+            for label, text in item.rows:
+                lines.extend([label, *text.splitlines()])
+        return lines
+    return row["value"].splitlines()

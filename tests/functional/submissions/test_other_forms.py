@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from tests.conftest import post_form, sign_in
 from tests.functional.drafts.conftest import Runner
 from tests.functional.review.conftest import staff_sign_in
-from tests.functional.submissions.factory import submit
+from tests.functional.submissions.factory import printed_lines, submit
 from tests.functional.submissions.other_forms_data import ACCOUNTS, ANSWERS, expected_texts
 from tests.support import csrf_token
 from webapp import formdefs
@@ -221,7 +221,7 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
     for section in sections_in_pdf:
         for row in section["rows"]:
             assert squash(row["label"]) in text, row["label"]
-            for line in row["value"].splitlines():
+            for line in printed_lines(row):
                 assert squash(line) in text, (row["label"], line)
     for section in sections:
         for typed in expected_texts(section, ANSWERS[form_id][section.id]):

@@ -19,6 +19,7 @@ from tests.functional.submissions.factory import (
     complete_answers,
     make_draft,
     photo_with_exif,
+    printed_lines,
     submit,
 )
 from webapp.extensions import db
@@ -98,7 +99,7 @@ def test_pdf_has_every_label_and_answer_and_the_files(app, submitted_version):
         assert normalise(section["title"]) in text
         for row in section["rows"]:
             assert normalise(row["label"]) in text, row["label"]
-            for line in row["value"].splitlines():
+            for line in printed_lines(row):
                 assert normalise(line) in text, (row["label"], line)
     for name in ("bruise-arm.jpg", "bruise-leg.jpg", "chronology.docx"):
         assert name in text
