@@ -37,6 +37,9 @@ def test_queue_shows_the_team_submissions_only(app, people, staff_client):
     assert "Jordan Ellison" in html and "Ava Lado" not in html
     assert "Child/Young Person Safeguarding Concern" in html
     assert 'id="queue-table"' in html
+    # The date is the latest version's, so named as the submission page names it.
+    headers = re.findall(r'<th scope="col" class="govuk-table__header">([^<]*)</th>', html)
+    assert headers == ["Reference", "Form", "Child's name", "Last submitted", "Status", "Age"]
     assert response.headers["Cache-Control"] == "no-store"
     assert "HX-Request" in response.headers.get("Vary", "")
 
