@@ -375,7 +375,7 @@ def reopen_for_changes(submission_id: str, user_id: int) -> tuple[Draft, str]:
         if section.kind == "questions":
             complete = formdefs.is_section_complete(section, answers.get(section.id) or {})
             status[section.id] = "completed" if complete else "in-progress"
-        elif section.kind == "attachments":
+        elif section.kind in ("overview", "attachments"):  # read, or nothing required: done already
             status[section.id] = "completed"
     draft = Draft(user_id=user_id, form_id=submission.form_id, form_version=latest.form_version,
                   answers=answers, section_status=status, description=describe(definition, answers),

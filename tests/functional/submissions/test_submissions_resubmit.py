@@ -51,6 +51,10 @@ def test_reopen_makes_a_draft_of_the_latest_answers_and_opens_the_child_details(
         assert draft.resubmission_of == submission_id and draft.user_id == user_id
         assert (draft.form_id, draft.form_version) == ("safeguarding-concern", 1)
         assert draft.answers == version.answers
+        # Every section of a form that was sent complete reads Completed, the Overview too ("Not started").
+        definition = formdefs.load_catalogue().get("safeguarding-concern", 1)
+        shown = [s.id for s in definition.sections if s.kind != "declaration"]
+        assert [draft.section_status.get(section_id) for section_id in shown] == ["completed"] * len(shown)
         copies = db.session.scalars(select(Attachment).where(Attachment.draft_id == draft.id)).all()
         originals = db.session.scalars(select(Attachment).where(Attachment.version_id == version.id)).all()
         assert [c.display_name for c in copies] == ["photo.jpg"] and len(originals) == 1
