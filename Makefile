@@ -80,9 +80,14 @@ lint: $(STAMPS)/venv
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/bandit -q -c pyproject.toml -r webapp -ll
 
-# Set ALLOW_NO_TESTS=1 to accept pytest's exit code 5 ("no tests collected").
+# The suite runs in TEST_WORKERS processes (pytest-xdist), each on a database of its own (tests/conftest.py).
+# One more worker than the machine has cores, because an end-to-end test spends much of its time waiting
+# (for a page, for an idle timeout to run out); `worksteal` hands a finished worker the rest of another's.
+# TEST_WORKERS=0 runs it in one process. Set ALLOW_NO_TESTS=1 to accept pytest's exit code 5 ("no tests
+# collected").
+TEST_WORKERS ?= 3
 test: setup lint
-	@rc=0; $(VENV)/bin/python -m pytest -q || rc=$$?; \
+	@rc=0; $(VENV)/bin/python -m pytest -q -n $(TEST_WORKERS) --dist worksteal || rc=$$?; \
 	if [[ $$rc -eq 5 && "$${ALLOW_NO_TESTS:-0}" == 1 ]]; then echo "make test: no tests were collected"; rc=0; fi; \
 	exit $$rc
 

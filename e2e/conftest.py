@@ -57,10 +57,9 @@ def live_server_factory(tmp_path_factory, e2e_sink):
     servers = []
 
     def start(**overrides):
-        config = {"MAIL_PORT": e2e_sink.port, "MAIL_SERVER": "127.0.0.1", "RATELIMIT_ENABLED": False}
-        if not POSTGRES_URL:
-            path = tmp_path_factory.mktemp("e2e") / "portal.db"
-            config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+        config = {"MAIL_PORT": e2e_sink.port, "MAIL_SERVER": "127.0.0.1", "RATELIMIT_ENABLED": False,
+                  "SQLALCHEMY_DATABASE_URI": POSTGRES_URL
+                  or f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'portal.db'}"}
         config.update(overrides)
         app = create_app("test", **config)
         with app.app_context():

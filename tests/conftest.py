@@ -7,7 +7,8 @@ import pytest
 from argon2 import PasswordHasher
 from argon2.profiles import CHEAPEST
 from jinja2 import BytecodeCache
-from sqlalchemy import text
+from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from tests.support import SmtpSink, csrf_token, free_port
 from webapp import create_app
@@ -16,7 +17,33 @@ from webapp.accounts.passwords import hash_password
 from webapp.clock import utcnow
 from webapp.extensions import db, limiter
 
-POSTGRES_URL = os.environ.get("TEST_DATABASE_URL")
+
+def _database_of_this_worker(url: str | None) -> str | None:
+    """Under pytest-xdist (`make test` runs several workers), each worker gets a database of its own.
+
+    Every test empties the tables and makes them again, so two workers sharing `test` would empty each
+    other's in the middle of a test. Worker gw1 uses `test_gw1` on the same server, created the first
+    time. The apps the fixtures build are given it (the test configuration read TEST_DATABASE_URL
+    when it was imported, before this ran), and TEST_DATABASE_URL is changed to it for the rest of
+    the worker, for the tests and processes that read it themselves. A run without workers keeps `test`.
+    """
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not url or not worker:
+        return url
+    server = make_url(url)
+    name = f"{server.database}_{worker}"
+    admin = create_engine(server, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
+        if not exists:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    own = server.set(database=name).render_as_string(hide_password=False)
+    os.environ["TEST_DATABASE_URL"] = own
+    return own
+
+
+POSTGRES_URL = _database_of_this_worker(os.environ.get("TEST_DATABASE_URL"))
 PASSWORD = "correct horse battery staple"
 
 
@@ -78,9 +105,8 @@ def app_factory(tmp_path, smtp_sink):
     created = []
 
     def build(**overrides):
-        config = {"MAIL_PORT": smtp_sink.port, "MAIL_SERVER": "127.0.0.1"}
-        if not POSTGRES_URL:
-            config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{tmp_path / 'test.db'}"
+        config = {"MAIL_PORT": smtp_sink.port, "MAIL_SERVER": "127.0.0.1",
+                  "SQLALCHEMY_DATABASE_URI": POSTGRES_URL or f"sqlite:///{tmp_path / 'test.db'}"}
         config.update(overrides)
         app = create_app("test", **config)
         app.jinja_env.bytecode_cache = SharedBytecodeCache()
