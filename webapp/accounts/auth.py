@@ -106,13 +106,35 @@ def safe_next(target: str | None, default: str) -> str:
 def _is_sign_in_page(path: str) -> bool:
     """A countdown that ended on a sign-in page sent it there again with next=/sign-in?expired…, and
     signing in led back to sign-in: a sign-in page, however its path is written, is no place to return."""
+    return _endpoint_of(path) in SIGN_IN_PAGES
+
+
+def _endpoint_of(path: str) -> str | None:
+    """The endpoint a path on this site leads to (a GET), however it is written; None if none."""
     if not has_app_context():
-        return False
+        return None
     try:
         endpoint, _ = current_app.url_map.bind("localhost").match(posixpath.normpath(unquote(path)))
     except HTTPException:
+        return None
+    return endpoint
+
+
+#: Where parts of the portal name the pages that save what is typed on them before the idle timeout
+#: signs someone out (a form section's autosave): `app.extensions[SAVES_ITSELF]`, a set of endpoints.
+SAVES_ITSELF = "pages_that_save_themselves"
+
+
+def saves_itself(path: str | None) -> bool:
+    """Whether the page at `path` saved what was typed on it before the timeout signed its user out.
+
+    The sign-in page after a timeout said "Your answers were saved" to everyone, also to someone
+    who had been changing their password or email: only a page that saves itself may say so.
+    """
+    if not path or _CONTROL.search(path):
         return False
-    return endpoint in SIGN_IN_PAGES
+    endpoint = _endpoint_of(urlsplit(path).path)
+    return endpoint is not None and endpoint in current_app.extensions.get(SAVES_ITSELF, ())
 
 
 def _current_page_path() -> str | None:

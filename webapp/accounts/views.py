@@ -231,8 +231,9 @@ def sign_in():
                 # New terms are asked for at the next sign-in, before anything else.
                 return redirect(url_for(".terms", next=destination))
             return redirect(destination)
-    return _render_form("accounts/sign_in.html", form, expired=expired,
-                        next_param=auth.safe_next(request.args.get("next"), "") or None)
+    next_param = auth.safe_next(request.args.get("next"), "") or None
+    return _render_form("accounts/sign_in.html", form, expired=expired, next_param=next_param,
+                        answers_saved=auth.saves_itself(next_param))
 
 
 def _after_sign_in(user: User, next_url: str) -> str:

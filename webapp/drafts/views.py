@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from webapp import formdefs
 from webapp.accounts import sessions
-from webapp.accounts.auth import redirect_to_sign_in
+from webapp.accounts.auth import SAVES_ITSELF, redirect_to_sign_in
 from webapp.extensions import htmx
 from webapp.web.rendering import render_page, render_page_or_fragment
 
@@ -39,6 +39,8 @@ def init_app(app) -> None:
 
     app.extensions["form_catalogue"] = formdefs.load_catalogue(app.config.get("FORM_DEFINITIONS_DIR"))
     app.register_blueprint(bp)
+    # A section's page saves itself before the idle timeout (its autosave): sign-in may say so.
+    app.extensions.setdefault(SAVES_ITSELF, set()).add("drafts.section")
 
 
 # What a section post brought after the session had idled out, kept in the new session (below).

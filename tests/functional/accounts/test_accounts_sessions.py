@@ -350,6 +350,24 @@ def test_the_countdown_s_sign_in_page_ends_a_session_about_to_idle_out(client, m
     assert response.headers["Location"] == "/account"
 
 
+@pytest.mark.parametrize(("next_path", "says_saved"), [
+    ("/account/password", False), ("/account", False), ("/account/email", False),
+    ("/drafts/abc123/child", True), ("/drafts/abc123/child?return=check", True),
+    ("/drafts/abc123/check", False),
+])
+def test_sign_in_after_the_timeout_says_answers_were_saved_only_after_a_page_that_saves_itself(
+        client, make_user, now, next_path, says_saved):
+    """Someone signed out while changing their password was told "Your answers were saved": only a
+    form section saves what is typed on it before the timeout, so only its sign-in page says so."""
+    make_user()
+    sign_in(client)
+    now.shift(timedelta(minutes=29, seconds=55))
+    html = text(client.get(f"/sign-in?expired=1&next={quote(next_path, safe='/')}"))
+    assert "You were signed out because you had not done anything for a while." in html
+    assert "Sign in to carry on where you left off." in html
+    assert ("Your answers were saved." in html) is says_saved
+
+
 def test_the_countdown_s_sign_in_page_sends_back_a_session_kept_alive_elsewhere(client, make_user, now):
     """A tab left open counts down from its own last request; another tab in use has kept the session
     going. Ending it would sign that tab out mid-task (and a link to the page would sign anyone out):
