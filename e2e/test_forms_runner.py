@@ -4,6 +4,7 @@ at the check-your-answers page. axe-core checks every section and state."""
 
 import re
 import secrets
+import time
 from urllib.parse import quote
 
 import pytest
@@ -394,6 +395,44 @@ def test_escape_on_the_timeout_warning_means_stay_signed_in(page, live_server_fa
     # The session was extended: past the first deadline the person is warned again, not signed out.
     expect(dialog).to_be_visible(timeout=20_000)
     assert page.url == section_url
+
+
+def test_a_tab_left_open_follows_the_session_kept_alive_in_another(page, live_server_factory):
+    """Someone working in one tab, with the portal also open in another, was warned (and signed out)
+    by the other tab's countdown, which knew nothing of their activity. The tabs now share the
+    deadline: the idle tab warns only when the session is really about to end, and "Continue" in one
+    tab closes the warning in both."""
+    server = live_server_factory(SESSION_IDLE_MINUTES=0.5, SESSION_WARNING_SECONDS=10)
+    email = make_professional(server.app)
+    page.set_default_timeout(10_000)
+    page.goto(f"{server.url}/sign-in?next=/account")
+    sign_in(page, email)
+    expect(page.get_by_role("heading", name="My Account")).to_be_visible()
+    signed_in = time.monotonic()
+    idle_tab = page.context.new_page()
+    idle_tab.goto(f"{server.url}/submitted")
+    idle_warning = idle_tab.get_by_role("dialog", name="You're about to be signed out")
+    busy_warning = page.get_by_role("dialog", name="You're about to be signed out")
+
+    def wait_until(seconds_after_sign_in: float) -> None:
+        idle_tab.wait_for_timeout(max(0.0, signed_in + seconds_after_sign_in - time.monotonic()) * 1000)
+
+    # The idle tab alone would warn about 22 s after sign-in. Activity in the other tab at 11 s (the
+    # server notes activity at most every 10 s) moves the session's end, and both warnings, to 33 s.
+    wait_until(11)
+    page.goto(f"{server.url}/account")
+    wait_until(25)
+    expect(idle_warning).to_be_hidden(timeout=1)
+    expect(idle_warning).to_be_visible(timeout=15_000)
+    expect(busy_warning).to_be_visible()
+
+    # One Continue keeps the session going, and every tab's warning closes.
+    idle_warning.get_by_role("button", name="Continue").click()
+    expect(idle_warning).to_be_hidden()
+    expect(busy_warning).to_be_hidden()
+    page.wait_for_timeout(2000)
+    expect(busy_warning).to_be_hidden()
+    idle_tab.close()
 
 
 def test_add_another_and_remove_take_focus_to_the_item(page, live_server, professional):

@@ -83,9 +83,26 @@
     var rounded = seconds > 20 ? Math.ceil(seconds / 10) * 10 : seconds
     return rounded + (rounded === 1 ? ' second' : ' seconds')
   }
-  function restart (seconds) {
-    deadline = Date.now() + (seconds + AFTER_DEADLINE) * 1000
+  // Every tab of this browser shares one session, so each tells the others the deadline it learns from
+  // the server. Before, a tab left open in the background kept its own countdown: it warned someone
+  // busy in another tab, and its "Continue" was the only way to stop it. Only a time is sent.
+  var tabs = 'BroadcastChannel' in window ? new BroadcastChannel('portal-session-deadline') : null
+  function moveDeadline (at) {
+    deadline = at
     if (dialog.open) dialog.close()
+  }
+  function restart (seconds) {
+    moveDeadline(Date.now() + (seconds + AFTER_DEADLINE) * 1000)
+    if (tabs) tabs.postMessage({ deadline: deadline })
+  }
+  if (tabs) {
+    tabs.addEventListener('message', function (event) {
+      var at = event.data && event.data.deadline
+      // Activity elsewhere only ever moves the deadline later; a tab already leaving has gone.
+      if (typeof at !== 'number' || at <= deadline || leaving) return
+      saved = false
+      moveDeadline(at)
+    })
   }
   restart(parseInt(body.dataset.sessionSeconds, 10))
   function restartAsTold (told) {
