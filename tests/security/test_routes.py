@@ -87,6 +87,7 @@ ROUTES = {
     "/la/submissions/<submission_id>/audit": STAFF,
     "/la/submissions/<submission_id>/files/<attachment_id>": STAFF,
     "/la/submissions/<submission_id>/respond": STAFF,
+    "/la/submissions/<submission_id>/response": STAFF,
     "/la/devices": STAFF,
     "/la/devices/sign-out-all": STAFF,
     "/la/devices/<handle>/sign-out": STAFF,

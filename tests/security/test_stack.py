@@ -31,9 +31,7 @@ MARKUP_ALLOWED = {
 
 #: Every "html" param handed to a govuk macro (which outputs it with | safe), with what fills it.
 HTML_PARAMS_ALLOWED = {
-    ("templates/review/submission.html", r'"html": response_html'):
-        "a {% set %} block (autoescaped) around the response, which review_lines escapes line by line",
-    ("templates/review/conflict.html", r'"html": response_html'):
+    ("partials/review/_response.html", r'"html": response_html'):
         "a {% set %} block (autoescaped) around the response, which review_lines escapes line by line",
     ("templates/review/conflict.html", r'"html": unsent \| review_lines'):
         "review_lines escapes every line of what the caseworker typed (see MARKUP_ALLOWED)",

@@ -58,3 +58,16 @@ class ResponseForm(SeenVersionForm):
                            message=f"Response must be {RESPONSE_MAX_LENGTH} characters or fewer")],
         filters=[_strip], widget=GovCharacterCount())
     submit = SubmitField("Post response", widget=GovSubmitInput())
+
+
+class CorrectResponseForm(FlaskForm):
+    # The response as the caseworker found it (services.response_fingerprint): a colleague's
+    # correction since then is not written over.
+    seen = HiddenField()
+    response = TextAreaField(
+        "Response",
+        validators=[DataRequired("Enter a response"),
+                    Length(max=RESPONSE_MAX_LENGTH,
+                           message=f"Response must be {RESPONSE_MAX_LENGTH} characters or fewer")],
+        filters=[_strip], widget=GovCharacterCount())
+    submit = SubmitField("Post corrected response", widget=GovSubmitInput())

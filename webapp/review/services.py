@@ -5,6 +5,7 @@ checked here, per record: a submission, file or PDF routed to another team is "n
 about it (not even that it exists) leaks across teams.
 """
 
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -41,6 +42,7 @@ RESPONSE_MAX_LENGTH = 500
 
 RETURN_SUBJECT = "Your form needs more information"
 RESPONSE_SUBJECT = "The Local Authority has responded to your form"
+RESPONSE_CORRECTED_SUBJECT = "The Local Authority has changed its response to your form"
 
 # Audit actions: short codes, never content. Labels are what staff read on the submission page.
 VIEW = "view"
@@ -48,12 +50,14 @@ VIEW_PDF = "view_pdf"
 DOWNLOAD_FILE = "download_file"
 RETURN = "return"
 RESPOND = "respond"
+CORRECT_RESPONSE = "correct_response"
 AUDIT_LABELS = {
     VIEW: "Viewed the submission",
     VIEW_PDF: "Opened the PDF",
     DOWNLOAD_FILE: "Downloaded an attached file",
     RETURN: "Returned for more information",
     RESPOND: "Posted a response",
+    CORRECT_RESPONSE: "Corrected the response",
 }
 
 
@@ -463,6 +467,55 @@ def respond(staff: User, submission: Submission, text: str, *, seen_version: int
     if recipient:
         queue_email(recipient, RESPONSE_SUBJECT, "review_responded", sign_in_url=_sign_in_link())
     db.session.commit()
+
+
+NOTHING_TO_CORRECT = "You cannot correct the response to this form: no response has been posted to it."
+
+
+def can_correct_response(submission: Submission) -> bool:
+    return submission.status == "responded"
+
+
+def response_fingerprint(text: str | None) -> str:
+    """Names the response a caseworker had in front of them, without carrying its words around."""
+    return hashlib.sha256((text or "").encode()).hexdigest()[:16]
+
+
+def correct_response(staff: User, submission: Submission, text: str, *, seen: str) -> bool:
+    """Replace a posted response, and tell the submitter it changed; False when nothing changed.
+
+    A response with a mistake in it (the wrong team, a typo in a date) stood for good. The submitter
+    may already have read it, so a correction is emailed as a change, and the audit log keeps who
+    corrected it and when. `seen` is the fingerprint of the response the caseworker corrected: a
+    colleague's correction since is not silently written over.
+    """
+    text = tidy_paragraphs(text)
+    if not text:
+        raise ValueError("a response is required")
+    if len(text) > RESPONSE_MAX_LENGTH:
+        raise ValueError("the response is too long")
+    locked = (db.session.query(Submission).filter(Submission.id == submission.id)
+              .with_for_update().populate_existing().one())
+    if not can_correct_response(locked):
+        db.session.rollback()
+        raise InvalidTransition(NOTHING_TO_CORRECT)
+    if locked.response_text == text:  # unchanged, or the same correction sent twice
+        db.session.rollback()
+        return False
+    if response_fingerprint(locked.response_text) != seen:
+        db.session.rollback()
+        raise InvalidTransition("Another caseworker changed the response while you were correcting it. "
+                                "Your correction has not been posted.")
+    now = utcnow()
+    locked.response_text = text
+    locked.response_corrected_at = now
+    db.session.add(AuditEntry(submission_id=locked.id, user_id=staff.id, action=CORRECT_RESPONSE, at=now))
+    recipient = _submitter_email(locked)
+    if recipient:
+        queue_email(recipient, RESPONSE_CORRECTED_SUBJECT, "review_response_corrected",
+                    sign_in_url=_sign_in_link())
+    db.session.commit()
+    return True
 
 
 def return_requests(submission: Submission) -> list[tuple[ReturnRequest, str]]:

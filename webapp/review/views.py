@@ -22,7 +22,7 @@ from webapp.web.rendering import render_page, render_page_or_fragment
 from webapp.web.requests import page_number
 
 from . import answers, services
-from .forms import ResponseForm, ReturnForm
+from .forms import CorrectResponseForm, ResponseForm, ReturnForm
 
 bp = Blueprint("review", __name__, url_prefix="/la")
 
@@ -250,6 +250,7 @@ def view_submission(submission_id: str):
                                  files_by_version=files),
         reasons=services.REASONS, status_label=STATUSES.get(submission.status, submission.status),
         can_return=services.can_return(submission), can_respond=services.can_respond(submission),
+        can_correct_response=services.can_correct_response(submission),
         section_titles=_section_titles(submission, version), submitter=services.submitter(submission),
         queue_url=_queue_return())
 
@@ -378,6 +379,29 @@ def respond(submission_id: str):
         return _conflict(submission, services.why_not(submission, "post a response to"),
                          unsent=form.response.data)
     return _form_page("review/respond.html", form, submission=submission)
+
+
+@bp.route("/submissions/<submission_id>/response", methods=["GET", "POST"])
+@auth.staff_required
+def correct_response(submission_id: str):
+    """Correct a posted response: the submitter is emailed that it changed."""
+    submission = _submission(submission_id)
+    form = CorrectResponseForm()
+    if not services.can_correct_response(submission) and not form.is_submitted():
+        return _conflict(submission, services.NOTHING_TO_CORRECT)
+    if not form.is_submitted():
+        form.response.data = submission.response_text
+        form.seen.data = services.response_fingerprint(submission.response_text)
+    if form.validate_on_submit():
+        try:
+            changed = services.correct_response(g.user, submission, form.response.data, seen=form.seen.data)
+        except services.InvalidTransition as error:
+            return _conflict(submission, str(error), unsent=form.response.data)
+        flash(f"Your corrected response to {submission.reference} has been posted. The submitter has been "
+              "emailed." if changed else f"The response to {submission.reference} was not changed.",
+              "success")
+        return redirect(url_for(".view_submission", submission_id=submission.id))
+    return _form_page("review/correct_response.html", form, submission=submission)
 
 
 # --- Display --------------------------------------------------------------------------------------

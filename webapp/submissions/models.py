@@ -36,6 +36,8 @@ class Submission(db.Model):
     last_submitted_at: Mapped[datetime] = mapped_column(default=utcnow)
     response_text: Mapped[str | None] = mapped_column(String(500))
     responded_at: Mapped[datetime | None] = mapped_column()
+    # When a caseworker last corrected the posted response (review.services.correct_response).
+    response_corrected_at: Mapped[datetime | None] = mapped_column()
 
     versions: Mapped[list["SubmissionVersion"]] = relationship(
         back_populates="submission", order_by="SubmissionVersion.number")

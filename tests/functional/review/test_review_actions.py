@@ -219,6 +219,109 @@ def test_the_response_hint_gives_an_example_for_the_caseworker_s_own_team(app, p
     assert "“Received — the LADO will contact you”" in html and "Children First Hub" not in html
 
 
+def _seen(html: str) -> str:
+    """The hidden fingerprint of the response the correction page was opened on."""
+    return re.search(r'<input[^>]*name="seen"[^>]*>', html).group(0).split('value="')[1].split('"')[0]
+
+
+def _respond_then_open_the_correction(staff_client, submission, text="Accepted — passed to the MASH"):
+    posted = post_form(staff_client, f"/la/submissions/{submission}/respond", {"response": text})
+    assert posted.status_code == 302
+    return staff_client.get(f"/la/submissions/{submission}/response")
+
+
+def test_a_posted_response_can_be_corrected_and_the_submitter_is_told(app, people, staff_client, submission,
+                                                                      smtp_sink):
+    """A response with a mistake in it (the wrong team, a wrong date) stood for good: nothing could
+    change it. It can be corrected now; the submitter sees the new words, marked as changed, and is
+    emailed that the response changed (never what it says)."""
+    page = _respond_then_open_the_correction(staff_client, submission)
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200 and "Correct the response" in html
+    assert "Accepted — passed to the MASH</textarea>" in html  # starts from what was posted
+    assert deliver(app) == 1  # the first response's email
+    posted_at = load(app, submission).responded_at
+
+    response = staff_client.post(f"/la/submissions/{submission}/response", data={
+        "csrf_token": csrf_token(html), "seen": _seen(html),
+        "response": "Accepted \u2014 passed to the Children First Hub"})
+    assert response.status_code == 302
+    saved = load(app, submission)
+    assert saved.response_text == "Accepted \u2014 passed to the Children First Hub"
+    assert saved.status == "responded" and saved.responded_at == posted_at
+    assert saved.response_corrected_at is not None
+    assert audit_actions(app, submission)[-1] == (people["staff"], "correct_response")
+
+    page = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
+    assert "Your corrected response to CP-2026-" in page and "Corrected the response" in page
+    assert "passed to the Children First Hub" in page and "to the MASH" not in page
+    assert re.search(r"Posted [^<]+\. Corrected \d", page)
+
+    submitter = app.test_client()
+    sign_in(submitter, SUBMITTER)
+    mine = submitter.get(f"/submitted/{submission}").get_data(as_text=True)
+    assert "passed to the Children First Hub" in mine and "to the MASH" not in mine and "Changed " in mine
+
+    assert deliver(app) == 1
+    email = smtp_sink.wait_for(SUBMITTER, "The Local Authority has changed its response to your form")
+    assert "has changed the response" in email.body and "http://localhost/sign-in" in email.body
+    for private in ("Jordan", "Ellison", "Accepted", "Children First Hub", "CP-2026"):
+        assert private not in email.body and private not in email.subject
+
+
+def test_a_colleague_s_correction_is_not_written_over(app, people, staff_client, submission):
+    first = _respond_then_open_the_correction(staff_client, submission).get_data(as_text=True)
+    second = staff_client.get(f"/la/submissions/{submission}/response").get_data(as_text=True)
+    assert post_form(staff_client, f"/la/submissions/{submission}/response",
+                     {"response": "Corrected by the first", "seen": _seen(first)}).status_code == 302
+    response = staff_client.post(f"/la/submissions/{submission}/response", data={
+        "csrf_token": csrf_token(second), "seen": _seen(second), "response": "Corrected <b>twice</b>"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 409
+    assert "Another caseworker changed the response while you were correcting it" in html
+    assert "Corrected &lt;b&gt;twice&lt;/b&gt;" in html  # theirs, to copy
+    assert "Corrected by the first" in html  # the response that stands
+    assert load(app, submission).response_text == "Corrected by the first"
+
+
+def test_a_correction_that_changes_nothing_sends_nothing(app, people, staff_client, submission):
+    page = _respond_then_open_the_correction(staff_client, submission, "No further action")
+    html = page.get_data(as_text=True)
+    assert deliver(app) == 1
+    response = post_form(staff_client, f"/la/submissions/{submission}/response",
+                         {"response": "  No further action ", "seen": _seen(html)})
+    assert response.status_code == 302
+    assert "was not changed" in staff_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert load(app, submission).response_corrected_at is None
+    assert (people["staff"], "correct_response") not in audit_actions(app, submission)
+    assert deliver(app) == 0
+
+
+def test_a_correction_is_checked_like_a_response(app, staff_client, submission):
+    html = _respond_then_open_the_correction(staff_client, submission).get_data(as_text=True)
+    url = f"/la/submissions/{submission}/response"
+    response = post_form(staff_client, url, {"response": " ", "seen": _seen(html)})
+    assert response.status_code == 422 and "Enter a response" in response.get_data(as_text=True)
+    response = post_form(staff_client, url, {"response": "x" * 501, "seen": _seen(html)})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "Response must be 500 characters or fewer" in page
+    assert "govuk-error-summary" in page and _seen(page) == _seen(html)
+    assert load(app, submission).response_text == "Accepted — passed to the MASH"
+
+
+def test_only_a_posted_response_can_be_corrected(app, staff_client, submission):
+    page = staff_client.get(f"/la/submissions/{submission}")
+    assert "Correct the response" not in page.get_data(as_text=True)
+    response = staff_client.get(f"/la/submissions/{submission}/response")
+    assert response.status_code == 409
+    assert "no response has been posted to it" in response.get_data(as_text=True)
+    correction = {"response": "Sneaked in", "seen": "x"}
+    response = post_form(staff_client, f"/la/submissions/{submission}", correction,
+                         post_url=f"/la/submissions/{submission}/response")
+    assert response.status_code == 409
+    assert load(app, submission).response_text is None and load(app, submission).status == "submitted"
+
+
 def test_service_refuses_invalid_transitions_directly(app, people):
     from webapp.accounts.models import User
     from webapp.review import services

@@ -130,10 +130,14 @@ def test_another_team_cannot_post_a_return_or_response(app, people, lado_client,
     from tests.support import csrf_token
 
     token = csrf_token(lado_client.get("/la/queue").get_data(as_text=True))
-    for action, data in (("return", {"reason": "other", "comments": "x"}), ("respond", {"response": "x"})):
-        response = lado_client.post(f"/la/submissions/{submission}/{action}",
-                                    data={"csrf_token": token, **data})
+    with app.app_context():
+        responded = make_submission(people["submitter"], status="responded", reference="CP-2026-000009")
+    for sid, action, data in ((submission, "return", {"reason": "other", "comments": "x"}),
+                              (submission, "respond", {"response": "x"}),
+                              (responded, "response", {"response": "x", "seen": "x"})):
+        response = lado_client.post(f"/la/submissions/{sid}/{action}", data={"csrf_token": token, **data})
         assert response.status_code == 404
+    assert lado_client.get(f"/la/submissions/{responded}/response").status_code == 404
     assert "Submitted" in staff_client.get("/la/queue").get_data(as_text=True)
     assert audit_actions(app, submission) == []
 
