@@ -129,6 +129,21 @@ def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, 
     expect(page.get_by_text("Accepted \u2014 passed to the Children First Hub")).to_be_visible()
     check_a11y(page, "submission after response")
 
+    # A mistake in the response is corrected, not left standing.
+    page.get_by_role("link", name="Correct the response").click()
+    expect(page.get_by_role("heading", name="Correct the response")).to_be_visible()
+    expect(page.get_by_label("Response")).to_have_value("Accepted \u2014 passed to the Children First Hub")
+    check_a11y(page, "correct the response")
+    page.get_by_label("Response").fill("")
+    page.get_by_role("button", name="Post corrected response").click()
+    expect(page.get_by_role("link", name="Enter a response")).to_be_visible()
+    check_a11y(page, "correct the response with an error")
+    page.get_by_label("Response").fill("Accepted \u2014 passed to the MASH")
+    page.get_by_role("button", name="Post corrected response").click()
+    expect(page.get_by_text("Your corrected response to")).to_be_visible()
+    expect(page.get_by_text("Accepted \u2014 passed to the MASH")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"\. Corrected \d"))).to_be_visible()
+
     # Another team's submission is not found.
     response = page.goto(live_server.url + f"/la/submissions/{seeded['other'][0]}")
     assert response.status == 404
