@@ -1,8 +1,12 @@
 """WCAG 1.4.10 Reflow: at 320 CSS pixels wide (a 1280-pixel screen zoomed to 400%) a page does not
-scroll sideways. A data table may need more width than that: it scrolls inside its own container,
-while the header, the text and the footer stay within the screen."""
+scroll sideways. The tables people use most on a phone (Recover a Form, Submitted Forms, the back-office
+queue) read as a card per row there; another data table scrolls inside its own container, while the
+header, the text and the footer stay within the screen."""
 
+import itertools
+import re
 import secrets
+from datetime import datetime, timedelta
 
 import pytest
 from playwright.sync_api import expect
@@ -11,25 +15,34 @@ from e2e.test_forms_runner import make_professional, sign_in
 from tests.functional.submissions.factory import make_draft, return_for_information
 from webapp.accounts.models import User
 from webapp.extensions import db
-from webapp.submissions import services as submissions
+from webapp.submissions.models import Submission
 
 pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture
 def saved_and_submitted(live_server):
-    """A professional with a saved form, a submitted one and one returned for more information."""
+    """A professional with a saved form, a form the council has answered and one it returned for more
+    information (each submission with its PDF already stored, so none waits in this shared server's
+    render queue)."""
+    from tests.functional.review.builders import make_submission
+
     app = live_server.app
     email = make_professional(app)
     with app.app_context():
         user = db.session.query(User).filter_by(email=email).one()
         make_draft(user.id)
-        submissions.submit_draft(make_draft(user.id), user.id)
-        returned = submissions.submit_draft(make_draft(user.id), user.id)
-        submission_id = returned.submission_id
+        answered = make_submission(user.id, reference=_reference(), status="responded")
+        db.session.get(Submission, answered).response_text = "Accepted: passed to the Early Help team"
+        db.session.commit()
+        submission_id = make_submission(user.id, reference=_reference())
         db.session.remove()
     return_for_information(app, submission_id)
     return email
+
+
+def _reference() -> str:
+    return f"CP-2026-7{secrets.randbelow(10**5):05d}"
 
 
 @pytest.fixture
@@ -46,22 +59,113 @@ def sideways_overflow(page) -> int:
     return page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
 
 
-@pytest.mark.parametrize("path, table_action", [
-    ("/drafts", "Resume"),
-    ("/submitted", "Previous Form"),
+def assert_on_screen_without_scrolling_sideways(page, locator):
+    """The element is inside the viewport's width as the page loads, the page does not scroll sideways
+    and no table's box does either: nothing needs a sideways scroll to be seen."""
+    expect(locator).to_be_visible()
+    box = locator.bounding_box()
+    width = page.viewport_size["width"]
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width, (box, width)
+    assert page.evaluate("() => document.documentElement.scrollWidth") <= width
+    assert page.evaluate("""() => [...document.querySelectorAll('.app-table-container')]
+                            .every(box => box.scrollWidth <= box.clientWidth)""")
+
+
+def accessibility_roles(page) -> set[str]:
+    """The roles Chromium itself exposes to screen readers (its accessibility tree, not Playwright's
+    reading of the markup): a table whose parts are display: block must still be a table."""
+    session = page.context.new_cdp_session(page)
+    try:
+        nodes = session.send("Accessibility.getFullAXTree")["nodes"]
+    finally:
+        session.detach()
+    return {node["role"]["value"] for node in nodes if not node.get("ignored")}
+
+
+def assert_still_a_table_at_desktop_width(page, heading: str, row_text: "str | re.Pattern"):
+    """Wider than a phone the table is as it was: its column headings visible, a row's cells side by
+    side, no cell labels shown."""
+    page.set_viewport_size({"width": 1024, "height": 768})
+    table = page.get_by_role("table").filter(has=page.get_by_role("columnheader", name=heading))
+    expect(table.get_by_role("columnheader", name=heading)).to_be_visible()
+    expect(table.locator(".app-responsive-table__label").first).to_be_hidden()
+    row = table.get_by_role("row").filter(has_text=row_text).first
+    tops = {round(cell.bounding_box()["y"]) for cell in row.locator("td, th").all()}
+    assert len(tops) == 1, f"the cells of a row are not side by side: {tops}"
+
+
+@pytest.mark.parametrize("path, label, value, action, heading", [
+    ("/drafts", "Days left:", "30 days", "Resume", "Days left"),
+    ("/submitted", "Response:", "Accepted: passed to the Early Help team", "Previous Form", "Response"),
 ])
-def test_tables_scroll_inside_the_page_at_320_pixels(narrow_page, live_server, saved_and_submitted,
-                                                      check_a11y, path, table_action):
+def test_each_row_reads_as_a_labelled_card_at_320_pixels(narrow_page, live_server, saved_and_submitted,
+                                                         check_a11y, path, label, value, action, heading):
+    """The right-hand columns (days left, the council's response) were off screen in a box that scrolled
+    sideways: each row is now a card, each cell on a line of its own led by its column's name."""
     page = narrow_page
     page.goto(f"{live_server.url}/sign-in?next={path}")
     sign_in(page, saved_and_submitted)
-    expect(page.get_by_role("table").first).to_be_visible()
-    assert sideways_overflow(page) == 0, f"{path} scrolls sideways at 320px"
-    action = page.get_by_role("link", name=table_action).first
-    action.focus()  # a keyboard user reaches it, and its table scrolls to show it
-    expect(action).to_be_in_viewport()
-    assert sideways_overflow(page) == 0
+    cell = page.get_by_role("cell").filter(has_text=label).filter(has_text=value).first
+    assert_on_screen_without_scrolling_sideways(page, cell)
+    assert_on_screen_without_scrolling_sideways(page, page.get_by_role("link", name=action).first)
+    if path == "/submitted":
+        returned = page.get_by_role("cell").filter(has_text="Response:").filter(
+            has_text="Returned to you for more information")
+        assert_on_screen_without_scrolling_sideways(page, returned)
+    assert {"table", "row", "columnheader", "cell"} <= accessibility_roles(page)
     check_a11y(page, f"{path} at 320px")
+    assert_still_a_table_at_desktop_width(page, heading, value)
+    check_a11y(page, f"{path} at 1024px")
+
+
+_older = itertools.count()
+
+
+def test_the_back_office_queue_reads_as_cards_at_320_pixels_and_still_sorts_and_pages(
+        journey_page, js_mode, live_server, e2e_sink, check_a11y):
+    """A caseworker at 400 % zoom saw each submission's reference, form and name, with its status and age
+    off to the right; each row is now a card. Sorting and paging work as before, with and without
+    JavaScript."""
+    from e2e.test_review import PASSWORD, staff_signs_in_quickly
+    from tests.functional.review.builders import make_submission
+    from webapp.accounts import services as accounts
+
+    app = live_server.app
+    submitter = make_professional(app)
+    with app.app_context():
+        staff = accounts.create_staff(f"caseworker-{secrets.token_hex(4)}@council.example", "social-care",
+                                      PASSWORD, first_name="Sam", surname="Carter").email
+        submitter_id = db.session.query(User.id).filter_by(email=submitter).scalar()
+        for _ in range(25):
+            make_submission(submitter_id, reference=_reference())
+        # Older than any other test's (this one's included, run again), so first when the oldest come
+        # first; resubmitted and long unanswered, so overdue.
+        oldest = make_submission(submitter_id, reference=_reference(), status="resubmitted",
+                                 submitted_at=datetime(2001, 1, 8, 10, 0) - timedelta(days=next(_older)))
+        oldest = db.session.get(Submission, oldest).reference
+        db.session.remove()
+    page = journey_page
+    page.set_viewport_size({"width": 320, "height": 640})
+    page.goto(live_server.url + "/la/")
+    staff_signs_in_quickly(page, live_server.url, e2e_sink, staff)
+    page.get_by_label("Sort by").select_option("Oldest first")
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text(re.compile(r"submissions, oldest first \(page 1 of \d+\)"))).to_be_visible()
+    expect(page.get_by_role("row").nth(1)).to_contain_text(oldest)  # a header row, then the oldest
+    card = page.get_by_role("row").filter(has=page.get_by_role("link", name=oldest)).get_by_role("cell")
+    for label, value in (("Status:", "Resubmitted"), ("Age:", "Overdue")):
+        assert_on_screen_without_scrolling_sideways(page, card.filter(has_text=label).filter(has_text=value))
+    check_a11y(page, "queue, oldest first, at 320px")
+    page.get_by_role("navigation", name="Submissions pages").get_by_role("link", name="Next").focus()
+    page.keyboard.press("Enter")
+    status = page.get_by_text(re.compile(r"submissions, oldest first \(page 2 of \d+\)"))
+    expect(status).to_be_visible()
+    if js_mode == "js":
+        expect(status).to_be_focused()
+    status_cell = page.get_by_role("cell").filter(has_text="Status:").first
+    assert_on_screen_without_scrolling_sideways(page, status_cell)
+    check_a11y(page, "queue page 2 at 320px")
+    assert_still_a_table_at_desktop_width(page, "Status", re.compile(r"CP-\d{4}-\d{6}"))
 
 
 LONG_PDF = "Chronology_of_events_for_the_school_safeguarding_team_final_version_3.pdf"

@@ -7,8 +7,12 @@ import time_machine
 
 from tests.functional.drafts.conftest import CHILD, HX
 from tests.support import csrf_token
+from tests.tables import assert_rows_read_as_labelled_cards
 from webapp.drafts.models import Draft
 from webapp.extensions import db
+
+#: The label a cell carries for a narrow screen, where each row reads as a card ("Days left: 30 days").
+LABEL = re.compile(r'<span class="app-responsive-table__label" aria-hidden="true">[^<]*</span>')
 
 
 def test_recover_lists_drafts_with_description_and_days_left(runner):
@@ -38,13 +42,27 @@ def test_a_form_started_with_nothing_answered_says_so_and_each_row_leads_with_th
     runner.post(answered, "child", CHILD)
     untouched = runner.start()
     html = runner.client.get("/drafts").get_data(as_text=True)
-    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', html, flags=re.S)[1:]
-    cells = {draft_id: re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)
+    rows = re.findall(r'<tr class="govuk-table__row"[^>]*>(.*?)</tr>', html, flags=re.S)[1:]
+    cells = {draft_id: [LABEL.sub("", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
              for row in rows for draft_id in (answered, untouched) if f"/drafts/{draft_id}/cancel" in row}
     assert "Not started: nothing saved yet" in cells[untouched][0]
     assert "Not started" not in cells[answered][0]
     assert cells[answered][0].startswith("Child/Young Person Safeguarding Concern – Sam Jones")
     assert ">Resume<" in cells[answered][1]
+
+
+def test_on_a_phone_each_saved_form_reads_as_a_card_of_labelled_cells(runner):
+    """At 320 pixels Days left was off to the right, in a box that scrolled sideways; below the tablet
+    breakpoint each row is now a card, each cell led by its column's name, Resume and Cancel unlabelled
+    (their column's heading is hidden; the links say what they do)."""
+    runner.start()
+    runner.start("lado")
+    for headers in ({}, HX):
+        html = runner.client.get("/drafts", headers=headers).get_data(as_text=True)
+        table = assert_rows_read_as_labelled_cards(html, "Saved Forms")
+        assert table.headers == ["Description", "", "Start date", "Last saved", "Days left"]
+        assert len(table.rows) == 2
+        assert html.count('aria-hidden="true">Days left: </span>30 days</td>') == 2
 
 
 def test_days_left_counts_down_from_the_last_save(runner):
@@ -166,7 +184,8 @@ def _saved_drafts(app, user_id: int, count: int, start: int = 0, same_moment: bo
 
 def _listed(html: str) -> list[str]:
     not_started = r'(?:<br><span class="govuk-hint[^"]*">[^<]*</span>)?'
-    return re.findall(rf'<td class="govuk-table__cell">(Form \d+){not_started}</td>', html)
+    cell = rf'<td class="govuk-table__cell" role="cell">{LABEL.pattern}(Form \d+){not_started}</td>'
+    return re.findall(cell, html)
 
 
 def test_recover_a_form_lists_25_saved_forms_a_page_newest_first(app, runner, professional, make_user):

@@ -10,6 +10,7 @@ import time_machine
 from tests.conftest import post_form
 from tests.functional.review.builders import make_submission
 from tests.functional.review.conftest import staff_sign_in
+from tests.tables import assert_rows_read_as_labelled_cards
 
 HX = {"HX-Request": "true"}
 
@@ -38,7 +39,7 @@ def test_queue_shows_the_team_submissions_only(app, people, staff_client):
     assert "Child/Young Person Safeguarding Concern" in html
     assert 'id="queue-table"' in html
     # The date is the latest version's, so named as the submission page names it.
-    headers = re.findall(r'<th scope="col" class="govuk-table__header">([^<]*)</th>', html)
+    headers = re.findall(r'<th scope="col" class="govuk-table__header"[^>]*>([^<]*)</th>', html)
     assert headers == ["Reference", "Form", "Child's name", "Last submitted", "Status", "Age"]
     assert response.headers["Cache-Control"] == "no-store"
     assert "HX-Request" in response.headers.get("Vary", "")
@@ -58,6 +59,22 @@ def test_full_page_and_fragment_come_from_one_partial(app, people, staff_client)
     # The filter form works without JavaScript (POST with action) and is enhanced with hx-post.
     assert 'method="post" action="/la/queue"' in page
     assert 'hx-post="/la/queue"' in page and 'hx-target="#queue-table"' in page
+
+
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_on_a_phone_each_row_reads_as_a_card_of_labelled_cells(app, people, staff_client, headers):
+    """At 320 pixels the queue's Status and Age columns were off to the right, in a box that scrolled
+    sideways; below the tablet breakpoint each row is now a card, each cell led by its column's name."""
+    with app.app_context():
+        make_submission(people["submitter"], reference="CP-2026-000301", status="returned")
+        make_submission(people["submitter"], reference="CP-2026-000302", child_name=None)
+    html = staff_client.get("/la/queue", headers=headers).get_data(as_text=True)
+    table = assert_rows_read_as_labelled_cards(html, "Submissions for your team")
+    assert table.headers == ["Reference", "Form", "Child's name", "Last submitted", "Status", "Age"]
+    assert len(table.rows) == 2
+    status = re.search(r'aria-hidden="true">Status: </span><strong class="govuk-tag[^"]*">([^<]*)<', html)
+    assert status and status.group(1) in ("Returned", "Submitted")
+    assert "Child&#39;s name: </span>Not given</td>" in html
 
 
 @pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])

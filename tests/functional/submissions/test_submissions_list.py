@@ -3,12 +3,14 @@
 import re
 from datetime import UTC, timedelta
 
+import pytest
 import time_machine
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, sign_in
 from tests.functional.submissions.factory import attach, make_draft, return_for_information, submit
 from tests.support import statements_for
+from tests.tables import assert_rows_read_as_labelled_cards
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.submissions import services
@@ -34,7 +36,7 @@ def test_list_shows_details_name_date_response_reference(app, signed_in, draft_i
     submission_id = submitted(app, signed_in, draft_id)
     html = signed_in.get("/submitted").get_data(as_text=True)
     for heading in ("Details", "Name", "Date", "Response", "Reference"):
-        assert f'class="govuk-table__header">{heading}</th>' in html
+        assert f'class="govuk-table__header" role="columnheader">{heading}</th>' in html
     with app.app_context():
         submission = db.session.get(Submission, submission_id)
         reference = submission.reference
@@ -57,6 +59,28 @@ def test_page_and_htmx_fragment(app, signed_in, draft_id):
     assert html.lstrip().startswith('<div id="submitted-forms">') and "<html" not in html
     assert "Vary" in fragment.headers and "HX-Request" in fragment.headers["Vary"]
     assert len(fragment.data) < 4096
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "fragment"])
+def test_on_a_phone_each_form_reads_as_a_card_and_its_response_is_labelled(app, signed_in, draft_id,
+                                                                           user_id, headers):
+    """At 320 pixels the Response column (has the council answered?) was off to the right, in a box that
+    scrolled sideways; below the tablet breakpoint each row is now a card, each cell led by its column's
+    name. The "Previous Form" link names itself, as its column's heading is hidden."""
+    answered = submitted(app, signed_in, draft_id)
+    with app.app_context():
+        db.session.get(Submission, answered).response_text = "Accepted – passed to the Hub"
+        db.session.commit()
+        returned = services.submit_draft(make_draft(user_id), user_id).submission_id
+    return_for_information(app, returned, comments="Has Jordan seen a GP?")
+    html = signed_in.get("/submitted", headers=headers).get_data(as_text=True)
+    recent = assert_rows_read_as_labelled_cards(html, "Recently Submitted Forms (Last 30 Days)")
+    assert recent.headers == ["Details", "Name", "Date", "Response", "Reference"]
+    assert len(recent.rows) == 2
+    returned_table = assert_rows_read_as_labelled_cards(html, "Forms requesting more information")
+    assert returned_table.headers[-1] == ""  # Previous Form, a link that says what it is
+    assert 'aria-hidden="true">Response: </span>Accepted – passed to the Hub</td>' in html
+    assert 'aria-hidden="true">Response: </span>Returned to you for more information</td>' in html
 
 
 def test_thirty_day_boundary(app, signed_in, draft_id):
@@ -189,8 +213,10 @@ def test_after_sign_in_with_forms_waiting_goes_to_submitted_forms(app, client, u
 
 
 def cell_texts(row_html: str) -> list[str]:
-    """What a sighted user reads in each cell of a table row, left to right."""
-    hidden = re.compile(r'<span class="govuk-visually-hidden">.*?</span>', flags=re.S)
+    """What a sighted user reads in each cell of a table row, left to right, on a wide screen (where the
+    label each cell has for a narrow one is hidden)."""
+    hidden = re.compile(
+        r'<span class="(?:govuk-visually-hidden|app-responsive-table__label)"[^>]*>.*?</span>', flags=re.S)
     visible = [hidden.sub("", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row_html, flags=re.S)]
     return [" ".join(re.sub(r"<[^>]+>", " ", cell).split()) for cell in visible]
 
@@ -207,7 +233,7 @@ def test_returned_form_name_is_on_the_far_left_with_the_childs_name_beside_it(ap
     headers = [" ".join(re.sub(r"<[^>]+>", " ", h).split())
                for h in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]
     assert headers == ["Form Name", "Name", "Date", "Requested Detail", "Comments", "Previous Form"]
-    row = table.split('<tbody class="govuk-table__body">', 1)[1]
+    row = table.split('<tbody class="govuk-table__body" role="rowgroup">', 1)[1]
     cells = cell_texts(row)
     assert cells[0] == "Child/Young Person Safeguarding Concern"
     first_cell = re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)[0]
@@ -240,7 +266,7 @@ def test_returned_forms_are_listed_first(app, signed_in, draft_id):
     html = signed_in.get("/submitted").get_data(as_text=True)
     assert html.index("Forms requesting more information") < html.index("Recently Submitted Forms")
     for heading in ("Form Name", "Name", "Date", "Requested Detail", "Comments"):
-        assert f'class="govuk-table__header">{heading}</th>' in html
+        assert f'class="govuk-table__header" role="columnheader">{heading}</th>' in html
     assert "Insufficient detail" in html and "Please tell us more about the bruising." in html
     assert f'action="/submitted/{submission_id}/reopen"' in html
     assert f'href="/submitted/{submission_id}/v1.pdf">Previous Form' in html
