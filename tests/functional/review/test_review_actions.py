@@ -261,6 +261,9 @@ def test_a_posted_response_can_be_corrected_and_the_submitter_is_told(app, peopl
     sign_in(submitter, SUBMITTER)
     mine = submitter.get(f"/submitted/{submission}").get_data(as_text=True)
     assert "passed to the Children First Hub" in mine and "to the MASH" not in mine and "Changed " in mine
+    listed = submitter.get("/submitted").get_data(as_text=True)
+    assert "passed to the Children First Hub" in listed and "to the MASH" not in listed
+    assert re.search(r"Changed \d{1,2} \w+ \d{4}", listed)
 
     assert deliver(app) == 1
     email = smtp_sink.wait_for(SUBMITTER, "The Local Authority has changed its response to your form")
