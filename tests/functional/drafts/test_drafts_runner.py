@@ -350,6 +350,27 @@ def test_a_date_no_one_could_mean_is_refused_with_the_limit_and_kept_as_typed(ap
     assert load(app, draft_id).answers["child"]["due_date"] == "2026-08-14"
 
 
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_lado_subjects_date_of_birth_is_bounded_as_a_childs_is(app, runner, htmx):
+    """The person an allegation is about could be given a date of birth in 1901 (a slip of the
+    century, as with a child's) and it was saved as "Completed"; now the section names the limit,
+    keeps what was typed, and a real adult's date is accepted."""
+    draft_id = runner.start("lado")
+    subject = {"first_name": "Alex", "surname": "Brown", "job_title": "Football coach",
+               "employer": "Wigan Juniors FC", "date_of_birth-day": "14", "date_of_birth-month": "2",
+               "date_of_birth-year": "1901"}
+    with time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=UTC), tick=False):
+        response = runner.post(draft_id, "subject", subject, htmx=htmx)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        message = "The person&#39;s date of birth must be the same as or after 1 March 1926"
+        assert html.count(message) == 2  # summary, field
+        assert 'href="#date_of_birth-day"' in html
+        assert 'name="date_of_birth-year" type="text" value="1901"' in html
+        assert runner.post(draft_id, "subject", {**subject, "date_of_birth-year": "1966"}).status_code == 303
+    assert load(app, draft_id).answers["subject"]["date_of_birth"] == "1966-02-14"
+
+
 def test_a_month_typed_as_a_name_is_accepted(app, runner):
     draft_id = runner.start()
     child = {**CHILD, "date_of_birth-day": "3", "date_of_birth-month": "April", "date_of_birth-year": "2016"}
