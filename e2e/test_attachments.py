@@ -225,7 +225,7 @@ def test_a_refused_file_shows_its_own_reason(journey_page, js_mode, live_server,
     page.get_by_label("Upload a file").set_input_files(fake)
     description = page.get_by_label("What is this document? (optional)")
     description.fill("Photo of the bruise")
-    description.press("Enter")  # sends the upload form, as "Upload file" does
+    description.press("Enter")  # sends the section's form (Next), which attaches the chosen file first
 
     message = "fake.png: programs and scripts cannot be attached"
     summary = page.locator(".govuk-error-summary")
@@ -240,6 +240,37 @@ def test_a_refused_file_shows_its_own_reason(journey_page, js_mode, live_server,
     if js:  # over the description box, where htmx would have kept it
         expect(summary).to_be_focused()
     check_a11y(page, "a program named like a photo refused")
+
+
+def test_a_file_chosen_but_not_uploaded_is_attached_by_next(
+        journey_page, js_mode, live_server, check_a11y, tmp_path):
+    """Choose a file, say what it is, then select Next without "Upload file": the file was dropped
+    without a word. It is attached as part of Next, and Check your answers lists it; a file that
+    cannot be attached keeps the person on the section with the reason and what they typed."""
+    page = journey_page
+    files = write_samples(tmp_path, ["notes.docx", "budget.xlsx"])
+    open_supporting_documentation(page, live_server)
+
+    page.get_by_label("Upload a file").set_input_files(files["budget.xlsx"])
+    description = page.get_by_label("What is this document? (optional)")
+    description.fill("Family budget")
+    page.get_by_role("button", name="Next", exact=True).click()
+    message = "budget.xlsx: Excel spreadsheets cannot be attached; save it as a PDF"
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text(message)
+    expect(page.locator("#attachment-file-error")).to_contain_text(message)
+    expect(page.get_by_role("heading", level=1, name="Supporting Documentation")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Error: Supporting Documentation – "))
+    expect(description).to_have_value("Family budget")
+    check_a11y(page, "a refused file sent with Next")
+
+    page.get_by_label("Upload a file").set_input_files(files["notes.docx"])
+    description.fill("Chronology of events")
+    page.get_by_role("button", name="Next", exact=True).click()
+    expect(page.get_by_role("heading", level=1, name="Check your answers before you submit")).to_be_visible()
+    attached = page.locator(".govuk-summary-list", has=page.get_by_text("notes.docx", exact=True))
+    expect(attached.locator(".govuk-summary-list__row")).to_have_count(1)
+    expect(attached).to_contain_text("Chronology of events")
 
 
 def test_save_and_complete_later_from_supporting_documentation(

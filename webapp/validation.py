@@ -17,6 +17,15 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u206
 _LINE_BREAK = re.compile(r"[\r\n\u2028\u2029\x85]")
 
 
+# The examples people are shown for a postcode and a phone number, at registration, in Update Account
+# and in every form: one source, so they cannot drift apart again (they had: "AA3 1AB" at
+# registration, "SW1A 1AA" in the forms). The phone examples are GOV.UK's (telephone numbers pattern);
+# the hint says what may be typed, after whatever a question says about why it asks.
+POSTCODE_EXAMPLE = "SW1A 1AA"
+PHONE_EXAMPLES = "01632 960 001, 07700 900 982 or +44 808 157 0192"
+PHONE_HINT = "You can include spaces."
+
+
 # British Forces Post Office: a serving family's address ends "BFPO 123" in place of a postcode.
 _BFPO = re.compile(r"^BFPO([0-9]{1,4})$")
 

@@ -5,24 +5,25 @@
 
   function panel () { return document.getElementById('attachments') }
 
-  function chosenFile (form) {
-    var input = form && form.querySelector('input[type=file]')
-    return input && input.files && input.files[0]
+  // The file chosen, if this request sends it: "Upload file", or the section's own form (Next,
+  // Previous, 'Save and complete later', the section list), which attaches a file still chosen.
+  function sentFile (elt) {
+    if (!elt || !elt.matches || !elt.matches('[data-app-upload], #section-form')) return null
+    var input = document.getElementById('attachment-file')
+    return (input && input.files && input.files[0]) || null
   }
+
+  function progressBox () { return document.querySelector('[data-app-upload-progress]') }
 
   // The server cannot read a body over its limit, so it learns the file's name from this header.
   document.addEventListener('htmx:configRequest', function (event) {
-    var form = event.detail.elt
-    if (!form.classList || !form.classList.contains('app-upload-form')) return
-    var file = chosenFile(form)
+    var file = sentFile(event.detail.elt)
     if (file) event.detail.headers['X-Upload-Filename'] = encodeURIComponent(file.name)
   })
 
   document.addEventListener('htmx:beforeRequest', function (event) {
-    var form = event.detail.elt
-    if (!form.classList || !form.classList.contains('app-upload-form')) return
-    var box = form.querySelector('[data-app-upload-progress]')
-    var file = chosenFile(form)
+    var box = progressBox()
+    var file = sentFile(event.detail.elt)
     if (!box || !file) return
     box.querySelector('label').textContent = 'Uploading ' + file.name
     update(box, 0)
@@ -30,9 +31,9 @@
   })
 
   document.addEventListener('htmx:xhr:progress', function (event) {
-    var form = event.target
-    var box = form.querySelector && form.querySelector('[data-app-upload-progress]')
-    if (!box || !event.detail.lengthComputable || !event.detail.total) return
+    var box = progressBox()
+    if (!box || box.hidden || !sentFile(event.target)) return
+    if (!event.detail.lengthComputable || !event.detail.total) return
     update(box, Math.round(event.detail.loaded * 100 / event.detail.total))
   })
 
@@ -46,7 +47,7 @@
   // The swap replaces the button that was pressed ("Yes, remove it", "No, keep it", "Upload file"),
   // which leaves focus on the page itself: a screen reader loses its place and Tab starts again
   // elsewhere. Put it where the fragment asks (an upload's error summary or success message, a kept
-  // file's Remove link), even over focus htmx kept by id (Enter pressed in the description box);
+  // file's Remove link), even over focus htmx kept by id (the description box, if it had focus);
   // else, unless htmx kept it, on the list's heading.
   document.addEventListener('htmx:afterSettle', function (event) {
     var root = panel()

@@ -14,6 +14,9 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional, ValidationError
 
 from webapp.validation import (
+    PHONE_EXAMPLES,
+    PHONE_HINT,
+    POSTCODE_EXAMPLE,
     clean_text,
     has_control_characters,
     normalise_email,
@@ -48,7 +51,7 @@ class UKPostcode:
         if field.data:
             normalised = normalise_postcode(field.data)
             if normalised is None:
-                raise ValidationError("Enter a full UK postcode, like AA3 1AB")
+                raise ValidationError(f"Enter a full UK postcode, like {POSTCODE_EXAMPLE}")
             field.data = normalised
 
 
@@ -57,7 +60,7 @@ class UKPhone:
         if field.data:
             normalised = normalise_phone(field.data)
             if normalised is None:
-                raise ValidationError("Enter a UK phone number, like 01632 960 001 or 07700 900 982")
+                raise ValidationError(f"Enter a UK phone number, like {PHONE_EXAMPLES}")
             field.data = normalised
 
 
@@ -107,7 +110,7 @@ class RegistrationDetailsForm(FlaskForm):
                            filters=[_strip], widget=GovTextInput())
     phone = StringField("Phone number (optional)", validators=[Optional(), UKPhone()], filters=[_strip],
                         widget=GovTextInput(),
-                        description="You can include spaces, brackets or +44")
+                        description=PHONE_HINT)
     submit = SubmitField("Next", widget=GovSubmitInput())
 
 

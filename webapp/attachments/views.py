@@ -158,14 +158,8 @@ def upload_attachment(draft_id: str):
 
     if upload is None or not upload.filename:
         return _respond(draft, error="Select a file to upload", status=422, description=description)
-    if len(description) > services.DESCRIPTION_LENGTH:
-        return _respond(draft, error=f"The description must be {services.DESCRIPTION_LENGTH} characters "
-                                     "or fewer", status=422, description=description)
-    # Read one byte past the limit at most: the size check must not hold a huge file in memory.
-    data = upload.stream.read(limits.max_file_bytes + 1)
     try:
-        attachment = services.add_file(draft, g.user.id, upload.filename, data, description,
-                                       current_app.config, _lifetime_days())
+        attachment = _store(draft, upload, description, limits)
     except services.UploadRefused as refused:
         return _respond(draft, error=refused.message, status=422, description=description)
     message = f"{attachment.display_name} has been uploaded"
@@ -173,6 +167,45 @@ def upload_attachment(draft_id: str):
         return _respond(draft, announcement=message, focus_id=BANNER_ID)
     flash(message, "success")
     return redirect(_section_url(draft), 303)
+
+
+def _store(draft, upload, description: str, limits: UploadLimits):
+    """Every check "Upload file" makes (description, size, quota, content, virus scan), then the file
+    stored; raises UploadRefused with the message for the person. One path for both ways a file
+    arrives, so a file sent with Next is refused or accepted exactly as by "Upload file"."""
+    if len(description) > services.DESCRIPTION_LENGTH:
+        raise services.UploadRefused(
+            f"The description must be {services.DESCRIPTION_LENGTH} characters or fewer", "description")
+    # Read one byte past the limit at most: the size check must not hold a huge file in memory.
+    data = upload.stream.read(limits.max_file_bytes + 1)
+    return services.add_file(draft, g.user.id, upload.filename, data, description, current_app.config,
+                             _lifetime_days())
+
+
+def attach_chosen_file(draft):
+    """A file chosen on Supporting Documentation but not uploaded, sent with Next, Previous, 'Save and
+    complete later' or the section list: attach it as part of that press.
+
+    It used to be dropped without a word, and the person believed it had been sent. Now it is attached
+    with every check "Upload file" makes; a file refused stops the press, and the section comes back
+    (a 422, the whole section for htmx too, as the section's own form asked for) with the same
+    message "Upload file" would give at the file field and in the error summary, and the description
+    typed. Returns that response, or None when there was no file or it was attached.
+    """
+    limits = UploadLimits.from_config(current_app.config)
+    try:
+        upload = request.files.get("file")
+        description = request.form.get("description", "")
+    except RequestEntityTooLarge:  # nothing in the body can be read: nothing is saved from it
+        name = unquote(request.headers.get("X-Upload-Filename", ""))
+        return _section_page(draft, {FILE_FIELD: services.too_large_message(name, limits)}, 422)
+    if upload is None or not upload.filename:
+        return None
+    try:
+        _store(draft, upload, description, limits)
+    except services.UploadRefused as refused:
+        return _section_page(draft, {FILE_FIELD: refused.message}, 422, description)
+    return None
 
 
 # --- Describe ---------------------------------------------------------------------------------------

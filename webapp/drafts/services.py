@@ -97,7 +97,7 @@ def drafts_for(user_id: int, now: datetime | None = None, page: int = 1,
                per_page: int = RECOVER_PAGE_SIZE) -> DraftsPage:
     """One page of the account's drafts still within their lifetime, most recently saved first.
 
-    Nothing limits how many drafts an account starts (every Overview's Next makes one): a safeguarding
+    Nothing limits how many drafts an account keeps (each child's form is one): a safeguarding
     lead with 60 had one long page, and the list loaded every draft's answers to show a description.
     Ties (drafts saved in the same moment) are broken by id, so no draft shows on two pages or none.
     """
@@ -151,6 +151,47 @@ def create_draft(user_id: int, definition: formdefs.FormDefinition, lifetime: Li
             raise
         return existing
     return draft
+
+
+def start_draft(user_id: int, definition: formdefs.FormDefinition, lifetime: Lifetime,
+                now: datetime | None = None, start_key: str | None = None) -> Draft:
+    """The Overview's Next: the account's draft of this form that was started but never saved, else a
+    new one.
+
+    Starting a form, going back and pressing Next again left an empty draft behind each time, and
+    Recover a Form filled with them. Only a draft nothing was ever saved to comes back: two real
+    drafts of the same form (two children) are each kept, and the next start after an answer is
+    saved is a new draft. The one that comes back starts its 30 days again, as a new one would.
+    """
+    now = now or utcnow()
+    if start_key is not None and START_KEY_PATTERN.fullmatch(start_key):
+        pressed_before = _started_with(user_id, definition.id, start_key)
+        if pressed_before is not None:  # the same page's Next pressed twice: the draft it started
+            return pressed_before
+    unsaved = never_saved_draft(user_id, definition, now)
+    if unsaved is None:
+        return create_draft(user_id, definition, lifetime, now, start_key)
+    unsaved.created_at = unsaved.saved_at = now
+    unsaved.expires_at = lifetime.expires_at(now)
+    db.session.commit()
+    return unsaved
+
+
+def never_saved_draft(user_id: int, definition: formdefs.FormDefinition,
+                      now: datetime | None = None) -> Draft | None:
+    """The account's live draft of this form (this version of it) that holds nothing the person gave.
+
+    Every save of a section raises the version, so version 1 means no answer was ever saved, even an
+    empty one; a file attached is something given too, and so is a returned form reopened.
+    """
+    has_files = select(Attachment.id).where(Attachment.draft_id == Draft.id).exists()
+    candidates = db.session.scalars(
+        select(Draft).where(Draft.user_id == user_id, Draft.form_id == definition.id,
+                            Draft.form_version == definition.version, Draft.version == 1,
+                            Draft.resubmission_of.is_(None), Draft.expires_at > (now or utcnow()),
+                            ~has_files)
+        .order_by(Draft.created_at.desc(), Draft.id.desc()))
+    return next((draft for draft in candidates if not draft.answers), None)
 
 
 def _started_with(user_id: int, form_id: str, start_key: str) -> Draft | None:

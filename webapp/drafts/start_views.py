@@ -44,5 +44,5 @@ def create(form_id: str):
         # A professional's form started from a member of the public's account (or the other way
         # round) had no professional's details to fill in, and reached the wrong team's queue.
         return _render_overview(definition, 403)
-    draft = services.create_draft(g.user.id, definition, lifetime(), start_key=request.form.get("start_key"))
+    draft = services.start_draft(g.user.id, definition, lifetime(), start_key=request.form.get("start_key"))
     return redirect(section_url(draft, services.first_question_section(definition)), 303)

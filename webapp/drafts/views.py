@@ -244,6 +244,15 @@ def _show_section(draft, definition, section_id: str):
     return response
 
 
+def _attach_chosen_file(draft):
+    """Supporting Documentation's buttons send a file still chosen: the attachments blueprint attaches
+    it (or answers with why not) before the press does what it says. Imported here, not above: the
+    attachments views import this module."""
+    from webapp.attachments.views import attach_chosen_file
+
+    return attach_chosen_file(draft)
+
+
 @bp.route("/drafts/<draft_id>/<section_id>", methods=["GET", "POST"])
 @keep_typed_when_signed_out
 @citizen_required
@@ -259,6 +268,10 @@ def section(draft_id: str, section_id: str):
         section_form = formdefs.build_section_form(section, data=_stored_or_prefilled(draft, section))
         return render_section_page(draft, definition, section, section_form, {})
 
+    if section.kind == "attachments":
+        refused = _attach_chosen_file(draft)
+        if refused is not None:
+            return refused
     action = request.form.get("action", "next")
     if action.startswith(GO_TO):
         return _leave_by_section_list(draft, definition, section, action.removeprefix(GO_TO))

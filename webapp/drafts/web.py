@@ -26,7 +26,15 @@ csrf.exempt(bp)
 @bp.before_request
 def _check_csrf_when_signed_in():
     if request.method not in ("GET", "HEAD", "OPTIONS") and g.get("user") is not None:
-        csrf.protect()
+        try:
+            csrf.protect()
+        except RequestEntityTooLarge:
+            # A file too large to read, sent with a section's Next: the body, token and answers
+            # included, cannot be read, so nothing can be saved from it. The section says the file
+            # is too large (as "Upload file" does) rather than a bare 413; every other view raises
+            # this again when it reads the form.
+            if request.endpoint != "drafts.section":
+                raise
 
 
 def citizen_required(view):

@@ -21,7 +21,7 @@ from webapp.clock import utcnow
 from webapp.validation import strip_text
 from webapp.web.dates import uk_local
 
-from .fieldtypes import FieldType, capitalise, field_type, normalise_postcode, register
+from .fieldtypes import POSTCODE_MESSAGE, FieldType, capitalise, field_type, normalise_postcode, register
 from .model import Field, SummaryItem
 
 NOT_KNOWN = "not-known"
@@ -317,7 +317,7 @@ class AddressType(FieldType):
                 errors[f"{wtfield.name}-{part}"] = f"{self.LABELS[part]} must not include control characters"
         postcode = wtfield.data.get("postcode", "").strip()
         if postcode and field_type("postcode").check(fdef, normalise_postcode(postcode)):
-            errors[f"{wtfield.name}-postcode"] = "Enter a full UK postcode, like SW1A 1AA"
+            errors[f"{wtfield.name}-postcode"] = POSTCODE_MESSAGE
         return errors
 
     def answer(self, fdef: Field, wtfield) -> Any:

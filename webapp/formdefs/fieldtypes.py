@@ -34,7 +34,8 @@ from .model import Field
 REGISTRY: dict[str, FieldType] = {}
 
 DEFAULT_MAX = {"text": 200, "textarea": 5000, "email": 254, "phone": 30, "postcode": 10}
-PHONE_MESSAGE = "Enter a phone number, like 01632 960 001, 07700 900 982 or +44 808 157 0192"
+PHONE_MESSAGE = f"Enter a phone number, like {validation.PHONE_EXAMPLES}"
+POSTCODE_MESSAGE = f"Enter a full UK postcode, like {validation.POSTCODE_EXAMPLE}"
 EMAIL_MESSAGE = "Enter an email address in the correct format, like name@example.com"
 
 
@@ -242,7 +243,7 @@ class PostcodeType(FieldType):
 
     def check(self, fdef: Field, value: str) -> str | None:
         if validation.normalise_postcode(value) is None:
-            return fdef.message("invalid", "Enter a full UK postcode, like SW1A 1AA")
+            return fdef.message("invalid", POSTCODE_MESSAGE)
         return None
 
 

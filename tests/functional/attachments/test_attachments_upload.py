@@ -51,8 +51,10 @@ def test_word_document_full_page_post_redirect_get(app, signed_in, draft_id, use
 
 def test_upload_form_is_a_real_multipart_form_enhanced_by_htmx(signed_in, draft_id):
     page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    # "Upload file" sends the section's own form, multipart on this section, to the upload address.
     action = f"/drafts/{draft_id}/attachments"
-    assert f'<form method="post" action="{action}" enctype="multipart/form-data"' in page
+    assert 'id="section-form" enctype="multipart/form-data"' in page
+    assert f'formaction="{action}" formenctype="multipart/form-data" hx-post="{action}"' in page
     assert 'hx-encoding="multipart/form-data"' in page
     assert 'type="file"' in page and 'name="file"' in page
     assert "Upload a file" in page and "Upload file" in page

@@ -9,9 +9,11 @@ import time_machine
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
+from tests import samples
 from tests.conftest import post_form
 from tests.functional.drafts.conftest import CHILD, HX, page_version
 from tests.support import at_the_same_moment, csrf_token
+from webapp.clock import utcnow
 from webapp.drafts.models import Draft
 from webapp.extensions import db
 from webapp.web.dates import uk_date, uk_time
@@ -110,12 +112,63 @@ def test_next_pressed_twice_at_the_same_moment_starts_one_draft(app, runner, mon
     assert _drafts_count(app) == 1
 
 
-def test_each_visit_to_the_overview_starts_a_draft_of_its_own(app, runner):
+def _draft_id(location: str) -> str:
+    return re.search(r"/drafts/([0-9a-f]{32})/", location).group(1)
+
+
+def test_each_visit_to_the_overview_starts_a_draft_of_its_own_once_an_answer_is_saved(app, runner):
     """Starting the same form again later (another child) is a new draft, not the first one back."""
     [first] = _press_next_on_the_overview(runner.client)
+    assert runner.post(_draft_id(first), "child", CHILD).status_code == 303
     [second] = _press_next_on_the_overview(runner.client)
     assert first != second
     assert _drafts_count(app) == 2
+
+
+def test_next_on_the_overview_again_resumes_the_draft_it_started_if_nothing_was_saved(app, runner):
+    """Start a form, go back to its Overview, press Next again: each press left another empty draft in
+    Recover a Form. The one never saved to is resumed (with its 30 days from now), however often."""
+    with time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=UTC), tick=False):
+        [first] = _press_next_on_the_overview(runner.client)
+    with time_machine.travel(datetime(2026, 3, 20, 12, tzinfo=UTC), tick=False):
+        [second] = _press_next_on_the_overview(runner.client)
+        [third] = _press_next_on_the_overview(runner.client)
+        assert first == second == third
+        assert _drafts_count(app) == 1
+        assert runner.client.get("/drafts").get_data(as_text=True).count(">Resume<") == 1
+        assert load(app, _draft_id(first)).expires_at == datetime(2026, 4, 19, 12)
+
+
+def test_a_started_draft_is_resumed_only_if_it_is_this_forms_own_and_alive_and_never_saved(
+        app, runner, other_runner, tmp_path):
+    """What is not resumed: another form's draft, another account's, one past its 30 days, one with an
+    answer saved (even an empty section), one with only a file attached."""
+    from webapp.attachments import services as attachments
+
+    [lado] = _press_next_on_the_overview(runner.client, "lado")
+    [theirs] = _press_next_on_the_overview(other_runner.client)
+    [mine] = _press_next_on_the_overview(runner.client)
+    assert len({lado, theirs, mine}) == 3
+
+    assert runner.post(_draft_id(mine), "child", {}, action="save-later").status_code == 303
+    [after_an_empty_save] = _press_next_on_the_overview(runner.client)
+    assert after_an_empty_save != mine
+
+    with app.app_context():
+        draft = db.session.get(Draft, _draft_id(after_an_empty_save))
+        attachments.add_file(draft, draft.user_id, "notes.pdf", samples.pdf(), "", app.config, 30)
+    [after_a_file] = _press_next_on_the_overview(runner.client)
+    assert after_a_file != after_an_empty_save
+
+    [again] = _press_next_on_the_overview(runner.client)
+    assert again == after_a_file  # never saved to yet
+    with app.app_context():
+        draft = db.session.get(Draft, _draft_id(again))
+        draft.expires_at = utcnow() - timedelta(minutes=1)
+        db.session.commit()
+    [after_expiry] = _press_next_on_the_overview(runner.client)
+    assert after_expiry != after_a_file
+    assert _drafts_count(app) == 6
 
 
 def test_the_same_key_from_another_account_starts_that_accounts_own_draft(app, runner, other_runner):
@@ -132,12 +185,13 @@ def test_the_same_key_from_another_account_starts_that_accounts_own_draft(app, r
 
 @pytest.mark.parametrize("key", ["", "x" * 5000, "not a key at all!!!!!!", "\u00e9" * 22])
 def test_a_start_key_that_is_not_one_the_page_made_still_starts_a_draft(app, runner, key):
+    """Ignored: the press starts a draft, and the second (nothing saved yet) resumes it."""
     html = runner.client.get("/forms/safeguarding-concern").get_data(as_text=True)
     for _ in range(2):
         response = runner.client.post("/forms/safeguarding-concern/start",
                                       data={"csrf_token": csrf_token(html), "start_key": key})
         assert response.status_code == 303
-    assert _drafts_count(app) == 2
+    assert _drafts_count(app) == 1
 
 
 def _section_list(html: str) -> list[tuple[str, str, str]]:
@@ -348,6 +402,27 @@ def test_a_date_no_one_could_mean_is_refused_with_the_limit_and_kept_as_typed(ap
         assert "Expected due date must be the same as or before 26 December 2026" in html
         assert runner.post(draft_id, "child", {**unborn, "due_date-year": "2026"}).status_code == 303
     assert load(app, draft_id).answers["child"]["due_date"] == "2026-08-14"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+def test_the_lado_subjects_date_of_birth_is_bounded_as_a_childs_is(app, runner, htmx):
+    """The person an allegation is about could be given a date of birth in 1901 (a slip of the
+    century, as with a child's) and it was saved as "Completed"; now the section names the limit,
+    keeps what was typed, and a real adult's date is accepted."""
+    draft_id = runner.start("lado")
+    subject = {"first_name": "Alex", "surname": "Brown", "job_title": "Football coach",
+               "employer": "Wigan Juniors FC", "date_of_birth-day": "14", "date_of_birth-month": "2",
+               "date_of_birth-year": "1901"}
+    with time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=UTC), tick=False):
+        response = runner.post(draft_id, "subject", subject, htmx=htmx)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 422
+        message = "The person&#39;s date of birth must be the same as or after 1 March 1926"
+        assert html.count(message) == 2  # summary, field
+        assert 'href="#date_of_birth-day"' in html
+        assert 'name="date_of_birth-year" type="text" value="1901"' in html
+        assert runner.post(draft_id, "subject", {**subject, "date_of_birth-year": "1966"}).status_code == 303
+    assert load(app, draft_id).answers["subject"]["date_of_birth"] == "1966-02-14"
 
 
 def test_a_month_typed_as_a_name_is_accepted(app, runner):
