@@ -425,6 +425,21 @@ def test_the_lado_subjects_date_of_birth_is_bounded_as_a_childs_is(app, runner, 
     assert load(app, draft_id).answers["subject"]["date_of_birth"] == "1966-02-14"
 
 
+def test_a_lado_referral_s_children_have_their_dates_of_birth_bounded_as_on_every_other_form(app, runner):
+    """The children an allegation involves could be born in 1916 (a slip of the century), where every
+    other form's child must be under 25."""
+    draft_id = runner.start("lado")
+    child = {"children-0-first_name": "Mia", "children-0-surname": "Cole",
+             "children-0-date_of_birth-day": "3", "children-0-date_of_birth-month": "4",
+             "children-0-date_of_birth-year": "1916"}
+    with time_machine.travel(datetime(2026, 3, 1, 12, tzinfo=UTC), tick=False):
+        html = runner.post(draft_id, "children", child).get_data(as_text=True)
+        assert "The child&#39;s date of birth must be the same as or after 1 March 2001" in html
+        assert 'name="children-0-date_of_birth-year" type="text" value="1916"' in html
+        response = runner.post(draft_id, "children", {**child, "children-0-date_of_birth-year": "2016"})
+        assert response.status_code == 303, response.get_data(as_text=True)
+
+
 def test_a_month_typed_as_a_name_is_accepted(app, runner):
     draft_id = runner.start()
     child = {**CHILD, "date_of_birth-day": "3", "date_of_birth-month": "April", "date_of_birth-year": "2016"}
