@@ -182,6 +182,9 @@ def _store(draft, upload, description: str, limits: UploadLimits):
                              _lifetime_days())
 
 
+DESCRIPTION_WITHOUT_FILE = "Select the file this description is for, or delete the description"
+
+
 def attach_chosen_file(draft):
     """A file chosen on Supporting Documentation but not uploaded, sent with Next, Previous, 'Save and
     complete later' or the section list: attach it as part of that press.
@@ -190,7 +193,8 @@ def attach_chosen_file(draft):
     with every check "Upload file" makes; a file refused stops the press, and the section comes back
     (a 422, the whole section for htmx too, as the section's own form asked for) with the same
     message "Upload file" would give at the file field and in the error summary, and the description
-    typed. Returns that response, or None when there was no file or it was attached.
+    typed. A description typed with no file chosen stops the press the same way: it was dropped as
+    silently. Returns that response, or None when there was no file or it was attached.
     """
     limits = UploadLimits.from_config(current_app.config)
     try:
@@ -200,6 +204,8 @@ def attach_chosen_file(draft):
         name = unquote(request.headers.get("X-Upload-Filename", ""))
         return _section_page(draft, {FILE_FIELD: services.too_large_message(name, limits)}, 422)
     if upload is None or not upload.filename:
+        if description.strip():  # a description of no file: say so rather than drop it
+            return _section_page(draft, {FILE_FIELD: DESCRIPTION_WITHOUT_FILE}, 422, description)
         return None
     try:
         _store(draft, upload, description, limits)

@@ -153,3 +153,20 @@ def test_a_body_too_large_to_read_on_another_section_is_still_refused_unread(app
                               data={"action": "next", "summary": "x" * (13 * MB)})
     assert response.status_code == 413
     assert draft(app, draft_id).answers == ANSWERS
+
+
+@pytest.mark.parametrize("htmx", [False, True])
+@pytest.mark.parametrize("action", ["next", "save-later", "previous"])
+def test_a_description_typed_with_no_file_chosen_is_not_dropped_without_a_word(
+        app, signed_in, draft_id, action, htmx):
+    """The description went with no file and vanished on Next, as the file once did."""
+    response = press(signed_in, draft_id, action, description="Body map <from> the nurse", htmx=htmx)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    message = "Select the file this description is for, or delete the description"
+    assert html.count(message) == 2  # at the file field and in the summary
+    assert 'href="#attachment-file"' in html
+    assert 'value="Body map &lt;from&gt; the nurse"' in html
+    assert stored(app, draft_id) == []
+    cleared = press(signed_in, draft_id, action, description="  ", htmx=htmx)
+    assert cleared.status_code == (200 if htmx else 303)
