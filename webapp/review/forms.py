@@ -49,14 +49,18 @@ class ReturnForm(SeenVersionForm):
     submit = SubmitField("Return for further information", widget=GovSubmitInput())
 
 
-class ResponseForm(SeenVersionForm):
-    response = TextAreaField(
+def _response_field() -> TextAreaField:
+    return TextAreaField(
         "Response",
-        # The example in the hint names the caseworker's team: the view sets it.
         validators=[DataRequired("Enter a response"),
                     Length(max=RESPONSE_MAX_LENGTH,
                            message=f"Response must be {RESPONSE_MAX_LENGTH} characters or fewer")],
         filters=[_strip], widget=GovCharacterCount())
+
+
+class ResponseForm(SeenVersionForm):
+    # The example in the hint names the caseworker's team: the view sets it.
+    response = _response_field()
     submit = SubmitField("Post response", widget=GovSubmitInput())
 
 
@@ -64,10 +68,5 @@ class CorrectResponseForm(FlaskForm):
     # The response as the caseworker found it (services.response_fingerprint): a colleague's
     # correction since then is not written over.
     seen = HiddenField()
-    response = TextAreaField(
-        "Response",
-        validators=[DataRequired("Enter a response"),
-                    Length(max=RESPONSE_MAX_LENGTH,
-                           message=f"Response must be {RESPONSE_MAX_LENGTH} characters or fewer")],
-        filters=[_strip], widget=GovCharacterCount())
+    response = _response_field()
     submit = SubmitField("Post corrected response", widget=GovSubmitInput())

@@ -482,7 +482,7 @@ def response_fingerprint(text: str | None) -> str:
 
 
 def correct_response(staff: User, submission: Submission, text: str, *, seen: str) -> bool:
-    """Replace a posted response, and tell the submitter it changed; False when nothing changed.
+    """Replace a posted response, and tell the submitter it changed; False when it was left as it was.
 
     A response with a mistake in it (the wrong team, a typo in a date) stood for good. The submitter
     may already have read it, so a correction is emailed as a change, and the audit log keeps who
@@ -499,9 +499,11 @@ def correct_response(staff: User, submission: Submission, text: str, *, seen: st
     if not can_correct_response(locked):
         db.session.rollback()
         raise InvalidTransition(NOTHING_TO_CORRECT)
-    if locked.response_text == text:  # unchanged, or the same correction sent twice
+    if locked.response_text == text:
         db.session.rollback()
-        return False
+        # Nothing to change; unless the page was opened on another response and this very text has
+        # been posted since (the same correction sent twice): that one is done, not "not changed".
+        return response_fingerprint(text) != seen
     if response_fingerprint(locked.response_text) != seen:
         db.session.rollback()
         raise InvalidTransition("Another caseworker changed the response while you were correcting it. "

@@ -300,6 +300,22 @@ def test_a_correction_that_changes_nothing_sends_nothing(app, people, staff_clie
     assert deliver(app) == 0
 
 
+def test_the_same_correction_sent_twice_is_posted_once(app, people, staff_client, submission):
+    """A double click sent the correction twice: the second found it already there and said "not
+    changed" of a response that had just changed."""
+    html = _respond_then_open_the_correction(staff_client, submission).get_data(as_text=True)
+    assert deliver(app) == 1
+    sent = {"csrf_token": csrf_token(html), "seen": _seen(html), "response": "Passed to the MASH today"}
+    assert staff_client.post(f"/la/submissions/{submission}/response", data=sent).status_code == 302
+    again = staff_client.post(f"/la/submissions/{submission}/response", data=sent)
+    assert again.status_code == 302
+    page = staff_client.get(again.headers["Location"]).get_data(as_text=True)
+    assert "Your corrected response to" in page and "was not changed" not in page
+    assert [a for a in audit_actions(app, submission) if a[1] == "correct_response"] == [
+        (people["staff"], "correct_response")]
+    assert deliver(app) == 1
+
+
 def test_a_correction_is_checked_like_a_response(app, staff_client, submission):
     html = _respond_then_open_the_correction(staff_client, submission).get_data(as_text=True)
     url = f"/la/submissions/{submission}/response"
