@@ -386,6 +386,21 @@ def _last_responder(submission: Submission) -> int | None:
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(1))
 
 
+def _locked(submission: Submission) -> Submission:
+    """Re-read under a lock so two caseworkers acting at once cannot both change the status."""
+    return (db.session.query(Submission).filter(Submission.id == submission.id)
+            .with_for_update().populate_existing().one())
+
+
+def _response_text(text: str) -> str:
+    text = tidy_paragraphs(text)
+    if not text:
+        raise ValueError("a response is required")
+    if len(text) > RESPONSE_MAX_LENGTH:
+        raise ValueError("the response is too long")
+    return text
+
+
 def return_submission(staff: User, submission: Submission, *, reason: str, comments: str,
                       sections: list[str], seen_version: int | None = None) -> ReturnRequest:
     """Send the form back: status, request, audit row and the email commit together or not at all."""
@@ -393,9 +408,7 @@ def return_submission(staff: User, submission: Submission, *, reason: str, comme
         raise ValueError(f"unknown reason {reason!r}")
     if not comments.strip():
         raise ValueError("comments are required")
-    # Re-read under a lock so two caseworkers acting at once cannot both change the status.
-    locked = (db.session.query(Submission).filter(Submission.id == submission.id)
-              .with_for_update().populate_existing().one())
+    locked = _locked(submission)
     latest = latest_version_number(locked.id)
     if not can_return(locked):
         repeated = _same_open_return(locked, staff, reason, comments.strip(), sections,
@@ -436,13 +449,8 @@ def tidy_paragraphs(text: str | None) -> str:
 
 
 def respond(staff: User, submission: Submission, text: str, *, seen_version: int | None = None) -> None:
-    text = tidy_paragraphs(text)
-    if not text:
-        raise ValueError("a response is required")
-    if len(text) > RESPONSE_MAX_LENGTH:
-        raise ValueError("the response is too long")
-    locked = (db.session.query(Submission).filter(Submission.id == submission.id)
-              .with_for_update().populate_existing().one())
+    text = _response_text(text)
+    locked = _locked(submission)
     latest = latest_version_number(locked.id)
     if not can_respond(locked):
         repeated = (locked.status == "responded" and locked.response_text == text
@@ -489,13 +497,8 @@ def correct_response(staff: User, submission: Submission, text: str, *, seen: st
     corrected it and when. `seen` is the fingerprint of the response the caseworker corrected: a
     colleague's correction since is not silently written over.
     """
-    text = tidy_paragraphs(text)
-    if not text:
-        raise ValueError("a response is required")
-    if len(text) > RESPONSE_MAX_LENGTH:
-        raise ValueError("the response is too long")
-    locked = (db.session.query(Submission).filter(Submission.id == submission.id)
-              .with_for_update().populate_existing().one())
+    text = _response_text(text)
+    locked = _locked(submission)
     if not can_correct_response(locked):
         db.session.rollback()
         raise InvalidTransition(NOTHING_TO_CORRECT)
