@@ -118,6 +118,18 @@ def test_each_row_reads_as_a_labelled_card_at_320_pixels(narrow_page, live_serve
     check_a11y(page, f"{path} at 1024px")
 
 
+def test_the_cookies_page_reads_as_a_card_at_320_pixels(narrow_page, live_server, check_a11y):
+    """The cookie's purpose and expiry were off to the right of a phone's screen."""
+    page = narrow_page
+    page.goto(f"{live_server.url}/cookies")
+    expires = page.get_by_role("cell").filter(has_text="Expires:")
+    assert_on_screen_without_scrolling_sideways(page, expires)
+    assert {"table", "row", "columnheader", "cell"} <= accessibility_roles(page)
+    check_a11y(page, "cookies at 320px")
+    assert_still_a_table_at_desktop_width(page, "Expires", "Keeps you signed in")
+    check_a11y(page, "cookies at 1024px")
+
+
 _older = itertools.count()
 
 
