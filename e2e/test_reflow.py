@@ -130,6 +130,25 @@ def test_the_cookies_page_reads_as_a_card_at_320_pixels(narrow_page, live_server
     check_a11y(page, "cookies at 1024px")
 
 
+def test_a_table_box_is_a_tab_stop_only_while_it_has_something_to_scroll(narrow_page, live_server):
+    """The box around a table is in the tab order so that a keyboard can scroll it; read as a card on
+    a phone it had nothing to scroll, and the stop led nowhere."""
+    page = narrow_page
+    page.goto(f"{live_server.url}/cookies")
+    box = page.get_by_role("region", name="Essential cookies")
+    expect(box).not_to_have_attribute("tabindex", "0")
+    # A table wider than its box (as a back-office table is on a phone): the box is a tab stop again.
+    page.locator(".app-table-container table").evaluate("table => { table.style.minWidth = '900px' }")
+    page.set_viewport_size({"width": 330, "height": 640})
+    expect(box).to_have_attribute("tabindex", "0")
+    page.keyboard.press("Tab")
+    for _ in range(12):
+        if page.evaluate("document.activeElement.getAttribute('aria-label')") == "Essential cookies":
+            break
+        page.keyboard.press("Tab")
+    expect(box).to_be_focused()
+
+
 _older = itertools.count()
 
 

@@ -57,6 +57,19 @@
     })
   }
 
+  // A table's box is a tab stop so that a keyboard can scroll it sideways (partials/web/_table.html).
+  // Where it has nothing to scroll (the table fits, or reads as cards on a phone) the stop leads
+  // nowhere, one more Tab for nothing: it is there only while the table is wider than its box.
+  function tableBoxesScrollableByKeyboard () {
+    document.querySelectorAll('.app-table-container').forEach(function (box) {
+      if (box.scrollWidth > box.clientWidth) box.setAttribute('tabindex', '0')
+      else box.removeAttribute('tabindex')
+    })
+  }
+  tableBoxesScrollableByKeyboard()
+  window.addEventListener('resize', tableBoxesScrollableByKeyboard)
+  document.addEventListener('htmx:afterSettle', tableBoxesScrollableByKeyboard)
+
   // Idle timeout warning (WCAG 2.2.1): warn 2 minutes ahead, extend with one action, save before expiry.
   var body = document.body
   var dialog = document.getElementById('timeout-dialog')
