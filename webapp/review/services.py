@@ -19,7 +19,14 @@ from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.notifications.email import queue as queue_email
-from webapp.submissions.models import STATUSES, AuditEntry, ReturnRequest, Submission, SubmissionVersion
+from webapp.submissions.models import (
+    STATUSES,
+    AuditEntry,
+    ResponseRevision,
+    ReturnRequest,
+    Submission,
+    SubmissionVersion,
+)
 from webapp.validation import clean_text
 from webapp.web.dates import uk_local
 
@@ -493,9 +500,10 @@ def correct_response(staff: User, submission: Submission, text: str, *, seen: st
     """Replace a posted response, and tell the submitter it changed; False when it was left as it was.
 
     A response with a mistake in it (the wrong team, a typo in a date) stood for good. The submitter
-    may already have read it, so a correction is emailed as a change, and the audit log keeps who
-    corrected it and when. `seen` is the fingerprint of the response the caseworker corrected: a
-    colleague's correction since is not silently written over.
+    may already have read it, so a correction is emailed as a change, the audit log keeps who
+    corrected it and when, and the wording it replaces is kept (earlier_responses). `seen` is the
+    fingerprint of the response the caseworker corrected: a colleague's correction since is not
+    silently written over.
     """
     text = _response_text(text)
     locked = _locked(submission)
@@ -512,6 +520,9 @@ def correct_response(staff: User, submission: Submission, text: str, *, seen: st
         raise InvalidTransition("Another caseworker changed the response while you were correcting it. "
                                 "Your correction has not been posted.")
     now = utcnow()
+    db.session.add(ResponseRevision(submission_id=locked.id, text=locked.response_text,
+                                    posted_at=locked.response_corrected_at or locked.responded_at,
+                                    replaced_at=now, replaced_by=staff.id))
     locked.response_text = text
     locked.response_corrected_at = now
     db.session.add(AuditEntry(submission_id=locked.id, user_id=staff.id, action=CORRECT_RESPONSE, at=now))
@@ -521,6 +532,15 @@ def correct_response(staff: User, submission: Submission, text: str, *, seen: st
                     sign_in_url=_sign_in_link())
     db.session.commit()
     return True
+
+
+def earlier_responses(submission: Submission) -> list[tuple[ResponseRevision, str]]:
+    """What the response said before each correction, newest first, with who replaced it."""
+    rows = (db.session.query(ResponseRevision, User)
+            .outerjoin(User, User.id == ResponseRevision.replaced_by)
+            .filter(ResponseRevision.submission_id == submission.id)
+            .order_by(ResponseRevision.replaced_at.desc(), ResponseRevision.id.desc()).all())
+    return [(revision, user.display_name if user else "Deleted account") for revision, user in rows]
 
 
 def return_requests(submission: Submission) -> list[tuple[ReturnRequest, str]]:

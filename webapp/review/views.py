@@ -251,6 +251,7 @@ def view_submission(submission_id: str):
         reasons=services.REASONS, status_label=STATUSES.get(submission.status, submission.status),
         can_return=services.can_return(submission), can_respond=services.can_respond(submission),
         can_correct_response=services.can_correct_response(submission),
+        earlier_responses=services.earlier_responses(submission),
         section_titles=_section_titles(submission, version), submitter=services.submitter(submission),
         queue_url=_queue_return())
 

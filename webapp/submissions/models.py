@@ -95,6 +95,20 @@ class ReturnRequest(db.Model):
     resolved_at: Mapped[datetime | None] = mapped_column()
 
 
+class ResponseRevision(db.Model):
+    """A response as it stood before a caseworker corrected it: the submitter may have read it, so what
+    they were told is kept for the back office, never overwritten."""
+
+    __tablename__ = "response_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submissions.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    posted_at: Mapped[datetime] = mapped_column()
+    replaced_at: Mapped[datetime] = mapped_column(default=utcnow)
+    replaced_by: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
 class AuditEntry(db.Model):
     """Append-only record of staff access: who, when, which submission, what. Never the content."""
 

@@ -254,8 +254,13 @@ def test_a_posted_response_can_be_corrected_and_the_submitter_is_told(app, peopl
 
     page = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
     assert "Your corrected response to CP-2026-" in page and "Corrected the response" in page
-    assert "passed to the Children First Hub" in page and "to the MASH" not in page
+    assert "passed to the Children First Hub" in page
     assert re.search(r"Posted [^<]+\. Corrected \d", page)
+    # What the submitter was first told is kept for the back office.
+    start = page.index("What the response said before its correction")
+    earlier = page[start:page.index("</details>", start)]
+    assert "Accepted — passed to the MASH" in earlier
+    assert re.search(r"Replaced [^<]+ by Sam Carter", earlier)
 
     submitter = app.test_client()
     sign_in(submitter, SUBMITTER)
@@ -270,6 +275,20 @@ def test_a_posted_response_can_be_corrected_and_the_submitter_is_told(app, peopl
     assert "has changed the response" in email.body and "http://localhost/sign-in" in email.body
     for private in ("Jordan", "Ellison", "Accepted", "Children First Hub", "CP-2026"):
         assert private not in email.body and private not in email.subject
+
+
+def test_every_earlier_wording_is_kept_newest_first(app, staff_client, submission):
+    page = _respond_then_open_the_correction(staff_client, submission, "First wording")
+    html = page.get_data(as_text=True)
+    for text in ("Second wording", "Third wording"):
+        assert post_form(staff_client, f"/la/submissions/{submission}/response",
+                         {"response": text, "seen": _seen(html)}).status_code == 302
+        html = staff_client.get(f"/la/submissions/{submission}/response").get_data(as_text=True)
+    page = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
+    start = page.index("What the response said before its 2 corrections")
+    earlier = page[start:page.index("</details>", start)]
+    assert earlier.index("Second wording") < earlier.index("First wording")
+    assert "Third wording" not in earlier and "Third wording" in page
 
 
 def test_a_colleague_s_correction_is_not_written_over(app, people, staff_client, submission):
