@@ -111,17 +111,22 @@ def _is_sign_in_page(path: str) -> bool:
 
 def _endpoint_of(path: str) -> str | None:
     """The endpoint a path on this site leads to (a GET), however it is written; None if none."""
+    return _route_of(path)[0]
+
+
+def _route_of(path: str) -> tuple[str | None, dict]:
+    """The endpoint and view arguments a path on this site leads to (a GET); (None, {}) if none."""
     if not has_app_context():
-        return None
+        return None, {}
     try:
-        endpoint, _ = current_app.url_map.bind("localhost").match(posixpath.normpath(unquote(path)))
+        return current_app.url_map.bind("localhost").match(posixpath.normpath(unquote(path)))
     except HTTPException:
-        return None
-    return endpoint
+        return None, {}
 
 
-#: Where parts of the portal name the pages that save what is typed on them before the idle timeout
-#: signs someone out (a form section's autosave): `app.extensions[SAVES_ITSELF]`, a set of endpoints.
+#: Where parts of the portal say which pages save what is typed on them before the idle timeout signs
+#: someone out (a form section's autosave): `app.extensions[SAVES_ITSELF]`, a list of functions of a
+#: page's endpoint and view arguments.
 SAVES_ITSELF = "pages_that_save_themselves"
 
 
@@ -133,8 +138,9 @@ def saves_itself(path: str | None) -> bool:
     """
     if not path or _CONTROL.search(path):
         return False
-    endpoint = _endpoint_of(urlsplit(path).path)
-    return endpoint is not None and endpoint in current_app.extensions.get(SAVES_ITSELF, ())
+    endpoint, view_args = _route_of(urlsplit(path).path)
+    return endpoint is not None and any(
+        saves(endpoint, view_args) for saves in current_app.extensions.get(SAVES_ITSELF, ()))
 
 
 def _current_page_path() -> str | None:

@@ -39,8 +39,20 @@ def init_app(app) -> None:
 
     app.extensions["form_catalogue"] = formdefs.load_catalogue(app.config.get("FORM_DEFINITIONS_DIR"))
     app.register_blueprint(bp)
-    # A section's page saves itself before the idle timeout (its autosave): sign-in may say so.
-    app.extensions.setdefault(SAVES_ITSELF, set()).add("drafts.section")
+    # A section of questions saves itself before the idle timeout (its autosave): sign-in may say so.
+    app.extensions.setdefault(SAVES_ITSELF, []).append(_section_saves_itself)
+
+
+def _section_saves_itself(endpoint: str, view_args: dict) -> bool:
+    """Whether the page at this endpoint saved what was typed on it before the timeout: a section of
+    questions does; an overview and Supporting Documentation do not. Section ids mean the same kind of
+    section in every form, so the draft need not be read to know."""
+    if endpoint != "drafts.section":
+        return False
+    section_id = view_args.get("section_id")
+    return any(section.id == section_id and section.saves_itself
+               for definition in current_app.extensions["form_catalogue"].all()
+               for section in definition.sections)
 
 
 # What a section post brought after the session had idled out, kept in the new session (below).

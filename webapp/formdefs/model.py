@@ -110,6 +110,13 @@ class Section:
     content: tuple[Block, ...] = ()
     fields: tuple[Field, ...] = ()
 
+    @property
+    def saves_itself(self) -> bool:
+        """Whether what is typed here is saved in the background (the autosave, and before an idle
+        timeout): questions are; an overview has nothing to save, and Supporting Documentation's file
+        and its description go only with a press of a button."""
+        return bool(self.fields)
+
     def field(self, name: str) -> Field:
         for candidate in self.fields:
             if candidate.name == name:

@@ -353,12 +353,15 @@ def test_the_countdown_s_sign_in_page_ends_a_session_about_to_idle_out(client, m
 @pytest.mark.parametrize(("next_path", "says_saved"), [
     ("/account/password", False), ("/account", False), ("/account/email", False),
     ("/drafts/abc123/child", True), ("/drafts/abc123/child?return=check", True),
-    ("/drafts/abc123/check", False),
+    ("/drafts/abc123/check", False), ("/drafts/abc123/overview", False),
+    ("/drafts/abc123/supporting-documentation", False), ("/drafts/abc123/attachments", False),
 ])
 def test_sign_in_after_the_timeout_says_answers_were_saved_only_after_a_page_that_saves_itself(
         client, make_user, now, next_path, says_saved):
     """Someone signed out while changing their password was told "Your answers were saved": only a
-    form section saves what is typed on it before the timeout, so only its sign-in page says so."""
+    section of questions saves what is typed on it before the timeout (not an overview, and not
+    Supporting Documentation, whose file and description go only with a press of a button), so only
+    its sign-in page says so."""
     make_user()
     sign_in(client)
     now.shift(timedelta(minutes=29, seconds=55))

@@ -746,6 +746,19 @@ def test_inline_validation_of_a_large_field_stays_under_4kb(runner):
 
 # --- Autosave -------------------------------------------------------------------------------------
 
+@pytest.mark.parametrize(("section_id", "saves"), [
+    ("child", True), ("overview", False), ("supporting-documentation", False)])
+def test_only_a_section_of_questions_says_it_saves_itself(runner, section_id, saves):
+    """The timeout warning said "Anything you have typed is saved" on Supporting Documentation, whose
+    description and chosen file were not (its autosave answered 204 and kept nothing): only a section
+    whose answers the autosave keeps has one, and the page's script reads that from it."""
+    draft_id = runner.start()
+    html = runner.page(draft_id, section_id).get_data(as_text=True)
+    region = re.search(r'<div id="autosave-[^"]+" class="app-autosave"[^>]*>', html).group(0)
+    assert ("hx-post=" in region) is saves and ("data-autosave-seconds" in region) is saves
+    assert 'name="draft_version" value="1"' in html  # the section's Next still says which version it saw
+
+
 def test_autosave_saves_without_validating(app, runner):
     draft_id = runner.start()
     response = runner.post(draft_id, "child", {"first_name": "Half typed", "date_of_birth-day": "99"},
