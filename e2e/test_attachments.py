@@ -273,6 +273,30 @@ def test_a_file_chosen_but_not_uploaded_is_attached_by_next(
     expect(attached).to_contain_text("Chronology of events")
 
 
+def test_a_description_with_no_file_stops_next_and_one_summary_says_what_is_wrong(
+        journey_page, js_mode, live_server, check_a11y):
+    """A description typed with no file chosen was dropped by Next without a word. Next now says so;
+    and with JavaScript, "Upload file" pressed next showed its own summary beneath the first, out of
+    date, at the top of the page."""
+    page = journey_page
+    open_supporting_documentation(page, live_server)
+    description = page.get_by_label("What is this document? (optional)")
+    description.fill("Body map from the school nurse")
+    page.get_by_role("button", name="Next", exact=True).click()
+    message = "Select the file this description is for, or delete the description"
+    expect(page.locator(".govuk-error-summary")).to_contain_text(message)
+    expect(page.locator("#attachment-file-error")).to_contain_text(message)
+    expect(description).to_have_value("Body map from the school nurse")
+    check_a11y(page, "a description with no file sent with Next")
+
+    page.get_by_role("button", name="Upload file").click()
+    summaries = page.locator(".govuk-error-summary")
+    expect(summaries).to_have_count(1)
+    expect(summaries).to_contain_text("Select a file to upload")
+    expect(page.locator("#attachment-file-error")).to_contain_text("Select a file to upload")
+    check_a11y(page, "then Upload file with no file")
+
+
 def test_save_and_complete_later_from_supporting_documentation(
         journey_page, js_mode, live_server, check_a11y, tmp_path):
     """The page says "Select 'Save and complete later' to keep your answers": the button is there (it

@@ -52,6 +52,11 @@
   document.addEventListener('htmx:afterSettle', function (event) {
     var root = panel()
     if (!root || event.target !== root) return // not this list's own swap (an autosave, a new section)
+    // A file (or description) refused by the section's own Next put its summary above the section;
+    // the list swapped in now says where things stand, with its own summary if something is wrong.
+    document.querySelectorAll('#section-runner .govuk-error-summary').forEach(function (summary) {
+      if (!root.contains(summary)) summary.remove()
+    })
     var asked = root.dataset.appFocus && document.getElementById(root.dataset.appFocus)
     if (asked) {
       asked.focus()
