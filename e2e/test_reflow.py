@@ -263,7 +263,8 @@ def test_submitted_forms_pages_by_keyboard_and_its_pagination_fits_320_pixels(na
     page = narrow_page
     page.goto(f"{live_server.url}/sign-in?next=/submitted")
     sign_in(page, email)
-    expect(page.get_by_text("You have sent 30 forms in the last 30 days (page 1 of 2).")).to_be_visible()
+    counted = "30 forms you sent, or we responded to, in the last 30 days (page 1 of 2)."
+    expect(page.get_by_text(counted)).to_be_visible()
     assert sideways_overflow(page) == 0
     check_a11y(page, "Submitted Forms page 1 at 320px")
     page.get_by_role("navigation", name="Recently Submitted Forms pages").get_by_role(

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, select, text, update
+from sqlalchemy import func, or_, select, text, update
 from sqlalchemy.exc import IntegrityError
 
 from webapp import formdefs
@@ -235,12 +235,16 @@ def _submit(draft_id: str, user_id: int) -> SubmitResult:
 
 
 def view_ends_at(submission: Submission):
-    return submission.last_submitted_at + timedelta(days=current_app.config["SUBMITTER_VIEW_DAYS"])
+    last_news = max(moment for moment in (submission.last_submitted_at, submission.responded_at,
+                                          submission.response_corrected_at) if moment is not None)
+    return last_news + timedelta(days=current_app.config["SUBMITTER_VIEW_DAYS"])
 
 
 def can_view_as_submitter(submission: Submission | None, user_id: int | None) -> bool:
-    """The submitter sees a submission for SUBMITTER_VIEW_DAYS after they last sent it, and while the
-    Local Authority has it returned to them for more information (they must be able to answer)."""
+    """The submitter sees a submission for SUBMITTER_VIEW_DAYS after they last sent it or the Local
+    Authority last responded to it, and while it is returned to them for more information (they must
+    be able to answer). A response posted (or corrected) to a form sent longer ago was emailed as
+    "read it in Submitted Forms", where the form was no longer listed."""
     if submission is None or user_id is None or submission.user_id != user_id:
         return False
     return submission.status == "returned" or utcnow() < view_ends_at(submission)
@@ -313,7 +317,9 @@ def submitted_forms(user_id: int, page: int = 1, per_page: int = RECENT_PAGE_SIZ
     returned_forms = list(db.session.scalars(
         select(Submission).where(Submission.user_id == user_id, Submission.status == "returned")
         .order_by(Submission.last_submitted_at.desc(), Submission.id.desc())))
-    sent_lately = (Submission.user_id == user_id, Submission.last_submitted_at > since)
+    sent_lately = (Submission.user_id == user_id,
+                   or_(Submission.last_submitted_at > since, Submission.responded_at > since,
+                       Submission.response_corrected_at > since))
     total = db.session.scalar(select(func.count()).select_from(Submission).where(*sent_lately))
     pages = max(1, -(-total // per_page))
     page = min(max(page, 1), pages)

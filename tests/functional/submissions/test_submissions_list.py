@@ -103,6 +103,31 @@ def test_thirty_day_boundary(app, signed_in, draft_id):
         assert db.session.get(Submission, submission_id) is not None
 
 
+@pytest.mark.parametrize("corrected", [False, True])
+def test_a_response_posted_after_thirty_days_can_be_read_for_thirty_days_more(app, signed_in, draft_id,
+                                                                              corrected):
+    """The submitter is emailed to read a response in Submitted Forms; one posted (or corrected) to a
+    form sent over 30 days before was in neither Submitted Forms nor at the form's address."""
+    submission_id = submitted(app, signed_in, draft_id)
+    with app.app_context():
+        submission = db.session.get(Submission, submission_id)
+        sent = submission.last_submitted_at.replace(tzinfo=UTC)
+        answered = sent + timedelta(days=40)
+        submission.status, submission.response_text = "responded", "Passed to the Early Help team"
+        submission.responded_at = (sent + timedelta(days=10) if corrected else answered).replace(tzinfo=None)
+        submission.response_corrected_at = answered.replace(tzinfo=None) if corrected else None
+        db.session.commit()
+    with time_machine.travel(answered + timedelta(days=30) - timedelta(seconds=1), tick=False):
+        sign_in(signed_in)
+        html = signed_in.get("/submitted").get_data(as_text=True)
+        assert f'href="/submitted/{submission_id}"' in html and "Passed to the Early Help team" in html
+        assert signed_in.get(f"/submitted/{submission_id}").status_code == 200
+    with time_machine.travel(answered + timedelta(days=30), tick=False):
+        sign_in(signed_in)
+        assert f'href="/submitted/{submission_id}"' not in signed_in.get("/submitted").get_data(as_text=True)
+        assert signed_in.get(f"/submitted/{submission_id}").status_code == 404
+
+
 def test_other_accounts_get_404(app, client, make_user, user_id):
     with app.app_context():
         draft_id = make_draft(user_id)
@@ -327,7 +352,7 @@ def test_recently_submitted_forms_are_listed_25_a_page(app, signed_in, user_id, 
     listed = [re.findall(r'href="/submitted/([0-9a-f]{32})"', html) for html in pages]
     assert [len(ids) for ids in listed] == [25, 25, 10]
     assert len({i for ids in listed for i in ids}) == 60  # each once
-    assert "You have sent 60 forms in the last 30 days (page 2 of 3)." in pages[1]
+    assert "60 forms you sent, or we responded to, in the last 30 days (page 2 of 3)." in pages[1]
     assert 'href="/submitted?page=3"' in pages[1] and 'class="govuk-pagination"' in pages[1]
     assert all("Forms requesting more information" in html and "Tell us more about 3<" in html
                for html in pages)
