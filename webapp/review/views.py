@@ -398,9 +398,11 @@ def correct_response(submission_id: str):
             changed = services.correct_response(g.user, submission, form.response.data, seen=form.seen.data)
         except services.InvalidTransition as error:
             return _conflict(submission, str(error), unsent=form.response.data)
-        flash(f"Your corrected response to {submission.reference} has been posted. The submitter has been "
-              "emailed." if changed else f"The response to {submission.reference} was not changed.",
-              "success")
+        if changed:
+            flash(f"Your corrected response to {submission.reference} has been posted. The submitter has "
+                  "been emailed.", "success")
+        else:
+            flash(f"The response to {submission.reference} was not changed.", "info")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     return _form_page("review/correct_response.html", form, submission=submission)
 

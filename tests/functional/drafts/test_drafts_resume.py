@@ -47,6 +47,8 @@ def test_a_form_started_with_nothing_answered_says_so_and_each_row_leads_with_th
              for row in rows for draft_id in (answered, untouched) if f"/drafts/{draft_id}/cancel" in row}
     assert "Not started: nothing saved yet" in cells[untouched][0]
     assert "Not started" not in cells[answered][0]
+    # Its Last saved no longer gives a time beside "nothing saved yet".
+    assert cells[untouched][3] == "Not saved yet" and cells[answered][3] != "Not saved yet"
     assert cells[answered][0].startswith("Child/Young Person Safeguarding Concern – Sam Jones")
     assert ">Resume<" in cells[answered][1]
 

@@ -255,7 +255,7 @@ def test_a_posted_response_can_be_corrected_and_the_submitter_is_told(app, peopl
     page = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
     assert "Your corrected response to CP-2026-" in page and "Corrected the response" in page
     assert "passed to the Children First Hub" in page
-    assert re.search(r"Posted [^<]+\. Corrected \d", page)
+    assert re.search(r"Posted [^<]+\. Corrected [^<]+ by Sam Carter\.</p>", page)
     # What the submitter was first told is kept for the back office.
     start = page.index("What the response said before its correction")
     earlier = page[start:page.index("</details>", start)]
@@ -272,7 +272,7 @@ def test_a_posted_response_can_be_corrected_and_the_submitter_is_told(app, peopl
 
     assert deliver(app) == 1
     email = smtp_sink.wait_for(SUBMITTER, "The Local Authority has changed its response to your form")
-    assert "has changed the response" in email.body and "http://localhost/sign-in" in email.body
+    assert "has changed its response to your form" in email.body and "http://localhost/sign-in" in email.body
     for private in ("Jordan", "Ellison", "Accepted", "Children First Hub", "CP-2026"):
         assert private not in email.body and private not in email.subject
 
@@ -313,7 +313,8 @@ def test_a_correction_that_changes_nothing_sends_nothing(app, people, staff_clie
     response = post_form(staff_client, f"/la/submissions/{submission}/response",
                          {"response": "  No further action ", "seen": _seen(html)})
     assert response.status_code == 302
-    assert "was not changed" in staff_client.get(response.headers["Location"]).get_data(as_text=True)
+    shown = staff_client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "was not changed" in shown and "govuk-notification-banner--success" not in shown  # nothing done
     assert load(app, submission).response_corrected_at is None
     assert (people["staff"], "correct_response") not in audit_actions(app, submission)
     assert deliver(app) == 0
