@@ -128,7 +128,7 @@ def test_fill_save_recover_and_check(journey_page, js_mode, live_server, check_a
     page.get_by_label("Town or city").fill("Wigan")
     page.get_by_label("Postcode").fill("wn1 2bb")
     next_section(page)
-    summary = page.get_by_role("alert").filter(has_text="There is a problem")
+    summary = page.locator(".govuk-error-summary[data-module]").filter(has_text="There is a problem")
     expect(summary).to_be_visible()
     expect(page).to_have_title(re.compile("^Error: "))
     check_a11y(page, "child with errors")
@@ -571,3 +571,39 @@ def test_two_tabs_the_second_keeps_its_answers(journey_page, js_mode, live_serve
     second.get_by_role("button", name="Save these answers instead").click()
     expect(heading(second, "Concerns")).to_be_visible()
     expect(second.get_by_label("What are you worried about?")).to_have_value(typed)
+
+
+def test_the_error_summary_follows_the_checks_made_after_it(page, live_server, check_a11y, professional):
+    """The summary lists what was wrong when the section was sent. A question put right since (the
+    check on leaving it) leaves the summary, a new problem found at a question joins it where the
+    question stands, and with nothing left the summary goes, and "Error:" with it from the title.
+    Before, the summary kept sending people to questions with nothing wrong."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    expect(heading(page, "Concerns")).to_be_visible()
+    next_section(page)
+    summary = page.locator(".govuk-error-summary[data-module]").filter(has_text="There is a problem")
+    problems = summary.get_by_role("listitem")
+    expect(problems).to_have_text(["Enter what you are worried about", "Enter what has happened or changed",
+                                   "Enter the impact on the child"])
+    expect(page).to_have_title(re.compile(r"^Error: Concerns"))
+
+    page.get_by_label("What are you worried about?").fill("Bruising on both arms.")
+    page.get_by_label("What has happened today or what has changed?").focus()
+    expect(problems).to_have_text(["Enter what has happened or changed", "Enter the impact on the child"])
+
+    page.get_by_label("The child's own words and views").fill("x" * 5001)
+    page.get_by_label("Strengths and protective factors").focus()
+    expect(problems).to_have_count(3)
+    expect(problems.nth(2)).to_contain_text(
+        "The child's own words and views must be 5,000 characters or fewer")
+    problems.nth(2).get_by_role("link").click()
+    expect(page.get_by_label("The child's own words and views")).to_be_focused()
+    check_a11y(page, "concerns: a problem found after the section was sent")
+
+    page.get_by_label("The child's own words and views").fill("I don't want to go home.")
+    page.get_by_label("What has happened today or what has changed?").fill("Said so this morning.")
+    page.get_by_label("What is the impact on the child?").fill("Withdrawn in class.")
+    page.get_by_label("Strengths and protective factors").focus()
+    expect(summary).to_have_count(0)
+    expect(page).to_have_title(re.compile(r"^Concerns"))

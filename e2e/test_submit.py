@@ -79,6 +79,10 @@ def test_declare_submit_and_open_the_pdf(journey_page, js_mode, live_server, e2e
         dialog = page.get_by_role("dialog", name="Submit this form to the Local Authority?")
         expect(dialog).to_be_visible()
         expect(dialog.get_by_role("button", name="Submit")).to_be_focused()
+        # Ticking the box put right what the page said was wrong: no error is left behind the dialog.
+        expect(error_link).to_have_count(0)
+        expect(page.locator(".govuk-error-message")).to_have_count(0)
+        expect(page).to_have_title(re.compile(r"^Declaration & Submit"))
         check_a11y(page, "submit dialog")
         dialog.get_by_role("button", name="Cancel").click()
         expect(dialog).to_be_hidden()

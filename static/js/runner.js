@@ -97,6 +97,7 @@
     var field = event.target
     var status = document.getElementById('field-check-status')
     if (!status || !field || !field.id || field.id.indexOf('field-') !== 0) return
+    if (window.appErrorSummary) window.appErrorSummary.sync(field)
     var message = field.querySelector('.govuk-error-message')
     status.textContent = ''
     if (!message) return

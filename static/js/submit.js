@@ -18,6 +18,26 @@
     dialog.showModal()
     confirm.focus()
   })
+  // Ticking the box puts right what a submit without it was told: the message leaves the question, the
+  // error summary and the title, so the confirmation opens over a page with nothing wrong on it.
+  if (checkbox) {
+    checkbox.addEventListener('change', function () {
+      var question = checkbox.closest('.govuk-form-group--error')
+      if (!checkbox.checked || !question) return
+      question.classList.remove('govuk-form-group--error')
+      question.querySelectorAll('.govuk-error-message').forEach(function (message) {
+        question.querySelectorAll('[aria-describedby~="' + message.id + '"]').forEach(function (described) {
+          var rest = described.getAttribute('aria-describedby').split(/\s+/).filter(function (id) {
+            return id && id !== message.id
+          })
+          if (rest.length) described.setAttribute('aria-describedby', rest.join(' '))
+          else described.removeAttribute('aria-describedby')
+        })
+        message.remove()
+      })
+      if (window.appErrorSummary) window.appErrorSummary.sync(question)
+    })
+  }
   cancel.addEventListener('click', function () { dialog.close() })
   // Escape, Cancel or submit: focus goes back to the button that opened the dialog.
   dialog.addEventListener('close', function () {

@@ -14,7 +14,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 from wtforms import Form
 
-from .fieldtypes import field_type
+from .fieldtypes import capitalise, field_type
 from .model import Field, FormDefinition, Section, SummaryRow
 
 ACTION_RE = re.compile(r"^(add):([a-z][a-z0-9_]*)$|^(remove):([a-z][a-z0-9_]*):(\d{1,3})$")
@@ -261,7 +261,25 @@ def _repeat_entry(form: Form, name: str, index: str):
 def error_summary(section: Section, errors: dict[str, str], form: Form | None = None) -> list[dict[str, str]]:
     """Items for govukErrorSummary's errorList, each linked to its field (given the posted form, to
     the part of it in error)."""
-    return [{"text": message, "href": f"#{input_id(section, key, form)}"} for key, message in errors.items()]
+    return [{"text": _summary_text(section, key, message), "href": f"#{input_id(section, key, form)}"}
+            for key, message in errors.items()]
+
+
+def _summary_text(section: Section, key: str, message: str) -> str:
+    """A problem in one item of an add-another list says which item, as the item's heading does
+    ("Parent or carer 2: Enter a phone number, like ..."): in the summary, away from the heading, two
+    parents' phone numbers otherwise read the same. runner.js does the same for a check's message."""
+    name, _, rest = key.partition("-")
+    index, _, sub = rest.partition("-")
+    if not sub or not index.isascii() or not index.isdigit():
+        return message
+    try:
+        group = section.field(name)
+    except KeyError:
+        return message
+    if group.type != "repeat":
+        return message
+    return f"{capitalise(group.item_label or 'item')} {int(index) + 1}: {message}"
 
 
 def child_name(definition: FormDefinition, answers_by_section: dict[str, dict]) -> str | None:

@@ -530,6 +530,21 @@ def test_a_parents_phone_number_abroad_is_accepted_and_shown_with_its_country_co
     assert 'value="+33 1 23 45 67 89"' in runner.page(draft_id, "additional").get_data(as_text=True)
 
 
+def test_a_problem_in_an_add_another_item_says_which_item_in_the_summary(runner):
+    """Two parents' numbers refused read the same in the summary, away from each item's heading."""
+    draft_id = runner.start()
+    parent = {"relationship": "Mother", "parental_responsibility": "yes", "phone": "12345"}
+    data = {**{f"parents-0-{k}": v for k, v in parent.items()}, "parents-0-name": "Ann Jones",
+            **{f"parents-1-{k}": v for k, v in parent.items()}, "parents-1-name": "Bob Jones"}
+    html = runner.post(draft_id, "additional", data).get_data(as_text=True)
+    summary = html[html.index("govuk-error-summary"):html.index("</ul>", html.index("govuk-error-summary"))]
+    assert re.search(r'href="#parents-0-phone">Parent or carer 1: Enter a phone number, like', summary)
+    assert re.search(r'href="#parents-1-phone">Parent or carer 2: Enter a phone number, like', summary)
+    # At the question itself, under its item's heading, the message is the question's own.
+    assert re.search(r'id="parents-1-phone-error"[^>]*>\s*<span class="govuk-visually-hidden">Error:</span> '
+                     r"Enter a phone number, like", html)
+
+
 def test_previous_saves_without_blocking_on_errors(app, runner):
     draft_id = runner.start()
     response = runner.post(draft_id, "child", {"first_name": "Sam"}, action="previous")

@@ -101,6 +101,7 @@ def _revealed(section) -> set[str]:
     return {name for f in section.fields for o in f.options for name in o.reveals}
 
 
+ITEM_PREFIX = re.compile(r"([A-Z][a-z ]+ \d+): ")
 SUMMARY = re.compile(r'<div class="govuk-error-summary.*?</ul>', re.S)
 SUMMARY_LINK = re.compile(r'<a href="#([^"]+)">([^<]+)</a>')
 FIELD_ERROR = re.compile(r'<p id="[^"]*-error" class="govuk-error-message">\s*'
@@ -116,11 +117,17 @@ def _errors(html: str) -> tuple[list[tuple[str, str]], list[str]]:
 
 def _assert_gov_uk_errors(html: str, where: str):
     """Each error is in the summary, linked to an input on the page, and shown next to that input;
-    each is a specific instruction, not a generic 'This field is required'."""
+    each is a specific instruction, not a generic 'This field is required'. In an add-another list the
+    summary says first which item ("Child 2: "), as the item's heading does beside the field."""
     links, at_fields = _errors(html)
     assert links, f"{where}: no error summary"
     for anchor, message in links:
         assert f'id="{anchor}"' in html, (where, anchor)
+        item = ITEM_PREFIX.match(message)
+        if item:
+            heading = rf"<legend[^>]*>\s*{re.escape(item.group(1))}\s*</legend>"
+            assert re.search(heading, html), (where, message)
+            message = message[item.end():]
         assert message in at_fields, (where, message)
         assert re.match(r"(Enter|Select|Early Help needs|We can only)", message), (where, message)
         assert "required" not in message.lower() and "not a valid" not in message.lower(), (where, message)
