@@ -180,14 +180,5 @@ def copy_to_draft(attachments: Iterable[Attachment], draft_id: str, user_id: int
     return copies
 
 
-def human_size(size: int) -> str:
-    """"1.2 MB", "340 KB", "12 bytes": as the GOV.UK file list pattern shows sizes."""
-    if size >= 1024 * 1024:
-        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
-    if size >= 1024:
-        return f"{round(size / 1024)} KB"
-    return f"{size} bytes"
-
-
 def kind_label(attachment: Attachment) -> str:
     return KIND_LABELS.get(attachment.kind, attachment.kind)

@@ -25,6 +25,7 @@ from webapp.drafts.views import render_section_page
 from webapp.drafts.web import RETURN_FIELD, RETURN_TO_CHECK, citizen_required, returning_to_check
 from webapp.drafts.web import section_url as draft_section_url
 from webapp.extensions import csrf, htmx
+from webapp.web.dates import file_size
 from webapp.web.rendering import render_page
 
 from . import services
@@ -53,7 +54,7 @@ def _panel(draft, back_to_check: bool = False, **extra) -> dict:
     files = services.list_for_draft(draft.id)
     limits = UploadLimits.from_config(current_app.config)
     back = _back_to_check(back_to_check)
-    rows = [{"file": a, "size": services.human_size(a.size), "kind": services.kind_label(a),
+    rows = [{"file": a, "size": file_size(a.size), "kind": services.kind_label(a),
              "download_url": url_for("attachments.download_attachment", attachment_id=a.id),
              "remove_url": url_for("attachments.remove_attachment", draft_id=draft.id, attachment_id=a.id,
                                    **back),
@@ -65,11 +66,11 @@ def _panel(draft, back_to_check: bool = False, **extra) -> dict:
         "rows": rows,
         "upload_url": url_for("attachments.upload_attachment", draft_id=draft.id, **back),
         "allowed": ALLOWED_SUMMARY,
-        "max_file": services.human_size(limits.max_file_bytes),
+        "max_file": file_size(limits.max_file_bytes),
         "max_files": limits.max_files,
-        "max_total": services.human_size(limits.max_total_bytes),
+        "max_total": file_size(limits.max_total_bytes),
         "full": count >= limits.max_files,
-        "total": services.human_size(total),
+        "total": file_size(total),
         **extra,
     }
 

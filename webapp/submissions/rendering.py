@@ -19,6 +19,7 @@ from webapp.accounts.models import TEAMS, User
 from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.extensions import db
+from webapp.web.dates import file_size
 from webapp.web.logsafe import log_exception
 
 from .models import Submission, SubmissionVersion
@@ -49,14 +50,6 @@ def answer_sections(version: SubmissionVersion) -> list[dict]:
     return sections
 
 
-def size_text(size: int) -> str:
-    if size < 1024:
-        return f"{size} bytes"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.0f} KB"
-    return f"{size / (1024 * 1024):.1f} MB"
-
-
 def kind_text(attachment: Attachment) -> str:
     if attachment.kind == "image":
         return IMAGE_NAMES.get(attachment.content_type, "Image")
@@ -78,7 +71,7 @@ def attachment_rows(version: SubmissionVersion, *, with_images: bool = False) ->
         if with_images and attachment.kind == "image" and attachment.content_type in PDF_IMAGE_TYPES:
             data_url = pdf.image_data_url(attachment.data, attachment.content_type)
         rows.append({"id": attachment.id, "name": attachment.display_name, "kind": kind_text(attachment),
-                     "size_text": size_text(attachment.size), "description": attachment.description or "",
+                     "size_text": file_size(attachment.size), "description": attachment.description or "",
                      "image_data_url": data_url})
     return rows
 

@@ -1,7 +1,8 @@
-"""Dates, times and counts as UK readers expect them: UK time, GOV.UK style.
+"""Dates, times, counts and file sizes as UK readers expect them: UK time, GOV.UK style.
 
 Stored times are naive UTC (webapp.clock); people read "13 January 2026 at 11:29am" in London time,
-the GOV.UK style. One set of filters serves every page, so a date reads the same everywhere.
+the GOV.UK style. One set of filters serves every page, so a date (or a file's size) reads the same
+everywhere.
 """
 
 from datetime import UTC, datetime
@@ -45,6 +46,17 @@ def thousands(value: int) -> str:
     return f"{value:,}"
 
 
+def file_size(size: int) -> str:
+    """"1.2 MB", "340 KB", "12 bytes", as the GOV.UK file list pattern shows sizes. One function for the
+    submitter's pages, the back office and the PDF: a 70-byte photo read "70 bytes" to its sender and
+    "1 KB" to the caseworker."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.1f} MB".replace(".0 MB", " MB")
+    if size >= 1024:
+        return f"{round(size / 1024)} KB"
+    return f"{size} bytes"
+
+
 def init_app(app: Flask) -> None:
-    for function in (uk_date, uk_time, uk_datetime, thousands):
+    for function in (uk_date, uk_time, uk_datetime, thousands, file_size):
         app.add_template_filter(function)

@@ -21,6 +21,8 @@ def test_submission_page_shows_every_answer_by_section(staff_client, submission)
                  "Flat 4, Orchard Court<br>12 Mill Lane<br>Wigan<br>WN1 2BC"):
         assert text in html, text
     assert "Home visit notes.pdf" in html
+    # Its size as the submitter and the PDF give it (a 14-byte file read "1 KB" here alone).
+    assert "(14 bytes)" in html
     assert f"/la/submissions/{submission}/v1.pdf" in html
     assert "Version history" in html and "Audit log" in html
     assert "Post a response" in html and "Return for further information" in html

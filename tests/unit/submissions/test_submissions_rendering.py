@@ -32,11 +32,8 @@ def test_answer_sections_use_the_version_answered(app):
     assert "Overview" not in titles and "Declaration & Submit" not in titles
 
 
-def test_reference_suffix_and_sizes():
+def test_reference_suffix_and_reason_labels():
     assert services.version_reference("CP-2026-000123", 1) == "CP-2026-000123"
     assert services.version_reference("CP-2026-000123", 2) == "CP-2026-000123-v2"
-    assert rendering.size_text(900) == "900 bytes"
-    assert rendering.size_text(2048) == "2 KB"
-    assert rendering.size_text(3 * 1024 * 1024 + 200_000) == "3.2 MB"
     assert services.reason_label("insufficient_detail") == "Insufficient detail"
     assert services.reason_label("Something new") == "Something new"

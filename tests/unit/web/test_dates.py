@@ -1,10 +1,10 @@
-"""Dates and times read in UK time and the GOV.UK style, whatever the season."""
+"""Dates, times and file sizes read in UK time and the GOV.UK style, whatever the season."""
 
 from datetime import datetime
 
 import pytest
 
-from webapp.web.dates import uk_date, uk_datetime, uk_time
+from webapp.web.dates import file_size, uk_date, uk_datetime, uk_time
 
 
 @pytest.mark.parametrize(("stored_utc", "shown"), [
@@ -23,3 +23,11 @@ def test_times_are_shown_in_uk_time_in_the_govuk_style(stored_utc, shown):
 
 def test_nothing_stored_shows_nothing():
     assert uk_date(None) == uk_time(None) == uk_datetime(None) == ""
+
+
+def test_file_sizes_read_the_same_everywhere():
+    """The submitter's pages, the back office and the PDF all say a file's size this way."""
+    assert file_size(70) == "70 bytes"
+    assert file_size(2048) == "2 KB"
+    assert file_size(3 * 1024 * 1024 + 200_000) == "3.2 MB"
+    assert file_size(5 * 1024 * 1024) == "5 MB"
