@@ -60,6 +60,7 @@ def staff_signs_in(page, live_server, e2e_sink, email, check_a11y):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    expect(page).to_have_title(re.compile(r"^Check your email – "))
     check_a11y(page, "sign-in code")
     page.get_by_label("Sign-in code").fill("00000000")
     page.get_by_role("button", name="Sign in").click()
@@ -84,6 +85,8 @@ def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, 
     page.get_by_role("button", name="Filter").click()
     expect(page.get_by_text("1 submission matching")).to_be_visible()
     expect(page).not_to_have_url(re.compile(r"Jordan|Ellison|q="))  # no child data in URLs
+    # The title says what is shown (htmx swaps it with the table), but not the name: history keeps it.
+    expect(page).to_have_title(re.compile(r"^Submissions matching your search – "))
     check_a11y(page, "queue filtered")
     page.get_by_role("link", name=seeded["return"][1]).click()
 
