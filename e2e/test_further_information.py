@@ -179,7 +179,7 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     sections = page.get_by_role("navigation", name="Sections")
     concerns = sections.locator(".app-section-nav__item",
                                 has=page.get_by_role("button", name="Concerns", exact=True))
-    expect(concerns).to_contain_text("Needs changing")
+    expect(concerns.locator(".govuk-tag")).to_have_text("Needs changing")  # in place of its status
     expect(sections.get_by_text("Needs changing")).to_have_count(1)
     expect(page.get_by_label("First name")).to_have_value(CHILD_FIRST)
     check_a11y(page, "reopened form: child's details")
@@ -192,6 +192,8 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     page.get_by_label("What is the impact on the child?").fill(NEW_IMPACT)
     page.get_by_role("button", name="Next", exact=True).click()
     expect(heading(page, "Contact Information")).to_be_visible()
+    # Changed: the section has its own status again.
+    expect(concerns.locator(".govuk-tag")).to_have_text("Completed")
     # With JavaScript on, Next swaps the section in and the request stays where it was.
     expect(page.get_by_role("region", name="More information requested")).to_be_visible()
     expect(page.get_by_role("region", name="More information requested")).to_have_count(1)

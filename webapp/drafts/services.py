@@ -35,6 +35,8 @@ STATUS_LABELS = {
     COMPLETED: ("Completed", "govuk-tag--green"),
     HAS_ERRORS: ("Has errors", "govuk-tag--red"),
 }
+# In place of the status of a returned form's section that the Local Authority asked to be changed.
+NEEDS_CHANGING = ("Needs changing", "govuk-tag--red")
 DESCRIPTION_LENGTH = 250
 START_KEY_BYTES = 16
 START_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")

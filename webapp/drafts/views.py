@@ -117,8 +117,9 @@ def return_notice(draft) -> dict | None:
 
 
 def nav_items(draft, definition, current_id: str, notice: dict | None = None) -> list[dict]:
-    """The section list: each section's status, and a mark on those the caseworker asked to change."""
-    flagged = {s["id"] for s in (notice or {}).get("sections", [])}
+    """The section list: each section's status; a section the caseworker asked to change says "Needs
+    changing" in its place until it has been changed."""
+    flagged = (notice or {}).get("unchanged", set())
     # Section ids are URL-safe slugs (schema.yaml), so the sections' addresses differ only in their
     # last segment: one url_for gives the stem for all (every section save renders this list).
     stem = url_for("drafts.section", draft_id=draft.id, section_id=current_id).rsplit("/", 1)[0]
@@ -131,8 +132,10 @@ def nav_items(draft, definition, current_id: str, notice: dict | None = None) ->
             href = f"{stem}/{s.id}"
             state = services.section_state(draft, s.id)
         label, classes = services.STATUS_LABELS.get(state, services.STATUS_LABELS[None])
+        if s.id in flagged:
+            label, classes = services.NEEDS_CHANGING
         items.append({"id": s.id, "title": s.title, "href": href, "status": label, "tag_classes": classes,
-                      "current": s.id == current_id, "needs_changing": s.id in flagged})
+                      "current": s.id == current_id})
     return items
 
 

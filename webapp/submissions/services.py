@@ -423,19 +423,41 @@ def return_notice_for_draft(draft: Draft) -> dict | None:
         return None
     try:
         definition = catalogue().get(draft.form_id, draft.form_version)
-        titles = {s.id: s.title for s in definition.sections}
+        sections = {s.id: s for s in definition.sections}
     except KeyError:
-        titles = {}
+        sections = {}
     latest = submission.latest
+    asked = request.sections or []
     return {
         "reason": reason_label(request.reason),
         "comments": request.comments,
-        "sections": [{"id": s, "title": titles.get(s, s), "href": section_href(draft.id, s)}
-                     for s in (request.sections or [])],
+        "sections": [{"id": s, "title": sections[s].title if s in sections else s,
+                      "href": section_href(draft.id, s)} for s in asked],
+        "unchanged": _still_as_returned(draft, latest, [sections[s] for s in asked if s in sections]),
         "reference": version_reference(submission.reference, latest.number),
         "returned_at": request.returned_at,
         "previous_pdf_url": f"/submitted/{submission.id}/v{latest.number}.pdf",
     }
+
+
+def _still_as_returned(draft: Draft, latest: SubmissionVersion, sections: list) -> set[str]:
+    """The ids of the sections the Local Authority asked about that this draft has not changed yet:
+    their answers (or, for Supporting Documentation, their files) are still those that were returned.
+    Each keeps its "Needs changing" mark until then, and shows its ordinary status after."""
+    unchanged = set()
+    for section in sections:
+        if section.kind == "attachments":
+            if _files(Attachment.draft_id == draft.id) == _files(Attachment.version_id == latest.id):
+                unchanged.add(section.id)
+        elif (draft.answers or {}).get(section.id) == (latest.answers or {}).get(section.id):
+            unchanged.add(section.id)
+    return unchanged
+
+
+def _files(belonging) -> list[tuple]:
+    rows = db.session.execute(select(Attachment.display_name, Attachment.size, Attachment.description)
+                              .where(belonging))
+    return sorted((name, size, description or "") for name, size, description in rows)
 
 
 def after_sign_in(user, next_url: str) -> str | None:

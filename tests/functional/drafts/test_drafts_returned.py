@@ -1,6 +1,8 @@
 """A returned form reopened in the runner (seed 2.3): what the Local Authority asked for is shown at the
-top of every section, page and htmx fragment, and the sections it named are marked in the section list."""
+top of every section, page and htmx fragment, and the sections it named say "Needs changing" in the
+section list until they have been changed."""
 
+import io
 import re
 
 import pytest
@@ -8,7 +10,7 @@ from sqlalchemy import select
 
 from tests.conftest import sign_in
 from tests.functional.drafts.conftest import Runner
-from tests.functional.submissions.factory import make_draft, return_for_information, submit
+from tests.functional.submissions.factory import POSTED, make_draft, return_for_information, submit
 from tests.support import csrf_token
 from webapp.extensions import db
 from webapp.submissions.models import Submission
@@ -52,14 +54,19 @@ def assert_notice(html: str, draft_id: str, submission_id: str):
     assert "When were the bruises seen?<br>Who saw them?" in html
     assert f'href="/submitted/{submission_id}/v1.pdf">Previous Form</a>' in html
     assert f'href="/drafts/{draft_id}/concerns">Concerns</a>' in html
-    # The named section is marked, described to screen readers by the tag; the others are not.
-    concerns = nav_item(html, "Concerns")
-    flag = re.search(r'<strong class="govuk-tag govuk-tag--red[^"]*" id="(section-flag-\d+)">Needs changing'
-                     r"</strong>", concerns)
-    assert flag, concerns
-    assert re.search(rf'aria-describedby="{flag.group(1)} section-status-\d+"', concerns)
-    assert "Needs changing" not in nav_item(html, "Contact Information")
+    # The named section's status says so (one status a section, described to screen readers by the
+    # tag); the others keep theirs.
+    assert section_status(html, "Concerns") == "Needs changing"
+    assert section_status(html, "Contact Information") == "Completed"
     assert html.count("Needs changing") == 1
+
+
+def section_status(html: str, title: str) -> str:
+    item = nav_item(html, title)
+    tags = re.findall(r'<strong class="govuk-tag [^"]*" id="(section-status-\d+)">([^<]*)</strong>', item)
+    assert len(tags) == 1, item
+    assert re.search(rf'aria-describedby="{tags[0][0]}"', item)
+    return tags[0][1]
 
 
 def test_every_section_page_shows_the_request_and_marks_the_named_sections(client, reopened):
@@ -79,7 +86,7 @@ def test_the_htmx_fragment_marks_the_sections_and_leaves_the_request_on_the_page
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" not in html
     assert 'id="return-notice"' not in html
-    assert "Needs changing" in nav_item(html, "Concerns") and html.count("Needs changing") == 1
+    assert section_status(html, "Concerns") == "Needs changing" and html.count("Needs changing") == 1
     page = client.get(f"/drafts/{draft_id}/child").get_data(as_text=True)
     assert page.index('id="return-notice"') < page.index('id="section-runner"')
 
@@ -102,3 +109,47 @@ def test_an_ordinary_draft_has_no_notice_or_marks(runner):
     assert 'id="return-notice"' not in html and "Needs changing" not in html
     assert html.index("js/attachments.") < html.index("</head>")
     assert html.index("js/runner.") < html.index("</head>")
+
+
+def test_a_named_section_needs_changing_until_it_has_been_changed(client, reopened):
+    """Before, the mark stayed beside "Completed" after the change was made: two statuses that said
+    opposite things, and no sign of what was left to do."""
+    draft_id, _ = reopened
+    runner = Runner(client)
+    answers = dict(POSTED["concerns"])
+    # Saved as it was returned: still to change.
+    response = runner.post(draft_id, "concerns", answers, htmx=True)
+    assert response.status_code == 200
+    assert section_status(response.get_data(as_text=True), "Concerns") == "Needs changing"
+    # Changed: its own status again, on this page and every other.
+    answers["worries"] = answers["worries"] + " The bruises were seen on Monday by the class teacher."
+    response = runner.post(draft_id, "concerns", answers, htmx=True)
+    assert section_status(response.get_data(as_text=True), "Concerns") == "Completed"
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    assert section_status(html, "Concerns") == "Completed" and "Needs changing" not in html
+    # The request stays at the top of the page: the caseworker's words do not go away.
+    assert 'id="return-notice"' in html and "Who saw them?" in html
+
+
+def test_supporting_documentation_needs_changing_until_its_files_change(app, client, make_user):
+    user_id = make_user()
+    sign_in(client)
+    with app.app_context():
+        draft_id = make_draft(user_id)
+    assert submit(client, draft_id).status_code == 302
+    with app.app_context():
+        submission_id = db.session.scalar(select(Submission.id))
+    return_for_information(app, submission_id, sections=("supporting-documentation",))
+    page = client.get("/submitted").get_data(as_text=True)
+    location = client.post(f"/submitted/{submission_id}/reopen",
+                           data={"csrf_token": csrf_token(page)}).headers["Location"]
+    draft_id = location.split("/")[2]
+    html = client.get(location).get_data(as_text=True)
+    assert section_status(html, "Supporting Documentation") == "Needs changing"
+    page = client.get(f"/drafts/{draft_id}/supporting-documentation").get_data(as_text=True)
+    response = client.post(f"/drafts/{draft_id}/attachments", data={
+        "csrf_token": csrf_token(page), "file": (io.BytesIO(b"%PDF-1.7 body map"), "body map.pdf")},
+        content_type="multipart/form-data")
+    assert response.status_code in (200, 302, 303), response.get_data(as_text=True)
+    html = client.get(f"/drafts/{draft_id}/child").get_data(as_text=True)
+    assert section_status(html, "Supporting Documentation") == "Completed"
