@@ -210,6 +210,11 @@ def test_upload_file_sends_the_chosen_file_with_a_description_typed_after_it(
     if js:  # the keyboard's place is the message that says what happened (the button pressed is gone)
         expect(banner).to_be_focused()
     expect(page.get_by_text("1 of 10 files")).to_be_visible()
+    # The section list beside it says the section is under way (it said "Not started" until Next).
+    status = page.get_by_role("navigation", name="Sections").locator(
+        ".app-section-nav__item", has=page.get_by_role("button", name="Supporting Documentation")) \
+        .locator(".govuk-tag")
+    expect(status).to_have_text("In progress")
     check_a11y(page, "uploaded with a description typed after choosing the file")
 
 

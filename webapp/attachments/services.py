@@ -14,6 +14,7 @@ from sqlalchemy import delete, select, update
 
 from webapp.clock import utcnow
 from webapp.drafts.models import Draft
+from webapp.drafts.services import IN_PROGRESS
 from webapp.extensions import db
 
 from .clamav import UNAVAILABLE_MESSAGE, ScannerUnavailable, VirusFound, scanner_from_config, virus_message
@@ -76,12 +77,13 @@ def too_large_message(filename: str | None, limits: UploadLimits) -> str:
 
 
 def add_file(draft: Draft, user_id: int, filename: str, data: bytes, description: str,
-             config: Mapping[str, Any], lifetime_days: int, now: datetime | None = None) -> Attachment:
+             config: Mapping[str, Any], lifetime_days: int, now: datetime | None = None,
+             section_id: str | None = None) -> Attachment:
     """Check a file in the order that costs least first, scan it, then store it with a save of the draft.
 
     Size, then the form's quota, then the content, then the virus scan: nothing is stored unless all
     pass, and a scanner that is configured but unreachable refuses the file rather than letting it in
-    unscanned.
+    unscanned. The files' section (`section_id`), if not started yet, is "In progress" from then on.
     """
     limits = UploadLimits.from_config(config)
     name = clean_display_name(filename)
@@ -112,6 +114,8 @@ def add_file(draft: Draft, user_id: int, filename: str, data: bytes, description
     # files sent at once). Touching the draft first takes its lock (the row on PostgreSQL, the write
     # lock on SQLite), so uploads to one draft are counted again one at a time, each seeing the other.
     _touch(draft, lifetime_days, now)
+    if section_id is not None:
+        _mark_started(draft, section_id)
     try:
         check_quota(_stored_sizes(draft), inspected.size, limits)
     except UploadRejected as rejected:
@@ -158,6 +162,17 @@ def _touch(draft: Draft, lifetime_days: int, now: datetime) -> None:
     db.session.execute(update(Draft).where(Draft.id == draft.id).values(
         saved_at=now, expires_at=now + timedelta(days=lifetime_days))
         .execution_options(synchronize_session=False))
+
+
+def _mark_started(draft: Draft, section_id: str) -> None:
+    """A section with no status yet ("Not started") becomes "In progress": a file uploaded there said
+    "Not started" until Next was pressed. The statuses are read after _touch has locked the draft, so a
+    save that has just changed another section's status is not undone."""
+    status = db.session.scalar(select(Draft.section_status).where(Draft.id == draft.id)) or {}
+    if status.get(section_id) is None:
+        db.session.execute(update(Draft).where(Draft.id == draft.id)
+                           .values(section_status={**status, section_id: IN_PROGRESS})
+                           .execution_options(synchronize_session=False))
 
 
 def totals(attachments: Iterable[Attachment]) -> tuple[int, int]:

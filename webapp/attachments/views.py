@@ -21,7 +21,7 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp import formdefs
 from webapp.drafts import services as draft_services
-from webapp.drafts.views import render_section_page
+from webapp.drafts.views import nav_items, render_section_page, return_notice
 from webapp.drafts.web import RETURN_FIELD, RETURN_TO_CHECK, citizen_required, returning_to_check
 from webapp.drafts.web import section_url as draft_section_url
 from webapp.extensions import csrf, htmx
@@ -124,10 +124,19 @@ def _respond(draft, announcement: str | None = None, error: str | None = None, s
                                definition=definition, section=section, back_to_check=returning_to_check(),
                                fragment=True, announcement=announcement, confirm_id=confirm_id,
                                description_value=description,
-                               focus_id=ERROR_SUMMARY_ID if error else focus_id)
+                               focus_id=ERROR_SUMMARY_ID if error else focus_id,
+                               nav_status=_nav_status(draft, definition, section))
         response.headers.add("Vary", "HX-Request")
         return response
     return _section_page(draft, errors, status, description)
+
+
+def _nav_status(draft, definition, section) -> dict:
+    """The files' section's entry in the section list, and its number there: the fragment brings the
+    status with it, which an upload may have changed."""
+    items = nav_items(draft, definition, section.id, return_notice(draft))
+    return next({"item": item, "number": number} for number, item in enumerate(items, start=1)
+                if item["id"] == section.id)
 
 
 def _section_page(draft, errors: dict, status: int, description: str = ""):
@@ -179,8 +188,9 @@ def _store(draft, upload, description: str, limits: UploadLimits):
             f"The description must be {services.DESCRIPTION_LENGTH} characters or fewer", "description")
     # Read one byte past the limit at most: the size check must not hold a huge file in memory.
     data = upload.stream.read(limits.max_file_bytes + 1)
+    _, section = _attachments_section(draft)
     return services.add_file(draft, g.user.id, upload.filename, data, description, current_app.config,
-                             _lifetime_days())
+                             _lifetime_days(), section_id=section.id)
 
 
 DESCRIPTION_WITHOUT_FILE = "Select the file this description is for, or delete the description"

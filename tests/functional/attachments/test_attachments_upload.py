@@ -1,6 +1,7 @@
 """Uploading to Supporting Documentation: accepted files (full page and htmx), every refusal with its
 message at the field and a 422, the size and quota limits, and the virus scan."""
 
+import re
 from datetime import timedelta
 from io import BytesIO
 
@@ -162,6 +163,37 @@ def test_upload_counts_as_a_save_of_the_draft(app, signed_in, draft_id):
         draft = db.session.get(Draft, draft_id)
         assert (draft.expires_at - expires_before).days >= 28
         assert (draft.expires_at - draft.saved_at).days == app.config["DRAFT_LIFETIME_DAYS"]
+
+
+def _status_tag(html: str) -> str:
+    """Supporting Documentation's status tag (the eighth section of a safeguarding concern)."""
+    tag = re.search(r'<strong class="govuk-tag [^"]*" id="section-status-8"[^>]*>([^<]*)</strong>', html)
+    return tag.group(1)
+
+
+def test_a_file_uploaded_starts_the_section(app, signed_in, draft_id):
+    """Supporting Documentation said "Not started" beside a file just uploaded, until Next."""
+    assert _status_tag(signed_in.get(section_url(draft_id)).get_data(as_text=True)) == "Not started"
+    upload(signed_in, draft_id, "notes.docx", samples.docx())
+    assert _status_tag(signed_in.get(section_url(draft_id)).get_data(as_text=True)) == "In progress"
+    # With JavaScript the files fragment brings the section list's tag with it, swapped in by its id.
+    html = upload(signed_in, draft_id, "report.pdf", samples.pdf(), htmx=True).get_data(as_text=True)
+    assert re.search(r'id="section-status-8" hx-swap-oob="true">In progress</strong>', html)
+    # A section already further on keeps its status; the other sections' statuses are left alone.
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.section_status = {**draft.section_status, "supporting-documentation": "completed",
+                                "concerns": "completed"}
+        db.session.commit()
+    before = {**draft_status(app, draft_id)}
+    assert upload(signed_in, draft_id, "visit.docx", samples.docx("Second visit.")).status_code == 303
+    assert draft_status(app, draft_id) == before
+    assert before["supporting-documentation"] == "completed" and before["concerns"] == "completed"
+
+
+def draft_status(app, draft_id) -> dict:
+    with app.app_context():
+        return db.session.get(Draft, draft_id).section_status
 
 
 # --- Refused ----------------------------------------------------------------------------------------
