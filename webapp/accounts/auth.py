@@ -187,6 +187,7 @@ def login_required(view):
             return redirect(location)
         return view(*args, **kwargs)
 
+    wrapped.sign_in_endpoint = "accounts.sign_in"  # where a signed-out post is sent (web/errors.py)
     return wrapped
 
 
@@ -202,4 +203,5 @@ def staff_required(view):
             return redirect_to_sign_in("review.sign_in")
         return view(*args, **kwargs)
 
+    wrapped.sign_in_endpoint = "review.sign_in"
     return wrapped

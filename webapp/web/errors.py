@@ -7,7 +7,7 @@ with a status the client is configured to swap.
 import logging
 import math
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, current_app, g, render_template, request, session, url_for
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.exc import TimeoutError as PoolTimeout
@@ -33,12 +33,38 @@ MESSAGES = {
 }
 
 
-def render_error(status: int, title: str | None = None, body: str | None = None):
+def render_error(status: int, title: str | None = None, body: str | None = None,
+                 links: list[tuple[str, str]] | None = None):
+    """The error page (or, for htmx, its fragment); `links` are (address, text) of the ways on."""
     default_title, default_body = MESSAGES.get(status, MESSAGES[500])
     template = "partials/web/error.html" if htmx else "errors/error.html"
     html = render_template(template, status=status, title=title or default_title,
-                           body=default_body if body is None else body)
+                           body=default_body if body is None else body, links=links or [])
     return html, status, {"Vary": "HX-Request"}
+
+
+def _signed_out_page(sign_in_endpoint: str):
+    """A form sent from a page whose session has ended (it idled out, or was signed out from another
+    device): its token matches nothing. "Your session needs refreshing" did not say what had happened,
+    and "go back and refresh" led to the sign-in page with what was typed lost. Nothing was saved; the
+    person can go back to copy it, and sign in again to the page they were on."""
+    rule = request.url_rule
+    back = request.path if rule is not None and "GET" in (rule.methods or ()) else None
+    return render_error(401, "You have been signed out",
+                        "What you sent was not saved. Go back to copy anything you typed, then sign in "
+                        "again.", links=[(url_for(sign_in_endpoint, next=back), "Sign in")])
+
+
+def _draft_not_found():
+    """An old address of a draft (a bookmark, the browser's history, a link in an email): the draft has
+    been submitted, deleted, or removed when its days ran out. The same words whoever's the draft was,
+    so they say nothing about whether it exists."""
+    days = current_app.config["DRAFT_LIFETIME_DAYS"]
+    return render_error(404, "This form is no longer here",
+                        f"It may have been submitted, deleted, or removed because it was not saved for "
+                        f"{days} days.",
+                        links=[(url_for("drafts.recover"), "Your saved forms (Recover a Form)"),
+                               (url_for("submissions.submitted"), "Forms you have sent (Submitted Forms)")])
 
 
 def _wait_message(error: HTTPException) -> str | None:
@@ -67,6 +93,9 @@ def render_retry_page():
 def init_app(app: Flask) -> None:
     @app.errorhandler(CSRFError)
     def csrf_failed(error):
+        sign_in = getattr(current_app.view_functions.get(request.endpoint), "sign_in_endpoint", None)
+        if sign_in and not session.get("user_id") and not htmx:
+            return _signed_out_page(sign_in)
         if htmx and not session.get("user_id"):
             # The session idled out under an open form: send the page to sign-in (convention 7),
             # never swap an error into the form.
@@ -105,6 +134,9 @@ def init_app(app: Flask) -> None:
             security_log.record("throttled", "refused", user_id=user.id if user else None,
                                 level=logging.WARNING)
             return render_error(429, body=_wait_message(error))
+        if error.code == 404 and request.path.startswith("/drafts/") and g.get("user") is not None \
+                and not session.get("staff"):
+            return _draft_not_found()
         return render_error(error.code or 500)
 
     @app.errorhandler(Exception)

@@ -180,6 +180,27 @@ def test_update_account_errors_keep_what_was_typed(client, make_user):
     assert 'value="NHS"' in html and 'value="nope"' in html
 
 
+def test_a_form_sent_after_being_signed_out_elsewhere_says_so_and_leads_back(app, client, make_user):
+    """Signed out from another device while Update Account was open: "Save changes" said "Your session
+    needs refreshing ... Your saved answers have been kept", which explained nothing and kept nothing."""
+    make_user()
+    sign_in(client)
+    page = text(client.get("/account/update"))
+    other = app.test_client()
+    sign_in(other)
+    with app.app_context():
+        services.revoke_user_sessions(the_user(app).id, keep=None)
+        db.session.commit()
+    response = client.post("/account/update", data={"csrf_token": csrf_token(page), "first_name": "Priyanka"})
+    html = text(response)
+    assert response.status_code == 401
+    assert "<title>You have been signed out" in html
+    assert "What you sent was not saved. Go back to copy anything you typed, then sign in again." in html
+    assert '<a class="govuk-link" href="/sign-in?next=/account/update">Sign in</a>' in html
+    assert "session needs refreshing" not in html and "saved answers" not in html
+    assert the_user(app).first_name == "Priya"
+
+
 def test_account_pages_need_sign_in(client):
     for path in ("/account", "/account/update", "/account/email", "/account/email/code", "/account/password"):
         assert client.get(path).headers["Location"] == f"/sign-in?next={path}"

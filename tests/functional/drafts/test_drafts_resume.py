@@ -114,6 +114,26 @@ def test_cancel_asks_then_deletes_the_draft_and_its_files(app, runner):
     assert runner.client.get(f"/drafts/{draft_id}/cancel").status_code == 404
 
 
+def test_an_old_address_of_a_deleted_draft_says_the_form_is_no_longer_here(app, runner):
+    """A bookmark or the browser's history led to "Page not found ... check the web address", which
+    did not say the form had gone nor where saved and sent forms are. Any draft address that finds no
+    draft of this account says the same, so it tells nobody whether another account's draft exists."""
+    draft_id = runner.start()
+    page = runner.client.get(f"/drafts/{draft_id}/cancel").get_data(as_text=True)
+    runner.client.post(f"/drafts/{draft_id}/cancel", data={"csrf_token": csrf_token(page)})
+    pages = [runner.client.get(f"/drafts/{draft_id}/{page}") for page in ("child", "check", "declaration")]
+    pages.append(runner.client.get(f"/drafts/{'0' * 32}/child"))
+    for response in pages:
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404
+        assert "<title>This form is no longer here" in html
+        assert "It may have been submitted, deleted, or removed because it was not saved for 30 days." in html
+        assert '<a class="govuk-link" href="/drafts">Your saved forms (Recover a Form)</a>' in html
+        assert '<a class="govuk-link" href="/submitted">Forms you have sent (Submitted Forms)</a>' in html
+    # Anywhere else, a page that does not exist is still "Page not found".
+    assert "Page not found" in runner.client.get("/no-such-page").get_data(as_text=True)
+
+
 def test_check_answers_lists_missing_answers_and_change_links(runner):
     draft_id = runner.start()
     runner.post(draft_id, "child", CHILD)
