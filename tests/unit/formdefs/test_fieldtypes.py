@@ -85,6 +85,14 @@ def test_a_long_paste_is_answered_at_once(filler):
     assert time.perf_counter() - started < 1
 
 
+def test_a_text_is_as_long_as_the_character_count_shows():
+    """The page's character count (GOV.UK Frontend) counts an emoji as two characters; so does the check."""
+    errors, _ = check(TEXT, notes="é" * 4990 + "\U0001F622" * 5)
+    assert errors == {}
+    errors, _ = check(TEXT, notes="é" * 4990 + "\U0001F622" * 6)
+    assert errors == {"notes": "Notes must be 5,000 characters or fewer"}
+
+
 def test_missing_required_phone():
     assert check(PHONE, phone="  ")[0] == {"phone": "Enter your phone number"}
 
