@@ -268,7 +268,7 @@ def error_summary(section: Section, errors: dict[str, str], form: Form | None = 
 def _summary_text(section: Section, key: str, message: str) -> str:
     """A problem in one item of an add-another list says which item, as the item's heading does
     ("Parent or carer 2: Enter a phone number, like ..."): in the summary, away from the heading, two
-    parents' phone numbers otherwise read the same. runner.js does the same for a check's message."""
+    parents' phone numbers otherwise read the same. error-summary.js does the same for a check's message."""
     name, _, rest = key.partition("-")
     index, _, sub = rest.partition("-")
     if not sub or not index.isascii() or not index.isdigit():

@@ -21,9 +21,9 @@ def app(app_factory):
     return app_factory(PDF_RENDER_AFTER_SUBMIT=False)
 
 
-@pytest.fixture
-def reopened(app, client, make_user):
-    """A professional's submitted form, returned naming Concerns, reopened: (draft id, submission id)."""
+def reopen_returned(app, client, make_user, **returned) -> tuple[str, str]:
+    """A professional's submitted form, returned (by default naming Concerns), reopened: (draft id,
+    submission id)."""
     user_id = make_user()
     sign_in(client)
     with app.app_context():
@@ -31,12 +31,17 @@ def reopened(app, client, make_user):
     assert submit(client, draft_id).status_code == 302
     with app.app_context():
         submission_id = db.session.scalar(select(Submission.id))
-    return_for_information(app, submission_id, comments="When were the bruises seen?\nWho saw them?")
+    return_for_information(app, submission_id, **returned)
     page = client.get("/submitted").get_data(as_text=True)
     response = client.post(f"/submitted/{submission_id}/reopen", data={"csrf_token": csrf_token(page)})
     match = re.fullmatch(r"/drafts/([0-9a-f]{32})/child", response.headers["Location"])
     assert match, response.headers["Location"]
     return match.group(1), submission_id
+
+
+@pytest.fixture
+def reopened(app, client, make_user):
+    return reopen_returned(app, client, make_user, comments="When were the bruises seen?\nWho saw them?")
 
 
 def nav_item(html: str, title: str) -> str:
@@ -132,19 +137,8 @@ def test_a_named_section_needs_changing_until_it_has_been_changed(client, reopen
 
 
 def test_supporting_documentation_needs_changing_until_its_files_change(app, client, make_user):
-    user_id = make_user()
-    sign_in(client)
-    with app.app_context():
-        draft_id = make_draft(user_id)
-    assert submit(client, draft_id).status_code == 302
-    with app.app_context():
-        submission_id = db.session.scalar(select(Submission.id))
-    return_for_information(app, submission_id, sections=("supporting-documentation",))
-    page = client.get("/submitted").get_data(as_text=True)
-    location = client.post(f"/submitted/{submission_id}/reopen",
-                           data={"csrf_token": csrf_token(page)}).headers["Location"]
-    draft_id = location.split("/")[2]
-    html = client.get(location).get_data(as_text=True)
+    draft_id, _ = reopen_returned(app, client, make_user, sections=("supporting-documentation",))
+    html = client.get(f"/drafts/{draft_id}/child").get_data(as_text=True)
     assert section_status(html, "Supporting Documentation") == "Needs changing"
     page = client.get(f"/drafts/{draft_id}/supporting-documentation").get_data(as_text=True)
     response = client.post(f"/drafts/{draft_id}/attachments", data={
