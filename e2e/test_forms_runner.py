@@ -48,12 +48,19 @@ def heading(page, name):
     return page.get_by_role("heading", level=1, name=name)
 
 
+def open_first_section(page):
+    """Overview's Next opens Professional's Details. Wait for the page's scripts as well as its heading:
+    the checks made on leaving a question are theirs, and a question left before they ran goes unchecked."""
+    page.get_by_role("button", name="Next").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    page.wait_for_load_state("load")
+
+
 def start_a_concern_at(page, live_server, email, section_id):
     """Sign in, start a safeguarding concern and open one of its sections."""
     page.goto(f"{live_server.url}/sign-in?next=/forms/safeguarding-concern")
     sign_in(page, email)
-    page.get_by_role("button", name="Next").click()
-    expect(heading(page, "Professional's Details")).to_be_visible()
+    open_first_section(page)
     page.goto(re.sub(r"/[^/]+$", f"/{section_id}", page.url))
 
 
@@ -96,6 +103,7 @@ def test_fill_save_recover_and_check(journey_page, js_mode, live_server, check_a
 
     # Professional's Details: prefilled from the account.
     expect(heading(page, "Professional's Details")).to_be_visible()
+    page.wait_for_load_state("load")  # the checks on leaving a question are the page's scripts
     first_name = page.get_by_label("First name")
     expect(first_name).to_have_value("Dana")
     check_a11y(page, "professional")
@@ -257,8 +265,7 @@ def test_keyboard_only_section(page, live_server, check_a11y, professional):
     page.set_default_timeout(10_000)
     page.goto(f"{base}/sign-in?next=/forms/safeguarding-concern")
     sign_in(page, professional)
-    page.get_by_role("button", name="Next").click()
-    expect(heading(page, "Professional's Details")).to_be_visible()
+    open_first_section(page)
     page.get_by_label("Role or job title").focus()
     page.keyboard.press("End")
     page.keyboard.type(" (lead)")
@@ -307,8 +314,7 @@ def test_idle_timeout_warns_extends_and_loses_nothing(page, live_server_factory,
     page.set_default_timeout(10_000)
     page.goto(f"{base}/sign-in?next=/forms/safeguarding-concern")
     sign_in(page, email)
-    page.get_by_role("button", name="Next").click()
-    expect(heading(page, "Professional's Details")).to_be_visible()
+    open_first_section(page)
     section_path = page.url.removeprefix(base)
 
     page.get_by_label("Role or job title").fill("Typed before the warning")
@@ -385,8 +391,7 @@ def test_escape_on_the_timeout_warning_means_stay_signed_in(page, live_server_fa
     page.set_default_timeout(10_000)
     page.goto(f"{server.url}/sign-in?next=/forms/safeguarding-concern")
     sign_in(page, email)
-    page.get_by_role("button", name="Next").click()
-    expect(heading(page, "Professional's Details")).to_be_visible()
+    open_first_section(page)
     section_url = page.url
 
     page.get_by_label("Role or job title").fill("Typed before the warning")
@@ -526,8 +531,7 @@ def test_an_inline_check_error_is_announced(page, live_server, professional):
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/sign-in?next=/forms/safeguarding-concern")
     sign_in(page, professional)
-    page.get_by_role("button", name="Next").click()
-    expect(heading(page, "Professional's Details")).to_be_visible()
+    open_first_section(page)
     status = page.locator("#field-check-status")
     page.get_by_label("First name").fill("")
     page.get_by_label("Last name").focus()
@@ -548,8 +552,7 @@ def test_two_tabs_the_second_keeps_its_answers(journey_page, js_mode, live_serve
     first.goto(f"{live_server.url}/sign-in")
     sign_in(first, professional)
     first.goto(f"{live_server.url}/forms/safeguarding-concern")
-    first.get_by_role("button", name="Next").click()
-    expect(heading(first, "Professional's Details")).to_be_visible()
+    open_first_section(first)
     concerns_url = re.sub(r"/[^/]+$", "/concerns", first.url)
     first.goto(concerns_url)
     second = first.context.new_page()
