@@ -109,6 +109,9 @@ def check_a11y(axe, browser):
 
     def check(page, label: str = ""):
         if page.context not in NO_JS_CONTEXTS:
+            # The page as its scripts leave it (GOV.UK Frontend's components, htmx), and a test that
+            # goes on to use them after the check does not race them.
+            page.wait_for_load_state("load")
             run(page, label)
             return
         html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S | re.I)
