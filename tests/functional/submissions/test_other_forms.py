@@ -308,3 +308,25 @@ def test_early_help_without_consent_is_refused_with_what_to_do_instead(request, 
     assert response.status_code == 422
     assert html.count(message) == 2  # the summary and the question
     assert 'href="#consent"' in html
+
+
+def test_a_lado_referral_about_someone_known_by_first_name_alone_goes_on(request):
+    """"Dave, the football coach": the person's last name is often not known to whoever refers them,
+    and a referral that cannot go on without one is not made at all."""
+    runner = Runner(_account(request, "lado"))
+    draft_id = runner.start("lado")
+    page = runner.page(draft_id, "subject").get_data(as_text=True)
+    assert "Leave blank if you do not know." in page
+    response = runner.post(draft_id, "subject", {**ANSWERS["lado"]["subject"], "surname": ""})
+    assert response.status_code == 303, response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("form_id", ["early-help", "safeguarding-concern"])
+def test_a_professional_is_told_how_to_name_a_baby_not_born_yet(request, form_id):
+    """A pre-birth referral is routine (from a midwife, say), and the child's names are required:
+    the questions say what to enter, the way case records name an unborn child."""
+    runner = Runner(request.getfixturevalue("professional_client"))
+    draft_id = runner.start(form_id)
+    page = unescape(runner.page(draft_id, "child").get_data(as_text=True))
+    assert "If the baby is not born yet, enter 'Unborn'." in page
+    assert "If the baby is not born yet, enter the mother's last name." in page
