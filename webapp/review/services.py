@@ -27,6 +27,7 @@ from webapp.submissions.models import (
     Submission,
     SubmissionVersion,
 )
+from webapp.submissions.services import version_reference
 from webapp.validation import clean_text
 from webapp.web.dates import uk_local
 
@@ -350,6 +351,18 @@ def resubmitted_since(latest: int, action: str) -> str:
             f"opened it. Read version {latest}, then try again.")
 
 
+def _tell_submitter(submission: Submission, subject: str, template: str) -> None:
+    """Queue an email to whoever sent the form, naming it by its title and the reference they were
+    given for its latest version: someone with several forms open could not tell which was meant.
+    Neither says anything about the child; both stay out of the subject all the same, like the
+    confirmation's reference."""
+    recipient = _submitter_email(submission)
+    if recipient:
+        reference = version_reference(submission.reference, latest_version_number(submission.id))
+        queue_email(recipient, subject, template, sign_in_url=_sign_in_link(), reference=reference,
+                    form_title=submission.form_title)
+
+
 def _sign_in_link() -> str:
     """Sign-in, then Submitted Forms, where the email says the response or the request is (seed 2.3).
 
@@ -434,9 +447,7 @@ def return_submission(staff: User, submission: Submission, *, reason: str, comme
     db.session.add(request)
     locked.status = "returned"
     db.session.add(AuditEntry(submission_id=locked.id, user_id=staff.id, action=RETURN, at=now))
-    recipient = _submitter_email(locked)
-    if recipient:
-        queue_email(recipient, RETURN_SUBJECT, "review_returned", sign_in_url=_sign_in_link())
+    _tell_submitter(locked, RETURN_SUBJECT, "review_returned")
     db.session.commit()
     return request
 
@@ -478,9 +489,7 @@ def respond(staff: User, submission: Submission, text: str, *, seen_version: int
     locked.response_text = text
     locked.responded_at = now
     db.session.add(AuditEntry(submission_id=locked.id, user_id=staff.id, action=RESPOND, at=now))
-    recipient = _submitter_email(locked)
-    if recipient:
-        queue_email(recipient, RESPONSE_SUBJECT, "review_responded", sign_in_url=_sign_in_link())
+    _tell_submitter(locked, RESPONSE_SUBJECT, "review_responded")
     db.session.commit()
 
 
@@ -526,10 +535,7 @@ def correct_response(staff: User, submission: Submission, text: str, *, seen: st
     locked.response_text = text
     locked.response_corrected_at = now
     db.session.add(AuditEntry(submission_id=locked.id, user_id=staff.id, action=CORRECT_RESPONSE, at=now))
-    recipient = _submitter_email(locked)
-    if recipient:
-        queue_email(recipient, RESPONSE_CORRECTED_SUBJECT, "review_response_corrected",
-                    sign_in_url=_sign_in_link())
+    _tell_submitter(locked, RESPONSE_CORRECTED_SUBJECT, "review_response_corrected")
     db.session.commit()
     return True
 

@@ -78,8 +78,12 @@ def test_return_sets_status_records_request_emails_and_audits(app, people, staff
     assert "http://localhost/sign-in" in email.body
     # The guide's sign-off.
     assert email.body.rstrip().endswith("Many Thanks\r\n\r\nWigan Children's Services")
-    for private in ("Jordan", "Ellison", "bruise", "CP-2026"):
+    for private in ("Jordan", "Ellison", "bruise"):
         assert private not in email.body and private not in email.subject
+    # Which form, by its title and reference (neither says anything about the child), in the body only.
+    assert ("Form: Child/Young Person Safeguarding Concern\r\n"
+            "Reference number: CP-2026-000001\r\n") in email.body
+    assert "CP-2026" not in email.subject
 
 
 def test_response_sets_status_shows_text_emails_and_audits(app, people, staff_client, submission, smtp_sink):
@@ -100,8 +104,12 @@ def test_response_sets_status_shows_text_emails_and_audits(app, people, staff_cl
     assert deliver(app) == 1
     email = smtp_sink.wait_for(SUBMITTER, "The Local Authority has responded to your form")
     assert "http://localhost/sign-in" in email.body
-    for private in ("Jordan", "Ellison", "Accepted", "CP-2026"):
+    for private in ("Jordan", "Ellison", "Accepted"):
         assert private not in email.body and private not in email.subject
+    # Which form, by its title and reference (neither says anything about the child), in the body only.
+    assert ("Form: Child/Young Person Safeguarding Concern\r\n"
+            "Reference number: CP-2026-000001\r\n") in email.body
+    assert "CP-2026" not in email.subject
 
 
 def test_a_response_keeps_its_paragraphs_for_the_caseworker_and_the_submitter(app, staff_client, submission):
@@ -273,8 +281,12 @@ def test_a_posted_response_can_be_corrected_and_the_submitter_is_told(app, peopl
     assert deliver(app) == 1
     email = smtp_sink.wait_for(SUBMITTER, "The Local Authority has changed its response to your form")
     assert "has changed its response to your form" in email.body and "http://localhost/sign-in" in email.body
-    for private in ("Jordan", "Ellison", "Accepted", "Children First Hub", "CP-2026"):
+    for private in ("Jordan", "Ellison", "Accepted", "Children First Hub"):
         assert private not in email.body and private not in email.subject
+    # Which form, by its title and reference (neither says anything about the child), in the body only.
+    assert ("Form: Child/Young Person Safeguarding Concern\r\n"
+            "Reference number: CP-2026-000001\r\n") in email.body
+    assert "CP-2026" not in email.subject
 
 
 def test_every_earlier_wording_is_kept_newest_first(app, staff_client, submission):
