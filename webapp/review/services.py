@@ -46,6 +46,16 @@ REASONS = {
     "other": "Other",
 }
 
+
+
+def return_reasons(section_ids) -> dict[str, str]:
+    """The reasons a form with these sections can be returned for: consent only where the form asks
+    about it ('Worried about a child' and the LADO referral do not), or the submitter would be told of
+    a question they were never asked."""
+    return {code: label for code, label in REASONS.items()
+            if code != "consent_missing" or "consent" in section_ids}
+
+
 RESPONSE_MAX_LENGTH = 500
 
 RETURN_SUBJECT = "Your form needs more information"

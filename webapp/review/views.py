@@ -341,6 +341,8 @@ def return_submission(submission_id: str):
     _show_latest_version(form, submission)
     titles = _section_titles(submission, submission.latest, kinds=("questions", "attachments"))
     form.sections.choices = [SelectChoice(section_id, title) for section_id, title in titles.items()]
+    reasons = services.return_reasons(titles)
+    form.reason.choices = [SelectChoice(code, label) for code, label in reasons.items()]
     if form.validate_on_submit():
         try:
             services.return_submission(g.user, submission, reason=form.reason.data,

@@ -37,6 +37,22 @@ def test_return_form_lists_reasons_and_sections(staff_client, submission):
         assert text in html, text
 
 
+def test_a_form_that_asks_nothing_about_consent_is_not_returned_for_it(app, people, staff_client):
+    """'Worried about a child' has no consent question: returned for "Consent not recorded", its sender
+    would have been asked for an answer to a question the form never put to them."""
+    with app.app_context():
+        submission_id = make_submission(people["submitter"])
+        submission = db.session.get(Submission, submission_id)
+        submission.form_id, submission.form_title = "public-concern", "Worried about a child"
+        db.session.commit()
+    url = f"/la/submissions/{submission_id}/return"
+    html = staff_client.get(url).get_data(as_text=True)
+    assert "Insufficient detail" in html and "Consent not recorded" not in html
+    response = post_form(staff_client, url, {"reason": "consent_missing", "comments": "Add consent."})
+    assert response.status_code == 422
+    assert load(app, submission_id).status == "submitted"
+
+
 def test_return_needs_a_reason_and_comments(app, staff_client, submission):
     url = f"/la/submissions/{submission}/return"
     response = post_form(staff_client, url, {"comments": "  "})
