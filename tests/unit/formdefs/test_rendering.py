@@ -22,7 +22,7 @@ def test_error_message_sits_at_the_field(catalogue, render_field):
     errors = validate_section(child, form)
     html = render_field(child, form, "first_name", errors)
     assert 'id="first_name-error"' in html and "Enter the child&#39;s first name" in html
-    assert "govuk-input--error" in html and 'aria-describedby="first_name-error"' in html
+    assert "govuk-input--error" in html and 'aria-describedby="first_name-hint first_name-error"' in html
 
 
 def test_each_field_has_a_stable_wrapper_id_and_htmx_only_with_a_url(catalogue, render_field):
