@@ -23,6 +23,7 @@ from sqlalchemy import event, insert, text
 
 from webapp.clock import utcnow
 from webapp.extensions import db
+from webapp.validation import fold_for_search
 
 from .common import ensure_postgres_database, fresh_app, print_table, write_result
 
@@ -101,7 +102,8 @@ def seed(rng: random.Random) -> dict:
         submissions.append({
             "id": sid, "reference": f"CP-{sent.year}-{n + 1:06d}",
             "user_id": professional if own else rng.randrange(1, ACCOUNTS + 1),
-            "form_id": form_id, "form_title": title, "team": team, "child_name": child, "status": status,
+            "form_id": form_id, "form_title": title, "team": team, "child_name": child,
+            "searched_names": fold_for_search(child), "status": status,
             "first_submitted_at": sent - timedelta(hours=number_of_versions - 1), "last_submitted_at": sent,
             "response_text": "Accepted: passed to the Children First Hub" if status == "responded" else None,
             "responded_at": sent + timedelta(days=1) if status == "responded" else None})

@@ -148,6 +148,22 @@ def clean_text(value: str | None) -> str:
     return unicodedata.normalize("NFC", strip_text(value))
 
 
+# A phone's keyboard types "O’Brien" with a curly apostrophe, a desktop "O'Brien" with a straight one.
+CURLY_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")
+
+
+def fold_for_search(text: str | None) -> str:
+    """Text as a search compares it: lower case, without accents, with plain apostrophes. A caseworker
+    types a name as it was heard on the phone ("Zoe O'Brien"), the referrer as the family spell it
+    ("Zoë O’Brien"): a second referral about the same child must not look like the first. Only a
+    letter and its marks are split (ø and ł stay as they are)."""
+    decomposed = unicodedata.normalize("NFKD", text or "")
+    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
+    for curly in CURLY_APOSTROPHES:
+        plain = plain.replace(curly, "'")
+    return plain.lower()
+
+
 # An address copied from Outlook or a web page: "Priya Shah <priya.shah@example.com>", "mailto:…".
 _NAMED_ADDRESS = re.compile(r"^[^<>]*<\s*([^<>\s]+@[^<>\s]+)\s*>$")
 

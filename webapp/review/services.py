@@ -28,7 +28,7 @@ from webapp.submissions.models import (
     SubmissionVersion,
 )
 from webapp.submissions.services import version_reference
-from webapp.validation import clean_text
+from webapp.validation import clean_text, fold_for_search
 from webapp.web.dates import uk_local
 
 from . import workdays
@@ -244,17 +244,6 @@ def _like_pattern(text: str) -> str:
 WHOLE_REFERENCE = re.compile(r"(cp-\d{4}-\d{6})(?:-v\d{1,4})?", re.IGNORECASE)
 
 
-# A phone's keyboard types "O’Brien" with a curly apostrophe, a desktop "O'Brien" with a straight one:
-# a caseworker searching for either must find the child, however the referrer's device spelled it.
-CURLY_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")
-
-
-def _plain_apostrophes(text: str) -> str:
-    for curly in CURLY_APOSTROPHES:
-        text = text.replace(curly, "'")
-    return text
-
-
 def clean_search(text: str | None) -> str:
     """NFC, as answers are stored: "Zoë" typed on a Mac arrives as "Zoe" and a combining mark. Runs of
     spaces become one: a name pasted as "Harvey  Lomax" found nothing."""
@@ -264,12 +253,12 @@ def clean_search(text: str | None) -> str:
 def _name_or_reference_matches(search: str):
     """Every word of the search in the names or the reference, in any order: a caseworker typing the
     surname first ("Lomax Harvey") finds "Harvey Lomax", and a LADO officer finds a referral by the
-    person it is about. Submissions from before `searched_names` was kept are searched by the child's."""
-    name = func.lower(func.coalesce(Submission.searched_names, Submission.child_name))
-    for curly in CURLY_APOSTROPHES:
-        name = func.replace(name, curly, "'")
+    person it is about. The names are stored folded (validation.fold_for_search), and the search is
+    folded the same way: "zoe obrien" finds "Zoë O’Brien". A row without them (none since migration
+    d5a8c3f1e9b7) is searched by the child's name."""
+    name = func.coalesce(Submission.searched_names, func.lower(Submission.child_name))
     reference = func.lower(Submission.reference)
-    words = _plain_apostrophes(search).split()
+    words = fold_for_search(search).split()
     return and_(*(or_(reference.like(pattern, escape="\\"), name.like(pattern, escape="\\"))
                   for pattern in map(_like_pattern, words)))
 

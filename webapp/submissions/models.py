@@ -29,7 +29,8 @@ class Submission(db.Model):
     team: Mapped[str] = mapped_column(String(20))
     child_name: Mapped[str] = mapped_column(String(250), default="")
     # Every name the back office's search finds the submission by (the child's, a LADO referral's subject,
-    # siblings, parents: formdefs.searched_names). Empty on submissions from before it was kept.
+    # siblings, parents: formdefs.searched_names), folded as the search folds what is typed
+    # (validation.fold_for_search).
     searched_names: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="submitted")
     first_submitted_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -23,6 +23,7 @@ from webapp.drafts.models import Draft
 from webapp.drafts.services import delete_draft, describe, find_draft
 from webapp.extensions import db
 from webapp.notifications.email import queue
+from webapp.validation import fold_for_search
 
 from .models import ReferenceCounter, ReturnRequest, Submission, SubmissionVersion
 
@@ -190,7 +191,7 @@ def _submit(draft_id: str, user_id: int) -> SubmitResult:
 
     now = utcnow()
     child = formdefs.child_name(definition, answers) or ""
-    searched_names = formdefs.searched_names(definition, answers)[:2000]
+    searched_names = fold_for_search(formdefs.searched_names(definition, answers))[:2000]
     submission = None
     if draft.resubmission_of:
         submission = db.session.get(Submission, draft.resubmission_of)

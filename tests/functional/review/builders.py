@@ -11,6 +11,7 @@ from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.submissions.models import Submission, SubmissionVersion
+from webapp.validation import fold_for_search
 
 FORM_ID = "safeguarding-concern"
 FORM_TITLE = "Child/Young Person Safeguarding Concern"
@@ -58,7 +59,8 @@ def make_submission(user_id: int | None, *, team: str = "social-care", status: s
     versions = versions or [answers()]
     number = next(_counter)
     submission = Submission(reference=reference or f"CP-2026-{number:06d}", user_id=user_id, form_id=FORM_ID,
-                            form_title=FORM_TITLE, team=team, child_name=child_name, status=status,
+                            form_title=FORM_TITLE, team=team, child_name=child_name,
+                            searched_names=fold_for_search(child_name), status=status,
                             first_submitted_at=submitted_at - timedelta(hours=len(versions) - 1),
                             last_submitted_at=submitted_at)
     db.session.add(submission)

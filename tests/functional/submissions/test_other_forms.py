@@ -212,6 +212,7 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
         assert (submission.reference, submission.form_id) == (reference, form_id)
         assert submission.team == definition.team
         assert submission.child_name.startswith(child_first)
+        assert submission.searched_names.startswith(child_first.lower())  # kept as the search folds it
         assert send_due() == 1
         assert rendering.render_pending_pdfs() == 1
         version = submission.latest
