@@ -241,7 +241,9 @@ def _like_pattern(text: str) -> str:
     return f"%{escaped.lower()}%"
 
 
-WHOLE_REFERENCE = re.compile(r"(cp-\d{4}-\d{6})(?:-v\d{1,4})?", re.IGNORECASE)
+# A whole reference, however it was typed: "CP-2026-000123", "cp2026000123" or "CP 2026 000123",
+# with or without the version a resubmission's sender is given ("-v2").
+WHOLE_REFERENCE = re.compile(r"cp[-\s]?(\d{4})[-\s]?(\d{6})(?:[-\s]?v\d{1,4})?", re.IGNORECASE)
 
 
 def clean_search(text: str | None) -> str:
@@ -295,7 +297,8 @@ def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1
             # A whole reference (pasted from an email) is found through the unique index on it, not by
             # reading every one of the team's rows for it. The submitter's email and Submitted Forms
             # call a resubmission CP-…-v2; the stored reference has no version suffix.
-            query = query.filter(Submission.reference == whole_reference.group(1).upper())
+            year, number = whole_reference.groups()
+            query = query.filter(Submission.reference == f"CP-{year}-{number}")
         else:
             query = query.filter(_name_or_reference_matches(search))
     total = query.count()

@@ -102,6 +102,8 @@ def test_search_by_reference_or_child_name(app, people, staff_client, headers):
         make_submission(people["submitter"], reference="CP-2026-000403", child_name="100% Fake_Name")
     get = lambda q: references(search(staff_client, q, headers=headers))  # noqa: E731
     assert get("cp-2026-000402") == ["CP-2026-000402"]
+    assert get("CP2026000402") == ["CP-2026-000402"]  # a reference typed without its hyphens
+    assert get("CP 2026 000402-v2") == ["CP-2026-000402"]
     assert get("ellison") == ["CP-2026-000401"]
     assert get("  O'BRIEN ") == ["CP-2026-000402"]
     assert get("%") == ["CP-2026-000403"]  # LIKE wildcards are literal
