@@ -47,7 +47,6 @@ REASONS = {
 }
 
 
-
 def return_reasons(section_ids) -> dict[str, str]:
     """The reasons a form with these sections can be returned for: consent only where the form asks
     about it ('Worried about a child' and the LADO referral do not), or the submitter would be told of
