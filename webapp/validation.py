@@ -107,6 +107,20 @@ def parse_phone(text: str, *, international: bool = False) -> phonenumbers.Phone
     return number
 
 
+# Two numbers in one answer ("0161 496 0000 / 07700 900123", "01942 123456 or 07700 900123"): the
+# question takes one, and the usual "Enter a phone number, like …" did not say what was wrong.
+_TWO_NUMBERS = re.compile(r"\d[\d ()+.-]{5,}\s*(?:/|,|;|&|\bor\b|\band\b)\s*[(+]?\d[\d ()+.-]{5,}",
+                          re.IGNORECASE)
+ONE_PHONE_NUMBER = "Enter one phone number only"
+
+
+def phone_refusal(text: str, usual: str) -> str:
+    """The message for a phone answer that was refused: the usual one, unless it holds two numbers.
+    Only text of two numbers' length is looked into: the pattern backtracks on a long run of spaces."""
+    text = text or ""
+    return ONE_PHONE_NUMBER if len(text) <= 2 * MAX_PHONE_TYPED and _TWO_NUMBERS.search(text) else usual
+
+
 def e164_phone(number: phonenumbers.PhoneNumber) -> str:
     """The stored form of a number: E.164, with " x123" after it when it has an extension."""
     e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -22,6 +22,7 @@ from webapp.validation import (
     normalise_email,
     normalise_phone,
     normalise_postcode,
+    phone_refusal,
 )
 
 from . import codes
@@ -60,7 +61,8 @@ class UKPhone:
         if field.data:
             normalised = normalise_phone(field.data)
             if normalised is None:
-                raise ValidationError(f"Enter a UK phone number, like {PHONE_EXAMPLES}")
+                usual = f"Enter a UK phone number, like {PHONE_EXAMPLES}"
+                raise ValidationError(phone_refusal(field.data, usual))
             field.data = normalised
 
 

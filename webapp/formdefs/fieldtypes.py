@@ -27,7 +27,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp import validation
-from webapp.validation import e164_phone, parse_phone, strip_text, unwrap_email
+from webapp.validation import e164_phone, parse_phone, phone_refusal, strip_text, unwrap_email
 
 from .model import Field
 
@@ -216,7 +216,7 @@ class PhoneType(FieldType):
 
     def check(self, fdef: Field, value: str) -> str | None:
         if parse_phone(value, international=True) is None:
-            return fdef.message("invalid", PHONE_MESSAGE)
+            return phone_refusal(value, fdef.message("invalid", PHONE_MESSAGE))
         return None
 
     def form_data(self, fdef: Field, answer: Any) -> Any:

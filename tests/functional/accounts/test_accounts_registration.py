@@ -135,6 +135,11 @@ def test_phone_must_be_a_uk_number(journey, phone):
     assert_error(journey.details(phone=phone), "phone", "Enter a UK phone number")
 
 
+def test_two_phone_numbers_are_asked_for_one(journey):
+    page = journey.details(phone="0161 496 0000 / 07700 900123")
+    assert_error(page, "phone", "Enter one phone number only")
+
+
 @pytest.mark.parametrize("name", ["Jo\r\nBcc: victim@example.com", "Jo\nBloggs", "Jo\x01", "Jo\u202eevil",
                                   "Jo\x1b[31m"])
 def test_line_breaks_and_control_characters_in_names_are_rejected(journey, name):

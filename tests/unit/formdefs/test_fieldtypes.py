@@ -72,7 +72,16 @@ def test_bad_phone_numbers_are_rejected_with_an_example(typed):
     assert answers == {"phone": typed}  # kept as typed so nothing is lost on save
 
 
-@pytest.mark.parametrize("filler", [" ", ",", "(", "x", "\u200b"])
+@pytest.mark.parametrize("typed", ["0161 496 0000 / 07700 900123", "01942 123456 or 07700 900123",
+                                   "07700900123, 01942123456"])
+def test_two_numbers_in_one_answer_are_asked_for_one(typed):
+    """The usual "Enter a phone number, like …" did not say what was wrong with two good numbers."""
+    errors, answers = check(PHONE, phone=typed)
+    assert errors == {"phone": "Enter one phone number only"}
+    assert answers == {"phone": typed}
+
+
+@pytest.mark.parametrize("filler", [" ", ",", "(", "x", "\u200b", " / "])
 def test_a_long_paste_is_answered_at_once(filler):
     """Patterns for "a run at the end" (trimming, a phone's extension) backtracked over a long run of
     spaces or commas in the middle: 100 KB of them kept a worker busy for minutes."""
