@@ -331,3 +331,18 @@ def test_a_professional_is_told_how_to_name_a_baby_not_born_yet(request, form_id
     page = unescape(runner.page(draft_id, "child").get_data(as_text=True))
     assert "If the baby is not born yet, enter 'Unborn'." in page
     assert "If the baby is not born yet, enter the mother's last name." in page
+
+
+def test_the_early_help_form_speaks_of_support_agreed_with_the_family(request):
+    """A professional's Early Help referral is voluntary and agreed with the family, yet its pages said
+    what a safeguarding concern says: the child "you are worried about", and a declaration that the
+    referral would be shared with the police "to keep children safe"."""
+    runner = Runner(request.getfixturevalue("professional_client"))
+    draft_id = runner.start("early-help")
+    child = unescape(runner.page(draft_id, "child").get_data(as_text=True))
+    assert "the child or young person the family would like support for" in child
+    assert "you are worried about" not in child
+    declaration = unescape(runner.page(draft_id, "declaration").get_data(as_text=True))
+    assert "the family has agreed to this referral" in declaration
+    assert "to keep children safe" not in declaration
+    assert "complete a Child/Young Person Safeguarding Concern" in declaration
