@@ -100,6 +100,9 @@ def add_file(draft: Draft, user_id: int, filename: str, data: bytes, description
     except UploadRejected as rejected:
         raise UploadRefused(_named(name, rejected.message), rejected.reason) from None
 
+    if _already_attached(draft, inspected.display_name, inspected.data):
+        raise UploadRefused(f"{inspected.display_name}: you have already attached this file", "duplicate")
+
     scanner = scanner_from_config(config)
     if scanner is not None:
         try:
@@ -128,6 +131,16 @@ def add_file(draft: Draft, user_id: int, filename: str, data: bytes, description
     db.session.add(attachment)
     db.session.commit()
     return attachment
+
+
+def _already_attached(draft: Draft, display_name: str, data: bytes) -> bool:
+    """The same file chosen twice (a phone's photo picker makes it easy) went to the council twice and
+    took two of the form's ten places. Only the same name with the same content counts: two photos
+    that happen to share a name are both kept."""
+    same_name = db.session.scalars(select(Attachment).where(
+        Attachment.draft_id == draft.id, Attachment.display_name == display_name,
+        Attachment.size == len(data)))
+    return any(attachment.data == data for attachment in same_name)
 
 
 def _stored_sizes(draft: Draft) -> list[int]:

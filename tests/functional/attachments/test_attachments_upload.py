@@ -151,6 +151,20 @@ def test_several_files_one_after_another(app, signed_in, draft_id):
     assert "3 of 10 files" in page
 
 
+@pytest.mark.parametrize("htmx", [False, True], ids=["page", "htmx"])
+def test_the_same_file_chosen_twice_is_attached_once(app, signed_in, draft_id, htmx):
+    """It went to the council twice, and took two of the form's ten places."""
+    assert upload(signed_in, draft_id, "notes.docx", samples.docx(), htmx=htmx).status_code in (200, 303)
+    response = upload(signed_in, draft_id, "notes.docx", samples.docx(), htmx=htmx)
+    assert response.status_code == 422
+    assert "notes.docx: you have already attached this file" in response.get_data(as_text=True)
+    assert [row["name"] for row in stored(app, draft_id)] == ["notes.docx"]
+    # Two different files that share a name are both kept.
+    assert upload(signed_in, draft_id, "notes.pdf", samples.pdf()).status_code == 303
+    assert upload(signed_in, draft_id, "notes.pdf", samples.pdf() + b"\n").status_code == 303
+    assert [row["name"] for row in stored(app, draft_id)] == ["notes.docx", "notes.pdf", "notes.pdf"]
+
+
 def test_upload_counts_as_a_save_of_the_draft(app, signed_in, draft_id):
     with app.app_context():
         draft = db.session.get(Draft, draft_id)
