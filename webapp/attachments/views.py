@@ -30,6 +30,7 @@ from webapp.web.rendering import render_page
 
 from . import services
 from .downloads import file_download
+from .filenames import clean_display_name
 from .inspection import ALLOWED_SUMMARY, UploadLimits
 
 bp = Blueprint("attachments", __name__)
@@ -172,11 +173,20 @@ def upload_attachment(draft_id: str):
         attachment = _store(draft, upload, description, limits)
     except services.UploadRefused as refused:
         return _respond(draft, error=refused.message, status=422, description=description)
-    message = f"{attachment.display_name} has been uploaded"
+    message = _uploaded_message(upload.filename, attachment.display_name)
     if htmx:
         return _respond(draft, announcement=message, focus_id=BANNER_ID)
     flash(message, "success")
     return redirect(_section_url(draft), 303)
+
+
+def _uploaded_message(chosen: str, stored: str) -> str:
+    """Names the file as it was chosen: a HEIC photo kept as a JPEG (or a PNG that was really a JPEG)
+    was announced by a name the person had never seen, as if they had picked the wrong file."""
+    chosen = clean_display_name(chosen)
+    if chosen == stored:
+        return f"{stored} has been uploaded"
+    return f"{chosen} has been uploaded as {stored}"
 
 
 def _store(draft, upload, description: str, limits: UploadLimits):

@@ -134,7 +134,8 @@ def test_photo_is_stored_without_its_location(app, signed_in, draft_id, htmx):
 def test_heic_photo_is_stored_as_jpeg(app, signed_in, draft_id):
     response = upload(signed_in, draft_id, "photo.heic", samples.heic(), htmx=True)
     assert response.status_code == 200
-    assert "photo.jpg has been uploaded" in response.get_data(as_text=True)
+    # Named as it was chosen, and as it is kept: "photo.jpg" alone was a name the person never saw.
+    assert "photo.heic has been uploaded as photo.jpg" in response.get_data(as_text=True)
     [row] = stored(app, draft_id)
     assert row["name"] == "photo.jpg" and row["type"] == "image/jpeg"
     assert row["data"][:3] == b"\xff\xd8\xff"
