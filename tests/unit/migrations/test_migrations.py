@@ -7,6 +7,7 @@ honest.
 import os
 from datetime import datetime
 
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -26,7 +27,9 @@ def _differences() -> list:
         return compare_metadata(MigrationContext.configure(connection, opts=COMPARE), db.metadata)
 
 
-def test_upgrade_head_matches_models_and_downgrades_cleanly(tmp_path):
+@pytest.fixture
+def empty_database(tmp_path):
+    """An app in its context on a database with no tables (the PostgreSQL one emptied first)."""
     url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrated.db'}"
     app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
     with app.app_context():
@@ -35,46 +38,41 @@ def test_upgrade_head_matches_models_and_downgrades_cleanly(tmp_path):
             db.drop_all()
             db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
             db.session.commit()
-        upgrade()
-        differences = _differences()
-        assert differences == [], f"models and migrations differ (flask db migrate): {differences}"
-        # Each migration's downgrade on its own, newest first, then all the way up again.
-        script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
-        for revision in script.walk_revisions():
-            downgrade(revision=revision.down_revision or "base")
-        remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
-        assert remaining == set()
-        upgrade()
-        assert _differences() == []
-        downgrade(revision="base")
+        yield app
         db.session.remove()
         db.engine.dispose()
 
 
-def test_names_already_sent_are_folded_for_search(tmp_path):
+def test_upgrade_head_matches_models_and_downgrades_cleanly(empty_database):
+    app = empty_database
+    upgrade()
+    differences = _differences()
+    assert differences == [], f"models and migrations differ (flask db migrate): {differences}"
+    # Each migration's downgrade on its own, newest first, then all the way up again.
+    script = ScriptDirectory.from_config(app.extensions["migrate"].migrate.get_config())
+    for revision in script.walk_revisions():
+        downgrade(revision=revision.down_revision or "base")
+    remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+    assert remaining == set()
+    upgrade()
+    assert _differences() == []
+    downgrade(revision="base")
+
+
+def test_names_already_sent_are_folded_for_search(empty_database):
     """Submissions sent before names were folded are found by a name typed without accents, those sent
     before `searched_names` existed by their child's name."""
-    url = os.environ.get("TEST_DATABASE_URL") or f"sqlite:///{tmp_path / 'migrated.db'}"
-    app = create_app("test", SQLALCHEMY_DATABASE_URI=url)
-    with app.app_context():
-        db.session.remove()
-        if url.startswith("postgresql"):
-            db.drop_all()
-            db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-            db.session.commit()
-        upgrade(revision="b9e4f1c7d3a8")
-        insert = text("INSERT INTO submissions (id, reference, form_id, form_title, team, child_name, "
-                      "searched_names, status, first_submitted_at, last_submitted_at) VALUES (:id, :id, "
-                      "'lado', 'LADO Referral', 'lado', :child, :names, 'submitted', :at, :at)")
-        at = datetime(2026, 11, 1, 9, 0)
-        db.session.execute(insert, {"id": "with-names", "child": "Siân Nguyễn",
-                                    "names": "Siân Nguyễn Zoë O\u2019Brien", "at": at})
-        db.session.execute(insert, {"id": "older", "child": "Zoë Åberg", "names": None, "at": at})
-        db.session.commit()
-        upgrade()
-        folded = dict(db.session.execute(text("SELECT id, searched_names FROM submissions")).all())
-        assert folded == {"with-names": "sian nguyen zoe o'brien", "older": "zoe aberg"}
-        db.session.remove()
-        downgrade(revision="base")
-        db.session.remove()
-        db.engine.dispose()
+    upgrade(revision="b9e4f1c7d3a8")
+    insert = text("INSERT INTO submissions (id, reference, form_id, form_title, team, child_name, "
+                  "searched_names, status, first_submitted_at, last_submitted_at) VALUES (:id, :id, "
+                  "'lado', 'LADO Referral', 'lado', :child, :names, 'submitted', :at, :at)")
+    at = datetime(2026, 11, 1, 9, 0)
+    db.session.execute(insert, {"id": "with-names", "child": "Siân Nguyễn",
+                                "names": "Siân Nguyễn Zoë O\u2019Brien", "at": at})
+    db.session.execute(insert, {"id": "older", "child": "Zoë Åberg", "names": None, "at": at})
+    db.session.commit()
+    upgrade()
+    folded = dict(db.session.execute(text("SELECT id, searched_names FROM submissions")).all())
+    assert folded == {"with-names": "sian nguyen zoe o'brien", "older": "zoe aberg"}
+    db.session.remove()
+    downgrade(revision="base")
