@@ -180,6 +180,7 @@ def test_the_account_menu_gets_out_of_the_way_of_the_keyboard(browser, live_serv
         page.goto(f"{live_server.url}/sign-in?next=/account")
         sign_in_as(page, make_professional(live_server.app))
         expect(page.get_by_role("heading", name="My Account")).to_be_visible()
+        page.wait_for_load_state("load")  # Escape and Tab closing the menu are the page's script
         menu = page.locator("details.app-account-menu")
         toggle = page.locator("summary", has_text="Dana Okafor")
 

@@ -121,6 +121,7 @@ def test_fill_check_and_submit(journey_page, js_mode, live_server, check_a11y, f
     page.get_by_role("button", name="Continue to Declaration & Submit").click()
 
     expect(heading(page, "Declaration & Submit")).to_be_visible()
+    page.wait_for_load_state("load")  # with JavaScript, submit.js asks in a dialog: wait for it to run
     page.get_by_label("I confirm the declaration above").check()
     page.get_by_role("button", name="Submit to Local Authority").click()
     if js_mode == "js":
