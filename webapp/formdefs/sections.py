@@ -118,6 +118,15 @@ def _item_indices(formdata: MultiDict, group: str) -> list[int]:
     return sorted({int(m.group(1)) for key in formdata.keys() if (m := pattern.match(key))})
 
 
+def _repeat_group(section: Section, name: str) -> Field | None:
+    """The section's add-another group of that name; None for any other name (a tampered post)."""
+    try:
+        field = section.field(name)
+    except KeyError:
+        return None
+    return field if field.type == "repeat" else None
+
+
 def apply_repeat_action(section: Section, formdata: MultiDict, action: str) -> MultiDict:
     """Add or remove an "add another" item in the posted data, so it works with JavaScript off.
 
@@ -129,11 +138,8 @@ def apply_repeat_action(section: Section, formdata: MultiDict, action: str) -> M
     if not match:
         return result
     group = match.group(2) or match.group(4)
-    try:
-        f = section.field(group)
-    except KeyError:
-        return result
-    if f.type != "repeat":
+    f = _repeat_group(section, group)
+    if f is None:
         return result
     indices = _item_indices(result, group)
     if match.group(1) == "add":
@@ -273,11 +279,8 @@ def _summary_text(section: Section, key: str, message: str) -> str:
     index, _, sub = rest.partition("-")
     if not sub or not index.isascii() or not index.isdigit():
         return message
-    try:
-        group = section.field(name)
-    except KeyError:
-        return message
-    if group.type != "repeat":
+    group = _repeat_group(section, name)
+    if group is None:
         return message
     return f"{capitalise(group.item_label or 'item')} {int(index) + 1}: {message}"
 
