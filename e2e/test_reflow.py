@@ -11,6 +11,7 @@ from datetime import datetime, timedelta
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import unique_reference
 from e2e.test_forms_runner import make_professional, sign_in
 from tests.functional.submissions.factory import make_draft, return_for_information
 from webapp.accounts.models import User
@@ -32,17 +33,13 @@ def saved_and_submitted(live_server):
     with app.app_context():
         user = db.session.query(User).filter_by(email=email).one()
         make_draft(user.id)
-        answered = make_submission(user.id, reference=_reference(), status="responded")
+        answered = make_submission(user.id, reference=unique_reference(), status="responded")
         db.session.get(Submission, answered).response_text = "Accepted: passed to the Early Help team"
         db.session.commit()
-        submission_id = make_submission(user.id, reference=_reference())
+        submission_id = make_submission(user.id, reference=unique_reference())
         db.session.remove()
     return_for_information(app, submission_id)
     return email
-
-
-def _reference() -> str:
-    return f"CP-2026-7{secrets.randbelow(10**5):05d}"
 
 
 @pytest.fixture
@@ -168,10 +165,10 @@ def test_the_back_office_queue_reads_as_cards_at_320_pixels_and_still_sorts_and_
                                       PASSWORD, first_name="Sam", surname="Carter").email
         submitter_id = db.session.query(User.id).filter_by(email=submitter).scalar()
         for _ in range(25):
-            make_submission(submitter_id, reference=_reference())
+            make_submission(submitter_id, reference=unique_reference())
         # Older than any other test's (this one's included, run again), so first when the oldest come
         # first; resubmitted and long unanswered, so overdue.
-        oldest = make_submission(submitter_id, reference=_reference(), status="resubmitted",
+        oldest = make_submission(submitter_id, reference=unique_reference(), status="resubmitted",
                                  submitted_at=datetime(2001, 1, 8, 10, 0) - timedelta(days=next(_older)))
         oldest = db.session.get(Submission, oldest).reference
         db.session.remove()
@@ -258,7 +255,7 @@ def test_submitted_forms_pages_by_keyboard_and_its_pagination_fits_320_pixels(na
         # Each with its PDF already stored: thirty waiting to be rendered would queue ahead of a later
         # test's submission in this shared server (the post-submit render takes the oldest first).
         for _ in range(30):
-            make_submission(user_id, reference=f"CP-2026-8{secrets.randbelow(10**5):05d}")
+            make_submission(user_id, reference=unique_reference())
         db.session.remove()
     page = narrow_page
     page.goto(f"{live_server.url}/sign-in?next=/submitted")

@@ -8,6 +8,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
+from e2e.conftest import unique_reference
 from tests.functional.review.builders import answers, make_submission
 from webapp.accounts import services as accounts
 from webapp.accounts.models import User
@@ -19,10 +20,6 @@ from webapp.submissions.models import Submission
 pytestmark = pytest.mark.e2e
 
 PASSWORD = "correct horse battery staple"
-
-
-def _reference() -> str:
-    return f"CP-2026-9{secrets.randbelow(10**5):05d}"
 
 
 @pytest.fixture
@@ -39,11 +36,11 @@ def seeded(live_server):
         db.session.add(submitter)
         db.session.commit()
         child = f"Jordan Ellison{tag}"
-        to_return = make_submission(submitter.id, reference=_reference(), child_name=child)
-        to_answer = make_submission(submitter.id, reference=_reference(), child_name=f"Maisie Brook{tag}",
-                                    status="resubmitted",
+        to_return = make_submission(submitter.id, reference=unique_reference(), child_name=child)
+        to_answer = make_submission(submitter.id, reference=unique_reference(),
+                                    child_name=f"Maisie Brook{tag}", status="resubmitted",
                                     versions=[answers(), answers(child={"surname": "Brook"})])
-        other_team = make_submission(submitter.id, reference=_reference(), team="lado",
+        other_team = make_submission(submitter.id, reference=unique_reference(), team="lado",
                                      child_name=f"Lado Child{tag}")
         references = {sid: db.session.get(Submission, sid).reference
                       for sid in (to_return, to_answer, other_team)}
@@ -194,7 +191,7 @@ def test_paging_the_queue_by_keyboard_keeps_the_caseworkers_place(journey_page, 
         # Each with its PDF already stored: ones waiting to be rendered would queue ahead of a later
         # test's submission in this shared server (the post-submit render takes the oldest first).
         for _ in range(26):
-            make_submission(submitter, reference=_reference())
+            make_submission(submitter, reference=unique_reference())
     page = journey_page
     staff_signs_in(page, live_server, e2e_sink, seeded["staff"], check_a11y)
     page.get_by_label("Sort by").select_option("Oldest first")
