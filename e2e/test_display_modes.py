@@ -54,3 +54,28 @@ def test_in_forced_colours_only_the_current_section_has_a_bar(page, live_server,
     background = page.locator("body").evaluate("element => getComputedStyle(element).backgroundColor")
     assert {entry.evaluate(LEFT_BAR) for entry in others.all()} == {background}
     assert current.evaluate(LEFT_BAR) != background
+
+
+@pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 1280, "height": 800}],
+                         ids=["phone", "desktop"])
+def test_the_section_list_is_beside_the_questions_on_a_desktop_and_after_them_on_a_phone(
+        browser, live_server, professional, viewport):
+    """The questions come first in the page's order, so a phone shows the section's heading at the top
+    rather than three screens of the list; a desktop still shows the list on the left, where the
+    council's guide has it, level with the heading."""
+    context = browser.new_context(viewport=viewport)
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        start_a_concern_at(page, live_server, professional, "concerns")
+        heading = page.get_by_role("heading", level=1, name="Concerns").bounding_box()
+        sections = page.get_by_role("navigation", name="Sections").bounding_box()
+        save_later = page.get_by_role("button", name="Save and complete later").bounding_box()
+        page.screenshot(path=f"/tmp/sections-{viewport['width']}.png", full_page=True)
+        if viewport["width"] < 641:
+            assert sections["y"] > save_later["y"] + save_later["height"]
+        else:
+            assert sections["x"] + sections["width"] <= heading["x"]
+            assert abs(sections["y"] - heading["y"]) < 100
+    finally:
+        context.close()

@@ -275,11 +275,24 @@ def test_the_section_list_leads_to_the_answer_check_and_nowhere_else(app, runner
 
 
 def test_enter_in_a_text_box_still_means_next(runner):
-    """A form's default button is its first submit button: the hidden Next, before the section list."""
+    """A form's default button is its first submit button: the hidden Next, before the form's own
+    buttons ("Add another") and the section list's."""
+    draft_id = runner.start()
+    html = runner.page(draft_id, "additional").get_data(as_text=True)
+    default = html.index('<button type="submit" form="section-form" name="action" value="next"')
+    assert default < html.index('id="section-form"') < html.index('value="add:')
+    assert default < html.index('value="go-to:')
+
+
+def test_the_heading_and_questions_come_before_the_section_list(runner):
+    """On a phone the grid stacks in the page's order: the section's heading, its questions and its
+    buttons come first, and the list of nine sections follows them, on Check your answers too."""
     draft_id = runner.start()
     html = runner.page(draft_id, "child").get_data(as_text=True)
-    default = html.index('<button type="submit" form="section-form" name="action" value="next"')
-    assert default < html.index('value="go-to:') < html.index('id="section-form"')
+    assert html.index("<h1") < html.index('name="first_name"') < html.index("Save and complete later") \
+        < html.index('id="sections-heading"')
+    html = runner.client.get(f"/drafts/{draft_id}/check").get_data(as_text=True)
+    assert html.index("Check your answers before you submit") < html.index('id="sections-heading"')
 
 
 # --- Sections: page and fragment ------------------------------------------------------------------
