@@ -524,6 +524,30 @@ def test_typing_in_a_revealed_question_survives_the_inline_check_on_a_slow_conne
     expect(reason).to_have_value(typed + " More.")
 
 
+def test_the_inline_check_of_a_revealed_question_checks_that_question(page, live_server, professional):
+    """A question revealed by a choice sits inside the choice's block, and each block says what its
+    check replaces: leaving the revealed date of birth checks the date, not the choice around it,
+    and puts the message at the date, with the choice still made."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "child")
+
+    def check_of(field):
+        return lambda response: "/validate" in response.url and \
+            f"validate_field={field}" in (response.request.post_data or "")
+
+    with page.expect_response(check_of("dob_status")):
+        page.get_by_label("I know their date of birth").check()
+    date = page.get_by_role("group", name=re.compile("^Date of birth(?! or)"))
+    date.get_by_label("Day").fill("31")
+    date.get_by_label("Month").fill("2")
+    with page.expect_response(check_of("date_of_birth")):
+        date.get_by_label("Year").fill("2020")
+        page.keyboard.press("Tab")
+    expect(date.locator(".govuk-error-message")).to_contain_text("real date")
+    expect(page.get_by_label("I know their date of birth")).to_be_checked()
+    expect(page.locator("#field-dob_status .govuk-error-message")).to_have_count(1)  # the date's only
+
+
 def test_an_inline_check_error_is_announced(page, live_server, professional):
     """WCAG 4.1.3: the check on leaving a question puts an error message at the question the person
     has just left, where focus no longer is; a screen reader said nothing. Now a status message
