@@ -323,3 +323,23 @@ def test_save_and_complete_later_from_supporting_documentation(
     page.goto(f"{live_server.url}/drafts/{draft_id}/{SECTION}")
     expect(files_list(page).get_by_role("link", name="notes.docx", exact=True)).to_be_visible()
     expect(files_list(page)).to_contain_text("Chronology of events")
+
+
+@pytest.mark.parametrize("width", [320, 641, 768, 1024])
+def test_the_list_of_files_fits_the_page_at_every_width(browser, live_server, tmp_path, width):
+    """At 641 px, where the summary list becomes three columns, "Change description" was wider than its
+    column and the page scrolled sideways. The link says "Change", its object read out; a long file name
+    wraps within its own column."""
+    context = browser.new_context(viewport={"width": width, "height": 800})
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    try:
+        open_supporting_documentation(page, live_server)
+        drawing = write_samples(tmp_path, ["drawing.png"])["drawing.png"]
+        long_name = drawing.rename(tmp_path / "Body_map_drawn_by_the_school_nurse_on_Monday.png")
+        attach(page, True, long_name, "A drawing")
+        change = files_list(page).get_by_role("link", name=f"Change description of {long_name.name}")
+        expect(change).to_be_visible()
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+    finally:
+        context.close()
