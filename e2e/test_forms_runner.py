@@ -600,6 +600,32 @@ def test_two_tabs_the_second_keeps_its_answers(journey_page, js_mode, live_serve
     expect(second.get_by_label("What are you worried about?")).to_have_value(typed)
 
 
+def test_after_an_autosave_conflict_next_still_asks_which_answers_to_keep(page, live_server, professional):
+    """The first tab's autosave was refused (the other tab had saved), and its answer gave the page the
+    newest version: the next save quietly replaced the other tab's answers. Every save from the older
+    page is now refused, and Next offers the choice."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    concerns_url = page.url
+    other = page.context.new_page()
+    other.goto(concerns_url)
+    saved_elsewhere = "Saved in the other tab: bruising on both arms."
+    other.get_by_label("What are you worried about?").fill(saved_elsewhere)
+    other.get_by_role("button", name="Save and complete later").click()
+    expect(heading(other, "Your form has been saved")).to_be_visible()
+
+    status = page.locator(".app-autosave")
+    for typed in ("He said he is scared to go home.", " He said it again."):
+        page.get_by_label("The child's own words and views").press_sequentially(typed)
+        with page.expect_response(lambda response: response.url.endswith("/autosave")):
+            page.evaluate("document.dispatchEvent(new Event('portal:save-now'))")
+        expect(status).to_contain_text("Your latest changes were not saved")
+    next_section(page)
+    expect(heading(page, "This form was changed in another tab or window")).to_be_visible()
+    other.goto(concerns_url)
+    expect(other.get_by_label("What are you worried about?")).to_have_value(saved_elsewhere)
+
+
 def test_the_error_summary_follows_the_checks_made_after_it(page, live_server, check_a11y, professional):
     """The summary lists what was wrong when the section was sent. A question put right since (the
     check on leaving it) leaves the summary, a new problem found at a question joins it where the

@@ -349,12 +349,16 @@ def autosave(draft_id: str, section_id: str):
     try:
         changed = _keep_unjudged(draft, definition, section, answers)
     except Conflict:
-        return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
-                           reload_url=section_url(draft, section.id))
+        return _autosave_conflict(draft, section)
     if not changed and _posted_version() != draft.version:
-        return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
-                           reload_url=section_url(draft, section.id))
+        return _autosave_conflict(draft, section)
     return render_page("partials/drafts/autosave.html", draft=draft, conflict=False)
+
+
+def _autosave_conflict(draft, section):
+    """Says the changes were not saved, and leaves the page on the version it was built on."""
+    return render_page("partials/drafts/autosave.html", status=409, draft=draft, conflict=True,
+                       shown_version=_posted_version(), reload_url=section_url(draft, section.id))
 
 
 @bp.post("/drafts/<draft_id>/<section_id>/validate", defaults={"field_name": None})

@@ -819,6 +819,29 @@ def test_autosave_conflict_says_so_and_never_claims_saved(app, runner):
     assert "child" not in load(app, draft_id).answers
 
 
+def test_after_an_autosave_conflict_the_page_cannot_save_over_the_other_tabs_answers(app, runner):
+    """Tab A's page is older than tab B's save. A's autosave is refused, and its answer used to hand A
+    the newest version: A's next autosave, or its Next, then replaced B's answers without a word. Now
+    every save from A's page is refused until A reloads or chooses on the conflict page."""
+    draft_id = runner.start()
+    tab_a_version = page_version(runner.page(draft_id, "concerns").get_data(as_text=True))
+    runner.post(draft_id, "concerns", {"worries": "Tab B: bruises seen on Monday"}, action="save-later")
+
+    refused = runner.post(draft_id, "concerns", {"child_views": "Tab A"}, action=None, htmx=True,
+                          path="/autosave", version=tab_a_version)
+    assert refused.status_code == 409
+    assert page_version(refused.get_data(as_text=True)) == tab_a_version
+    again = runner.post(draft_id, "concerns", {"child_views": "Tab A, more"}, action=None, htmx=True,
+                        path="/autosave", version=tab_a_version)
+    assert again.status_code == 409
+    next_pressed = runner.post(draft_id, "concerns", {"child_views": "Tab A, more"}, htmx=True,
+                               version=tab_a_version)
+    assert next_pressed.status_code == 409
+    assert "Save these answers instead" in next_pressed.get_data(as_text=True)
+    answers = load(app, draft_id).answers["concerns"]
+    assert answers["worries"] == "Tab B: bruises seen on Monday" and not answers.get("child_views")
+
+
 def test_htmx_request_after_session_expiry_gets_401_and_hx_redirect(app, runner):
     draft_id = runner.start()
     html = runner.page(draft_id, "child").get_data(as_text=True)
