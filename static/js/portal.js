@@ -15,6 +15,14 @@
     announce('You appear to be offline. Your latest changes were not saved. Try again when you are connected.')
   })
 
+  // A save that works after one that failed: the message that the changes were not saved is no
+  // longer true (it stayed above the next section). An inline check saves nothing, so it says nothing.
+  document.addEventListener('htmx:afterRequest', function (event) {
+    var region = document.getElementById('app-status-message')
+    var elt = event.detail.elt
+    if (region && event.detail.successful && !(elt && elt.closest && elt.closest('.app-field'))) region.remove()
+  })
+
   function announce (text) {
     var region = document.getElementById('app-status-message')
     if (!region) {

@@ -105,6 +105,73 @@
     window.setTimeout(function () { status.textContent = text }, 150)
   })
 
+  // While Next, Previous, the section list or "Add another" is on its way, the answers already sent
+  // are what the next page is built on: text typed meanwhile was silently replaced by that page. The
+  // boxes are read-only and choices stay as they are until the answer comes (the form shows "Saving
+  // your answers"); a request that fails gives them back as they were.
+  var HELD = 'app-section-form--saving'
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var form = event.detail.elt
+    if (!form || form.id !== 'section-form') return
+    form.classList.add(HELD)
+    form.querySelectorAll(TYPED).forEach(function (input) {
+      if (!input.readOnly) { input.readOnly = true; input.dataset.appHeld = '1' }
+    })
+  })
+  function release (event) {
+    var form = event.detail.elt
+    if (!form || form.id !== 'section-form' || !document.body.contains(form)) return
+    form.classList.remove(HELD)
+    form.querySelectorAll('[data-app-held]').forEach(function (input) {
+      input.readOnly = false
+      delete input.dataset.appHeld
+    })
+  }
+  document.addEventListener('htmx:afterRequest', release)
+  document.addEventListener('htmx:sendError', release)
+  document.addEventListener('click', function (event) {
+    var input = event.target
+    if (input.matches && input.matches(CHOSEN) && input.form && input.form.classList.contains(HELD)) {
+      event.preventDefault()
+    }
+  }, true)
+
+  // Typed since the last save, and leaving the page (a link, Back, reloading, closing the tab): send
+  // it as an autosave would, on a request that outlives the page. Back after htmx's section swaps
+  // reloads the page too (no history cache: nothing about a child is kept in the browser). If the
+  // page coming next is read before this save is written, it shows the saved answers, and the next
+  // save from it meets the conflict page, with the answers of both; nothing is replaced unseen.
+  var unsaved = false
+  document.addEventListener('input', function (event) {
+    var region = autosaveRegion()
+    if (region && region.closest('form').contains(event.target)) unsaved = true
+  })
+  document.addEventListener('change', function (event) {
+    var region = autosaveRegion()
+    if (region && event.target.matches && event.target.matches(CHOSEN) &&
+        region.closest('form').contains(event.target)) unsaved = true
+  })
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var elt = event.detail.elt
+    if (elt && (elt.id === 'section-form' || elt === autosaveRegion())) unsaved = false
+  })
+  function saveAgainLater (event) {
+    var elt = event.detail.elt
+    if (elt && (elt.id === 'section-form' || (elt.classList && elt.classList.contains('app-autosave'))) &&
+        !event.detail.successful) unsaved = true
+  }
+  document.addEventListener('htmx:afterRequest', saveAgainLater)
+  window.addEventListener('beforeunload', function () {
+    var region = autosaveRegion()
+    if (!unsaved || !region || !window.fetch) return
+    unsaved = false
+    var form = region.closest('form')
+    fetch(region.getAttribute('hx-post'), {
+      method: 'POST', body: new FormData(form), keepalive: true, credentials: 'same-origin',
+      headers: { 'HX-Request': 'true' }
+    }).catch(function () { /* the page has gone: nothing to tell */ })
+  })
+
   // A conflict (409) is an answer to show, not an error to hide.
   document.addEventListener('htmx:beforeSwap', function (event) {
     if (event.detail.xhr.status === 409) {

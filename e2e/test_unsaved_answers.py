@@ -1,0 +1,105 @@
+"""What a person types between one save and the next, with JavaScript: typed while Next is on its way,
+typed just before leaving the page, and what the page says after a failed save is put right. Found by a
+review walk that tried to make the portal lose typed text."""
+
+import re
+import time
+
+import pytest
+from playwright.sync_api import expect
+
+from e2e.test_forms_runner import heading, make_professional, next_section, start_a_concern_at
+from webapp.drafts.models import Draft
+from webapp.extensions import db
+
+pytestmark = pytest.mark.e2e
+
+WORRIES = "What are you worried about?"
+CHILD_VIEWS = "The child's own words and views"
+
+
+@pytest.fixture
+def professional(live_server):
+    return make_professional(live_server.app)
+
+
+def answer_the_required_questions(page):
+    page.get_by_label(WORRIES).fill("Bruising on both arms.")
+    page.get_by_label("What has happened today or what has changed?").fill("She said her dad hit her.")
+    page.get_by_label("What is the impact on the child?").fill("Withdrawn in class.")
+
+
+def slow_connection(page, latency_ms: int):
+    """Every request takes `latency_ms` to be answered, as on a slow mobile connection."""
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": latency_ms, "downloadThroughput": -1, "uploadThroughput": -1})
+
+
+def test_the_boxes_wait_while_next_is_on_its_way(page, live_server, professional):
+    """Text typed while Next was on its way was replaced by the next section without a word: the answers
+    sent were saved, the later words nowhere. The boxes are read-only until the answer comes, and the
+    form says it is saving."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    answer_the_required_questions(page)
+    slow_connection(page, 2_000)
+    next_section(page)
+    expect(page.get_by_text("Saving your answers")).to_be_visible()
+    views = page.get_by_label(CHILD_VIEWS)
+    expect(views).not_to_be_editable()
+    views.press_sequentially("typed while saving", timeout=2_000)
+    expect(views).to_have_value("")
+    earlier_concerns = page.get_by_role("group", name=re.compile("previous concerns")).get_by_label("Yes")
+    earlier_concerns.click(force=True)
+    expect(earlier_concerns).not_to_be_checked()
+    expect(heading(page, "Contact Information")).to_be_visible(timeout=15_000)
+
+
+def test_a_next_that_fails_gives_the_boxes_back(page, live_server, professional):
+    """Offline, Next keeps the page: its boxes can be typed in again, and the message that the changes
+    were not saved goes once a later save has worked."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    answer_the_required_questions(page)
+    page.context.set_offline(True)
+    next_section(page)
+    not_saved = page.get_by_role("alert").filter(has_text="Your latest changes were not saved")
+    expect(not_saved).to_be_visible()
+    views = page.get_by_label(CHILD_VIEWS)
+    expect(views).to_be_editable()
+    views.fill("He said he is scared to go home.")
+    expect(page.get_by_text("Saving your answers")).to_be_hidden()
+
+    page.context.set_offline(False)
+    next_section(page)
+    expect(heading(page, "Contact Information")).to_be_visible()
+    expect(not_saved).to_have_count(0)
+
+
+def saved_answer(app, draft_id: str, question: str):
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        answer = (draft.answers.get("concerns") or {}).get(question)
+        db.session.remove()
+        return answer
+
+
+def test_words_typed_just_before_leaving_the_page_are_saved(page, live_server, professional):
+    """Typed less than the autosave's 30 seconds before a link, Back or a reload: the words went with
+    the page. They are now sent as the page goes (on a request the browser finishes on its own)."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    concerns_url = page.url
+    draft_id = re.search(r"/drafts/([0-9a-f]{32})/", concerns_url).group(1)
+    typed = "She told her teacher she had not eaten since Friday."
+    page.get_by_label(WORRIES).fill(typed)
+    page.get_by_role("link", name="Portal Home").click()
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Concerns")
+    deadline = time.monotonic() + 10
+    while saved_answer(live_server.app, draft_id, "worries") != typed and time.monotonic() < deadline:
+        time.sleep(0.1)
+    page.goto(concerns_url)
+    expect(page.get_by_label(WORRIES)).to_have_value(typed)
+
