@@ -8,7 +8,7 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from e2e.test_forms_runner import heading, make_professional, next_section, start_a_concern_at
+from e2e.test_forms_runner import heading, make_professional, next_section, sign_in, start_a_concern_at
 from webapp.drafts.models import Draft
 from webapp.extensions import db
 
@@ -103,3 +103,19 @@ def test_words_typed_just_before_leaving_the_page_are_saved(page, live_server, p
     page.goto(concerns_url)
     expect(page.get_by_label(WORRIES)).to_have_value(typed)
 
+
+
+def test_next_after_being_signed_out_elsewhere_brings_the_answers_back(page, live_server, professional):
+    """Signed out in another tab (here: the session's cookie gone) with answers typed: Next went to a
+    plain sign-in page and the answers were lost. Sign-in now says they were kept, and shows them."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    page.get_by_label(WORRIES).fill("Typed before the other tab signed out.")
+    page.context.clear_cookies()
+    next_section(page)
+    expect(page.get_by_text("You were signed out, so the answers on the page you were on were not saved. "
+                            "We have kept them")).to_be_visible()
+    sign_in(page, professional)
+    expect(heading(page, "Concerns")).to_be_visible()
+    expect(page.get_by_text("You were signed out before these answers were saved")).to_be_visible()
+    expect(page.get_by_label(WORRIES)).to_have_value("Typed before the other tab signed out.")

@@ -63,24 +63,25 @@ UNSAVED_NOTICE = ("You were signed out before these answers were saved. Check th
 
 
 def keep_typed_when_signed_out(view):
-    """A section posted after the session idled out: keep what was typed, and come back to it.
+    """A section posted after its session ended: keep what was typed, and come back to it.
 
     Without JavaScript nothing saves the page before the timeout, so Next after a long pause lost
     every answer on it, and sign-in led to the home page; with it, a computer woken from sleep after
-    the timeout sends its autosave too late, and that was lost as well. The posted answers now wait in the new
-    (signed-out) session, and sign-in returns to the section, which shows them again, unsaved,
-    until the person saves them; they are shown only if the draft is the signed-in account's own.
-    Nothing is written to the draft by a request that is not signed in.
+    the timeout sends its autosave too late, and that was lost as well. The same when the session
+    ended another way: signed out in another tab or from another device, or its cookie cleared.
+    The posted answers now wait in the new (signed-out) session, and sign-in returns to the section,
+    which shows them again, unsaved, until the person saves them; they are shown only if the draft is
+    the signed-in account's own. Nothing is written to the draft by a request that is not signed in.
     """
 
     @wraps(view)
     def wrapped(draft_id: str, section_id: str, *args, **kwargs):
-        if (request.method == "POST" and g.get("user") is None and session.get("_expired")
-                and len(draft_id) <= 32):
+        if request.method == "POST" and g.get("user") is None and len(draft_id) <= 32:
             typed = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_ANSWERS]
             # A section's answers are tens of kilobytes at most; anything larger is not a person's page.
             if sum(len(k) + len(v) for k, v in typed) <= UNSAVED_LIMIT:
-                session[UNSAVED] = {"draft_id": draft_id, "section_id": section_id, "form": typed}
+                session[UNSAVED] = {"draft_id": draft_id, "section_id": section_id, "form": typed,
+                                    "idled_out": bool(session.get("_expired"))}
             back = {RETURN_FIELD: RETURN_TO_CHECK} if returning_to_check() else {}
             return redirect_to_sign_in("accounts.sign_in",
                                        url_for(".section", draft_id=draft_id, section_id=section_id, **back))

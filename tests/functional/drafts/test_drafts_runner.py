@@ -906,6 +906,32 @@ def test_next_after_the_session_idled_out_without_javascript_keeps_what_was_type
         assert "You were signed out" not in runner.page(draft_id, "child").get_data(as_text=True)
 
 
+@pytest.mark.parametrize("how", ["signed out in another tab", "cookie cleared"])
+def test_next_after_signing_out_elsewhere_keeps_what_was_typed(app, runner, how):
+    """The session ended while the form was open, not by the timeout: Next led to a plain sign-in page,
+    then (without JavaScript) to the home page, and the page's answers were lost without a word."""
+    from tests.conftest import PASSWORD
+
+    draft_id = runner.start()
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    posted = {"csrf_token": csrf_token(html), "draft_version": str(page_version(html)), **CHILD,
+              "action": "next"}
+    if how == "cookie cleared":
+        runner.client.delete_cookie(app.config["SESSION_COOKIE_NAME"])
+    else:
+        post_form(runner.client, "/account", {}, post_url="/sign-out")
+    response = runner.client.post(f"/drafts/{draft_id}/child", data=posted)
+    assert response.headers["Location"] == f"/sign-in?next=/drafts/{draft_id}/child"
+    page = runner.client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "You were signed out, so the answers on the page you were on were not saved. We have kept them" \
+        in page
+    post_form(runner.client, response.headers["Location"],
+              {"email": "teacher@example.com", "password": PASSWORD})
+    shown = runner.page(draft_id, "child").get_data(as_text=True)
+    assert "You were signed out before these answers were saved" in shown and 'value="Sam"' in shown
+    assert load(app, draft_id).answers == {}
+
+
 def test_answers_kept_from_an_idled_out_session_are_shown_to_no_other_account(app, runner, make_user):
     from tests.conftest import sign_in
 
