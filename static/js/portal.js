@@ -16,11 +16,14 @@
   })
 
   // A save that works after one that failed: the message that the changes were not saved is no
-  // longer true (it stayed above the next section). An inline check saves nothing, so it says nothing.
+  // longer true (it stayed above the next section). Only a post that is not an inline check saves.
   document.addEventListener('htmx:afterRequest', function (event) {
     var region = document.getElementById('app-status-message')
-    var elt = event.detail.elt
-    if (region && event.detail.successful && !(elt && elt.closest && elt.closest('.app-field'))) region.remove()
+    var detail = event.detail
+    var path = (detail.pathInfo && detail.pathInfo.requestPath) || ''
+    var saved = detail.successful && detail.requestConfig && detail.requestConfig.verb === 'post' &&
+      !/\/validate$/.test(path)
+    if (region && saved) region.remove()
   })
 
   function announce (text) {

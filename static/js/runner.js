@@ -110,6 +110,10 @@
   // boxes are read-only and choices stay as they are until the answer comes (the form shows "Saving
   // your answers"); a request that fails gives them back as they were.
   var HELD = 'app-section-form--saving'
+  function sayWhileSaving (form, text) {
+    var status = form.querySelector('.app-saving')
+    if (status) status.textContent = text
+  }
   document.addEventListener('htmx:beforeRequest', function (event) {
     var form = event.detail.elt
     if (!form || form.id !== 'section-form') return
@@ -117,6 +121,7 @@
     form.querySelectorAll(TYPED).forEach(function (input) {
       if (!input.readOnly) { input.readOnly = true; input.dataset.appHeld = '1' }
     })
+    sayWhileSaving(form, 'Saving your answers')
   })
   function release (event) {
     var form = event.detail.elt
@@ -126,25 +131,34 @@
       input.readOnly = false
       delete input.dataset.appHeld
     })
+    sayWhileSaving(form, '')
   }
   document.addEventListener('htmx:afterRequest', release)
   document.addEventListener('htmx:sendError', release)
+  // Radios and boxes change on a click (Space and the arrow keys click too); a drop-down, which
+  // read-only does not hold, opens on a press of the mouse or a key. Tab still moves on.
+  function isHeld (input, selector) {
+    return input.matches && input.matches(selector) && input.form && input.form.classList.contains(HELD)
+  }
   document.addEventListener('click', function (event) {
-    var input = event.target
-    if (input.matches && input.matches(CHOSEN) && input.form && input.form.classList.contains(HELD)) {
-      event.preventDefault()
-    }
+    if (isHeld(event.target, CHOSEN)) event.preventDefault()
+  }, true)
+  document.addEventListener('mousedown', function (event) {
+    if (isHeld(event.target, 'select')) event.preventDefault()
+  }, true)
+  document.addEventListener('keydown', function (event) {
+    if (event.key !== 'Tab' && isHeld(event.target, 'select')) event.preventDefault()
   }, true)
 
   // Typed since the last save, and leaving the page (a link, Back, reloading, closing the tab): send
   // it as an autosave would, on a request that outlives the page. Back after htmx's section swaps
-  // reloads the page too (no history cache: nothing about a child is kept in the browser). If the
-  // page coming next is read before this save is written, it shows the saved answers, and the next
-  // save from it meets the conflict page, with the answers of both; nothing is replaced unseen.
-  var unsaved = false
+  // reloads the page too (no history cache: nothing about a child is kept in the browser). Answers
+  // kept from a session that ended, shown but not yet saved, count as typed.
+  var unsaved = !!document.querySelector('[data-app-unsaved]')
+  var typedSinceLoad = false
   document.addEventListener('input', function (event) {
     var region = autosaveRegion()
-    if (region && region.closest('form').contains(event.target)) unsaved = true
+    if (region && region.closest('form').contains(event.target)) { unsaved = true; typedSinceLoad = true }
   })
   document.addEventListener('change', function (event) {
     var region = autosaveRegion()
@@ -161,16 +175,64 @@
         !event.detail.successful) unsaved = true
   }
   document.addEventListener('htmx:afterRequest', saveAgainLater)
-  window.addEventListener('beforeunload', function () {
+  // A request that outlives its page may carry 64 KB at most. A section holding more (a few long
+  // answers in a script of three bytes a letter) is saved the ordinary way instead, and the browser
+  // asks the person to confirm leaving, which gives that save the time to arrive.
+  var OUTLIVING_LIMIT = 60000
+  function bytes (formData) {
+    var size = 0
+    formData.forEach(function (value, name) {
+      size += new Blob([name, typeof value === 'string' ? value : '']).size + 100
+    })
+    return size
+  }
+  window.addEventListener('beforeunload', function (event) {
     var region = autosaveRegion()
     if (!unsaved || !region || !window.fetch) return
+    var answers = new FormData(region.closest('form'))
+    if (bytes(answers) > OUTLIVING_LIMIT) {
+      htmx.trigger(region, 'runner:autosave')
+      event.preventDefault()
+      event.returnValue = ''
+      return
+    }
     unsaved = false
-    var form = region.closest('form')
     fetch(region.getAttribute('hx-post'), {
-      method: 'POST', body: new FormData(form), keepalive: true, credentials: 'same-origin',
+      method: 'POST', body: answers, keepalive: true, credentials: 'same-origin',
       headers: { 'HX-Request': 'true' }
     }).catch(function () { /* the page has gone: nothing to tell */ })
   })
+
+  // Reloaded, or come back to by Back: the server may have read the section before the save sent as
+  // the last page went was written, and shown the answers from before it (the next save would then
+  // meet the conflict page). The page asks for the section again once loaded, and once more a little
+  // later (that save can be slower than the page, on a slow connection), and takes it if it is newer,
+  // unless something has been typed meanwhile.
+  var navigation = window.performance && performance.getEntriesByType &&
+    performance.getEntriesByType('navigation')[0]
+  var shownRegion = autosaveRegion()
+  function takeNewerSection (shownVersion) {
+    if (typedSinceLoad) return
+    fetch(window.location.pathname + window.location.search,
+      { headers: { 'HX-Request': 'true' }, credentials: 'same-origin' })
+      .then(function (response) { return response.ok ? response.text() : null })
+      .then(function (html) {
+        var newer = html && /name="draft_version" value="(\d+)"/.exec(html)
+        if (!newer || newer[1] === shownVersion || typedSinceLoad) return
+        htmx.swap('#section-runner', html, { swapStyle: 'outerHTML' })
+      })
+      .catch(function () { /* offline: the page shown stands */ })
+  }
+  if (navigation && (navigation.type === 'reload' || navigation.type === 'back_forward') && shownRegion &&
+      window.fetch) {
+    var shownVersion = shownRegion.querySelector('input[name=draft_version]').value
+    takeNewerSection(shownVersion)
+    window.setTimeout(function () {
+      var region = autosaveRegion()
+      // Still the page that was loaded (no section swapped in since): check it once more.
+      if (region === shownRegion) takeNewerSection(shownVersion)
+    }, 2000)
+  }
 
   // A conflict (409) is an answer to show, not an error to hide.
   document.addEventListener('htmx:beforeSwap', function (event) {
