@@ -163,7 +163,8 @@ def test_a_reload_straight_after_typing_shows_what_was_typed(page, live_server, 
 
 def test_a_section_too_large_to_send_as_the_page_goes_asks_before_leaving(page, live_server, professional):
     """A request that outlives its page carries 64 KB at most: long answers in a script of three bytes
-    a letter were silently not sent. Such a page is saved the ordinary way, and the browser asks."""
+    a letter were silently not sent. Such a page is saved the ordinary way, and the browser asks before
+    leaving, which gives that save the time to arrive."""
     page.set_default_timeout(15_000)
     start_a_concern_at(page, live_server, professional, "concerns")
     draft_id = re.search(r"/drafts/([0-9a-f]{32})/", page.url).group(1)
@@ -174,7 +175,18 @@ def test_a_section_too_large_to_send_as_the_page_goes_asks_before_leaving(page, 
     for question, limit in limits.items():  # each within its limit, about 66 KB in all
         page.get_by_label(question).fill(devanagari[:limit - 100])
     asked = []
-    page.on("dialog", lambda dialog: (asked.append(dialog.type), dialog.accept()))
+
+    def leave_when_saved(dialog):
+        """A person reads the question before answering it; the save goes on meanwhile. (Leaving at
+        once, before it arrives, would lose what was typed since the last autosave.)"""
+        asked.append(dialog.type)
+        deadline = time.monotonic() + 10
+        while saved_answer(live_server.app, draft_id, "worries") is None and time.monotonic() < deadline:
+            time.sleep(0.1)
+        dialog.accept()
+
+    page.on("dialog", leave_when_saved)
     page.get_by_role("link", name="Portal Home").click()
-    wait_for_saved(live_server.app, draft_id, "worries", devanagari[:4900])
+    expect(page.get_by_role("heading", level=1)).not_to_have_text("Concerns")
     assert asked == ["beforeunload"]
+    assert saved_answer(live_server.app, draft_id, "worries") == devanagari[:4900]
