@@ -176,9 +176,12 @@
   }
   document.addEventListener('htmx:afterRequest', saveAgainLater)
   // A request that outlives its page may carry 64 KB at most. A section holding more (a few long
-  // answers in a script of three bytes a letter) is saved the ordinary way instead, and the browser
-  // asks the person to confirm leaving, which gives that save the time to arrive.
+  // answers in a script of three bytes a letter) goes on an ordinary request, and the browser asks the
+  // person to confirm leaving, which gives that request the time to arrive. Either is sent at once,
+  // not through htmx, which queues a save behind any check still on its way and could not send it
+  // while the browser's question holds the page.
   var OUTLIVING_LIMIT = 60000
+  var VERSION = /name="draft_version" value="(\d+)"/
   function bytes (formData) {
     var size = 0
     formData.forEach(function (value, name) {
@@ -190,17 +193,23 @@
     var region = autosaveRegion()
     if (!unsaved || !region || !window.fetch) return
     var answers = new FormData(region.closest('form'))
-    if (bytes(answers) > OUTLIVING_LIMIT) {
-      htmx.trigger(region, 'runner:autosave')
-      event.preventDefault()
-      event.returnValue = ''
-      return
-    }
+    var outlivesPage = bytes(answers) <= OUTLIVING_LIMIT
     unsaved = false
     fetch(region.getAttribute('hx-post'), {
-      method: 'POST', body: answers, keepalive: true, credentials: 'same-origin',
+      method: 'POST', body: answers, keepalive: outlivesPage, credentials: 'same-origin',
       headers: { 'HX-Request': 'true' }
-    }).catch(function () { /* the page has gone: nothing to tell */ })
+    }).then(function (response) {
+      if (!response.ok) unsaved = true
+      return response.text()
+    }).then(function (html) {
+      // The person chose to stay: the page goes on from the version just saved.
+      var saved = VERSION.exec(html)
+      if (saved) region.querySelector('input[name=draft_version]').value = saved[1]
+    }).catch(function () { unsaved = true })
+    if (!outlivesPage) {
+      event.preventDefault()
+      event.returnValue = ''
+    }
   })
 
   // Reloaded, or come back to by Back: the server may have read the section before the save sent as
@@ -217,7 +226,7 @@
       { headers: { 'HX-Request': 'true' }, credentials: 'same-origin' })
       .then(function (response) { return response.ok ? response.text() : null })
       .then(function (html) {
-        var newer = html && /name="draft_version" value="(\d+)"/.exec(html)
+        var newer = html && VERSION.exec(html)
         if (!newer || newer[1] === shownVersion || typedSinceLoad) return
         htmx.swap('#section-runner', html, { swapStyle: 'outerHTML' })
       })
