@@ -79,6 +79,12 @@ def answer(scope, f, data: dict, prefix: str = ""):
         scope.get_by_role("textbox", name=named(f.label)).fill(data[key])
 
 
+def sections_after(definition, section_id: str) -> str:
+    """The title of the section of questions that follows this one."""
+    ids = [s.id for s in definition.sections]
+    return definition.sections[ids.index(section_id) + 1].title
+
+
 def heading(page, name):
     return page.get_by_role("heading", level=1, name=name, exact=True)
 
@@ -166,6 +172,39 @@ def test_boxes_ticked_while_an_inline_check_is_on_its_way_stay_ticked(page, live
     other = page.get_by_role("textbox", name=named("Which other agencies?"))
     expect(other).to_be_visible()
     other.fill("Young carers project")
+
+
+def test_next_selected_while_inline_checks_wait_their_turn_goes_on_to_the_next_section(page, live_server):
+    """A check waiting behind another check of the same question went with the question it was sent
+    from, replaced by the first check's answer; htmx then never sent what was waiting behind it, and
+    Next, selected meanwhile, did nothing at all (CI's run: the page stayed where it was)."""
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/sign-in?next=/forms/early-help")
+    page.get_by_label("Email address").fill(make_account(live_server.app, "professional"))
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Next").click()
+    expect(heading(page, "Professional's Details")).to_be_visible()
+    page.goto(re.sub(r"/[^/]+$", "/consent", page.url))
+    expect(heading(page, "Consent")).to_be_visible()
+    section = CATALOGUE.get("early-help").section("consent")
+    for f in section.fields:
+        if not f.name.startswith("sharing_"):  # the question this test is about, and its follow-up
+            answer(page, f, ANSWERS["early-help"]["consent"])
+
+    cdp = page.context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.emulateNetworkConditions",
+             {"offline": False, "latency": 1200, "downloadThroughput": -1, "uploadThroughput": -1})
+    agencies = page.get_by_role("group", name=named("Which agencies has the family agreed we can share "
+                                                    "information with?"))
+    agencies.get_by_label("Housing", exact=True).check()
+    page.wait_for_timeout(400)  # the check for Housing is on its way
+    agencies.get_by_label("Police", exact=True).check()
+    page.wait_for_timeout(400)  # the check for Police waits for it
+    page.get_by_role("button", name="Next", exact=True).click()
+    after_consent = sections_after(CATALOGUE.get("early-help"), "consent")
+    expect(heading(page, after_consent)).to_be_visible(timeout=10_000)
 
 
 def test_the_other_kind_of_account_is_told_the_form_is_not_theirs(page, live_server, check_a11y):

@@ -61,6 +61,8 @@
     typing = []
     choosing = []
     if (!target || !target.id || target.id.indexOf('field-') !== 0) return
+    // A check that comes back after Next has replaced its section answers a page no longer shown.
+    if (!document.body.contains(target)) { event.detail.shouldSwap = false; return }
     target.querySelectorAll(CHOSEN).forEach(function (input) {
       if (input.id) choosing.push({ id: input.id, checked: input.checked })
     })
@@ -115,14 +117,23 @@
     var status = form.querySelector('.app-saving')
     if (status) status.textContent = text
   }
+  function holdTyped (scope) {
+    scope.querySelectorAll(TYPED).forEach(function (input) {
+      if (!input.readOnly) { input.readOnly = true; input.dataset.appHeld = '1' }
+    })
+  }
   document.addEventListener('htmx:beforeRequest', function (event) {
     var form = event.detail.elt
     if (!form || form.id !== 'section-form') return
     form.classList.add(HELD)
-    form.querySelectorAll(TYPED).forEach(function (input) {
-      if (!input.readOnly) { input.readOnly = true; input.dataset.appHeld = '1' }
-    })
+    holdTyped(form)
     sayWhileSaving(form, 'Saving your answers')
+  })
+  // A check that comes back while the form is on its way brings its question's boxes anew: hold them too.
+  document.addEventListener('htmx:afterSwap', function (event) {
+    var field = event.detail.target
+    var form = field && field.closest && field.closest('.' + HELD)
+    if (form && field.id && field.id.indexOf('field-') === 0) holdTyped(field)
   })
   function release (event) {
     var form = event.detail.elt

@@ -30,7 +30,8 @@ def test_each_field_has_a_stable_wrapper_id_and_htmx_only_with_a_url(catalogue, 
     form = build_section_form(professional, data={"phone": "+441632960001"})
     html = render_field(professional, form, "phone", validate_url="/drafts/7/professional/validate")
     assert html.startswith('<div id="field-phone" class="app-field app-field--phone" hx-target="this" '
-                           'hx-swap="outerHTML" hx-vals=\'{"validate_field": "phone"}\'>')
+                           'hx-swap="outerHTML" hx-sync="this:replace" '
+                           'hx-vals=\'{"validate_field": "phone"}\'>')
     assert 'hx-post="/drafts/7/professional/validate"' in html
     assert 'type="tel"' in html and 'value="01632 960001"' in html
     assert "hx-" not in render_field(professional, form, "phone")
