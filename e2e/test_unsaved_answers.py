@@ -57,6 +57,28 @@ def test_the_boxes_wait_while_next_is_on_its_way(page, live_server, professional
     expect(heading(page, "Contact Information")).to_be_visible(timeout=20_000)
 
 
+def test_a_question_whose_check_comes_back_while_next_is_on_its_way_is_held(page, live_server, professional):
+    """The check sent on leaving a question can come back while Next is still on its way, and brings
+    the question's box anew: that box is held as the others are."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    answer_the_required_questions(page)
+    held = []
+    page.route(re.compile(r"/drafts/[0-9a-f]{32}/concerns$"),
+               lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
+    views = page.get_by_label(CHILD_VIEWS)
+    views.fill("She wants to stay with her nan.")
+    with page.expect_response(lambda response: response.url.endswith("/validate")):
+        page.keyboard.press("Tab")  # leaving the question sends its check, a moment later
+        next_section(page)  # Next is held on its way until the check has come back
+    expect(page.get_by_text("Saving your answers")).to_be_visible()
+    expect(views).not_to_be_editable()
+    expect(views).to_have_value("She wants to stay with her nan.")
+    assert len(held) == 1
+    held[0].continue_()
+    expect(heading(page, "Contact Information")).to_be_visible()
+
+
 def test_a_drop_down_waits_too(page, live_server, professional):
     page.set_default_timeout(10_000)
     start_a_concern_at(page, live_server, professional, "child")

@@ -6,6 +6,13 @@
   'use strict'
   var timer = null
 
+  // The element that sent a request. htmx tells of a request whose element has since been swapped out
+  // (a check whose question an earlier check replaced) on the nearest element still in the page, the
+  // section form itself, as if that had sent it.
+  function sender (event) {
+    return (event.detail.requestConfig && event.detail.requestConfig.elt) || event.detail.elt
+  }
+
   function autosaveRegion () { return document.querySelector('.app-autosave[data-autosave-seconds]') }
 
   // At most one background save every N seconds while the user types, always including the latest
@@ -42,7 +49,7 @@
     }
   })
   document.body.addEventListener('htmx:afterRequest', function (event) {
-    var elt = event.detail.elt
+    var elt = sender(event)
     if (elt && elt.dataset && elt.dataset.background === '1') event.stopPropagation()
   })
 
@@ -123,20 +130,20 @@
     })
   }
   document.addEventListener('htmx:beforeRequest', function (event) {
-    var form = event.detail.elt
+    var form = sender(event)
     if (!form || form.id !== 'section-form') return
     form.classList.add(HELD)
     holdTyped(form)
     sayWhileSaving(form, 'Saving your answers')
   })
-  // A check that comes back while the form is on its way brings its question's boxes anew: hold them too.
+  // A check that comes back while the form is on its way brings its question's boxes anew: hold them
+  // too (htmx tells each element swapped in, its new question block among them).
   document.addEventListener('htmx:afterSwap', function (event) {
-    var field = event.detail.target
-    var form = field && field.closest && field.closest('.' + HELD)
-    if (form && field.id && field.id.indexOf('field-') === 0) holdTyped(field)
+    var field = event.target
+    if (field.id && field.id.indexOf('field-') === 0 && field.closest('.' + HELD)) holdTyped(field)
   })
   function release (event) {
-    var form = event.detail.elt
+    var form = sender(event)
     if (!form || form.id !== 'section-form' || !document.body.contains(form)) return
     form.classList.remove(HELD)
     form.querySelectorAll('[data-app-held]').forEach(function (input) {
@@ -178,11 +185,11 @@
         region.closest('form').contains(event.target)) unsaved = true
   })
   document.addEventListener('htmx:beforeRequest', function (event) {
-    var elt = event.detail.elt
+    var elt = sender(event)
     if (elt && (elt.id === 'section-form' || elt === autosaveRegion())) unsaved = false
   })
   function saveAgainLater (event) {
-    var elt = event.detail.elt
+    var elt = sender(event)
     if (elt && (elt.id === 'section-form' || (elt.classList && elt.classList.contains('app-autosave'))) &&
         !event.detail.successful) unsaved = true
   }
