@@ -589,7 +589,7 @@ def test_two_tabs_the_second_keeps_its_answers(journey_page, js_mode, live_serve
     typed = "Typed in the second tab: bruising on both arms."
     second.get_by_label("What are you worried about?").fill(typed)
     next_section(second)
-    conflict = heading(second, "This form was changed in another tab or window")
+    conflict = heading(second, "This form has been changed since you opened this page")
     expect(conflict).to_be_visible()
     if js_mode == "js":  # swapped in: a screen reader starts reading at the news, not where it was
         expect(conflict).to_be_focused()
@@ -621,7 +621,7 @@ def test_after_an_autosave_conflict_next_still_asks_which_answers_to_keep(page, 
             page.evaluate("document.dispatchEvent(new Event('portal:save-now'))")
         expect(status).to_contain_text("Your latest changes were not saved")
     next_section(page)
-    expect(heading(page, "This form was changed in another tab or window")).to_be_visible()
+    expect(heading(page, "This form has been changed since you opened this page")).to_be_visible()
     other.goto(concerns_url)
     expect(other.get_by_label("What are you worried about?")).to_have_value(saved_elsewhere)
 

@@ -679,7 +679,9 @@ def test_two_tabs_second_save_is_a_conflict_and_overwrites_nothing(app, runner):
     second = runner.post(draft_id, "child", {**CHILD, "first_name": "Second tab"}, version=version)
     body = second.get_data(as_text=True)
     assert second.status_code == 409
-    assert "changed in another tab or window" in body
+    title = re.search(r"<title>\s*(.*?) – ", body).group(1)
+    heading = re.search(r"<h1[^>]*>(.*?)</h1>", body).group(1)
+    assert title == heading == "This form has been changed since you opened this page"
     assert f'href="/drafts/{draft_id}/child"' in body
     draft = load(app, draft_id)
     assert draft.answers["child"]["first_name"] == "First tab"
