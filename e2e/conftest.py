@@ -13,6 +13,7 @@ import pytest
 from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
+from e2e.people import make_professional
 from tests.conftest import POSTGRES_URL, reset_database  # noqa: F401
 from tests.support import SmtpSink, free_port
 from webapp import create_app
@@ -164,3 +165,9 @@ def journey_page(browser, js_mode):
     """A fresh browser context with JavaScript on or off, as the parametrised test asks."""
     with own_browser(browser, js_mode) as page:
         yield page
+
+
+@pytest.fixture
+def professional(live_server):
+    """The email address of a new professional's account (password: e2e.people.PASSWORD)."""
+    return make_professional(live_server.app)

@@ -5,17 +5,14 @@ page's colours with the person's own)."""
 import pytest
 from playwright.sync_api import expect
 
-from e2e.test_forms_runner import make_professional, sign_in, start_a_concern_at
+from e2e.people import sign_in
+from e2e.test_forms_runner import start_a_concern_at
 
 pytestmark = pytest.mark.e2e
 
 COLOUR = "element => getComputedStyle(element).color"
 LEFT_BAR = "element => getComputedStyle(element).borderLeftColor"
 
-
-@pytest.fixture
-def professional(live_server):
-    return make_professional(live_server.app)
 
 
 @pytest.mark.parametrize("viewport", [{"width": 320, "height": 640}, {"width": 1280, "height": 800}],

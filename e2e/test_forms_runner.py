@@ -3,45 +3,15 @@ section by section (correcting errors), saves it to complete later, signs out, r
 at the check-your-answers page. axe-core checks every section and state."""
 
 import re
-import secrets
 import time
 from urllib.parse import quote
 
 import pytest
 from playwright.sync_api import expect
 
-from webapp.accounts.models import User
-from webapp.accounts.passwords import hash_password
-from webapp.clock import utcnow
-from webapp.extensions import db
+from e2e.people import make_professional, sign_in
 
 pytestmark = pytest.mark.e2e
-
-PASSWORD = "correct horse battery staple"
-
-
-def make_professional(app) -> str:
-    email = f"hv-{secrets.token_hex(4)}@nhs.example.net"
-    with app.app_context():
-        db.session.add(User(email=email, password_hash=hash_password(PASSWORD), first_name="Dana",
-                            surname="Okafor", is_professional=True, role="Health Visitor",
-                            organisation="Wigan Health Visiting", phone="01942 000002",
-                            email_verified_at=utcnow(), terms_version=app.config["TERMS_VERSION"],
-                            terms_accepted_at=utcnow()))
-        db.session.commit()
-        db.session.remove()
-    return email
-
-
-@pytest.fixture
-def professional(live_server):
-    return make_professional(live_server.app)
-
-
-def sign_in(page, email):
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def heading(page, name):

@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from e2e.conftest import unique_reference
-from e2e.test_forms_runner import make_professional, sign_in
+from e2e.people import make_professional, sign_in
 from tests.functional.submissions.factory import make_draft, return_for_information
 from webapp.accounts.models import User
 from webapp.extensions import db

@@ -8,7 +8,8 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-from e2e.test_forms_runner import heading, make_professional, next_section, sign_in, start_a_concern_at
+from e2e.people import sign_in
+from e2e.test_forms_runner import heading, next_section, start_a_concern_at
 from webapp.drafts.models import Draft
 from webapp.extensions import db
 
@@ -17,10 +18,6 @@ pytestmark = pytest.mark.e2e
 WORRIES = "What are you worried about?"
 CHILD_VIEWS = "The child's own words and views"
 
-
-@pytest.fixture
-def professional(live_server):
-    return make_professional(live_server.app)
 
 
 def answer_the_required_questions(page):
