@@ -171,8 +171,8 @@ def test_registration_step1_keyboard_only(page, live_server, check_a11y):
 def test_the_account_menu_gets_out_of_the_way_of_the_keyboard(browser, live_server, check_a11y):
     """Open over the page, the menu would hide what the keyboard reaches next (WCAG 2.4.11): Escape
     closes it and returns to its toggle, and tabbing past its last item closes it too."""
-    from e2e.test_forms_runner import make_professional
-    from e2e.test_forms_runner import sign_in as sign_in_as
+    from e2e.people import make_professional
+    from e2e.people import sign_in as sign_in_as
 
     page = browser.new_page()
     page.set_default_timeout(10_000)

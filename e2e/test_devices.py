@@ -6,7 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from e2e.test_forms_runner import PASSWORD, make_professional, sign_in
+from e2e.people import PASSWORD, make_professional, sign_in
 
 pytestmark = pytest.mark.e2e
 
