@@ -630,3 +630,40 @@ def test_the_error_summary_follows_the_checks_made_after_it(page, live_server, c
     page.get_by_label("Strengths and protective factors").focus()
     expect(summary).to_have_count(0)
     expect(page).to_have_title(re.compile(r"^Concerns"))
+
+
+def test_a_date_or_an_address_put_right_in_any_box_is_checked_on_leaving_it(page, live_server, professional):
+    """A date and an address sent their question's check from their last box only: an error put right
+    in the day, the first line or the town stayed at the question and in the summary until Next. Each
+    box sends it now, once focus leaves the question; moving between its boxes says nothing."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "child")
+    expect(heading(page, "Child / Young Person's Details")).to_be_visible()
+    with page.expect_response(lambda response: response.url.endswith("/validate")):
+        choose(page, "Date of birth or expected due date", "I know their date of birth")
+    born = page.get_by_role("group", name=re.compile("^Date of birth( \\(required\\))?$"))
+    born.get_by_label("Day").fill("31")
+    born.get_by_label("Month").fill("2")
+    born.get_by_label("Year").fill("2015")
+    page.get_by_role("radio", name="Female").focus()
+    not_real = born.locator(".govuk-error-message")
+    expect(not_real).to_contain_text("must be a real date")
+
+    born.get_by_label("Day").fill("28")
+    page.keyboard.press("Tab")  # on to the month: still the same question, so nothing is said yet
+    page.wait_for_timeout(600)
+    expect(not_real).to_contain_text("must be a real date")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")  # out of the question
+    expect(not_real).to_have_count(0)
+
+    home = page.get_by_role("group", name=re.compile("^Child's home address"))
+    home.get_by_label("Postcode").fill("WN7 4XY")
+    next_section(page)
+    summary = page.locator(".govuk-error-summary[data-module]").filter(has_text="There is a problem")
+    expect(summary).to_contain_text("address")
+    home.get_by_label("Address line 1").fill("7 Canal Row")
+    home.get_by_label("Town or city").fill("Leigh")
+    page.get_by_label("Ethnicity").focus()  # the postcode, the last box, was left as it was
+    expect(summary).not_to_contain_text("address")
+    expect(home.locator(".govuk-error-message")).to_have_count(0)

@@ -76,6 +76,68 @@ def test_a_question_whose_check_comes_back_while_next_is_on_its_way_is_held(page
     expect(heading(page, "Contact Information")).to_be_visible()
 
 
+def test_a_button_pressed_while_an_autosave_is_on_its_way_does_what_it_says(page, live_server, professional):
+    """A press waits behind an autosave still on its way, and htmx read which button it was only when it
+    sent it: a click in a box meanwhile made it forget, and "Save and complete later" went as Next. The
+    form is held from the press, and the button goes with its own request."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    held = []
+    page.route(re.compile(r"/autosave$"), lambda route: held.append(route))
+    page.evaluate("document.querySelector('.app-autosave').dataset.autosaveSeconds = '0.2'")
+    with page.expect_request(lambda request: request.url.endswith("/autosave")):
+        page.get_by_label(WORRIES).press_sequentially("Bruising")
+    page.get_by_role("button", name="Save and complete later").click()
+    expect(page.get_by_text("Saving your answers")).to_be_visible()
+    expect(page.get_by_label(WORRIES)).not_to_be_editable()
+    page.get_by_label("What is the impact on the child?").click()
+    held[0].continue_()
+    expect(heading(page, "Your form has been saved")).to_be_visible()
+
+
+def test_the_boxes_stay_held_until_the_page_a_button_leads_to_has_come(page, live_server, professional):
+    """After "Save and complete later" was saved, the boxes were given back while the browser was still
+    on its way to the next page, and words typed then went nowhere."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    page.get_by_label(WORRIES).fill("Bruising on both arms.")
+    held = []
+    page.route(re.compile(r"/saved$"), lambda route: held.append(route))
+    # The page is on its way out, where a locator waits for the next page: it reports for itself.
+    page.evaluate("""() => document.addEventListener('htmx:afterRequest', event => {
+      if (event.detail.requestConfig.elt.id !== 'section-form') return
+      setTimeout(() => console.log('after the answer: ' + JSON.stringify({
+        editable: !document.getElementById('impact').readOnly,
+        saying: document.querySelector('.app-saving').textContent})), 300)
+    })""")
+    with page.expect_console_message(lambda message: message.text.startswith("after the answer")) as said:
+        page.get_by_role("button", name="Save and complete later").click(no_wait_after=True)
+    assert said.value.text == 'after the answer: {"editable":false,"saying":"Saving your answers"}'
+    assert len(held) == 1
+    held[0].continue_()
+    expect(heading(page, "Your form has been saved")).to_be_visible()
+
+
+def test_a_choice_held_while_saving_shows_no_follow_up_question(page, live_server, professional):
+    """The click on another choice was refused, but GOV.UK Frontend still showed that choice's follow-up
+    question, which could then be typed in (and thrown away, the choice being unchanged)."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    previous = page.get_by_role("group", name=re.compile("previous concerns"))
+    with page.expect_response(lambda response: response.url.endswith("/validate")):
+        previous.get_by_label("No", exact=True).check()
+    page.wait_for_timeout(200)  # the question, checked, is swapped in
+    held = []
+    page.route(re.compile(r"/concerns$"),
+               lambda route: held.append(route) if route.request.method == "POST" else route.continue_())
+    next_section(page)
+    expect(page.get_by_text("Saving your answers")).to_be_visible()
+    previous.get_by_label("Yes", exact=True).click(force=True)
+    expect(previous.get_by_label("No", exact=True)).to_be_checked()
+    expect(page.get_by_label("Tell us about the previous concerns")).to_be_hidden()
+    held[0].continue_()
+
+
 def test_a_drop_down_waits_too(page, live_server, professional):
     page.set_default_timeout(10_000)
     start_a_concern_at(page, live_server, professional, "child")

@@ -100,6 +100,36 @@
     })
   })
 
+  // A date or an address is one question of several boxes, each of which sends the check when left.
+  // Moving on to the question's next box is not leaving the question ("must include a month" while
+  // the month is being typed): that check waits, and goes when focus leaves the question. Before,
+  // only the last box sent it, and an error put right in another box stayed until Next.
+  var GROUPED = '.app-field--date, .app-field--address'
+  document.addEventListener('htmx:configRequest', function (event) {
+    var input = sender(event)
+    var group = event.detail.parameters && event.detail.parameters.validate_field && input.closest &&
+      input.closest(GROUPED)
+    if (!group) return
+    if (input.type !== 'checkbox' && group.contains(document.activeElement)) {
+      event.preventDefault()
+      group.dataset.appCheckWaits = '1'
+      return
+    }
+    delete group.dataset.appCheckWaits
+  })
+  document.addEventListener('focusout', function (event) {
+    var input = event.target
+    var group = input.closest && input.closest(GROUPED)
+    if (!group || group.contains(event.relatedTarget) || !input.getAttribute('hx-post')) return
+    // After the check a box sends on its own when left (htmx waits 200 ms), which takes the place of this.
+    window.setTimeout(function () {
+      if (!group.dataset.appCheckWaits || !document.body.contains(group) ||
+          group.contains(document.activeElement)) return
+      delete group.dataset.appCheckWaits
+      htmx.ajax('POST', input.getAttribute('hx-post'), { source: input, target: group, swap: 'outerHTML' })
+    }, 300)
+  })
+
   // The check on leaving a question answers with the question, its error message now at it; the person
   // is already at the next question, so say the message in the status region outside the question
   // (emptied first, so the same message said again is read again). A question put right says nothing.
@@ -118,7 +148,8 @@
   // While Next, Previous, the section list or "Add another" is on its way, the answers already sent
   // are what the next page is built on: text typed meanwhile was silently replaced by that page. The
   // boxes are read-only and choices stay as they are until the answer comes (the form shows "Saving
-  // your answers"); a request that fails gives them back as they were.
+  // your answers"), or until the page it sends the person to has come; a request that fails gives
+  // them back as they were.
   var HELD = 'app-section-form--saving'
   function sayWhileSaving (form, text) {
     var status = form.querySelector('.app-saving')
@@ -129,12 +160,32 @@
       if (!input.readOnly) { input.readOnly = true; input.dataset.appHeld = '1' }
     })
   }
-  document.addEventListener('htmx:beforeRequest', function (event) {
-    var form = sender(event)
-    if (!form || form.id !== 'section-form') return
+  function hold (form) {
     form.classList.add(HELD)
     holdTyped(form)
     sayWhileSaving(form, 'Saving your answers')
+  }
+  // A button pressed while an autosave is on its way waits behind it in the form's queue, and htmx
+  // reads which button was pressed only when the request leaves the queue: a click elsewhere meanwhile
+  // had made it forget, and "Save and complete later", Previous, a section in the list or "Add
+  // another" went as Next. The button goes with its own request, and the press holds the form at once.
+  document.addEventListener('submit', function (event) {
+    var form = event.target
+    if (form.id !== 'section-form' || !window.htmx) return
+    var button = event.submitter
+    form.appPressed = form.appPressed || []
+    form.appPressed.push(button && button.name ? { name: button.name, value: button.value } : null)
+    hold(form)
+  }, true)
+  document.addEventListener('htmx:configRequest', function (event) {
+    var form = sender(event)
+    if (!form || form.id !== 'section-form' || !form.appPressed) return
+    var pressed = form.appPressed.shift()
+    if (pressed) event.detail.parameters[pressed.name] = pressed.value
+  })
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var form = sender(event)
+    if (form && form.id === 'section-form') hold(form)
   })
   // A check that comes back while the form is on its way brings its question's boxes anew: hold them
   // too (htmx tells each element swapped in, its new question block among them).
@@ -145,6 +196,8 @@
   function release (event) {
     var form = sender(event)
     if (!form || form.id !== 'section-form' || !document.body.contains(form)) return
+    var xhr = event.detail.xhr
+    if (xhr && xhr.getResponseHeader('HX-Redirect')) return // the browser is on its way to that page
     form.classList.remove(HELD)
     form.querySelectorAll('[data-app-held]').forEach(function (input) {
       input.readOnly = false
@@ -159,8 +212,10 @@
   function isHeld (input, selector) {
     return input.matches && input.matches(selector) && input.form && input.form.classList.contains(HELD)
   }
+  // Stopped here too, so GOV.UK Frontend does not show or hide the follow-up questions of a choice
+  // that has not changed.
   document.addEventListener('click', function (event) {
-    if (isHeld(event.target, CHOSEN)) event.preventDefault()
+    if (isHeld(event.target, CHOSEN)) { event.preventDefault(); event.stopPropagation() }
   }, true)
   document.addEventListener('mousedown', function (event) {
     if (isHeld(event.target, 'select')) event.preventDefault()
