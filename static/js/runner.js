@@ -168,20 +168,17 @@
   // A button pressed while an autosave is on its way waits behind it in the form's queue, and htmx
   // reads which button was pressed only when the request leaves the queue: a click elsewhere meanwhile
   // had made it forget, and "Save and complete later", Previous, a section in the list or "Add
-  // another" went as Next. The button goes with its own request, and the press holds the form at once.
+  // another" went as Next. The request takes the button from its own submit event, and the press
+  // holds the form at once.
   document.addEventListener('submit', function (event) {
-    var form = event.target
-    if (form.id !== 'section-form' || !window.htmx) return
-    var button = event.submitter
-    form.appPressed = form.appPressed || []
-    form.appPressed.push(button && button.name ? { name: button.name, value: button.value } : null)
-    hold(form)
+    if (event.target.id === 'section-form' && window.htmx) hold(event.target)
   }, true)
   document.addEventListener('htmx:configRequest', function (event) {
     var form = sender(event)
-    if (!form || form.id !== 'section-form' || !form.appPressed) return
-    var pressed = form.appPressed.shift()
-    if (pressed) event.detail.parameters[pressed.name] = pressed.value
+    var pressed = event.detail.triggeringEvent && event.detail.triggeringEvent.submitter
+    if (form && form.id === 'section-form' && pressed && pressed.name) {
+      event.detail.parameters[pressed.name] = pressed.value
+    }
   })
   document.addEventListener('htmx:beforeRequest', function (event) {
     var form = sender(event)
