@@ -1,7 +1,8 @@
 // The section runner's enhancements: autosave while typing, saving before the idle timeout and as the
-// page is left, holding the answers while a section is on its way, focus after a section is swapped
-// in, and showing a "changed in another tab" conflict. All optional: without this file every section
-// is a plain form that saves on Next, Previous and the section list.
+// page is left, keeping what is typed while an inline check or a section is on its way, checking a
+// date or an address once it is left, focus after a section is swapped in, and showing the conflict
+// when the form has been saved elsewhere. All optional: without this file every section is a plain
+// form that saves on Next, Previous and the section list.
 (function () {
   'use strict'
   var timer = null
