@@ -667,3 +667,46 @@ def test_a_date_or_an_address_put_right_in_any_box_is_checked_on_leaving_it(page
     page.get_by_label("Ethnicity").focus()  # the postcode, the last box, was left as it was
     expect(summary).not_to_contain_text("address")
     expect(home.locator(".govuk-error-message")).to_have_count(0)
+
+
+def test_a_revealed_date_left_before_its_choice_s_check_has_come_back_is_still_checked(
+        page, live_server, professional):
+    """The check of the choice that reveals a date draws the date again. On a slow connection the person
+    had typed the date and moved on before it came back: the date's own check was thrown away (or never
+    sent), and its error showed only at Next."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "child")
+    held = []
+    page.route(re.compile(r"/validate$"), lambda route: held.append(route))
+    choose(page, "Date of birth or expected due date", "I know their date of birth")
+    born = page.get_by_role("group", name=re.compile("^Date of birth( \\(required\\))?$"))
+    for box, typed in (("Day", "31"), ("Month", "2"), ("Year", "2015")):  # at a person's pace
+        born.get_by_label(box).fill(typed)
+        page.wait_for_timeout(300)
+    page.get_by_role("radio", name="Female").focus()
+    while len(held) < 2:  # the choice's check, then the date's, both on their way
+        page.wait_for_timeout(100)
+    page.wait_for_timeout(400)
+    assert len(held) == 2
+    with page.expect_response(lambda response: response.url.endswith("/validate")):
+        held[0].continue_()  # the choice's check comes back first and draws the date again
+    page.wait_for_timeout(200)
+    held[1].continue_()
+    expect(born.locator(".govuk-error-message")).to_contain_text("must be a real date")
+    expect(born.get_by_label("Day")).to_have_value("31")
+
+
+def test_the_tick_box_of_an_address_is_checked_on_leaving_the_address(page, live_server, professional):
+    """Unticking "I do not know the child's address" sent the check at once: it came back with errors
+    at the town and the postcode while the person was typing the first line."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "child")
+    home = page.get_by_role("group", name=re.compile("^Child's home address"))
+    unknown = page.get_by_label("I do not know the child's address")
+    unknown.check()
+    unknown.uncheck()
+    home.get_by_label("Address line 1").press_sequentially("7 Canal Row")
+    page.wait_for_timeout(800)
+    expect(home.locator(".govuk-error-message")).to_have_count(0)
+    page.get_by_label("Ethnicity").focus()
+    expect(home.locator(".govuk-error-message")).to_contain_text(["Enter the town or city"])

@@ -97,23 +97,33 @@ def test_a_button_pressed_while_an_autosave_is_on_its_way_does_what_it_says(page
 
 def test_the_boxes_stay_held_until_the_page_a_button_leads_to_has_come(page, live_server, professional):
     """After "Save and complete later" was saved, the boxes were given back while the browser was still
-    on its way to the next page, and words typed then went nowhere."""
+    on its way to the next page, and words typed then went nowhere; a button pressed then sent the
+    answers again."""
     page.set_default_timeout(10_000)
     start_a_concern_at(page, live_server, professional, "concerns")
     page.get_by_label(WORRIES).fill("Bruising on both arms.")
     held = []
     page.route(re.compile(r"/saved$"), lambda route: held.append(route))
+    sent = []
+    page.on("request", lambda request: sent.append(request) if request.method == "POST" and
+            request.url.endswith("/concerns") else None)
     # The page is on its way out, where a locator waits for the next page: it reports for itself.
     page.evaluate("""() => document.addEventListener('htmx:afterRequest', event => {
       if (event.detail.requestConfig.elt.id !== 'section-form') return
-      setTimeout(() => console.log('after the answer: ' + JSON.stringify({
-        editable: !document.getElementById('impact').readOnly,
-        saying: document.querySelector('.app-saving').textContent})), 300)
+      setTimeout(() => {
+        console.log('after the answer: ' + JSON.stringify({
+          editable: !document.getElementById('impact').readOnly,
+          saying: document.querySelector('.app-saving').textContent}))
+        document.querySelector('#section-form button[value=next]').click()
+        setTimeout(() => console.log('pressed Next'), 300)
+      }, 300)
     })""")
-    with page.expect_console_message(lambda message: message.text.startswith("after the answer")) as said:
-        page.get_by_role("button", name="Save and complete later").click(no_wait_after=True)
+    with page.expect_console_message(lambda message: message.text == "pressed Next"):
+        with page.expect_console_message(lambda message: message.text.startswith("after the answer")) as said:
+            page.get_by_role("button", name="Save and complete later").click(no_wait_after=True)
     assert said.value.text == 'after the answer: {"editable":false,"saying":"Saving your answers"}'
     assert len(held) == 1
+    assert len(sent) == 1
     held[0].continue_()
     expect(heading(page, "Your form has been saved")).to_be_visible()
 

@@ -64,13 +64,9 @@
   var CHOSEN = 'input[type=radio], input[type=checkbox]'
   var typing = []
   var choosing = []
-  document.addEventListener('htmx:beforeSwap', function (event) {
-    var target = event.detail.target
+  function remember (target) {
     typing = []
     choosing = []
-    if (!target || !target.id || target.id.indexOf('field-') !== 0) return
-    // A check that comes back after Next has replaced its section answers a page no longer shown.
-    if (!document.body.contains(target)) { event.detail.shouldSwap = false; return }
     target.querySelectorAll(CHOSEN).forEach(function (input) {
       if (input.id) choosing.push({ id: input.id, checked: input.checked })
     })
@@ -79,6 +75,31 @@
       var focused = input === document.activeElement
       typing.push({ id: input.id, value: input.value, focused: focused,
         start: focused ? input.selectionStart : null, end: focused ? input.selectionEnd : null })
+    })
+  }
+  document.addEventListener('htmx:beforeSwap', function (event) {
+    var target = event.detail.target
+    typing = []
+    choosing = []
+    if (event.detail.xhr) event.detail.xhr.appSwappedInPage = true
+    if (target && target.id && target.id.indexOf('field-') === 0) remember(target)
+  })
+  // A check can come back to a question no longer in the page. After Next replaced the section, it
+  // answers a page no longer shown. But a check of the choice that reveals the question may have drawn
+  // the question again meanwhile (a date typed before the choice's own check came back): htmx then
+  // swaps the answer into the question as it was, out of the page, and says nothing the page can hear.
+  // Such an answer is put in the question as now drawn; otherwise its error would show only at Next.
+  document.addEventListener('htmx:beforeRequest', function (event) {
+    var question = event.detail.target
+    var xhr = event.detail.xhr
+    if (!question || !question.id || question.id.indexOf('field-') !== 0 || !xhr) return
+    xhr.addEventListener('load', function () {
+      if (xhr.appSwappedInPage || question.isConnected || question.closest('#section-runner') ||
+          (xhr.status !== 200 && xhr.status !== 422)) return
+      var current = document.getElementById(question.id)
+      if (!current) return
+      remember(current)
+      htmx.swap(current, xhr.responseText, { swapStyle: 'outerHTML' })
     })
   })
   document.addEventListener('htmx:afterSwap', function () {
@@ -105,29 +126,33 @@
   // Moving on to the question's next box is not leaving the question ("must include a month" while
   // the month is being typed): that check waits, and goes when focus leaves the question. Before,
   // only the last box sent it, and an error put right in another box stayed until Next.
+  // The tick box ("I do not know the address") is one of its boxes too. What waits is kept by the
+  // question's id: a check of the choice revealing the question can draw it again meanwhile.
   var GROUPED = '.app-field--date, .app-field--address'
+  var waiting = {}
   document.addEventListener('htmx:configRequest', function (event) {
     var input = sender(event)
     var group = event.detail.parameters && event.detail.parameters.validate_field && input.closest &&
       input.closest(GROUPED)
     if (!group) return
-    if (input.type !== 'checkbox' && group.contains(document.activeElement)) {
+    if (group.contains(document.activeElement)) {
       event.preventDefault()
-      group.dataset.appCheckWaits = '1'
+      waiting[group.id] = true
       return
     }
-    delete group.dataset.appCheckWaits
+    delete waiting[group.id]
   })
   document.addEventListener('focusout', function (event) {
-    var input = event.target
-    var group = input.closest && input.closest(GROUPED)
-    if (!group || group.contains(event.relatedTarget) || !input.getAttribute('hx-post')) return
+    var group = event.target.closest && event.target.closest(GROUPED)
+    if (!group || group.contains(event.relatedTarget)) return
+    var id = group.id
     // After the check a box sends on its own when left (htmx waits 200 ms), which takes the place of this.
     window.setTimeout(function () {
-      if (!group.dataset.appCheckWaits || !document.body.contains(group) ||
-          group.contains(document.activeElement)) return
-      delete group.dataset.appCheckWaits
-      htmx.ajax('POST', input.getAttribute('hx-post'), { source: input, target: group, swap: 'outerHTML' })
+      var current = document.getElementById(id)
+      var input = current && current.querySelector('[hx-post]')
+      if (!waiting[id] || !input || current.contains(document.activeElement)) return
+      delete waiting[id]
+      htmx.ajax('POST', input.getAttribute('hx-post'), { source: input, target: current, swap: 'outerHTML' })
     }, 300)
   })
 
@@ -171,8 +196,13 @@
   // had made it forget, and "Save and complete later", Previous, a section in the list or "Add
   // another" went as Next. The request takes the button from its own submit event, and the press
   // holds the form at once.
+  // Once the answer has sent the browser to another page, a press has nothing more to do there: the
+  // saved page is on its way (another press sent the same answers again).
   document.addEventListener('submit', function (event) {
-    if (event.target.id === 'section-form' && window.htmx) hold(event.target)
+    var form = event.target
+    if (form.id !== 'section-form' || !window.htmx) return
+    if (form.dataset.appLeaving) { event.preventDefault(); event.stopPropagation(); return }
+    hold(form)
   }, true)
   document.addEventListener('htmx:configRequest', function (event) {
     var form = sender(event)
@@ -195,7 +225,7 @@
     var form = sender(event)
     if (!form || form.id !== 'section-form' || !document.body.contains(form)) return
     var xhr = event.detail.xhr
-    if (xhr && xhr.getResponseHeader('HX-Redirect')) return // the browser is on its way to that page
+    if (xhr && xhr.getResponseHeader('HX-Redirect')) { form.dataset.appLeaving = '1'; return } // on its way there
     form.classList.remove(HELD)
     form.querySelectorAll('[data-app-held]').forEach(function (input) {
       input.readOnly = false
