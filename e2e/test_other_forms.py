@@ -140,10 +140,8 @@ def test_fill_check_and_submit(journey_page, js_mode, live_server, check_a11y, f
     check_a11y(page, f"{form_id} thank you")
 
 
-def test_boxes_ticked_while_an_inline_check_is_on_its_way_stay_ticked(page, live_server):
-    """On a slow connection the check sent for the first box ticked came back after the person had
-    ticked the next ones, and replaced the question with the boxes the server had seen: the later
-    ticks (and the question 'Other' reveals) were silently undone."""
+def open_early_help_consent(page, live_server):
+    """A professional's new Early Help form, open at Consent."""
     page.set_default_timeout(10_000)
     page.goto(f"{live_server.url}/sign-in?next=/forms/early-help")
     page.get_by_label("Email address").fill(make_account(live_server.app, "professional"))
@@ -154,12 +152,24 @@ def test_boxes_ticked_while_an_inline_check_is_on_its_way_stay_ticked(page, live
     page.goto(re.sub(r"/[^/]+$", "/consent", page.url))
     expect(heading(page, "Consent")).to_be_visible()
 
+
+def on_a_slow_connection_the_agencies(page):
+    """Every request from now on answered 1.2 s late; the "Select all that apply" question of Consent."""
     cdp = page.context.new_cdp_session(page)
     cdp.send("Network.enable")
     cdp.send("Network.emulateNetworkConditions",
              {"offline": False, "latency": 1200, "downloadThroughput": -1, "uploadThroughput": -1})
-    agencies = page.get_by_role("group", name=named("Which agencies has the family agreed we can share "
-                                                    "information with?"))
+    return page.get_by_role("group", name=named("Which agencies has the family agreed we can share "
+                                                "information with?"))
+
+
+def test_boxes_ticked_while_an_inline_check_is_on_its_way_stay_ticked(page, live_server):
+    """On a slow connection the check sent for the first box ticked came back after the person had
+    ticked the next ones, and replaced the question with the boxes the server had seen: the later
+    ticks (and the question 'Other' reveals) were silently undone."""
+    open_early_help_consent(page, live_server)
+
+    agencies = on_a_slow_connection_the_agencies(page)
     with page.expect_response(re.compile(r"/validate")):
         agencies.get_by_label("Housing", exact=True).check()
         page.wait_for_timeout(400)  # the check for Housing is on its way
@@ -178,30 +188,17 @@ def test_next_selected_while_inline_checks_wait_their_turn_goes_on_to_the_next_s
     """A check waiting behind another check of the same question went with the question it was sent
     from, replaced by the first check's answer; htmx then never sent what was waiting behind it, and
     Next, selected meanwhile, did nothing at all (CI's run: the page stayed where it was)."""
-    page.set_default_timeout(10_000)
-    page.goto(f"{live_server.url}/sign-in?next=/forms/early-help")
-    page.get_by_label("Email address").fill(make_account(live_server.app, "professional"))
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("button", name="Next").click()
-    expect(heading(page, "Professional's Details")).to_be_visible()
-    page.goto(re.sub(r"/[^/]+$", "/consent", page.url))
-    expect(heading(page, "Consent")).to_be_visible()
+    open_early_help_consent(page, live_server)
     section = CATALOGUE.get("early-help").section("consent")
     for f in section.fields:
         if not f.name.startswith("sharing_"):  # the question this test is about, and its follow-up
             answer(page, f, ANSWERS["early-help"]["consent"])
 
-    cdp = page.context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    cdp.send("Network.emulateNetworkConditions",
-             {"offline": False, "latency": 1200, "downloadThroughput": -1, "uploadThroughput": -1})
-    agencies = page.get_by_role("group", name=named("Which agencies has the family agreed we can share "
-                                                    "information with?"))
+    agencies = on_a_slow_connection_the_agencies(page)
     agencies.get_by_label("Housing", exact=True).check()
     page.wait_for_timeout(400)  # the check for Housing is on its way
     agencies.get_by_label("Police", exact=True).check()
-    page.wait_for_timeout(400)  # the check for Police waits for it
+    page.wait_for_timeout(400)  # the check for Police follows it (it waited behind it, in the form's queue)
     page.get_by_role("button", name="Next", exact=True).click()
     after_consent = sections_after(CATALOGUE.get("early-help"), "consent")
     expect(heading(page, after_consent)).to_be_visible(timeout=10_000)
