@@ -710,3 +710,24 @@ def test_the_tick_box_of_an_address_is_checked_on_leaving_the_address(page, live
     expect(home.locator(".govuk-error-message")).to_have_count(0)
     page.get_by_label("Ethnicity").focus()
     expect(home.locator(".govuk-error-message")).to_contain_text(["Enter the town or city"])
+
+
+def test_choosing_again_keeps_the_error_of_a_follow_up_question_still_wrong(page, live_server, professional):
+    """The check of a choice drew its follow-up date again without its error: a date still wrong lost
+    its message, at the question and in the summary, until Next."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "child")
+    choose(page, "Date of birth or expected due date", "I know their date of birth")
+    born = page.get_by_role("group", name=re.compile("^Date of birth( \\(required\\))?$"))
+    for box, typed in (("Day", "31"), ("Month", "2"), ("Year", "2015")):
+        born.get_by_label(box).fill(typed)
+    next_section(page)
+    summary = page.locator(".govuk-error-summary[data-module]").filter(has_text="There is a problem")
+    expect(summary).to_contain_text("real date")
+    with page.expect_response(lambda response: response.url.endswith("/validate")):
+        choose(page, "Date of birth or expected due date", "Not known")
+    with page.expect_response(lambda response: response.url.endswith("/validate")):
+        choose(page, "Date of birth or expected due date", "I know their date of birth")
+    expect(born.get_by_label("Day")).to_have_value("31")
+    expect(born.locator(".govuk-error-message")).to_contain_text("must be a real date")
+    expect(summary).to_contain_text("real date")

@@ -79,11 +79,25 @@ def _errors_of(f: Field, form: Form) -> dict[str, str]:
 
 
 def field_errors(section: Section, form: Form, field_name: str) -> dict[str, str]:
-    """All errors of one field, or none if it is hidden."""
-    for f in active_fields(section, form):
+    """All errors of one field, or none if it is hidden.
+
+    A choice's inline check draws again the questions it reveals, so those with something in them are
+    checked with it: a date still wrong kept its error until the choice was checked, and lost it then.
+    One still empty is not answered yet, and says nothing until it is left or the section is sent."""
+    active = active_fields(section, form)
+    if field_name not in {f.name for f in active}:
+        return {}
+    revealed = section.revealed_by()
+    family = {field_name}
+    errors: dict[str, str] = {}
+    for f in active:
         if f.name == field_name:
-            return _errors_of(f, form)
-    return {}
+            errors.update(_errors_of(f, form))
+        elif f.name in revealed and revealed[f.name][0] in family:
+            family.add(f.name)
+            if not field_type(f.type).is_blank(f, form[f.name]):
+                errors.update(_errors_of(f, form))
+    return errors
 
 
 def validate_section(section: Section, form: Form) -> dict[str, str]:

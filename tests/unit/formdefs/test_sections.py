@@ -11,6 +11,7 @@ from webapp.formdefs import (
     build_section_form,
     child_name,
     error_summary,
+    field_errors,
     is_section_complete,
     missing_for_submit,
     prefill_answers,
@@ -37,6 +38,21 @@ def test_revealed_fields_are_only_required_when_their_option_is_chosen(catalogue
     assert validate_field(consent, form, "no_consent_reason") == "Enter why you have not got consent"
     form = build_section_form(consent, MultiDict({"consent": "yes"}))
     assert validate_field(consent, form, "no_consent_reason") is None
+
+
+def test_a_choice_s_check_checks_the_questions_it_reveals_once_they_have_something_in_them(catalogue):
+    """The check of a choice draws its follow-up questions again: one still wrong keeps its error, one
+    not yet answered says nothing."""
+    child = catalogue.get("safeguarding-concern").section("child")
+    chosen = {"dob_status": "born"}
+    form = build_section_form(child, MultiDict(chosen))
+    assert field_errors(child, form, "dob_status") == {}
+    wrong = {**chosen, "date_of_birth-day": "31", "date_of_birth-month": "2", "date_of_birth-year": "2015"}
+    form = build_section_form(child, MultiDict(wrong))
+    assert list(field_errors(child, form, "dob_status")) == ["date_of_birth"]
+    assert "real date" in field_errors(child, form, "dob_status")["date_of_birth"]
+    form = build_section_form(child, MultiDict({**wrong, "dob_status": "not_known"}))
+    assert field_errors(child, form, "dob_status") == {}  # the date is hidden: its answer goes
 
 
 def test_checkbox_reveals(catalogue):
