@@ -84,13 +84,10 @@ def field_errors(section: Section, form: Form, field_name: str) -> dict[str, str
     A choice's inline check draws again the questions it reveals, so those with something in them are
     checked with it: a date still wrong kept its error until the choice was checked, and lost it then.
     One still empty is not answered yet, and says nothing until it is left or the section is sent."""
-    active = active_fields(section, form)
-    if field_name not in {f.name for f in active}:
-        return {}
     revealed = section.revealed_by()
-    family = {field_name}
+    family = {field_name}  # a hidden field's revealed questions are hidden too: it has no errors
     errors: dict[str, str] = {}
-    for f in active:
+    for f in active_fields(section, form):
         if f.name == field_name:
             errors.update(_errors_of(f, form))
         elif f.name in revealed and revealed[f.name][0] in family:
