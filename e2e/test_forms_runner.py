@@ -596,6 +596,39 @@ def test_after_an_autosave_conflict_next_still_asks_which_answers_to_keep(page, 
     expect(other.get_by_label("What are you worried about?")).to_have_value(saved_elsewhere)
 
 
+def test_two_tabs_on_different_sections_both_keep_what_was_typed(page, live_server, professional):
+    """Concerns in one tab, the child's details in another, both opened before either saved: each tab's
+    autosave and its "Save and complete later" keep its own answers, and neither meets the conflict."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    other = page.context.new_page()
+    other.goto(re.sub(r"/[^/]+$", "/child", page.url))
+
+    page.get_by_label("What are you worried about?").fill("Typed in the first tab: bruising on both arms.")
+    with page.expect_response(lambda response: response.url.endswith("/autosave")):
+        page.evaluate("document.dispatchEvent(new Event('portal:save-now'))")
+    expect(page.locator(".app-autosave")).to_contain_text("Saved at")
+
+    other.get_by_label("Other names they are known by").fill("Sammy")
+    with other.expect_response(lambda response: response.url.endswith("/autosave")):
+        other.evaluate("document.dispatchEvent(new Event('portal:save-now'))")
+    expect(other.locator(".app-autosave")).to_contain_text("Saved at")
+    other.get_by_label("Other names they are known by").fill("Sammy, Sam")
+    other.get_by_role("button", name="Save and complete later").click()
+    expect(heading(other, "Your form has been saved")).to_be_visible()
+
+    page.get_by_label("The child's own words and views").fill("He said he is scared to go home.")
+    page.get_by_role("button", name="Save and complete later").click()
+    expect(heading(page, "Your form has been saved")).to_be_visible()
+    page.go_back()
+    expect(page.get_by_label("The child's own words and views")).to_have_value(
+        "He said he is scared to go home.")
+    expect(page.get_by_label("What are you worried about?")).to_have_value(
+        "Typed in the first tab: bruising on both arms.")
+    other.go_back()
+    expect(other.get_by_label("Other names they are known by")).to_have_value("Sammy, Sam")
+
+
 def test_the_error_summary_follows_the_checks_made_after_it(page, live_server, check_a11y, professional):
     """The summary lists what was wrong when the section was sent. A question put right since (the
     check on leaving it) leaves the summary, a new problem found at a question joins it where the

@@ -21,8 +21,12 @@ class Draft(db.Model):
     answers: Mapped[dict] = mapped_column(JSON, default=dict)
     # {section_id: "in-progress" | "completed" | "has-errors"}; absent means not started.
     section_status: Mapped[dict] = mapped_column(JSON, default=dict)
-    # Optimistic locking: a save names the version it edited; a stale one is a conflict.
+    # Optimistic locking: a save names the version its page was rendered from, and is a conflict
+    # when its section has been saved since (another tab's save of another section is not).
     version: Mapped[int] = mapped_column(default=1)
+    # {section_id: the version its answers were last saved at}; absent means unchanged since the
+    # draft was made. NULL on drafts saved before it was kept: any later save counts as a change.
+    section_versions: Mapped[dict | None] = mapped_column(JSON, default=dict)
     description: Mapped[str] = mapped_column(String(250), default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     saved_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -47,17 +47,20 @@ START_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
 _OWN_LIVE_DRAFT = select(Draft).where(Draft.id == bindparam("draft_id"),
                                       Draft.user_id == bindparam("user_id"),
                                       Draft.expires_at > bindparam("now"))
-_SAVED_COLUMNS = ("answers", "section_status", "version", "description", "saved_at", "expires_at")
+_SAVED_COLUMNS = ("answers", "section_status", "section_versions", "version", "description", "saved_at",
+                  "expires_at")
 _SAVE_IF_UNCHANGED = (
     update(Draft)
     .where(Draft.id == bindparam("draft_id"), Draft.version == bindparam("expected_version"))
     .values({column: bindparam(column, type_=Draft.__table__.c[column].type) for column in _SAVED_COLUMNS})
     .execution_options(synchronize_session=False)
 )
+#: Saves of other sections landing between reading the draft and writing it, before giving up.
+_SAVE_ATTEMPTS = 3
 
 
 class Conflict(Exception):
-    """The draft was saved elsewhere (another tab or window) since this page was rendered."""
+    """The section was saved elsewhere (another tab or window) since this page was rendered."""
 
 
 @dataclass(frozen=True)
@@ -206,33 +209,61 @@ def save_section(draft: Draft, definition: formdefs.FormDefinition, section_id: 
                  lifetime: Lifetime, now: datetime | None = None) -> Draft:
     """Store one section's answers in one transaction, or raise Conflict and change nothing.
 
-    The UPDATE names the version the page was rendered from, so of two tabs saving from the same
-    version exactly one wins, whatever the database's isolation level.
+    `expected_version` is the draft's version when the page was rendered. A save since then is a
+    conflict only if it changed this section: a form open in two tabs, one on the child's details
+    and one on the concerns, saves both, and neither tab is told otherwise.
+
+    The UPDATE names the version read here, so of two requests reading the same version exactly one
+    wins, whatever the database's isolation level; the other reads the draft again and, when the
+    winner changed another section, saves on top of it.
     """
-    if expected_version is None or expected_version != draft.version:
-        raise Conflict()
     now = now or utcnow()
-    all_answers = {**(draft.answers or {}), section_id: answers}
-    all_status = {**(draft.section_status or {}), section_id: status}
-    values = {
+    current = draft
+    for _ in range(_SAVE_ATTEMPTS):
+        if current is None or section_changed_since(current, section_id, expected_version):
+            raise Conflict()
+        values = _saved_values(current, definition, section_id, answers, status, lifetime, now)
+        result = db.session.execute(_SAVE_IF_UNCHANGED,
+                                    {**values, "draft_id": draft.id, "expected_version": current.version})
+        if result.rowcount == 1:
+            loaded = {attr.key: getattr(current, attr.key) for attr in inspect(Draft).column_attrs}
+            db.session.commit()
+            # The row now holds exactly these values: set them rather than read the row back.
+            for key, value in {**loaded, **values}.items():
+                set_committed_value(draft, key, value)
+            return draft
+        db.session.rollback()
+        current = db.session.get(Draft, draft.id, populate_existing=True)
+    raise Conflict()
+
+
+def _saved_values(current: Draft, definition: formdefs.FormDefinition, section_id: str,
+                  answers: dict[str, Any], status: str, lifetime: Lifetime, now: datetime) -> dict:
+    version = current.version + 1
+    all_answers = {**(current.answers or {}), section_id: answers}
+    return {
         "answers": all_answers,
-        "section_status": all_status,
-        "version": expected_version + 1,
+        "section_status": {**(current.section_status or {}), section_id: status},
+        "section_versions": {**(current.section_versions or {}), section_id: version},
+        "version": version,
         "description": describe(definition, all_answers),
         "saved_at": now,
         "expires_at": lifetime.expires_at(now),
     }
-    result = db.session.execute(_SAVE_IF_UNCHANGED,
-                                {**values, "draft_id": draft.id, "expected_version": expected_version})
-    if result.rowcount != 1:
-        db.session.rollback()
-        raise Conflict()
-    loaded = {attr.key: getattr(draft, attr.key) for attr in inspect(Draft).column_attrs}
-    db.session.commit()
-    # The row now holds exactly these values: set them rather than read the row back (a round trip).
-    for key, value in {**loaded, **values}.items():
-        set_committed_value(draft, key, value)
-    return draft
+
+
+def section_changed_since(draft: Draft, section_id: str, seen_version: int | None) -> bool:
+    """True when the section may hold other answers than it did at the draft's `seen_version`.
+
+    A version the draft never had (none, below 1 or above its own) is a change. A draft saved before
+    the portal kept each section's version says nothing about which section a save changed, so any
+    save since counts.
+    """
+    if seen_version == draft.version:
+        return False
+    if seen_version is None or not 1 <= seen_version <= draft.version or draft.section_versions is None:
+        return True
+    return draft.section_versions.get(section_id, 0) > seen_version
 
 
 def already_holds(draft: Draft, section_id: str, answers: dict[str, Any], status: str) -> bool:

@@ -351,7 +351,7 @@ def autosave(draft_id: str, section_id: str):
         changed = _keep_unjudged(draft, definition, section, answers)
     except Conflict:
         return _autosave_conflict(draft, section)
-    if not changed and _posted_version() != draft.version:
+    if not changed and services.section_changed_since(draft, section.id, _posted_version()):
         return _autosave_conflict(draft, section)
     return render_page("partials/drafts/autosave.html", draft=draft, conflict=False)
 

@@ -695,6 +695,46 @@ def test_two_tabs_second_save_is_a_conflict_and_overwrites_nothing(app, runner):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
+def test_two_tabs_on_different_sections_both_save(app, runner, htmx):
+    """One tab on the child's details, another on the concerns, both opened at the same version:
+    the second tab's Next is no conflict, as it changes nothing the first saved."""
+    draft_id = runner.start()
+    version = page_version(runner.page(draft_id, "child").get_data(as_text=True))
+    assert page_version(runner.page(draft_id, "concerns").get_data(as_text=True)) == version
+    first = runner.post(draft_id, "child", {**CHILD, "first_name": "First tab"}, version=version, htmx=htmx)
+    assert first.status_code == (200 if htmx else 303)
+    second = runner.post(draft_id, "concerns", {"worries": "Second tab"}, action="save-later",
+                         version=version, htmx=htmx)
+    assert second.status_code == (200 if htmx else 303)
+    assert (second.headers.get("HX-Redirect") if htmx else second.headers["Location"]) == \
+        f"/drafts/{draft_id}/saved"
+    draft = load(app, draft_id)
+    assert draft.answers["child"]["first_name"] == "First tab"
+    assert draft.answers["concerns"]["worries"] == "Second tab"
+    assert draft.version == version + 2
+
+
+def test_autosave_from_a_page_older_than_another_sections_save_saves(app, runner):
+    """The second tab's autosave keeps what it typed, and its page takes the newest version, so its
+    next save is judged from there; answers it did not change are not saved and not refused."""
+    draft_id = runner.start()
+    version = page_version(runner.page(draft_id, "concerns").get_data(as_text=True))
+    runner.post(draft_id, "child", {**CHILD, "first_name": "First tab"}, version=version)
+
+    unchanged = runner.post(draft_id, "concerns", {}, action=None, htmx=True, path="/autosave",
+                            version=version)
+    assert unchanged.status_code == 200 and "not saved" not in unchanged.get_data(as_text=True)
+    assert page_version(unchanged.get_data(as_text=True)) == version + 1
+    typed = runner.post(draft_id, "concerns", {"worries": "Typed in the second tab"}, action=None,
+                        htmx=True, path="/autosave", version=version)
+    assert typed.status_code == 200 and "Saved at" in typed.get_data(as_text=True)
+    assert page_version(typed.get_data(as_text=True)) == version + 2
+    draft = load(app, draft_id)
+    assert draft.answers["concerns"]["worries"] == "Typed in the second tab"
+    assert draft.answers["child"]["first_name"] == "First tab"
+
+
+@pytest.mark.parametrize("htmx", [False, True])
 def test_a_double_click_on_next_is_not_a_conflict(app, runner, htmx):
     """The same page sent twice (a double-click) carries the same version: the second finds the
     draft saved by the first, with exactly its answers, and goes on as the first did."""

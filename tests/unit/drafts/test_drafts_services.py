@@ -1,4 +1,4 @@
-"""Draft rules: the purge boundary, days left agreeing with it, optimistic locking."""
+"""Draft rules: the purge boundary, days left agreeing with it, optimistic locking by section."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -91,7 +91,7 @@ def test_conflict_when_the_version_is_stale_and_nothing_changes(ctx, definition)
     draft = services.create_draft(ctx, definition, LIFETIME)
     services.save_section(draft, definition, "child", {"first_name": "A"}, services.IN_PROGRESS, 1, LIFETIME)
     assert draft.version == 2
-    for stale in (1, None, 3):
+    for stale in (1, None, 0, 3):
         with pytest.raises(services.Conflict):
             services.save_section(draft, definition, "child", {"first_name": "B"}, services.COMPLETED, stale,
                                   LIFETIME)
@@ -100,16 +100,61 @@ def test_conflict_when_the_version_is_stale_and_nothing_changes(ctx, definition)
     assert fresh.answers == {"child": {"first_name": "A"}} and fresh.version == 2
 
 
-def test_conflict_when_another_writer_won_the_race(ctx, definition):
-    """Both tabs read version 1; the second UPDATE finds no row at version 1 and changes nothing."""
+def test_conflict_when_another_writer_won_the_race_on_the_same_section(ctx, definition):
+    """Both tabs read version 1; the second UPDATE finds no row at version 1, reads the draft again,
+    finds its section saved since, and changes nothing."""
     draft = services.create_draft(ctx, definition, LIFETIME)
-    stale_copy = Draft(id=draft.id, version=1, answers={}, section_status={})
+    stale_copy = Draft(id=draft.id, version=1, answers={}, section_status={}, section_versions={})
     services.save_section(draft, definition, "child", {"first_name": "A"}, services.IN_PROGRESS, 1, LIFETIME)
     with pytest.raises(services.Conflict):
-        services.save_section(stale_copy, definition, "consent", {"consent": "yes"}, services.COMPLETED, 1,
+        services.save_section(stale_copy, definition, "child", {"first_name": "B"}, services.COMPLETED, 1,
                               LIFETIME)
     db.session.expire_all()
     assert db.session.get(Draft, draft.id).answers == {"child": {"first_name": "A"}}
+
+
+def test_a_race_with_a_save_of_another_section_keeps_both(ctx, definition):
+    """Both tabs read version 1, on different sections: the second UPDATE misses, reads the draft
+    again and saves on top of the first, keeping the first's answers and status."""
+    draft = services.create_draft(ctx, definition, LIFETIME)
+    stale_copy = Draft(id=draft.id, version=1, answers={}, section_status={}, section_versions={})
+    services.save_section(draft, definition, "child", {"first_name": "A"}, services.IN_PROGRESS, 1, LIFETIME)
+    services.save_section(stale_copy, definition, "consent", {"consent": "yes"}, services.COMPLETED, 1,
+                          LIFETIME)
+    db.session.expire_all()
+    saved = db.session.get(Draft, draft.id)
+    assert saved.answers == {"child": {"first_name": "A"}, "consent": {"consent": "yes"}}
+    assert saved.section_status == {"overview": services.COMPLETED, "child": services.IN_PROGRESS,
+                                    "consent": services.COMPLETED}
+    assert saved.version == 3 and saved.section_versions == {"child": 2, "consent": 3}
+
+
+def test_a_page_older_than_a_save_of_another_section_saves(ctx, definition):
+    """Two tabs on different sections of one form: each save is judged by its own section."""
+    draft = services.create_draft(ctx, definition, LIFETIME)
+    services.save_section(draft, definition, "child", {"first_name": "A"}, services.IN_PROGRESS, 1, LIFETIME)
+    services.save_section(draft, definition, "consent", {"consent": "yes"}, services.COMPLETED, 1, LIFETIME)
+    with pytest.raises(services.Conflict):  # the consent page, still at version 1, is older than its save
+        services.save_section(draft, definition, "consent", {"consent": "no"}, services.COMPLETED, 1,
+                              LIFETIME)
+    services.save_section(draft, definition, "child", {"first_name": "B"}, services.IN_PROGRESS, 2, LIFETIME)
+    db.session.expire_all()
+    assert db.session.get(Draft, draft.id).answers == {"child": {"first_name": "B"},
+                                                       "consent": {"consent": "yes"}}
+
+
+def test_a_draft_saved_before_sections_had_versions_refuses_any_older_page(ctx, definition):
+    """Nothing says which section its last save changed, so no save from an older page is trusted."""
+    draft = services.create_draft(ctx, definition, LIFETIME)
+    services.save_section(draft, definition, "child", {"first_name": "A"}, services.IN_PROGRESS, 1, LIFETIME)
+    db.session.execute(Draft.__table__.update().values(section_versions=None))
+    db.session.commit()
+    draft = db.session.get(Draft, draft.id, populate_existing=True)
+    with pytest.raises(services.Conflict):
+        services.save_section(draft, definition, "consent", {"consent": "yes"}, services.COMPLETED, 1,
+                              LIFETIME)
+    services.save_section(draft, definition, "consent", {"consent": "yes"}, services.COMPLETED, 2, LIFETIME)
+    assert draft.section_versions == {"consent": 3}
 
 
 def test_unicode_and_large_answers_are_stored_exactly(ctx, definition):
