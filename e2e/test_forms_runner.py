@@ -702,6 +702,36 @@ def test_a_date_or_an_address_put_right_in_any_box_is_checked_on_leaving_it(page
     expect(home.locator(".govuk-error-message")).to_have_count(0)
 
 
+def test_a_question_of_an_add_another_item_is_checked_on_leaving_it(page, live_server, professional):
+    """The questions of a brother, a sister or a parent had no check of their own: a date of birth put
+    wrong said nothing until Next, and one put right kept its error, and its line in the summary, until
+    the next press. Each is checked on leaving it now, at the item it belongs to."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "additional")
+    child = page.get_by_role("group", name="Child 1", exact=True)
+    child.get_by_label("Last name").fill("Khan")
+    born = child.get_by_role("group", name=re.compile("^Date of birth"))
+    for box, typed in (("Day", "31"), ("Month", "2"), ("Year", "2016")):  # at a person's pace
+        born.get_by_label(box).fill(typed)
+        page.wait_for_timeout(300)
+    child.get_by_label("Relationship to the child").focus()
+    expect(born.locator(".govuk-error-message")).to_contain_text("must be a real date")
+    expect(page.locator("#field-check-status")).to_contain_text("must be a real date")
+    expect(page.get_by_role("group", name="Parent or carer 1", exact=True)
+           .locator(".govuk-error-message")).to_have_count(0)
+
+    next_section(page)
+    summary = page.locator(".govuk-error-summary[data-module]").filter(has_text="There is a problem")
+    expect(summary).to_contain_text("Child 1: Enter the other child's first name")
+    child.get_by_label("First name").fill("Ali")
+    born.get_by_label("Day").fill("28")
+    child.get_by_label("Relationship to the child").focus()
+    expect(child.locator(".govuk-error-message")).to_have_count(0)
+    expect(summary).not_to_contain_text("Child 1")
+    expect(child.get_by_label("First name")).to_have_value("Ali")
+    expect(summary).to_contain_text("Parent or carer 1")
+
+
 def test_a_revealed_date_left_before_its_choice_s_check_has_come_back_is_still_checked(
         page, live_server, professional):
     """The check of the choice that reveals a date draws the date again. On a slow connection the person

@@ -366,18 +366,20 @@ def _autosave_conflict(draft, section):
 @bp.post("/drafts/<draft_id>/<section_id>/validate/<field_name>")
 @citizen_required
 def validate(draft_id: str, section_id: str, field_name: str | None):
-    """One field's check on blur, by the same rules as the section save; answers just that field."""
+    """One question's check on blur, by the same rules as the section save; answers just that question
+    (one of an "add another" item's too)."""
     draft, definition, section = load_own_draft(draft_id, section_id)
     name = field_name or request.form.get("validate_field", "")
-    try:
-        field_def = section.field(name)
-    except KeyError:
-        abort(404)
     section_form = formdefs.build_section_form(section, formdata=request.form)
+    question = formdefs.question_to_check(section, section_form, name)
+    if question is None:
+        abort(404)
+    field_def, question_form, question_section = question
     errors = formdefs.field_errors(section, section_form, name)
     response = render_page("partials/drafts/field.html", status=422 if errors else 200,
-                           section=section, section_form=section_form, field_def=field_def, errors=errors,
-                           validate_url=url_for(".validate", draft_id=draft.id, section_id=section.id))
+                           section=question_section, question_form=question_form, field_def=field_def,
+                           errors=errors, validate_url=url_for(".validate", draft_id=draft.id,
+                                                               section_id=section.id))
     response.headers.add("Vary", "HX-Request")
     return response
 

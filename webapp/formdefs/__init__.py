@@ -11,6 +11,8 @@ Public API, for the section runner (views never reach further in than this):
     build_section_form(section, formdata=None, data=None) -> wtforms.Form
     validate_section(section, form) -> dict[key, message]   # key: "field", "address-line1", "group-0-sub"
     validate_field(section, form, field_name) -> str | None # inline check on blur; same rules
+    field_errors(section, form, name) -> dict[key, message]   # one question's, an item's ("group-0-sub") too
+    question_to_check(section, form, name) -> (Field, form, Section | None) | None  # what a check draws
     answers_from_form(section, form) -> dict                # JSON-safe, normalised; hidden reveals dropped
     apply_repeat_action(section, formdata, action) -> MultiDict   # "add:<group>" / "remove:<group>:<i>"
     repeat_focus_id(section, form, action) -> str | None    # the input to focus after add / remove
@@ -48,6 +50,7 @@ from .sections import (
     is_section_complete,
     missing_for_submit,
     prefill_answers,
+    question_to_check,
     repeat_focus_id,
     searched_names,
     summarise_form,
@@ -76,6 +79,7 @@ __all__ = [
     "child_name",
     "error_summary",
     "field_errors",
+    "question_to_check",
     "field_type",
     "input_id",
     "is_section_complete",

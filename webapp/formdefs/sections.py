@@ -18,6 +18,8 @@ from .fieldtypes import capitalise, field_type
 from .model import Field, FormDefinition, Section, SummaryRow
 
 ACTION_RE = re.compile(r"^(add):([a-z][a-z0-9_]*)$|^(remove):([a-z][a-z0-9_]*):(\d{1,3})$")
+#: A question of an "add another" item, as its inputs are named: `<group>-<index>-<question>`.
+ITEM_QUESTION_RE = re.compile(r"^([a-z][a-z0-9_]*)-(\d{1,3})-([a-z][a-z0-9_]*)$")
 
 
 @functools.lru_cache(maxsize=256)
@@ -79,11 +81,16 @@ def _errors_of(f: Field, form: Form) -> dict[str, str]:
 
 
 def field_errors(section: Section, form: Form, field_name: str) -> dict[str, str]:
-    """All errors of one field, or none if it is hidden.
+    """All errors of one question, or none if it is hidden.
 
     A choice's inline check draws again the questions it reveals, so those with something in them are
     checked with it: a date still wrong kept its error until the choice was checked, and lost it then.
-    One still empty is not answered yet, and says nothing until it is left or the section is sent."""
+    One still empty is not answered yet, and says nothing until it is left or the section is sent.
+    A question of an "add another" item has the errors its item is given when the section is sent:
+    none in an item left blank, which is an unused "Add another" rather than an answer."""
+    item = ITEM_QUESTION_RE.match(field_name)
+    if item:
+        return _item_question_errors(section, form, item.group(1), field_name)
     revealed = section.revealed_by()
     family = {field_name}  # a hidden field's revealed questions are hidden too: it has no errors
     errors: dict[str, str] = {}
@@ -95,6 +102,37 @@ def field_errors(section: Section, form: Form, field_name: str) -> dict[str, str
             if not field_type(f.type).is_blank(f, form[f.name]):
                 errors.update(_errors_of(f, form))
     return errors
+
+
+def _item_question_errors(section: Section, form: Form, group_name: str, name: str) -> dict[str, str]:
+    group = next((f for f in active_fields(section, form) if f.name == group_name), None)
+    if group is None:
+        return {}
+    return {key: message for key, message in _errors_of(group, form).items()
+            if key == name or key.startswith(f"{name}-")}
+
+
+def question_to_check(section: Section, form: Form, name: str) -> tuple[Field, Form, Section | None] | None:
+    """The question an inline check names, with the form its inputs are read from and the section
+    that says what it reveals: the section's own form, or for a question of an "add another" item,
+    the item's (which has no follow-up questions). None for a name the section does not have."""
+    try:
+        return section.field(name), form, section
+    except KeyError:
+        pass
+    item = ITEM_QUESTION_RE.match(name)
+    if not item:
+        return None
+    group_name, index, question_name = item.group(1), int(item.group(2)), item.group(3)
+    try:
+        group = section.field(group_name)
+    except KeyError:
+        return None
+    question = next((sub for sub in group.fields if sub.name == question_name), None)
+    entries = form[group_name].entries if group.type == "repeat" else []
+    if question is None or index >= len(entries):
+        return None
+    return question, entries[index].form, None
 
 
 def validate_section(section: Section, form: Form) -> dict[str, str]:

@@ -806,6 +806,54 @@ def test_inline_validation_returns_just_the_field(runner):
     assert runner.post(draft_id, "professional", {}, action=None, path="/validate/nope").status_code == 404
 
 
+def test_a_question_of_an_add_another_item_is_checked_on_its_own(runner):
+    """A brother's date of birth put wrong says so when it is left, at that item's question only, as
+    the section's Next would; its answer stands alone, as any question's does."""
+    draft_id = runner.start()
+    page = runner.page(draft_id, "additional").get_data(as_text=True)
+    item_input = re.search(r'<input[^>]*name="siblings-0-first_name"[^>]*>', page).group(0)
+    assert f'hx-post="/drafts/{draft_id}/additional/validate"' in item_input
+    assert re.search(r'<div id="field-siblings-0-first_name"[^>]*"validate_field": "siblings-0-first_name"',
+                     page)
+    typed = {"siblings-0-first_name": "Ali", "siblings-0-date_of_birth-day": "31",
+             "siblings-0-date_of_birth-month": "2", "siblings-0-date_of_birth-year": "2016"}
+
+    wrong = runner.post(draft_id, "additional", {**typed, "validate_field": "siblings-0-date_of_birth"},
+                        action=None, htmx=True, path="/validate")
+    html = wrong.get_data(as_text=True)
+    assert wrong.status_code == 422 and len(wrong.get_data()) < 4096
+    assert html.startswith('<div id="field-siblings-0-date_of_birth"')
+    assert "The other child&#39;s date of birth must be a real date" in html
+    assert 'value="31"' in html and 'hx-post=' in html
+
+    name_check = runner.post(draft_id, "additional", {**typed, "validate_field": "siblings-0-first_name"},
+                             action=None, htmx=True, path="/validate")
+    assert name_check.status_code == 200 and "govuk-error-message" not in name_check.get_data(as_text=True)
+    assert 'value="Ali"' in name_check.get_data(as_text=True)
+
+
+def test_an_add_another_item_is_judged_as_next_would_judge_it(runner):
+    """An item left blank is an unused "Add another", not an answer: leaving its questions says nothing.
+    One with something in it is an answer, and a required question left empty in it says so."""
+    draft_id = runner.start()
+
+    def check(data: dict, name: str):
+        return runner.post(draft_id, "additional", {**data, "validate_field": name}, action=None, htmx=True,
+                           path="/validate")
+
+    blank = check({"siblings-0-first_name": "", "siblings-0-surname": ""}, "siblings-0-first_name")
+    assert blank.status_code == 200 and "govuk-error-message" not in blank.get_data(as_text=True)
+    started = check({"siblings-0-first_name": "", "siblings-0-surname": "Khan"}, "siblings-0-first_name")
+    assert started.status_code == 422
+    assert "Enter the other child&#39;s first name" in started.get_data(as_text=True)
+    parent = check({"parents-0-name": "Sara Khan", "parents-0-phone": "12ab"}, "parents-0-phone")
+    assert parent.status_code == 422 and 'id="field-parents-0-phone"' in parent.get_data(as_text=True)
+
+    unknown = ("siblings-1-first_name", "siblings-0-nickname", "nothing-0-first_name", "siblings-x-surname")
+    for name in unknown:
+        assert check({"siblings-0-first_name": "Ali"}, name).status_code == 404, name
+
+
 def test_inline_validation_of_a_large_field_stays_under_4kb(runner):
     draft_id = runner.start()
     response = runner.post(draft_id, "child", {"dob_status": "born", "date_of_birth-day": "40"},
