@@ -596,6 +596,39 @@ def test_after_an_autosave_conflict_next_still_asks_which_answers_to_keep(page, 
     expect(other.get_by_label("What are you worried about?")).to_have_value(saved_elsewhere)
 
 
+def test_a_page_whose_save_was_refused_asks_before_it_is_left(page, live_server, professional):
+    """The other tab saved the same section first, so this tab's autosave was refused, and so would be
+    the save sent as it closes: what it typed was lost without a word when the tab was closed. The
+    browser now asks first, except when the person follows the link to the latest answers."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.get_by_label("What are you worried about?").fill("Saved in the other tab.")
+    other.get_by_role("button", name="Save and complete later").click()
+    expect(heading(other, "Your form has been saved")).to_be_visible()
+
+    typed = "He said he is scared to go home."
+    page.get_by_label("The child's own words and views").press_sequentially(typed)
+    with page.expect_response(lambda response: response.url.endswith("/autosave")):
+        page.evaluate("document.dispatchEvent(new Event('portal:save-now'))")
+    expect(page.locator(".app-autosave")).to_contain_text("Your latest changes were not saved")
+    asked = []
+
+    def stay(dialog):
+        asked.append(dialog.type)
+        dialog.dismiss()
+
+    page.on("dialog", stay)
+    page.close(run_before_unload=True)
+    expect(page.get_by_label("The child's own words and views")).to_have_value(typed)
+    assert asked == ["beforeunload"]
+
+    page.get_by_role("link", name="Reload the latest answers").click()
+    expect(page.get_by_label("What are you worried about?")).to_have_value("Saved in the other tab.")
+    assert asked == ["beforeunload"]
+
+
 def test_two_tabs_on_different_sections_both_keep_what_was_typed(page, live_server, professional):
     """Concerns in one tab, the child's details in another, both opened before either saved: each tab's
     autosave and its "Save and complete later" keep its own answers, and neither meets the conflict."""

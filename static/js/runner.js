@@ -291,8 +291,21 @@
     })
     return size
   }
+  // Once a save from this page has been refused (this section was saved elsewhere since the page was
+  // opened), what was typed is in the page only, and a save as it goes would be refused too: the
+  // browser asks before the page is left, unless by the link to the latest answers, which says it
+  // replaces them.
+  var reloadChosen = false
+  document.addEventListener('click', function (event) {
+    if (event.target.closest && event.target.closest('[data-app-reload]')) reloadChosen = true
+  })
   window.addEventListener('beforeunload', function (event) {
     var region = autosaveRegion()
+    if (region && region.querySelector('[data-app-refused]') && !reloadChosen) {
+      event.preventDefault()
+      event.returnValue = ''
+      return
+    }
     if (!unsaved || !region || !window.fetch) return
     var answers = new FormData(region.closest('form'))
     var outlivesPage = bytes(answers) <= OUTLIVING_LIMIT
