@@ -90,16 +90,24 @@ def issue(user: User, purpose: str, target_email: str, lifetime: timedelta = LIF
     return IssuedCode(code, record)
 
 
-def resend_wait(user: User, purpose: str) -> bool:
-    """True when another code now would be too soon or too many (ASVS V2.2 anti-automation)."""
+def wait_before_another_code(user: User, purpose: str) -> timedelta | None:
+    """How long until another code may be sent, or None if it may go now (ASVS V2.2 anti-automation):
+    at least RESEND_INTERVAL after the last one, and no more than RESENDS_PER_HOUR in an hour."""
     now = utcnow()
     recent = (db.session.query(EmailCode.created_at)
               .filter(EmailCode.user_id == user.id, EmailCode.purpose == purpose,
                       EmailCode.created_at > now - timedelta(hours=1))
               .order_by(EmailCode.created_at.desc()).all())
+    waits = [recent[0].created_at + RESEND_INTERVAL - now] if recent else []
     if len(recent) >= RESENDS_PER_HOUR:
-        return True
-    return bool(recent) and now - recent[0].created_at < RESEND_INTERVAL
+        waits.append(recent[RESENDS_PER_HOUR - 1].created_at + timedelta(hours=1) - now)
+    longest = max(waits, default=timedelta(0))
+    return longest if longest > timedelta(0) else None
+
+
+def resend_wait(user: User, purpose: str) -> bool:
+    """True when another code now would be too soon or too many."""
+    return wait_before_another_code(user, purpose) is not None
 
 
 def current(user: User, purpose: str) -> EmailCode | None:

@@ -68,8 +68,9 @@ class UKPhone:
 
 def text_field(label: str, *, required: str | None = None, max_length: int = 100, **kwargs) -> StringField:
     validators = [DataRequired(required)] if required else [Optional()]
-    validators += [Length(max=max_length, message=f"{label} must be {max_length} characters or fewer"),
-                   PlainText(label)]
+    named = label.removesuffix(" (optional)")  # "Title must be…", not "Title (optional) must be…"
+    validators += [Length(max=max_length, message=f"{named} must be {max_length} characters or fewer"),
+                   PlainText(named)]
     return StringField(label, validators=validators, filters=[_strip], widget=GovTextInput(), **kwargs)
 
 

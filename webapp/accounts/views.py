@@ -4,6 +4,9 @@ Progress through registration is kept in the server-side session, never in hidde
 who leaves half-way comes back to the step they reached.
 """
 
+import math
+from datetime import timedelta
+
 from flask import Blueprint, current_app, flash, g, redirect, request, session, url_for
 
 from webapp.extensions import csrf, db, limiter
@@ -33,6 +36,7 @@ bp = Blueprint("accounts", __name__)
 MAIL_DOWN = ("We could not send the email just now. Select 'Please send me a new code' to try again in a "
              "few minutes.")
 TOO_SOON = "You have asked for a new code too recently. Wait a minute, then try again."
+TOO_MANY = "You have asked for {limit} new codes in the last hour. Wait {minutes} minutes, then try again."
 SEND_NEW_CODE = "Send a new code"  # the link on the reset and change-of-email code pages
 REGISTERED_AGAIN = ("This email address has been registered again since you started. Enter your email "
                     "address and password again.")
@@ -174,8 +178,14 @@ def register_resend():
         if sent:
             flash(f"We have sent a new code to {user.email}.", "success")
         else:
-            flash(TOO_SOON, "error")
+            flash(_too_soon(codes.wait_before_another_code(user, services.VERIFY_EMAIL)), "error")
     return redirect(url_for(".register_verify"))
+
+
+def _too_soon(wait: timedelta | None) -> str:
+    """Says how long to wait: a minute at most between two codes, up to an hour after five."""
+    minutes = math.ceil(wait.total_seconds() / 60) if wait else 1
+    return TOO_SOON if minutes <= 1 else TOO_MANY.format(limit=codes.RESENDS_PER_HOUR, minutes=minutes)
 
 
 @bp.post("/register/cancel")
@@ -212,9 +222,13 @@ def sign_in():
     ended = auth.end_session_the_countdown_ended(url_for("main.home"))
     if ended is not None:
         return ended
+    next_url = auth.safe_next(request.args.get("next"), url_for("main.home"))
+    if request.method == "GET" and g.user is not None and not session.get("staff"):
+        # Already signed in, following a link from an email ("Your form needs more information"):
+        # straight on to where it leads, as Register does.
+        return redirect(next_url)
     form = SignInForm()
     expired = bool(session.get("_expired"))
-    next_url = auth.safe_next(request.args.get("next"), url_for("main.home"))
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, staff=False)
         if result.locked:

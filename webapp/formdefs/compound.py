@@ -265,6 +265,10 @@ class AddressType(FieldType):
         "postcode": "Postcode",
     }
 
+    def named(self, part: str) -> str:
+        """A box as an error message names it: "Address line 2 must be…", without "(optional)"."""
+        return self.LABELS[part].removesuffix(" (optional)")
+
     def make_field(self, fdef: Field):
         from .fieldtypes import DelegatingValidator
 
@@ -312,9 +316,9 @@ class AddressType(FieldType):
             if part in wanted and not value:
                 errors[f"{wtfield.name}-{part}"] = wanted[part]
             elif len(value) > 100:
-                errors[f"{wtfield.name}-{part}"] = f"{self.LABELS[part]} must be 100 characters or fewer"
+                errors[f"{wtfield.name}-{part}"] = f"{self.named(part)} must be 100 characters or fewer"
             elif field_type("text").check(fdef, value):
-                errors[f"{wtfield.name}-{part}"] = f"{self.LABELS[part]} must not include control characters"
+                errors[f"{wtfield.name}-{part}"] = f"{self.named(part)} must not include control characters"
         postcode = wtfield.data.get("postcode", "").strip()
         if postcode and field_type("postcode").check(fdef, normalise_postcode(postcode)):
             errors[f"{wtfield.name}-postcode"] = POSTCODE_MESSAGE

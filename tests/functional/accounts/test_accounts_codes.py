@@ -121,6 +121,8 @@ def test_at_most_five_codes_an_hour(journey, smtp_sink, now):
         now.shift(timedelta(seconds=31))
         post_form(journey.client, "/register/verify", {}, post_url="/register/verify/resend")
     assert len(smtp_sink.to("jo@example.com")) == 5
+    html = text(journey.client.get("/register/verify"))  # "Wait a minute" would not have been so
+    assert "You have asked for 5 new codes in the last hour. Wait 57 minutes, then try again." in html
     for _ in range(3):  # an hour later, the session kept alive meanwhile
         now.shift(timedelta(minutes=20))
         journey.client.get("/register/verify")

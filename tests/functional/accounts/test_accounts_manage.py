@@ -236,7 +236,7 @@ def test_change_email_needs_password_and_a_code_and_tells_the_old_address(app, c
         assert notice.recipient == "teacher@example.com"
         assert send_due() == 1
     smtp_sink.wait_for("teacher@example.com", "Your email address has been changed")
-    assert sign_in(client, "new@example.com").status_code == 302
+    assert sign_in(client.application.test_client(), "new@example.com").status_code == 302
 
 
 def test_change_email_to_a_taken_address(client, make_user):

@@ -169,7 +169,9 @@ def test_script_tags_in_names_are_inert(app, journey, client, smtp_sink):
     ("first_name", "First name must be 100 characters or fewer"),
     ("surname", "Surname must be 100 characters or fewer"),
     ("street", "Street must be 150 characters or fewer"),
-    ("title", "Title (optional) must be 20 characters or fewer"),
+    ("title", "Title must be 20 characters or fewer"),  # the label's "(optional)" is not the box's name
+    ("property_name", "Property name must be 100 characters or fewer"),
+    ("house_no", "House number must be 20 characters or fewer"),
     ("postcode", "Enter a full UK postcode"),
     ("phone", "Enter a UK phone number"),
 ])

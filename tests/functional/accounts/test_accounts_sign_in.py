@@ -48,6 +48,17 @@ def test_sign_in_returns_to_next_on_this_site_only(client, make_user):
         other.post("/sign-out", data={"csrf_token": csrf_token(text(other.get("/")))})
 
 
+def test_a_link_to_sign_in_followed_while_signed_in_goes_straight_on(client, make_user):
+    """The emails' links ("Your form needs more information") lead through sign-in: someone already
+    signed in was shown "Secure login" again, with their own name in the header."""
+    make_user()
+    sign_in(client, "teacher@example.com")
+    response = client.get("/sign-in?next=/submitted")
+    assert response.status_code == 302 and response.headers["Location"] == "/submitted"
+    assert client.get("/sign-in").headers["Location"] == "/"
+    assert client.get("/sign-in?next=//evil.example.com/").headers["Location"] == "/"
+
+
 def test_a_line_break_in_next_goes_home_not_to_an_error(client, make_user):
     """A `next` with a line break passed the on-site check; the redirect after a correct password
     then could not be sent and the person saw "Sorry, there is a problem with the service"."""

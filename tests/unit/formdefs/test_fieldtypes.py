@@ -341,6 +341,9 @@ def test_address_parts_postcode_and_not_known():
     }
     assert check(field, **{"address-line1": ""})[0] == {"address-line1": "Enter the child's address"}
     assert check(field, **{"address-not_known": "yes"}) == ({}, {"address": "not-known"})
+    too_long = {"address-line1": "1 High St", "address-line2": "x" * 101, "address-town": "Wigan",
+                "address-postcode": "WN1 1AA"}
+    assert check(field, **too_long)[0] == {"address-line2": "Address line 2 must be 100 characters or fewer"}
 
 
 TEXT = Field("notes", "textarea", "Notes", max_length=5000)
