@@ -486,6 +486,13 @@ def respond(staff: User, submission: Submission, text: str, *, seen_version: int
         for request in db.session.scalars(select(ReturnRequest).where(
                 ReturnRequest.submission_id == locked.id, ReturnRequest.resolved_at.is_(None))):
             request.resolved_at = now
+    if locked.response_text is not None:
+        # A version sent after an earlier response (the submitter's reopened copy, sent after the
+        # response closed the request): that response is kept, as a correction keeps the one it replaces.
+        db.session.add(ResponseRevision(submission_id=locked.id, text=locked.response_text,
+                                        posted_at=locked.response_corrected_at or locked.responded_at,
+                                        replaced_at=now, replaced_by=staff.id))
+        locked.response_corrected_at = None
     locked.status = "responded"
     locked.response_text = text
     locked.responded_at = now

@@ -420,8 +420,10 @@ def return_notice_for_draft(draft: Draft) -> dict | None:
         return None
     request = open_return_request(draft.resubmission_of)
     submission = db.session.get(Submission, draft.resubmission_of)
-    if request is None or submission is None:
+    if submission is None:
         return None
+    if request is None:
+        return _answered_notice(submission)
     try:
         definition = catalogue().get(draft.form_id, draft.form_version)
         sections = {s.id: s for s in definition.sections}
@@ -438,6 +440,24 @@ def return_notice_for_draft(draft: Draft) -> dict | None:
         "reference": version_reference(submission.reference, latest.number),
         "returned_at": request.returned_at,
         "previous_pdf_url": f"/submitted/{submission.id}/v{latest.number}.pdf",
+    }
+
+
+def _answered_notice(submission: Submission) -> dict | None:
+    """The request this copy was opened for has been answered since (a response closed it, the
+    information perhaps given by phone): say so, rather than leave a form that was asked for with no
+    word of why it is open. The copy can still be sent, as the next version, or left."""
+    if submission.status != "responded" or submission.response_text is None:
+        return None
+    latest = submission.latest
+    return {
+        "answered": True,
+        "response": submission.response_text,
+        "reference": version_reference(submission.reference, latest.number),
+        "next_reference": version_reference(submission.reference, latest.number + 1),
+        "previous_pdf_url": f"/submitted/{submission.id}/v{latest.number}.pdf",
+        "sections": [],
+        "unchanged": set(),
     }
 
 

@@ -5,9 +5,10 @@ import re
 
 import pytest
 
-from tests.conftest import post_form
+from tests.conftest import post_form, sign_in
 from tests.functional.review.conftest import SUBMITTER
 from tests.functional.review.test_review_actions import RETURN, deliver, load
+from webapp.drafts.models import Draft
 from webapp.extensions import db
 from webapp.submissions import services as submissions
 from webapp.submissions.models import ReturnRequest
@@ -49,6 +50,37 @@ def test_return_resubmit_difference_and_response(app, people, staff_client, subm
     assert (saved.status, saved.response_text) == ("responded", "No further action \u2014 advice given")
 
 
+def test_a_response_to_a_form_being_updated_is_told_on_the_copy_and_kept_after_it_is_sent(
+        app, people, staff_client, submission):
+    """The caseworker responded (the information came by phone) while the submitter was updating the
+    returned form. Their copy said nothing of it; sent anyway, it reopened the case, and the next
+    response wiped out the first without a trace. Now the copy says the form has been answered and
+    what sending it does, and the first response is kept when the second is posted."""
+    assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
+    with app.test_request_context():
+        draft, _ = submissions.reopen_for_changes(submission, people["submitter"])
+        draft_id = draft.id
+    assert post_form(staff_client, f"/la/submissions/{submission}/respond",
+                     {"response": "Thank you, we spoke by phone."}).status_code == 302
+
+    submitter = app.test_client()
+    sign_in(submitter, SUBMITTER)
+    page = submitter.get(f"/drafts/{draft_id}/child").get_data(as_text=True)
+    assert "The Local Authority has responded to this form since it was returned to you" in page
+    assert "Thank you, we spoke by phone." in page
+    assert "it will go to the Local Authority as CP-2026-000001-v2" in page
+    assert "More information requested" not in page and "Needs changing" not in page
+
+    resubmit_draft(app, draft_id, people["submitter"], "Bruises seen again on 6 March.")
+    assert load(app, submission).status == "resubmitted"
+    assert post_form(staff_client, f"/la/submissions/{submission}/respond",
+                     {"response": "Version 2 read: passed to the MASH."}).status_code == 302
+    page = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
+    earlier = page[page.index("What the response said before"):]
+    assert "Version 2 read: passed to the MASH." in page
+    assert "Thank you, we spoke by phone." in earlier[:earlier.index("</details>")]
+
+
 def hidden_fields(html: str, action: str) -> dict:
     """What a browser posts back from the page's form to `action` besides what the caseworker types."""
     form = html.split(f'action="{action}"', 1)[1].split("</form>", 1)[0]
@@ -62,6 +94,13 @@ def hidden_fields(html: str, action: str) -> dict:
 def resubmit(app, submission_id, user_id, worries):
     with app.test_request_context():
         draft, _ = submissions.reopen_for_changes(submission_id, user_id)
+        draft_id = draft.id
+    resubmit_draft(app, draft_id, user_id, worries)
+
+
+def resubmit_draft(app, draft_id, user_id, worries):
+    with app.test_request_context():
+        draft = db.session.get(Draft, draft_id)
         answers = {k: dict(v) for k, v in draft.answers.items()}
         answers["concerns"]["worries"] = worries
         draft.answers = answers
