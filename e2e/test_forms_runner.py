@@ -629,6 +629,26 @@ def test_a_page_whose_save_was_refused_asks_before_it_is_left(page, live_server,
     assert asked == ["beforeunload"]
 
 
+def test_a_tab_left_open_on_a_form_deleted_in_another_says_it_has_gone(page, live_server, professional):
+    """Deleted from Recover a Form in one tab, the form was still open in another, whose Next said
+    "Sorry, something went wrong. Try again": trying again could never work. It says what happened,
+    and what was typed stays on the page to be copied."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    other = page.context.new_page()
+    other.goto(f"{live_server.url}/drafts")
+    other.get_by_role("link", name=re.compile("^Cancel")).first.click()
+    other.get_by_role("button", name="Yes, delete this form").click()
+    expect(other.get_by_text("Your saved form has been deleted")).to_be_visible()
+
+    typed = "Bruising on both arms, seen this morning."
+    page.get_by_label("What are you worried about?").fill(typed)
+    next_section(page)
+    expect(page.get_by_role("alert")).to_contain_text("This form is no longer here")
+    expect(page.get_by_role("alert")).not_to_contain_text("Try again")
+    expect(page.get_by_label("What are you worried about?")).to_have_value(typed)
+
+
 def test_two_tabs_on_different_sections_both_keep_what_was_typed(page, live_server, professional):
     """Concerns in one tab, the child's details in another, both opened before either saved: each tab's
     autosave and its "Save and complete later" keep its own answers, and neither meets the conflict."""

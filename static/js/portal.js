@@ -7,6 +7,13 @@
   document.addEventListener('htmx:responseError', function (event) {
     var status = event.detail.xhr.status
     if (status === 401) return // htmx follows HX-Redirect to sign in
+    if (event.detail.xhr.getResponseHeader('X-Portal-Gone') === 'draft') {
+      // Submitted or deleted in another tab or window: trying again would never work.
+      announce('This form is no longer here: it may have been submitted or deleted in another tab or ' +
+        'window. Your latest changes were not saved. What you typed is still on this page: copy ' +
+        'anything you need before you leave it. Your forms are in Recover a Form and Submitted Forms.')
+      return
+    }
     announce(status === 503 || status === 0
       ? 'Sorry, the service is unavailable. Your latest changes were not saved. Try again in a few minutes.'
       : 'Sorry, something went wrong. Your latest changes were not saved. Try again.')

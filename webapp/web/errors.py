@@ -60,11 +60,16 @@ def _draft_not_found():
     been submitted, deleted, or removed when its days ran out. The same words whoever's the draft was,
     so they say nothing about whether it exists."""
     days = current_app.config["DRAFT_LIFETIME_DAYS"]
-    return render_error(404, "This form is no longer here",
-                        f"It may have been submitted, deleted, or removed because it was not saved for "
-                        f"{days} days.",
-                        links=[(url_for("drafts.recover"), "Your saved forms (Recover a Form)"),
-                               (url_for("submissions.submitted"), "Forms you have sent (Submitted Forms)")])
+    body = f"It may have been submitted, deleted, or removed because it was not saved for {days} days."
+    if request.method == "POST":
+        # Sent from a page left open while the form was submitted or deleted in another tab.
+        body += " What you sent was not saved. Go back to copy anything you typed."
+    html, status, headers = render_error(
+        404, "This form is no longer here", body,
+        links=[(url_for("drafts.recover"), "Your saved forms (Recover a Form)"),
+               (url_for("submissions.submitted"), "Forms you have sent (Submitted Forms)")])
+    # htmx does not swap an error in: portal.js says this, rather than "something went wrong, try again".
+    return html, status, {**headers, "X-Portal-Gone": "draft"}
 
 
 def _wait_message(error: HTTPException) -> str | None:

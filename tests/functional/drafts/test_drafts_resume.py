@@ -134,6 +134,24 @@ def test_an_old_address_of_a_deleted_draft_says_the_form_is_no_longer_here(app, 
     assert "Page not found" in runner.client.get("/no-such-page").get_data(as_text=True)
 
 
+def test_a_page_left_open_on_a_deleted_draft_says_the_form_has_gone_not_try_again(app, runner):
+    """The form was deleted (or submitted) in another tab; this tab's Next and autosave were answered
+    "Sorry, something went wrong. Try again", which could never work. Both now say the form has gone,
+    and that what was sent was not saved; htmx's answer carries a mark portal.js says this from."""
+    draft_id = runner.start()
+    section = runner.page(draft_id, "child").get_data(as_text=True)
+    page = runner.client.get(f"/drafts/{draft_id}/cancel").get_data(as_text=True)
+    runner.client.post(f"/drafts/{draft_id}/cancel", data={"csrf_token": csrf_token(page)})
+    typed = {"csrf_token": csrf_token(section), "draft_version": "1", "first_name": "Typed"}
+    for path, headers in (("", {}), ("", {"HX-Request": "true"}), ("/autosave", {"HX-Request": "true"})):
+        response = runner.client.post(f"/drafts/{draft_id}/child{path}", data=typed, headers=headers)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 404 and response.headers["X-Portal-Gone"] == "draft"
+        assert "This form is no longer here" in html
+        assert "What you sent was not saved. Go back to copy anything you typed." in html
+    assert "X-Portal-Gone" not in runner.client.post("/no-such-page", data=typed).headers
+
+
 def test_check_answers_lists_missing_answers_and_change_links(runner):
     draft_id = runner.start()
     runner.post(draft_id, "child", CHILD)
