@@ -162,19 +162,22 @@ def clean_text(value: str | None) -> str:
     return unicodedata.normalize("NFC", strip_text(value))
 
 
-# A phone's keyboard types "O’Brien" with a curly apostrophe, a desktop "O'Brien" with a straight one.
-CURLY_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")
+# A phone's keyboard types "O’Brien" with a curly apostrophe, a desktop "O'Brien" with a straight one,
+# and a caseworker taking a referral on the phone types "OBrien" or "O Brien".
+APOSTROPHES = ("'", "\u2019", "\u2018", "\u02bc")
 
 
 def fold_for_search(text: str | None) -> str:
-    """Text as a search compares it: lower case, without accents, with plain apostrophes. A caseworker
-    types a name as it was heard on the phone ("Zoe O'Brien"), the referrer as the family spell it
-    ("Zoë O’Brien"): a second referral about the same child must not look like the first. Only a
-    letter and its marks are split (ø and ł stay as they are)."""
+    """Text as a search compares it: lower case, without accents or apostrophes. A caseworker types a
+    name as it was heard on the phone ("Zoe OBrien"), the referrer as the family spell it ("Zoë
+    O’Brien"): a second referral about the same child must not look like the first. "O'Brien",
+    "O’Brien" and "OBrien" all fold to "obrien"; the search looks for each word typed anywhere in the
+    names, so "o brien" finds it too. Only a letter and its marks are split (ø and ł stay as they are).
+    """
     decomposed = unicodedata.normalize("NFKD", text or "")
     plain = "".join(character for character in decomposed if not unicodedata.combining(character))
-    for curly in CURLY_APOSTROPHES:
-        plain = plain.replace(curly, "'")
+    for apostrophe in APOSTROPHES:
+        plain = plain.replace(apostrophe, "")
     return plain.lower()
 
 

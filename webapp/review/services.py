@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask import current_app
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, false, func, or_, select
 
 from webapp.accounts.models import User
 from webapp.attachments.models import Attachment
@@ -255,11 +255,14 @@ def _name_or_reference_matches(search: str):
     """Every word of the search in the names or the reference, in any order: a caseworker typing the
     surname first ("Lomax Harvey") finds "Harvey Lomax", and a LADO officer finds a referral by the
     person it is about. The names are stored folded (validation.fold_for_search), and the search is
-    folded the same way: "zoe obrien" finds "Zoë O’Brien". A row without them (none since migration
-    d5a8c3f1e9b7) is searched by the child's name."""
+    folded the same way, without accents or apostrophes: "zoe obrien" and "o brien" find "Zoë O’Brien".
+    A row without them (none since migration d5a8c3f1e9b7) is searched by the child's name. A search of
+    nothing but apostrophes has no word left to look for, and finds nothing."""
     name = func.coalesce(Submission.searched_names, func.lower(Submission.child_name))
     reference = func.lower(Submission.reference)
     words = fold_for_search(search).split()
+    if not words:
+        return false()
     return and_(*(or_(reference.like(pattern, escape="\\"), name.like(pattern, escape="\\"))
                   for pattern in map(_like_pattern, words)))
 

@@ -148,6 +148,33 @@ def test_search_finds_a_name_with_an_apostrophe_whichever_kind_was_typed(app, pe
     assert get("o'connor") == ["CP-2026-000422"]
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_search_finds_a_name_with_an_apostrophe_typed_without_one(app, people, staff_client, headers):
+    """A caseworker types a name as it was heard on the phone: "zoe obrien" and "obrien" found nothing
+    for "Zoë O’Brien" (the apostrophe was kept in the fold, and "obrien" is not part of "o'brien"), so a
+    second referral about the same child looked like the first."""
+    with app.app_context():
+        make_submission(people["submitter"], reference="CP-2026-000431", child_name="Zoë O\u2019Brien")
+        make_submission(people["submitter"], reference="CP-2026-000432", child_name="Liam O'Connor")
+        make_submission(people["submitter"], reference="CP-2026-000433", child_name="Jordan Ellison")
+    get = lambda q: references(search(staff_client, q, headers=headers))  # noqa: E731
+    assert get("zoe obrien") == ["CP-2026-000431"]
+    assert get("obrien") == ["CP-2026-000431"]
+    assert get("OBrien Zoe") == ["CP-2026-000431"]
+    assert get("O'Brien") == ["CP-2026-000431"]
+    assert get("zoe o\u2018brien") == ["CP-2026-000431"]
+    assert get("o brien") == ["CP-2026-000431"]  # each word anywhere in the names
+    assert get("oconnor") == ["CP-2026-000432"]
+    assert get("O\u02bcConnor") == ["CP-2026-000432"]
+    # A search by reference is as it was, whole or in part.
+    assert get("CP-2026-000431") == ["CP-2026-000431"]
+    assert sorted(get("2026-00043")) == ["CP-2026-000431", "CP-2026-000432", "CP-2026-000433"]
+    assert get("000432") == ["CP-2026-000432"]
+    # Nothing but apostrophes leaves no word to look for: nothing found, not every submission.
+    assert get("'") == []
+    assert "No submissions" in search(staff_client, "\u2019 '", headers=headers)
+
+
 def test_search_and_filter_combine(app, people, staff_client):
     with app.app_context():
         make_submission(people["submitter"], reference="CP-2026-000501", child_name="Jordan A",

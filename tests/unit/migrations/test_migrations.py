@@ -71,8 +71,30 @@ def test_names_already_sent_are_folded_for_search(empty_database):
                                 "names": "Siân Nguyễn Zoë O\u2019Brien", "at": at})
     db.session.execute(insert, {"id": "older", "child": "Zoë Åberg", "names": None, "at": at})
     db.session.commit()
-    upgrade()
+    upgrade(revision="d5a8c3f1e9b7")
     folded = dict(db.session.execute(text("SELECT id, searched_names FROM submissions")).all())
     assert folded == {"with-names": "sian nguyen zoe o'brien", "older": "zoe aberg"}
+    db.session.remove()
+    downgrade(revision="base")
+
+
+def test_names_already_sent_are_folded_again_without_apostrophes(empty_database):
+    """Names stored with an apostrophe before it was dropped from the fold are found by a name typed
+    without one: "zoe obrien" finds "Zoë O’Brien" sent before the change."""
+    upgrade(revision="b2e7d4a9c6f1")
+    insert = text("INSERT INTO submissions (id, reference, form_id, form_title, team, child_name, "
+                  "searched_names, status, first_submitted_at, last_submitted_at) VALUES (:id, :id, "
+                  "'social-care', 'Safeguarding Concern', 'social-care', :child, :names, 'submitted', "
+                  ":at, :at)")
+    at = datetime(2026, 11, 1, 9, 0)
+    db.session.execute(insert, {"id": "apostrophe", "child": "Zoë O\u2019Brien",
+                                "names": "zoe o'brien liam o'connor", "at": at})
+    db.session.execute(insert, {"id": "plain", "child": "Siân Nguyễn", "names": "sian nguyen", "at": at})
+    db.session.commit()
+    upgrade()
+    folded = dict(db.session.execute(text("SELECT id, searched_names FROM submissions")).all())
+    assert folded == {"apostrophe": "zoe obrien liam oconnor", "plain": "sian nguyen"}
+    found = db.session.execute(text("SELECT id FROM submissions WHERE searched_names LIKE '%obrien%'"))
+    assert found.scalars().all() == ["apostrophe"]
     db.session.remove()
     downgrade(revision="base")
