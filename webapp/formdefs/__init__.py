@@ -20,6 +20,7 @@ Public API, for the section runner (views never reach further in than this):
     summarise_form(definition, answers_by_section) -> list[(Section, list[SummaryRow])]
     is_section_complete(section, answers) -> bool
     missing_for_submit(definition, answers_by_section) -> list[(Section, Field, message)]
+    submit_summary(definition, answers_by_section) -> list[(Section, message, input id)]  # as summaries say
     child_name(definition, answers_by_section) -> str | None
     searched_names(definition, answers_by_section) -> str   # every name the back office searches by
     prefill_answers(section, account) -> dict               # fields with prefill: account.<attr>
@@ -53,6 +54,7 @@ from .sections import (
     question_to_check,
     repeat_focus_id,
     searched_names,
+    submit_summary,
     summarise_form,
     summarise_section,
     validate_field,
@@ -86,6 +88,7 @@ __all__ = [
     "load_catalogue",
     "load_definition",
     "missing_for_submit",
+    "submit_summary",
     "prefill_answers",
     "repeat_focus_id",
     "searched_names",

@@ -274,14 +274,26 @@ def is_section_complete(section: Section, answers: dict[str, Any]) -> bool:
 
 def missing_for_submit(definition: FormDefinition, answers_by_section: dict[str, dict]) -> list[tuple]:
     """Every problem that stops a submit, cross-field rules included, in the order of the form."""
-    problems = []
+    return [(section, section.field(key.split("-", 1)[0]), message)
+            for section, _, key, message in _submit_errors(definition, answers_by_section)]
+
+
+def submit_summary(definition: FormDefinition, answers_by_section: dict[str, dict]) -> list[tuple]:
+    """The problems that stop a submit as each section's error summary words them and links them:
+    [(section, message, id of the input in error)]. A question of an "add another" item says which
+    item, and leads to that question ("Parent or carer 1: Enter their relationship to the child"),
+    not to the item's first question."""
+    return [(section, _summary_text(section, key, message), input_id(section, key, form))
+            for section, form, key, message in _submit_errors(definition, answers_by_section)]
+
+
+def _submit_errors(definition: FormDefinition, answers_by_section: dict[str, dict]):
     for section in definition.sections:
         if not section.fields:
             continue
         form = build_section_form(section, data=answers_by_section.get(section.id) or {})
         for key, message in validate_section(section, form).items():
-            problems.append((section, section.field(key.split("-", 1)[0]), message))
-    return problems
+            yield section, form, key, message
 
 
 def input_id(section: Section, key: str, form: Form | None = None) -> str:

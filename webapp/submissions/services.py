@@ -89,11 +89,8 @@ def section_href(draft_id: str, section_id: str, field_name: str | None = None) 
 def missing_answers(draft: Draft) -> list[dict]:
     """What stops this draft being submitted, each with a link to the question."""
     definition = catalogue().get(draft.form_id, draft.form_version)
-    out = []
-    for section, fdef, message in formdefs.missing_for_submit(definition, draft.answers or {}):
-        out.append({"section": section.title, "text": message,
-                    "href": section_href(draft.id, section.id, formdefs.input_id(section, fdef.name))})
-    return out
+    return [{"section": section.title, "text": message, "href": section_href(draft.id, section.id, input_id)}
+            for section, message, input_id in formdefs.submit_summary(definition, draft.answers or {})]
 
 
 def get_own_draft(draft_id: str, user_id: int) -> Draft:

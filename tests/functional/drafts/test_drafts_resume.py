@@ -170,6 +170,21 @@ def test_check_answers_lists_missing_answers_and_change_links(runner):
     assert "<html" not in fragment.get_data(as_text=True)
 
 
+def test_a_problem_in_an_add_another_item_says_which_item_and_leads_to_its_question(runner):
+    """Check your answers linked every problem of "Parent or carer 1" to its full name, and said
+    "Enter their relationship to the child" without saying whose: as the section's own summary does,
+    it now names the item and leads to the question."""
+    draft_id = runner.start()
+    runner.post(draft_id, "additional", {"parents-0-name": "Sara Khan"}, action="save-later")
+    html = runner.client.get(f"/drafts/{draft_id}/check").get_data(as_text=True)
+    link = f'/drafts/{draft_id}/additional?return=check#parents-0-relationship'
+    assert (f'<a href="{link}">Additional Child / Young Person&#39;s Information: Parent or carer 1: Enter '
+            "their relationship to the child</a>") in html
+    assert "?return=check#parents-0-parental_responsibility\">" in html
+    declaration = runner.client.get(f"/drafts/{draft_id}/declaration").get_data(as_text=True)
+    assert "Parent or carer 1: Enter their relationship to the child" in declaration
+
+
 def test_each_change_link_on_the_check_says_which_section_it_changes(runner):
     """Both the professional's and the child's details have a 'First name': a screen reader's list of
     links read 'Change first name' twice, for two different questions (GOV.UK summary cards name
