@@ -148,6 +148,29 @@ def tab_to(page, element_id: str, limit: int = 40) -> None:
     raise AssertionError(f"Tab never reached #{element_id}")
 
 
+def test_the_browser_s_back_from_step_2_of_registration_shows_step_1_filled_in(page, live_server):
+    """Back from step 2 went straight on to step 2 again (the address of step 1 sent the person on to the
+    step reached), so a mistake in step 1 could be put right only by the page's own Back link."""
+    page.goto(live_server.url + "/sign-in")
+    page.get_by_role("button", name="Register for new account").click()
+    expect(page.get_by_role("heading", name="Register a new account")).to_be_visible()
+    page.get_by_label("First name").fill("Jo")
+    page.get_by_label("Surname").fill("Bloggs")
+    page.get_by_role("radio", name="No").check()
+    page.get_by_label("Street").fill("1 High Street")
+    page.get_by_label("Town or city").fill("Wigan")
+    page.get_by_label("Postcode").fill("WN1 1AA")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("Step 2 of 3")).to_be_visible()
+
+    page.go_back()
+    expect(page.get_by_role("heading", name="Register a new account")).to_be_visible()
+    expect(page.get_by_label("Surname")).to_have_value("Bloggs")
+    page.get_by_label("Surname").fill("Bloggs-Smith")
+    page.get_by_role("button", name="Next").click()
+    expect(page.get_by_text("Step 2 of 3")).to_be_visible()
+
+
 def test_registration_step1_keyboard_only(page, live_server, check_a11y):
     page.goto(live_server.url + "/register")
     check_a11y(page)

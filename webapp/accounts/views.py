@@ -106,12 +106,15 @@ def register_details():
         details = {name: form[name].data for name in DETAIL_FIELDS}
         session["registration"] = {**state, "details": details, "step": max(state.get("step", 1), 2)}
         return redirect(url_for(".register_account"))
-    if request.method == "GET" and not request.args.get("back"):
-        # Coming back later (e.g. "Register for new account" again) resumes at the step reached.
+    if request.method == "GET" and request.args.get("resume"):
+        # "Register for new account" again, later: on to the step reached. Otherwise on to this page's
+        # plain address, which is what the browser's Back from step 2 comes back to: it used to send
+        # the person straight on to step 2 again, so step 1 could not be reached by Back.
         if state.get("step", 1) >= 3 and _pending_user():
             return redirect(url_for(".register_verify"))
         if _registration().get("step", 1) == 2:
             return redirect(url_for(".register_account"))
+        return redirect(url_for(".register_details", next=next_url or None))
     return _render_form("accounts/register_details.html", form, next_url=state.get("next"))
 
 
@@ -120,7 +123,7 @@ def register_details():
 def register_account():
     state = _registration()
     if "details" not in state:
-        return redirect(url_for(".register_details"))
+        return redirect(url_for(".register_details", resume=1))
     form = RegistrationAccountForm(data={"email": state.get("email")})
     details = state["details"]
     if _validate_with_password_rules(form, form.email.data,
@@ -152,7 +155,7 @@ def _send_verification(user: User):
 def register_verify():
     user = _pending_user()
     if user is None:
-        return redirect(url_for(".register_details"))
+        return redirect(url_for(".register_details", resume=1))
     form = CodeForm()
     if form.validate_on_submit():
         result = services.verify_email(user, form.code.data)
@@ -169,7 +172,7 @@ def register_verify():
 def register_resend():
     user = _pending_user()
     if user is None:
-        return redirect(url_for(".register_details"))
+        return redirect(url_for(".register_details", resume=1))
     try:
         sent = services.send_code_unless_recent(user, services.VERIFY_EMAIL)
     except MailUnavailable:

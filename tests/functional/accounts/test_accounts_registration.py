@@ -208,7 +208,7 @@ def test_step2_sent_twice_at_the_same_moment_makes_one_account(app, client, jour
 
 
 def test_step2_needs_step1_first(client):
-    assert client.get("/register/account").headers["Location"] == "/register"
+    assert client.get("/register/account").headers["Location"] == "/register?resume=1"
 
 
 def test_step2_errors_keep_the_email_but_never_the_password(journey):
@@ -398,7 +398,7 @@ def test_cancel_deletes_the_unverified_account(app, journey):
     response = post_form(journey.client, "/register/verify", {}, post_url="/register/cancel")
     assert response.headers["Location"] == "/"
     assert user_by_email(app, "jo@example.com") is None
-    assert journey.client.get("/register/verify").headers["Location"] == "/register"
+    assert journey.client.get("/register/verify").headers["Location"] == "/register?resume=1"
 
 
 def test_back_from_step3_changes_the_email(app, journey, smtp_sink):
@@ -422,18 +422,29 @@ def test_no_state_travels_in_hidden_fields(journey):
 
 def test_leaving_and_coming_back_resumes_at_step2(journey):
     journey.details(first_name="Remembered")
-    journey.client.get("/")
-    assert journey.client.get("/register").headers["Location"] == "/register/account"
-    # Back from step 2 still shows step 1, filled in.
-    page = journey.client.get("/register?back=1")
+    home = text(journey.client.get("/"))
+    assert 'href="/register?resume=1"' in home and 'href="/register?resume=1"' in text(journey.client.get(
+        "/sign-in"))
+    assert journey.client.get("/register?resume=1").headers["Location"] == "/register/account"
+    # The browser's Back from step 2 (and its Back link) shows step 1, filled in: it used to be sent
+    # straight on to step 2 again.
+    page = journey.client.get("/register")
     assert page.status_code == 200
     assert 'value="Remembered"' in text(page)
+    assert 'href="/register">Back</a>' in text(journey.client.get("/register/account"))
 
 
 def test_leaving_and_coming_back_resumes_at_step3(journey):
     journey.to_step3()
     journey.client.get("/")
-    assert journey.client.get("/register").headers["Location"] == "/register/verify"
+    assert journey.client.get("/register?resume=1").headers["Location"] == "/register/verify"
+
+
+def test_a_link_into_registration_with_nothing_to_resume_goes_to_step_1_at_its_own_address(client):
+    """So that the page Back returns to from step 2 is step 1's plain address, not the link's."""
+    assert client.get("/register?resume=1").headers["Location"] == "/register"
+    from_a_form = client.get("/register?resume=1&next=/forms/lado")
+    assert from_a_form.headers["Location"] == "/register?next=/forms/lado"
 
 
 def test_signing_in_unverified_goes_to_step3_and_sends_a_code(app, client, journey, smtp_sink, time_machine):
@@ -462,14 +473,14 @@ def test_registering_an_address_again_takes_it_from_the_browser_that_started(app
     assert journey.account("jo@example.com", "someone else's long password").status_code == 302
     journey.client = owner
     response = owner.post("/register/verify", data={"csrf_token": token, "code": code})
-    assert response.headers["Location"] == "/register"
+    assert response.headers["Location"] == "/register?resume=1"
     assert not user_by_email(app, "jo@example.com").is_verified
-    page = owner.get("/register", follow_redirects=True)
+    page = owner.get("/register?resume=1", follow_redirects=True)
     assert page.request.path == "/register/account"
     assert "This email address has been registered again since you started" in text(page)
     # Resending is no way round it.
     resend = post_form(owner, "/register/account", {}, post_url="/register/verify/resend")
-    assert resend.headers["Location"] == "/register"
+    assert resend.headers["Location"] == "/register?resume=1"
     assert not user_by_email(app, "jo@example.com").is_verified
     # The owner's own password takes the address back; the newest code in their inbox works.
     assert journey.account("jo@example.com", "the owner's own long password").status_code == 302
@@ -478,7 +489,7 @@ def test_registering_an_address_again_takes_it_from_the_browser_that_started(app
     assert "Jo Bloggs" in text(owner.get("/terms"))
     assert post_form(other, "/sign-in", {"email": "jo@example.com",
                                          "password": "someone else's long password"}).status_code == 422
-    assert other.get("/register/verify").headers["Location"] == "/register"
+    assert other.get("/register/verify").headers["Location"] == "/register?resume=1"
 
 
 def test_unverified_account_with_wrong_password_is_not_revealed(app, journey, smtp_sink):
