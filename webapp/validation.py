@@ -76,7 +76,8 @@ def parse_phone(text: str, *, international: bool = False) -> phonenumbers.Phone
 
     A number copied from an email signature or a web page often carries no-break or thin spaces, en
     dashes or full-width digits that look exactly like the plain ones: NFKC folds the spaces and
-    digits, and the dashes become hyphens, so what looks right is accepted.
+    digits, and the dashes become hyphens, so what looks right is accepted. Digits of other scripts
+    count as the digits they are.
 
     A professional's desk phone often has an extension, and without it the council cannot reach them:
     it is kept (GOV.UK's guidance is to let people type numbers the way they know them).
@@ -84,7 +85,7 @@ def parse_phone(text: str, *, international: bool = False) -> phonenumbers.Phone
     With `international`, a number written with its country code (+33 or 0033) that is valid in that
     country is accepted too: a parent or relative of a child can live abroad.
     """
-    text = _DASHES.sub("-", unicodedata.normalize("NFKC", text or ""))
+    text = _ascii_digits(_DASHES.sub("-", unicodedata.normalize("NFKC", text or "")))
     text = re.sub(r"\s", " ", text).strip()
     if len(text) > MAX_PHONE_TYPED:  # before the extension pattern, which backtracks on long runs
         return None
@@ -112,6 +113,12 @@ def parse_phone(text: str, *, international: bool = False) -> phonenumbers.Phone
 _TWO_NUMBERS = re.compile(r"\d[\d ()+.-]{5,}\s*(?:/|,|;|&|\bor\b|\band\b)\s*[(+]?\d[\d ()+.-]{5,}",
                           re.IGNORECASE)
 ONE_PHONE_NUMBER = "Enter one phone number only"
+
+
+def _ascii_digits(text: str) -> str:
+    """Digits of any script as 0 to 9: a number typed on an Arabic or a Bengali keyboard (٠٧٧٠٠…) was
+    refused, where a date typed so was accepted."""
+    return "".join(str(unicodedata.decimal(c)) if c.isdecimal() and not c.isascii() else c for c in text)
 
 
 def phone_refusal(text: str, usual: str) -> str:

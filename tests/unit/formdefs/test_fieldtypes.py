@@ -39,6 +39,11 @@ PHONE = Field("phone", "phone", "Phone number", required=True, error_name="your 
         ("07700\u202f900982", "+447700900982", "07700 900982"),
         ("0161\u2013496\u20130000", "+441614960000", "0161 496 0000"),
         ("\uff10\uff17\uff17\uff10\uff10 900982", "+447700900982", "07700 900982"),
+        # Typed on an Arabic or a Bengali keyboard, as a date can be.
+        ("\u0660\u0667\u0667\u0660\u0660\u0669\u0660\u0660\u0669\u0668\u0662", "+447700900982",
+         "07700 900982"),
+        ("\u09e6\u09ed\u09ed\u09e6\u09e6 \u09ef\u09e6\u09e6\u09ef\u09ee\u09e8", "+447700900982",
+         "07700 900982"),
         # A desk phone's extension, however it is written, is kept: without it no one reaches the person.
         ("01632 960001 ext 123", "+441632960001 x123", "01632 960001 x123"),
         ("01632 960001 ext. 123", "+441632960001 x123", "01632 960001 x123"),
