@@ -99,9 +99,9 @@ ROUTES = {
 
 #: Later steps of a signed-out journey: without the earlier step they send the visitor back to it.
 PUBLIC_STEPS = {
-    "/register/account": "/register",
-    "/register/verify": "/register",
-    "/register/verify/resend": "/register",
+    "/register/account": "/register?resume=1",
+    "/register/verify": "/register?resume=1",
+    "/register/verify/resend": "/register?resume=1",
     "/forgotten-password/code": "/forgotten-password",
     "/la/sign-in/code": "/la/sign-in",
     "/la/sign-in/code/resend": "/la/sign-in",
@@ -132,8 +132,9 @@ def url(rule: str, values: dict) -> str:
 
 
 def fresh_token(client) -> str:
-    """A valid token of this client's session, taken from another page (the sign-in page)."""
-    return csrf_token(client.get("/sign-in").get_data(as_text=True))
+    """A valid token of this client's session, taken from another page (the forgotten password page,
+    which shows its form signed in or not)."""
+    return csrf_token(client.get("/forgotten-password").get_data(as_text=True))
 
 
 def sent_to_sign_in(fragment, kind: str) -> bool:

@@ -19,8 +19,8 @@ def journey(client, smtp_sink):
 
 def test_login_or_register_offers_registration_that_returns_to_the_form(client):
     html = client.get(f"{FORM}/login-or-register").get_data(as_text=True)
-    assert re.search(r'href="/register\?next=/forms/safeguarding-concern"[^>]*>\s*Register for new account',
-                     html), html
+    assert re.search(r'href="/register\?next=/forms/safeguarding-concern&amp;resume=1"[^>]*>\s*'
+                     r'Register for new account', html), html
 
 
 def test_registering_from_a_form_ends_on_that_form(client, journey):
