@@ -9,7 +9,9 @@ from govuk_frontend_wtf.wtforms_widgets import (
 )
 from wtforms import HiddenField, RadioField, SelectMultipleField, SubmitField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length
+from wtforms.validators import DataRequired, InputRequired, ValidationError
+
+from webapp.formdefs.fieldtypes import counted_length
 
 from .services import REASONS, RESPONSE_MAX_LENGTH
 
@@ -18,6 +20,20 @@ def _strip(value):
     # Browsers post each line break as CRLF but count it as one character (so does GOV.UK Frontend's
     # character count): counting two here refused text the page said was within the limit.
     return value.replace("\r\n", "\n").strip() if isinstance(value, str) else value
+
+
+class CountedLength:
+    """At most `max` characters as the page's GOV.UK character count counts them (an emoji is two),
+    the way the public's forms count (fieldtypes.counted_length). WTForms' Length counts an emoji as
+    one: the count said "You have 10 characters too many" and the server took the text."""
+
+    def __init__(self, max: int, message: str):
+        self.max = max
+        self.message = message
+
+    def __call__(self, form, field):
+        if isinstance(field.data, str) and counted_length(field.data) > self.max:
+            raise ValidationError(self.message)
 
 
 # Said on the page (GOV.UK character count), not first in an error after the caseworker has written it.
@@ -40,8 +56,8 @@ class ReturnForm(SeenVersionForm):
         description="Say what you need. The submitter sees this next to the form. Do not include details "
                     "the submitter did not give you.",
         validators=[DataRequired("Enter comments for the submitter"),
-                    Length(max=COMMENTS_MAX_LENGTH,
-                           message=f"Comments must be {COMMENTS_MAX_LENGTH} characters or fewer")],
+                    CountedLength(max=COMMENTS_MAX_LENGTH,
+                                  message=f"Comments must be {COMMENTS_MAX_LENGTH} characters or fewer")],
         filters=[_strip], widget=GovCharacterCount())
     sections = SelectMultipleField("Which sections need changing? (optional)", choices=[],
                                    description="Select all that apply. These are marked for the submitter.",
@@ -53,8 +69,8 @@ def _response_field() -> TextAreaField:
     return TextAreaField(
         "Response",
         validators=[DataRequired("Enter a response"),
-                    Length(max=RESPONSE_MAX_LENGTH,
-                           message=f"Response must be {RESPONSE_MAX_LENGTH} characters or fewer")],
+                    CountedLength(max=RESPONSE_MAX_LENGTH,
+                                  message=f"Response must be {RESPONSE_MAX_LENGTH} characters or fewer")],
         filters=[_strip], widget=GovCharacterCount())
 
 

@@ -439,6 +439,42 @@ def test_line_breaks_count_once_as_the_character_count_shows(app, staff_client, 
             assert db.session.query(ReturnRequest).one().comments == typed
 
 
+@pytest.mark.parametrize("action, field, limit, extra", [
+    ("respond", "response", 500, {}),
+    ("return", "comments", 2000, {"reason": "other"}),
+])
+def test_an_emoji_counts_twice_as_the_character_count_shows(app, staff_client, submission, action, field,
+                                                           limit, extra):
+    """GOV.UK Frontend's character count counts as JavaScript does, in UTF-16 code units, so an emoji
+    (a thumbs-up) is two. Before, 490 letters and 10 thumbs-up had the count say "You have 10 characters
+    too many" while the server, counting characters, accepted them. Now the server counts as the page
+    does (as the public's forms already did): what the count says fits is accepted, and what it says is
+    too long is refused with the limit the page gives."""
+    url = f"/la/submissions/{submission}/{action}"
+    over = "a" * (limit - 10) + "\N{THUMBS UP SIGN}" * 10
+    assert len(over) == limit  # within the limit as characters, 10 over as the count shows it
+    response = post_form(staff_client, url, {field: over, **extra})
+    assert response.status_code == 422, response.get_data(as_text=True)
+    noun = "Response" if action == "respond" else "Comments"
+    assert f"{noun} must be {limit} characters or fewer" in response.get_data(as_text=True)
+    fits = "a" * (limit - 20) + "\N{THUMBS UP SIGN}" * 10
+    response = post_form(staff_client, url, {field: fits, **extra})
+    assert response.status_code == 302, response.get_data(as_text=True)
+    with app.app_context():
+        if action == "respond":
+            assert db.session.get(Submission, submission).response_text == fits
+        else:
+            assert db.session.query(ReturnRequest).one().comments == fits
+
+
+def test_a_corrected_response_counts_an_emoji_twice_too(app, staff_client, submission):
+    html = _respond_then_open_the_correction(staff_client, submission).get_data(as_text=True)
+    response = post_form(staff_client, f"/la/submissions/{submission}/response",
+                         {"response": "a" * 490 + "\N{THUMBS UP SIGN}" * 10, "seen": _seen(html)})
+    assert response.status_code == 422
+    assert "Response must be 500 characters or fewer" in response.get_data(as_text=True)
+
+
 @pytest.mark.parametrize("action, data, status", [
     ("return", RETURN, "returned"),
     ("respond", {"response": "Accepted \u2014 passed to the Children First Hub"}, "responded"),
