@@ -302,6 +302,38 @@ def test_returned_forms_are_listed_first(app, signed_in, draft_id):
         assert f'action="/submitted/{submission_id}/reopen"' in html
 
 
+def test_a_form_returned_at_version_2_is_named_by_that_version_to_screen_readers(app, signed_in, user_id):
+    """A form returned at v2: its Previous Form link opens v2's PDF and the reopened form's notice says
+    "CP-2026-000007-v2", but the links' hidden words named "CP-2026-000007", the first version's
+    reference ("Previous Form (CP-2026-000007, PDF)"). They name the version now, as the Reference
+    column does; a form returned at v1 keeps its plain reference."""
+    from tests.functional.review.builders import answers, make_submission
+    from webapp.submissions.models import ReturnRequest
+
+    with app.app_context():
+        for reference, count in (("CP-2026-000007", 2), ("CP-2026-000008", 1)):
+            versions = [answers() for _ in range(count)]
+            submission_id = make_submission(user_id, reference=reference, status="returned",
+                                            versions=versions)
+            db.session.add(ReturnRequest(submission_id=submission_id, version_number=len(versions),
+                                         reason="insufficient_detail", comments="Tell us more",
+                                         sections=["concerns"]))
+            db.session.commit()
+    html = signed_in.get("/submitted").get_data(as_text=True)
+    returned = html.split("Forms requesting more information</caption>", 1)[1].split("</table>", 1)[0]
+    hidden = re.findall(r'<span class="govuk-visually-hidden">([^<]*)</span>', returned)
+    assert " for Jordan Ellison, reference CP-2026-000007-v2: update and resubmit" in hidden
+    assert " (CP-2026-000007-v2, PDF)" in hidden
+    assert re.search(r'/v2\.pdf">Previous Form<span class="govuk-visually-hidden"> '
+                     r'\(CP-2026-000007-v2, PDF\)', returned)
+    assert " for Jordan Ellison, reference CP-2026-000008: update and resubmit" in hidden
+    assert " (CP-2026-000008, PDF)" in hidden
+    assert not any("CP-2026-000007," in text or "CP-2026-000007:" in text for text in hidden)
+    recent = html.split("Recently Submitted Forms (Last 30 Days)</caption>", 1)[1].split("</table>", 1)[0]
+    hidden = re.findall(r'<span class="govuk-visually-hidden">([^<]*)</span>', recent)
+    assert ", CP-2026-000007-v2" in hidden and ", CP-2026-000008" in hidden
+
+
 def _sent_forms(user_id: int, count: int, start: int) -> None:
     """`count` forms sent today: every third returned (with its request), every other one in two versions."""
     from tests.functional.review.builders import answers, make_submission
