@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -96,6 +96,8 @@ class DraftsPage:
     total: int
     page: int
     pages: int
+    # {draft id: the reference of the returned form it reopens}, for the drafts that reopen one.
+    returned_references: dict[str, str] = field(default_factory=dict)
 
 
 def drafts_for(user_id: int, now: datetime | None = None, page: int = 1,
@@ -113,7 +115,32 @@ def drafts_for(user_id: int, now: datetime | None = None, page: int = 1,
     drafts = list(db.session.scalars(
         select(Draft).where(*live).options(defer(Draft.answers))
         .order_by(Draft.saved_at.desc(), Draft.id.desc()).offset((page - 1) * per_page).limit(per_page)))
-    return DraftsPage(drafts, total, page, pages)
+    return DraftsPage(drafts, total, page, pages, returned_references(drafts))
+
+
+def returned_references(drafts: list[Draft]) -> dict[str, str]:
+    """{draft id: reference} for each draft that reopens a returned form: the reference of the version
+    that was returned (CP-2026-000007-v2), as the form's notice and its Previous Form name it. One
+    query for the page, and none when no draft reopens a returned form.
+
+    A reopened form holds every answer and file that was sent, but Recover a Form said "Not started:
+    nothing saved yet" beside it (it is saved at version 1), with nothing to say which form it was.
+    """
+    submission_ids = {draft.resubmission_of for draft in drafts if draft.resubmission_of}
+    if not submission_ids:
+        return {}
+    # Imported here: submissions is built on drafts (it submits them and reopens returned forms).
+    from webapp.submissions.models import Submission, SubmissionVersion
+    from webapp.submissions.services import version_reference
+
+    rows = db.session.execute(
+        select(Submission.id, Submission.reference, func.max(SubmissionVersion.number))
+        .join(SubmissionVersion, SubmissionVersion.submission_id == Submission.id)
+        .where(Submission.id.in_(submission_ids)).group_by(Submission.id, Submission.reference))
+    references = {submission_id: version_reference(reference, number)
+                  for submission_id, reference, number in rows}
+    return {draft.id: references[draft.resubmission_of] for draft in drafts
+            if draft.resubmission_of in references}
 
 
 def describe(definition: formdefs.FormDefinition, answers: dict[str, dict]) -> str:

@@ -147,3 +147,64 @@ def test_supporting_documentation_needs_changing_until_its_files_change(app, cli
     assert response.status_code in (200, 302, 303), response.get_data(as_text=True)
     html = client.get(f"/drafts/{draft_id}/child").get_data(as_text=True)
     assert section_status(html, "Supporting Documentation") == "Completed"
+
+
+def _recover_row(client, draft_id: str, headers=None) -> list[str]:
+    """The cells of the draft's row in Recover a Form, as a sighted user reads them on a wide screen."""
+    html = client.get("/drafts", headers=headers or {}).get_data(as_text=True)
+    row = next(row for row in re.findall(r'<tr class="govuk-table__row"[^>]*>(.*?)</tr>', html, flags=re.S)
+               if f"/drafts/{draft_id}/cancel" in row)
+    label = re.compile(r'<span class="app-responsive-table__label" aria-hidden="true">[^<]*</span>')
+    return [" ".join(re.sub(r"<[^>]+>", " ", label.sub("", cell)).split())
+            for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "fragment"])
+def test_recover_a_form_says_a_reopened_form_is_the_returned_one_and_holds_what_was_sent(
+        app, client, reopened, headers):
+    """A returned form reopened holds every answer and file that was sent, but Recover a Form said
+    "Not started: nothing saved yet" and "Last saved: Not saved yet" beside it (it had not been saved
+    since it was reopened), and nothing said it was the returned form: it looked blank enough to
+    delete. It now says it was returned, by the reference the person knows it by, and when it was
+    last saved (reopening saved it)."""
+    draft_id, submission_id = reopened
+    with app.app_context():
+        reference = db.session.get(Submission, submission_id).reference
+    cells = _recover_row(client, draft_id, headers)
+    assert cells[0] == ("Child/Young Person Safeguarding Concern – Jordan Ellison-Hart "
+                        f"Returned for more information: reopened from {reference} with the answers and "
+                        "files you sent")
+    assert "Not started" not in cells[0] and "nothing saved" not in cells[0]
+    assert cells[3] != "Not saved yet" and re.fullmatch(r"\d{1,2} \w+ \d{4} at \S+", cells[3]), cells[3]
+    # Still the returned form once it has been changed and saved.
+    answers = dict(POSTED["concerns"], worries="The bruises were seen on Monday by the class teacher.")
+    assert Runner(client).post(draft_id, "concerns", answers).status_code in (302, 303)
+    assert _recover_row(client, draft_id, headers)[0] == cells[0]
+
+
+def test_recover_a_form_names_a_form_returned_at_version_2_by_that_version(app, client, make_user):
+    """The returned form's notice and its Previous Form name the version returned ("-v2"), and so does
+    Recover a Form."""
+    from tests.functional.review.builders import answers, make_submission
+    from webapp.submissions.models import ReturnRequest
+
+    user_id = make_user()
+    sign_in(client)
+    with app.app_context():
+        submission_id = make_submission(user_id, reference="CP-2026-000007", status="returned",
+                                        versions=[answers(), answers()])
+        db.session.add(ReturnRequest(submission_id=submission_id, version_number=2,
+                                     reason="insufficient_detail", comments="Tell us more",
+                                     sections=["concerns"]))
+        db.session.commit()
+    page = client.get("/submitted").get_data(as_text=True)
+    response = client.post(f"/submitted/{submission_id}/reopen", data={"csrf_token": csrf_token(page)})
+    draft_id = re.fullmatch(r"/drafts/([0-9a-f]{32})/child", response.headers["Location"]).group(1)
+    assert "reopened from CP-2026-000007-v2 with" in _recover_row(client, draft_id)[0]
+
+
+def test_a_form_started_and_left_still_says_nothing_was_saved(runner):
+    draft_id = runner.start()
+    cells = _recover_row(runner.client, draft_id)
+    assert cells[0].endswith("Not started: nothing saved yet") and "Returned" not in cells[0]
+    assert cells[3] == "Not saved yet"
