@@ -1,15 +1,16 @@
-"""What changed between two versions of a submission, field by field.
+"""What changed between two versions of a submission, field by field and file by file.
 
 The answers themselves are rendered by the submissions package's `answer_sections`, the same
 renderer the PDF uses, so the back office and the PDF always say the same thing.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 
 from webapp.submissions.rendering import answer_sections
 from webapp.submissions.services import catalogue
 
-__all__ = ["Change", "answer_sections", "definition_for", "difference"]
+__all__ = ["Change", "answer_sections", "definition_for", "difference", "file_difference"]
 
 
 def definition_for(form_id: str, form_version: int | None = None):
@@ -25,6 +26,13 @@ class Change:
     label: str
     old: str
     new: str
+    # An attached file (`old` or `new` is its name and description) rather than an answer.
+    of_file: bool = False
+
+    @property
+    def blank(self) -> str:
+        """What the page says in place of the side that has nothing."""
+        return "Not attached" if self.of_file else "Not answered"
 
     @property
     def kind(self) -> str:
@@ -68,3 +76,39 @@ def difference(old_sections: list[dict], new_sections: list[dict]) -> list[Chang
         if key not in new_rows and norm(old):
             changes.append(Change(key[0], key[1], norm(old), ""))
     return changes
+
+
+FILE_LABEL = "Attached file"
+
+
+def _file_text(attachment) -> str:
+    name = attachment.display_name
+    return f"{name} ({attachment.description})" if attachment.description else name
+
+
+def file_difference(old_files: list, new_files: list, section: str) -> list[Change]:
+    """The files the newer version added, in its order, then those it no longer has.
+
+    A reopened form's files are copies (each version has rows of its own), so a file is known by its
+    name and its description (what the submitter said it is): one kept as it was is not a change, and
+    one described differently is one taken away and one added. "What changed" listed answers only, so
+    a body map sent in answer to a request for more information went unmarked there.
+    """
+    def key(attachment) -> tuple[str, str]:
+        return attachment.display_name, attachment.description or ""
+
+    def missing_from(files: list, others: list) -> list:
+        left = Counter(key(a) for a in others)
+        out = []
+        for attachment in files:
+            if left[key(attachment)]:
+                left[key(attachment)] -= 1
+            else:
+                out.append(attachment)
+        return out
+
+    added = [Change(section, FILE_LABEL, "", _file_text(a), of_file=True)
+             for a in missing_from(new_files, old_files)]
+    removed = [Change(section, FILE_LABEL, _file_text(a), "", of_file=True)
+               for a in missing_from(old_files, new_files)]
+    return added + removed

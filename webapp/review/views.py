@@ -240,8 +240,15 @@ def view_submission(submission_id: str):
     services.audit(g.user, submission, services.VIEW, str(version.number))
     sections = answers.answer_sections(version)
     previous = next((v for v in submission.versions if v.number == version.number - 1), None)
-    changes = answers.difference(answers.answer_sections(previous), sections) if previous else None
     files = services.attachments_by_version(submission)
+    changes = None
+    if previous:
+        # Files added and taken away too, under the title of the section they were attached in.
+        files_title = next(iter(_section_titles(submission, version, kinds=("attachments",)).values()),
+                           "Attached files")
+        changes = (answers.difference(answers.answer_sections(previous), sections)
+                   + answers.file_difference(files.get(previous.id, []), files.get(version.id, []),
+                                             files_title))
     return render_page(
         "review/submission.html", submission=submission, version=version, sections=sections,
         previous=previous, changes=changes, files=files, returns=services.return_requests(submission),

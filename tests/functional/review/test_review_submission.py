@@ -196,8 +196,83 @@ def test_version_difference_field_by_field(app, people, staff_client):
 def test_difference_says_when_nothing_changed(app, people, staff_client):
     with app.app_context():
         sid = make_submission(people["submitter"], status="resubmitted", versions=[answers(), answers()])
-    assert "No answers changed between version 1 and version 2" in staff_client.get(
+    assert "No answers or files changed between version 1 and version 2" in staff_client.get(
         f"/la/submissions/{sid}").get_data(as_text=True)
+
+
+def _two_versions_with_files(people, old_files, new_files, **version_answers) -> str:
+    """A resubmitted form whose versions carry these (name, description) files (inside an app context).
+    A reopened form's files are copies: each version has its own rows, as here."""
+    from webapp.attachments.models import Attachment
+    from webapp.extensions import db
+    from webapp.submissions.models import Submission
+
+    sid = make_submission(people["submitter"], status="resubmitted",
+                          versions=[answers(), answers(**version_answers)])
+    first, second = db.session.get(Submission, sid).versions
+    for version, files in ((first, old_files), (second, new_files)):
+        for name, description in files:
+            data = b"%PDF-1.7 " + name.encode()
+            db.session.add(Attachment(user_id=people["submitter"], version_id=version.id, display_name=name,
+                                      kind="pdf", content_type="application/pdf", size=len(data), data=data,
+                                      description=description))
+    db.session.commit()
+    return sid
+
+
+def _change_rows(html: str) -> list[list[str]]:
+    """Each row of the difference table as the text of its cells (the row header included)."""
+    table = html.split('class="govuk-table app-changes"')[1].split("</table>")[0]
+    rows = re.findall(r'<tr class="govuk-table__row">(.*?)</tr>', table.split("<tbody", 1)[1], flags=re.S)
+    return [[" ".join(re.sub(r"<[^>]+>", " ", cell).split())
+             for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", row, flags=re.S)] for row in rows]
+
+
+def test_version_difference_lists_the_files_added_and_removed(app, people, staff_client):
+    """A file added or taken away on resubmission was not in "What changed in version 2", which listed
+    answers only: a caseworker reading it missed the body map the submitter had sent in answer to
+    their request. Files are compared by name and description (a reopened form's files are copies); one
+    kept as it was is not listed."""
+    with app.app_context():
+        sid = _two_versions_with_files(
+            people,
+            old_files=[("Home visit notes.pdf", "Notes from the visit"), ("Old photo.pdf", "")],
+            new_files=[("Home visit notes.pdf", "Notes from the visit"),
+                       ("Body map.pdf", "Where the bruises <are>")],
+            child={"surname": "Ellis"})
+    html = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+    rows = _change_rows(html)
+    assert rows == [
+        ["Child / Young Person&#39;s Details", "Last name", "Ellison", "Ellis"],
+        ["Supporting Documentation", "Attached file", "Not attached",
+         "Body map.pdf (Where the bruises &lt;are&gt;)"],
+        ["Supporting Documentation", "Attached file", "Old photo.pdf", "Not attached"],
+    ], rows
+    changes = html.split('class="govuk-table app-changes"')[1].split("</table>")[0]
+    assert "<ins>Body map.pdf (Where the bruises &lt;are&gt;)</ins>" in changes
+    assert "<del>Old photo.pdf</del>" in changes
+    assert "Home visit notes.pdf" not in changes
+    assert "Answers and files changed between version 1 and version 2" in changes  # the table's caption
+
+
+def test_a_file_added_with_no_answer_changed_is_a_change(app, people, staff_client):
+    with app.app_context():
+        sid = _two_versions_with_files(people, old_files=[], new_files=[("Body map.pdf", "")])
+    html = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+    assert "No answers" not in html
+    assert _change_rows(html) == [
+        ["Supporting Documentation", "Attached file", "Not attached", "Body map.pdf"]]
+
+
+def test_a_file_described_differently_is_one_taken_away_and_one_added(app, people, staff_client):
+    with app.app_context():
+        sid = _two_versions_with_files(people, old_files=[("Body map.pdf", "Arms")],
+                                       new_files=[("Body map.pdf", "Arms and back")])
+    html = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+    assert _change_rows(html) == [
+        ["Supporting Documentation", "Attached file", "Not attached", "Body map.pdf (Arms and back)"],
+        ["Supporting Documentation", "Attached file", "Body map.pdf (Arms)", "Not attached"],
+    ]
 
 
 def _looked_at(app, submission_id, user_id, times: int, start: int = 0) -> None:
