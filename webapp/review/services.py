@@ -18,6 +18,7 @@ from webapp.accounts.models import User
 from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.extensions import db
+from webapp.formdefs.fieldtypes import counted_length
 from webapp.notifications.email import queue as queue_email
 from webapp.submissions.models import (
     STATUSES,
@@ -420,7 +421,7 @@ def _response_text(text: str) -> str:
     text = tidy_paragraphs(text)
     if not text:
         raise ValueError("a response is required")
-    if len(text) > RESPONSE_MAX_LENGTH:
+    if counted_length(text) > RESPONSE_MAX_LENGTH:  # as the form and the page's character count count
         raise ValueError("the response is too long")
     return text
 
