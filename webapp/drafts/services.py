@@ -268,10 +268,13 @@ def _saved_values(current: Draft, definition: formdefs.FormDefinition, section_i
                   answers: dict[str, Any], status: str, lifetime: Lifetime, now: datetime) -> dict:
     version = current.version + 1
     all_answers = {**(current.answers or {}), section_id: answers}
+    section_versions = current.section_versions
+    if section_versions is None:  # saved before sections had versions: each may have changed just now
+        section_versions = {saved: current.version for saved in current.answers or {}}
     return {
         "answers": all_answers,
         "section_status": {**(current.section_status or {}), section_id: status},
-        "section_versions": {**(current.section_versions or {}), section_id: version},
+        "section_versions": {**section_versions, section_id: version},
         "version": version,
         "description": describe(definition, all_answers),
         "saved_at": now,

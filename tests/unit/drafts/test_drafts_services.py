@@ -154,7 +154,12 @@ def test_a_draft_saved_before_sections_had_versions_refuses_any_older_page(ctx, 
         services.save_section(draft, definition, "consent", {"consent": "yes"}, services.COMPLETED, 1,
                               LIFETIME)
     services.save_section(draft, definition, "consent", {"consent": "yes"}, services.COMPLETED, 2, LIFETIME)
-    assert draft.section_versions == {"consent": 3}
+    # Its sections saved before are taken as saved at the version it had: a page older than that,
+    # open since before the change, is still refused.
+    assert draft.section_versions == {"child": 2, "consent": 3}
+    with pytest.raises(services.Conflict):
+        services.save_section(draft, definition, "child", {"first_name": "B"}, services.IN_PROGRESS, 1,
+                              LIFETIME)
 
 
 def test_unicode_and_large_answers_are_stored_exactly(ctx, definition):
