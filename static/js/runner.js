@@ -89,12 +89,16 @@
   // the question again meanwhile (a date typed before the choice's own check came back): htmx then
   // swaps the answer into the question as it was, out of the page, and says nothing the page can hear.
   // Such an answer is put in the question as now drawn; otherwise its error would show only at Next.
+  // Never into a section drawn since the check was sent (Next's answer): that page is newer than the
+  // check, and its error summary, just said, would be kept in step with an answer older than it.
   document.addEventListener('htmx:beforeRequest', function (event) {
     var question = event.detail.target
     var xhr = event.detail.xhr
     if (!question || !question.id || question.id.indexOf('field-') !== 0 || !xhr) return
+    var runner = document.getElementById('section-runner')
     xhr.addEventListener('load', function () {
       if (xhr.appSwappedInPage || question.isConnected || question.closest('#section-runner') ||
+          document.getElementById('section-runner') !== runner ||
           (xhr.status !== 200 && xhr.status !== 422)) return
       var current = document.getElementById(question.id)
       if (!current) return
