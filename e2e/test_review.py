@@ -236,8 +236,9 @@ def test_a_caseworker_timed_out_signs_in_again_at_the_back_office(page, live_ser
     dialog = page.get_by_role("dialog", name="You're about to be signed out")
     expect(dialog).to_be_visible(timeout=15_000)
     expect(dialog).to_contain_text("Anything you have typed and not sent will be lost. "
-                                   "Select 'Continue' to stay signed in.")
-    expect(dialog).not_to_contain_text("saved")
+                                   "Select 'Continue' to stay signed in.", use_inner_text=True)
+    expect(dialog).not_to_contain_text("saved", use_inner_text=True)
+    expect(dialog).not_to_contain_text("kept", use_inner_text=True)
     check_a11y(page, "back office timeout warning")
 
     expect(page).to_have_url(re.compile(r"/la/sign-in\?expired=1&next=%2Fla%2Fqueue$"), timeout=20_000)
@@ -249,3 +250,41 @@ def test_a_caseworker_timed_out_signs_in_again_at_the_back_office(page, live_ser
     staff_signs_in_quickly(page, server.url, e2e_sink, email)
     expect(page.get_by_role("heading", name="Submissions")).to_be_visible()
     assert page.url == server.url + "/la/queue"
+
+
+def test_a_response_written_when_the_timeout_came_is_there_after_signing_in_again(
+        page, live_server_factory, e2e_sink, check_a11y):
+    """A caseworker writing a response who was called away came back to the sign-in page, and what they
+    had typed was gone (the warning could only say it would be). Now the page keeps it as the timeout
+    comes, and the form shows it again once they have signed in. A 15-second staff session."""
+    server = live_server_factory(STAFF_SESSION_IDLE_MINUTES=0.25, SESSION_WARNING_SECONDS=10)
+    with server.app.app_context():
+        email = accounts.create_staff(f"caseworker-{secrets.token_hex(4)}@council.example", "social-care",
+                                      PASSWORD, first_name="Sam", surname="Carter").email
+        submission_id = make_submission(None, reference=unique_reference())
+        db.session.remove()
+    respond = f"/la/submissions/{submission_id}/respond"
+    page.goto(f"{server.url}/la/sign-in?next={respond}")
+    staff_signs_in_quickly(page, server.url, e2e_sink, email)
+    expect(page.get_by_role("heading", name="Post a response")).to_be_visible()
+    written = "Accepted. Passed to the Children First Hub; a social worker will call you today."
+    page.get_by_role("textbox", name="Response").fill(written)
+
+    dialog = page.get_by_role("dialog", name="You're about to be signed out")
+    expect(dialog).to_be_visible(timeout=15_000)
+    expect(dialog).to_contain_text("What you have typed on this page will be kept, for when you sign in "
+                                   "again. Select 'Continue' to stay signed in.", use_inner_text=True)
+    expect(dialog).not_to_contain_text("will be lost", use_inner_text=True)
+    check_a11y(page, "back office timeout warning on a form that keeps what is typed")
+
+    expect(page).to_have_url(re.compile(r"/la/sign-in\?expired=1"), timeout=20_000)
+    staff_signs_in_quickly(page, server.url, e2e_sink, email)
+    expect(page.get_by_text("You were signed out before you sent this")).to_be_visible()
+    assert page.url == server.url + respond
+    expect(page.get_by_role("textbox", name="Response")).to_have_value(written)
+    check_a11y(page, "a response kept over the timeout, shown again")
+    page.get_by_role("button", name="Post response").click()
+    expect(page.get_by_text("has been posted")).to_be_visible()
+    with server.app.app_context():
+        assert db.session.get(Submission, submission_id).response_text == written
+        db.session.remove()

@@ -4,6 +4,7 @@ from webapp.accounts.models import EmailCode, User, WebSession
 from webapp.attachments.models import Attachment
 from webapp.drafts.models import Draft
 from webapp.notifications.models import OutboxMessage
+from webapp.review.kept import KeptWriting
 from webapp.scheduler import JobRun
 from webapp.submissions.models import (
     AuditEntry,
@@ -13,5 +14,5 @@ from webapp.submissions.models import (
     SubmissionVersion,
 )
 
-__all__ = ["Attachment", "AuditEntry", "Draft", "EmailCode", "JobRun", "OutboxMessage", "ReferenceCounter",
-           "ReturnRequest", "Submission", "SubmissionVersion", "User", "WebSession"]
+__all__ = ["Attachment", "AuditEntry", "Draft", "EmailCode", "JobRun", "KeptWriting", "OutboxMessage",
+           "ReferenceCounter", "ReturnRequest", "Submission", "SubmissionVersion", "User", "WebSession"]

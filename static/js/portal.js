@@ -143,10 +143,22 @@
     restart(seconds)
     return true
   }
-  // The warning says "Anything you have typed is saved" only on a page that saves itself (a form
-  // section, whose autosave the warning sets off); elsewhere, that what was typed will be lost.
+  // A back-office form (return, respond, correct a response) does not save as it goes: when the warning
+  // opens, and again just before the deadline, it sends what it holds to be kept for after sign-in
+  // (review/kept.py). Marked as the page's own doing, so the server does not count it as activity.
+  var keepingForms = document.querySelectorAll('form[data-app-keep-url]')
+  document.addEventListener('portal:save-now', function () {
+    keepingForms.forEach(function (form) {
+      fetch(form.dataset.appKeepUrl, {
+        method: 'POST', body: new FormData(form), credentials: 'same-origin', keepalive: true,
+        headers: { 'X-Portal-Background': 'timeout' }
+      }).catch(function () {})
+    })
+  })
+  // The warning says "Anything you have typed is saved" (or kept) only on a page that does so (a form
+  // section, whose autosave the warning sets off; a back-office form); elsewhere, that it will be lost.
   function sayWhetherSaved () {
-    var saves = !!document.querySelector('.app-autosave[hx-post]')
+    var saves = !!document.querySelector('.app-autosave[hx-post]') || keepingForms.length > 0
     dialog.querySelectorAll('.app-timeout-saved').forEach(function (el) { el.hidden = !saves })
     dialog.querySelectorAll('.app-timeout-unsaved').forEach(function (el) { el.hidden = saves })
   }

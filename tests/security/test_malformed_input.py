@@ -109,6 +109,7 @@ def records(app, make_user):
         queued_id, queued_file_id = submission_with_file(user_id, "CP-2026-910002")
     return_for_information(app, returned_id)
     shared = {"form_id": "safeguarding-concern", "field_name": "first_name", "number": 1,
+              "purpose": "respond",
               "draft_id": draft_id, "handle": "0" * 20}
     return {"citizen": {**shared, "attachment_id": attachment_id, "submission_id": returned_id},
             "staff": {**shared, "attachment_id": queued_file_id, "submission_id": queued_id}}

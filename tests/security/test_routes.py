@@ -87,6 +87,7 @@ ROUTES = {
     "/la/submissions/<submission_id>/audit": STAFF,
     "/la/submissions/<submission_id>/files/<attachment_id>": STAFF,
     "/la/submissions/<submission_id>/respond": STAFF,
+    "/la/submissions/<submission_id>/<any(return, respond, response):purpose>/keep": STAFF,
     "/la/submissions/<submission_id>/response": STAFF,
     "/la/devices": STAFF,
     "/la/devices/sign-out-all": STAFF,
@@ -194,6 +195,7 @@ def test_signed_out_visitors_reach_public_pages_only(app, tmp_path, victim):
     values = {"form_id": "safeguarding-concern", "section_id": "child", "field_name": "first_name",
               "draft_id": victim["draft_id"], "attachment_id": victim["attachment_id"],
               "submission_id": victim["submission_id"], "handle": victim["handle"], "number": 1,
+              "purpose": "respond",
               **asset_values(client)}
     before = snapshot(app)
     checked = 0
@@ -250,7 +252,8 @@ def test_a_member_of_the_public_finds_no_back_office_and_no_other_accounts_recor
     sign_in(client, "attacker@example.com")
     values = {"form_id": "safeguarding-concern", "section_id": "child", "field_name": "first_name",
               "draft_id": victim["draft_id"], "attachment_id": victim["attachment_id"],
-              "submission_id": victim["submission_id"], "handle": victim["handle"], "number": 1}
+              "submission_id": victim["submission_id"], "handle": victim["handle"], "number": 1,
+              "purpose": "respond"}
     attempts = []
     for rule, methods in sorted(rules.items()):
         kind = ROUTES[rule]

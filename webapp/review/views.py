@@ -8,7 +8,7 @@ from flask_limiter.util import get_remote_address
 from markupsafe import Markup, escape
 from wtforms.fields.choices import SelectChoice
 
-from webapp.accounts import auth, codes
+from webapp.accounts import auth, codes, devices, sessions
 from webapp.accounts import services as accounts
 from webapp.accounts.device_views import add_device_pages
 from webapp.accounts.forms import CodeForm, SignInForm
@@ -21,7 +21,7 @@ from webapp.submissions.models import STATUSES
 from webapp.web.rendering import render_page, render_page_or_fragment
 from webapp.web.requests import page_number
 
-from . import answers, services
+from . import answers, kept, services
 from .forms import CorrectResponseForm, ResponseForm, ReturnForm
 
 bp = Blueprint("review", __name__, url_prefix="/la")
@@ -336,16 +336,52 @@ RESPONSE_EXAMPLES = {
 }
 
 
+# The forms that keep what a caseworker was writing when the idle timeout signed them out (kept.py), by
+# the purpose that names them in kept_writing and in the address the page sends it to.
+KEEPING_FORMS = {"return": ReturnForm, "respond": ResponseForm, "response": CorrectResponseForm}
+
+
+def _form_with_kept_writing(purpose: str, submission):
+    """The form as posted; or, on a fresh page, holding what this caseworker was writing when the idle
+    timeout signed them out, and whether it does: their words come back where they left them."""
+    form_class = KEEPING_FORMS[purpose]
+    values = None if request.method == "POST" else kept.kept_values(g.user.id, submission.id, purpose,
+                                                                     _this_sign_in())
+    return (form_class(formdata=values) if values else form_class()), values is not None
+
+
+def _this_sign_in() -> str:
+    return devices.handle_of(session.sid)
+
+
+@bp.post("/submissions/<submission_id>/<any(return, respond, response):purpose>/keep")
+@auth.staff_required
+def keep_writing(submission_id: str, purpose: str):
+    """The page sending what it holds as the idle timeout comes (portal.js). That is not the caseworker
+    doing anything, so the session's idle deadline stays where it was."""
+    sessions.keep_idle_deadline(session)
+    submission = _submission(submission_id)
+    names = {field.name for field in KEEPING_FORMS[purpose](formdata=None)
+             if field.type not in ("CSRFTokenField", "SubmitField")}
+    try:
+        kept.keep(g.user.id, submission.id, purpose, request.form, names, _this_sign_in())
+    except kept.TooLong:
+        abort(413)
+    return "", 204
+
+
 @bp.route("/submissions/<submission_id>/return", methods=["GET", "POST"])
 @auth.staff_required
 def return_submission(submission_id: str):
     submission = _submission(submission_id)
-    form = ReturnForm()
+    form, restored = _form_with_kept_writing("return", submission)
     # A valid post goes to the service even when the status forbids a return: it may repeat the return
     # this caseworker has just made (a double-click), which is shown done rather than refused.
     if not services.can_return(submission) and not form.is_submitted():
-        return _conflict(submission, services.why_not(submission, "return"))
-    _show_latest_version(form, submission)
+        return _conflict(submission, services.why_not(submission, "return"),
+                         unsent=form.comments.data if restored else None)
+    if not restored:
+        _show_latest_version(form, submission)
     titles = _section_titles(submission, submission.latest, kinds=("questions", "attachments"))
     form.sections.choices = [SelectChoice(section_id, title) for section_id, title in titles.items()]
     reasons = services.return_reasons(titles)
@@ -357,22 +393,25 @@ def return_submission(submission_id: str):
                                        seen_version=_version_number(form.version.data))
         except services.InvalidTransition as error:
             return _conflict(submission, str(error), unsent=form.comments.data)
+        kept.forget(g.user.id, submission.id, "return")
         flash(f"{submission.reference} has been returned for more information. The submitter has been "
               "emailed.", "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     if not services.can_return(submission):
         return _conflict(submission, services.why_not(submission, "return"), unsent=form.comments.data)
-    return _form_page("review/return.html", form, submission=submission)
+    return _form_page("review/return.html", form, submission=submission, restored=restored)
 
 
 @bp.route("/submissions/<submission_id>/respond", methods=["GET", "POST"])
 @auth.staff_required
 def respond(submission_id: str):
     submission = _submission(submission_id)
-    form = ResponseForm()
+    form, restored = _form_with_kept_writing("respond", submission)
     if not services.can_respond(submission) and not form.is_submitted():
-        return _conflict(submission, services.why_not(submission, "post a response to"))
-    _show_latest_version(form, submission)
+        return _conflict(submission, services.why_not(submission, "post a response to"),
+                         unsent=form.response.data if restored else None)
+    if not restored:
+        _show_latest_version(form, submission)
     form.response.description = (f"The submitter sees this in their Submitted Forms. For example, "
                                  f"{RESPONSE_EXAMPLES.get(submission.team, RESPONSE_EXAMPLES['social-care'])}"
                                  " or “No further action — advice given”.")
@@ -382,13 +421,14 @@ def respond(submission_id: str):
                              seen_version=_version_number(form.version.data))
         except services.InvalidTransition as error:
             return _conflict(submission, str(error), unsent=form.response.data)
+        kept.forget(g.user.id, submission.id, "respond")
         flash(f"Your response to {submission.reference} has been posted. The submitter has been emailed.",
               "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     if not services.can_respond(submission):
         return _conflict(submission, services.why_not(submission, "post a response to"),
                          unsent=form.response.data)
-    return _form_page("review/respond.html", form, submission=submission)
+    return _form_page("review/respond.html", form, submission=submission, restored=restored)
 
 
 @bp.route("/submissions/<submission_id>/response", methods=["GET", "POST"])
@@ -396,10 +436,11 @@ def respond(submission_id: str):
 def correct_response(submission_id: str):
     """Correct a posted response: the submitter is emailed that it changed."""
     submission = _submission(submission_id)
-    form = CorrectResponseForm()
+    form, restored = _form_with_kept_writing("response", submission)
     if not services.can_correct_response(submission) and not form.is_submitted():
-        return _conflict(submission, services.NOTHING_TO_CORRECT)
-    if not form.is_submitted():
+        return _conflict(submission, services.NOTHING_TO_CORRECT,
+                         unsent=form.response.data if restored else None)
+    if not form.is_submitted() and not restored:
         form.response.data = submission.response_text
         form.seen.data = services.response_fingerprint(submission.response_text)
     if form.validate_on_submit():
@@ -407,13 +448,14 @@ def correct_response(submission_id: str):
             changed = services.correct_response(g.user, submission, form.response.data, seen=form.seen.data)
         except services.InvalidTransition as error:
             return _conflict(submission, str(error), unsent=form.response.data)
+        kept.forget(g.user.id, submission.id, "response")
         if changed:
             flash(f"Your corrected response to {submission.reference} has been posted. The submitter has "
                   "been emailed.", "success")
         else:
             flash(f"The response to {submission.reference} was not changed.", "info")
         return redirect(url_for(".view_submission", submission_id=submission.id))
-    return _form_page("review/correct_response.html", form, submission=submission)
+    return _form_page("review/correct_response.html", form, submission=submission, restored=restored)
 
 
 # --- Display --------------------------------------------------------------------------------------

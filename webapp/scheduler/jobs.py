@@ -5,6 +5,7 @@ from webapp.accounts.services import purge_unverified_accounts
 from webapp.accounts.sessions import purge_expired_sessions
 from webapp.drafts.services import purge_expired_drafts
 from webapp.notifications.email import purge_old_messages, send_due
+from webapp.review.kept import purge_old_kept_writing
 from webapp.submissions.rendering import render_pending_pdfs
 
 from . import Job
@@ -19,4 +20,6 @@ JOBS = [
     Job("purge-old-emails", 60 * 60, purge_old_messages),
     Job("purge-expired-codes", 60 * 60, purge_expired_codes),
     Job("purge-unverified-accounts", 60 * 60, purge_unverified_accounts),
+    # What a caseworker was writing when signed out is kept a day (kept_values stops showing it then).
+    Job("purge-kept-writing", 60 * 60, purge_old_kept_writing),
 ]

@@ -1,0 +1,165 @@
+"""What a caseworker was writing in a back-office form when the idle timeout signed them out: the page
+sends it as the timeout comes (portal.js, tested in e2e/test_review.py), and the same form shows it
+again after they sign in, to them alone, until they send it or a day has passed."""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from tests.conftest import post_form
+from tests.functional.review.conftest import STAFF, staff_sign_in
+from tests.support import csrf_token
+from webapp.extensions import db
+from webapp.review.kept import KeptWriting, purge_old_kept_writing
+from webapp.submissions.models import Submission
+
+SIGNED_OUT_BANNER = "You were signed out before you sent this"
+#: What portal.js marks its keeping with: the page's own doing, not the caseworker's.
+BACKGROUND = {"X-Portal-Background": "timeout"}
+RESPONSE = "Accepted — passed to the Children First Hub. We will call you on Monday."
+
+
+def keep(client, submission_id, purpose, data, page=None, **headers):
+    """What portal.js sends: the form's fields as they are, with the page's CSRF token."""
+    page = page or {"return": "return", "respond": "respond", "response": "response"}[purpose]
+    html = client.get(f"/la/submissions/{submission_id}/{page}").get_data(as_text=True)
+    return client.post(f"/la/submissions/{submission_id}/{purpose}/keep",
+                       data={"csrf_token": csrf_token(html), **data},
+                       headers={**BACKGROUND, **headers})
+
+
+def signed_in_again(app, smtp_sink, email=STAFF):
+    """A new sign-in, as after the timeout: a fresh browser session for the same caseworker."""
+    client = app.test_client()
+    staff_sign_in(client, smtp_sink, email)
+    return client
+
+
+def shown_after_signing_in_again(app, smtp_sink, submission_id, page):
+    client = signed_in_again(app, smtp_sink)
+    return client.get(f"/la/submissions/{submission_id}/{page}").get_data(as_text=True)
+
+
+def kept_rows(app):
+    with app.app_context():
+        return db.session.query(KeptWriting).count()
+
+
+@pytest.fixture
+def now(time_machine):
+    start = datetime.now(UTC).replace(microsecond=0)
+    time_machine.move_to(start, tick=False)
+    return time_machine
+
+
+def test_a_response_being_written_when_signed_out_is_there_after_signing_in(app, staff_client, submission,
+                                                                           smtp_sink):
+    kept = keep(staff_client, submission, "respond", {"version": "1", "response": RESPONSE})
+    assert kept.status_code == 204
+
+    page = signed_in_again(app, smtp_sink)
+    html = page.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
+    assert SIGNED_OUT_BANNER in html and "It has not been sent: check it, then send it." in html
+    assert f">{RESPONSE}</textarea>" in html
+    with app.app_context():
+        assert db.session.get(Submission, submission).status == "submitted"  # kept, not sent
+
+    sent = post_form(page, f"/la/submissions/{submission}/respond", {"version": "1", "response": RESPONSE})
+    assert sent.status_code == 302
+    with app.app_context():
+        assert db.session.get(Submission, submission).response_text == RESPONSE
+    assert kept_rows(app) == 0  # sent: nothing left to show
+
+
+def test_the_same_sign_in_does_not_show_it_again(app, staff_client, submission):
+    """The page keeps what it holds when the warning opens: a caseworker who then chose 'Continue' and
+    left the form of their own accord was not signed out, and finds the form as they would expect."""
+    keep(staff_client, submission, "respond", {"version": "1", "response": RESPONSE})
+    html = staff_client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
+    assert SIGNED_OUT_BANNER not in html and RESPONSE not in html
+
+
+def test_a_return_keeps_its_reason_sections_comments_and_the_version_read(app, staff_client, submission,
+                                                                          smtp_sink):
+    keep(staff_client, submission, "return", {
+        "version": "1", "reason": "insufficient_detail", "comments": "When were the bruises seen?",
+        "sections": ["concerns", "child"]})
+    html = shown_after_signing_in_again(app, smtp_sink, submission, "return")
+    assert SIGNED_OUT_BANNER in html
+    assert ">When were the bruises seen?</textarea>" in html
+    assert 'value="insufficient_detail" checked' in html
+    assert 'value="concerns" checked' in html and 'value="child" checked' in html
+    assert 'value="consent" checked' not in html
+    assert 'name="version" type="hidden" value="1"' in html
+
+
+def test_a_correction_being_written_comes_back_instead_of_the_posted_response(app, people, staff_client,
+                                                                              smtp_sink):
+    from tests.functional.review.builders import make_submission
+
+    with app.app_context():
+        submission = make_submission(people["submitter"], status="responded")
+        row = db.session.get(Submission, submission)
+        row.response_text = "Accepted."
+        db.session.commit()
+    keep(staff_client, submission, "response", {"seen": "fingerprint", "response": "Accepted, with advice."})
+    html = shown_after_signing_in_again(app, smtp_sink, submission, "response")
+    assert SIGNED_OUT_BANNER in html and ">Accepted, with advice.</textarea>" in html
+
+
+def test_what_one_caseworker_kept_is_never_shown_to_another(app, make_user, staff_client, lado_client,
+                                                            submission, smtp_sink):
+    keep(staff_client, submission, "respond", {"version": "1", "response": RESPONSE})
+    make_user("colleague@council.example", is_staff=True, team="social-care", is_professional=False,
+              role=None, organisation=None)
+    colleague = signed_in_again(app, smtp_sink, "colleague@council.example")
+    html = colleague.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
+    assert RESPONSE not in html and SIGNED_OUT_BANNER not in html
+    # Another team's caseworker cannot reach the submission, to keep anything or to read it.
+    token = csrf_token(lado_client.get("/la/queue").get_data(as_text=True))
+    refused = lado_client.post(f"/la/submissions/{submission}/respond/keep",
+                               data={"csrf_token": token, "response": "Planted"})
+    assert refused.status_code == 404
+    assert kept_rows(app) == 1
+
+
+def test_keeping_needs_the_page_s_token(app, staff_client, submission):
+    response = staff_client.post(f"/la/submissions/{submission}/respond/keep", data={"response": RESPONSE})
+    assert response.status_code == 400
+    assert kept_rows(app) == 0
+
+
+def test_a_box_cleared_before_the_timeout_forgets_what_was_kept(app, staff_client, submission, smtp_sink):
+    keep(staff_client, submission, "respond", {"version": "1", "response": RESPONSE})
+    keep(staff_client, submission, "respond", {"version": "1", "response": "   "})
+    assert kept_rows(app) == 0
+    html = shown_after_signing_in_again(app, smtp_sink, submission, "respond")
+    assert SIGNED_OUT_BANNER not in html
+
+
+def test_nothing_without_bound_is_stored(app, staff_client, submission):
+    response = keep(staff_client, submission, "respond", {"version": "1", "response": "x" * 20_001})
+    assert response.status_code == 413
+    assert kept_rows(app) == 0
+
+
+def test_keeping_is_not_activity_the_session_still_ends_on_time(app, people, submission, smtp_sink, now):
+    client = signed_in_again(app, smtp_sink)
+    token = csrf_token(client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True))
+    now.shift(timedelta(minutes=14))  # the warning opens 2 minutes before the 15-minute staff timeout
+    kept = client.post(f"/la/submissions/{submission}/respond/keep", headers=BACKGROUND,
+                       data={"csrf_token": token, "version": "1", "response": RESPONSE})
+    assert kept.status_code == 204
+    now.shift(timedelta(minutes=2))
+    assert client.get("/la/queue").status_code == 302
+    assert kept_rows(app) == 1
+
+
+def test_kept_writing_goes_after_a_day(app, staff_client, submission, smtp_sink, now):
+    keep(staff_client, submission, "respond", {"version": "1", "response": RESPONSE})
+    now.shift(timedelta(hours=25))
+    html = shown_after_signing_in_again(app, smtp_sink, submission, "respond")
+    assert RESPONSE not in html
+    with app.app_context():
+        assert purge_old_kept_writing() == 1
+    assert kept_rows(app) == 0
