@@ -40,6 +40,11 @@ def load_signed_in_user() -> None:
 
 
 def sign_in(user: User, *, staff: bool = False) -> None:
+    signed_in_before = session.get("user_id")
+    if signed_in_before is not None and (signed_in_before != user.id or bool(session.get("staff")) != staff):
+        # Another account, or the back office, was signed in in this browser: nothing of theirs (a
+        # caseworker's saved searches, answers kept for another account) carries over to this one.
+        session.clear()
     sessions.regenerate(session)
     session.pop("_expired", None)
     session.pop("registration", None)

@@ -4,9 +4,8 @@ The pages themselves live by what a person is doing: starting a form (start_view
 sections (views), and leaving and coming back (resume_views).
 """
 
-from functools import wraps
 
-from flask import Blueprint, abort, current_app, flash, g, redirect, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, redirect, request, url_for
 from werkzeug.exceptions import RequestEntityTooLarge
 
 from webapp.accounts.auth import login_required
@@ -38,15 +37,10 @@ def _check_csrf_when_signed_in():
 
 
 def citizen_required(view):
-    """Drafts belong to public and professional accounts: a staff session is told there is nothing here."""
-
-    @wraps(view)
-    def wrapped(*args, **kwargs):
-        if session.get("staff"):
-            abort(404)
-        return login_required(view)(*args, **kwargs)
-
-    return wrapped
+    """Drafts belong to public and professional accounts. A back-office session is sent to the portal's
+    sign-in as any other page for those accounts sends it, which says it is signed in to the back office
+    (a 404, "Page not found", was all a caseworker following a portal link was told)."""
+    return login_required(view)
 
 
 def catalogue():

@@ -2,6 +2,7 @@
 
 import pytest
 
+from tests.conftest import post_form
 from tests.functional.drafts.conftest import CHILD, HX
 from tests.support import csrf_token
 from webapp.drafts.models import Draft
@@ -48,16 +49,47 @@ def test_a_made_up_draft_id_is_404(runner):
     assert runner.client.get("/drafts/not-hex/child").status_code == 404
 
 
-def test_staff_session_gets_404(app, client, make_user, owned_draft):
+def test_a_back_office_session_is_sent_to_the_portal_sign_in_which_says_so(app, client, make_user,
+                                                                          owned_draft):
+    """A caseworker following a link to Recover a Form got "Page not found" while the header showed them
+    signed in; the other pages for portal accounts sent them to a sign-in page that said nothing of it."""
     staff_client = app.test_client()
-    make_user(email="caseworker@example.gov.uk")
+    make_user(email="caseworker@example.gov.uk", first_name="Sam", surname="Carter")
     from tests.conftest import sign_in
 
     sign_in(staff_client, email="caseworker@example.gov.uk")  # then made a back-office session
     with staff_client.session_transaction() as session:
         session["staff"] = True
-    assert staff_client.get("/drafts").status_code == 404
-    assert staff_client.get(f"/drafts/{owned_draft}/child").status_code == 404
+    for path in ("/drafts", f"/drafts/{owned_draft}/child", "/account", "/submitted"):
+        response = staff_client.get(path)
+        assert response.status_code == 302 and response.headers["Location"] == f"/sign-in?next={path}", path
+    page = staff_client.get("/sign-in?next=/drafts").get_data(as_text=True)
+    assert ("You are signed in to the back office as Sam Carter. The portal&#39;s forms and accounts need a "
+            "portal account: signing in here signs you out of the back office.") in page
+    signed_out = app.test_client().get("/sign-in?next=/drafts").get_data(as_text=True)
+    assert "Secure login" in signed_out and "signed in to the back office" not in signed_out
+
+
+def test_signing_in_to_the_portal_from_the_back_office_ends_it_and_carries_nothing_over(
+        app, make_user, smtp_sink):
+    """The sign-in page says it signs the caseworker out of the back office: it does, and their saved
+    searches (often a child's name) are not carried into the portal account's session."""
+    from tests.conftest import sign_in
+    from tests.functional.review.conftest import staff_sign_in
+
+    make_user("caseworker@council.example", is_staff=True, team="social-care", is_professional=False,
+              role=None, organisation=None)
+    make_user("parent@example.com")
+    browser = app.test_client()
+    staff_sign_in(browser, smtp_sink, "caseworker@council.example")
+    searched = post_form(browser, "/la/queue", {"q": "Jordan Ellison"})
+    assert searched.status_code == 303
+    sign_in(browser, "parent@example.com")
+    with browser.session_transaction() as session:
+        assert "staff" not in session or not session["staff"]
+        assert "queue_searches" not in session
+    assert browser.get("/la/queue").status_code == 404  # a portal account: no back office here
+    assert browser.get("/drafts").status_code == 200
 
 
 def test_signed_out_gets_sign_in_and_htmx_gets_401(client, owned_draft):
