@@ -68,15 +68,20 @@ def assert_on_screen_without_scrolling_sideways(page, locator):
                             .every(box => box.scrollWidth <= box.clientWidth)""")
 
 
-def accessibility_roles(page) -> set[str]:
-    """The roles Chromium itself exposes to screen readers (its accessibility tree, not Playwright's
-    reading of the markup): a table whose parts are display: block must still be a table."""
+def accessibility_nodes(page) -> list[dict]:
+    """What Chromium itself exposes to screen readers (its accessibility tree, not Playwright's reading
+    of the markup), without the nodes it leaves out of it."""
     session = page.context.new_cdp_session(page)
     try:
         nodes = session.send("Accessibility.getFullAXTree")["nodes"]
     finally:
         session.detach()
-    return {node["role"]["value"] for node in nodes if not node.get("ignored")}
+    return [node for node in nodes if not node.get("ignored")]
+
+
+def accessibility_roles(page) -> set[str]:
+    """The roles exposed to screen readers: a table whose parts are display: block must still be a table."""
+    return {node["role"]["value"] for node in accessibility_nodes(page)}
 
 
 def assert_still_a_table_at_desktop_width(page, heading: str, row_text: "str | re.Pattern"):
@@ -113,6 +118,28 @@ def test_each_row_reads_as_a_labelled_card_at_320_pixels(narrow_page, live_serve
     check_a11y(page, f"{path} at 320px")
     assert_still_a_table_at_desktop_width(page, heading, value)
     check_a11y(page, f"{path} at 1024px")
+
+
+def test_each_submitted_forms_table_is_named_once_by_the_heading_above_it(journey_page, live_server,
+                                                                         saved_and_submitted, check_a11y):
+    """A screen reader met "Recently Submitted Forms (Last 30 Days)" three times over: as the heading, as
+    the label of the box the table scrolls in, and as a hidden caption read out again before the table.
+    The words are now in the page once, as the heading, and the table (and its box) take their name
+    from it; likewise "Forms requesting more information"."""
+    page = journey_page
+    page.goto(f"{live_server.url}/sign-in?next=/submitted")
+    sign_in(page, saved_and_submitted)
+    names = ("Forms requesting more information", "Recently Submitted Forms (Last 30 Days)")
+    for name in names:
+        expect(page.get_by_role("heading", level=2, name=name, exact=True)).to_be_visible()
+        expect(page.get_by_role("table", name=name, exact=True)).to_have_count(1)
+        expect(page.get_by_role("region", name=name, exact=True)).to_have_count(1)
+    nodes = accessibility_nodes(page)  # once the page has arrived
+    for name in names:
+        texts = [node for node in nodes if node["role"]["value"] == "StaticText"
+                 and node.get("name", {}).get("value") == name]
+        assert len(texts) == 1, f"{name!r} is read out as text {len(texts)} times"
+    check_a11y(page, "submitted forms")
 
 
 def test_the_cookies_page_reads_as_a_card_at_320_pixels(narrow_page, live_server, check_a11y):

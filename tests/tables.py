@@ -1,7 +1,11 @@
 """Reading a responsive table (partials/web/_table.html) out of a page, for the functional tests of the
 pages that have one: below the tablet breakpoint each row reads as a card, each cell led by a label
-naming its column, and the table keeps explicit roles so that it stays a table for screen readers."""
+naming its column, and the table keeps explicit roles so that it stays a table for screen readers.
 
+A table is found by its name as a screen reader gives it: its caption, or the text of the element its
+aria-labelledby points to (the heading above it)."""
+
+import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 
@@ -19,6 +23,8 @@ class Cell:
 @dataclass
 class Table:
     caption: str = ""
+    labelled_by: str | None = None
+    markup: str = ""  # from <table> to </table>
     classes: str = ""
     roles: list[str] = field(default_factory=list)  # of the table, its row groups and rows, in order
     headers: list[str] = field(default_factory=list)  # column headings as the eye reads them ("" if hidden)
@@ -40,7 +46,8 @@ class _Reader(HTMLParser):
         attrs = dict(attrs)
         classes = (attrs.get("class") or "").split()
         if tag == "table":
-            self.table = Table(classes=attrs.get("class") or "", roles=[attrs.get("role")])
+            self.table = Table(classes=attrs.get("class") or "", roles=[attrs.get("role")],
+                               labelled_by=attrs.get("aria-labelledby"))
             self.tables.append(self.table)
         if self.table is None:
             return
@@ -95,13 +102,28 @@ class _Reader(HTMLParser):
             self.label.append(data)
 
 
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def accessible_name(html: str, table: Table) -> str:
+    """What a screen reader names the table: aria-labelledby wins over the caption, as in the browser."""
+    if table.labelled_by:
+        named_by = re.search(rf'<(\w+)[^>]*\bid="{re.escape(table.labelled_by)}"[^>]*>(.*?)</\1>', html, re.S)
+        assert named_by, f"nothing has the id {table.labelled_by!r} that names a table"
+        return _squash(re.sub(r"<[^>]+>", "", named_by.group(2)))
+    return _squash(table.caption)
+
+
 def read_table(html: str, caption: str) -> Table:
-    """The table of the page whose caption is `caption`."""
+    """The table of the page whose accessible name is `caption`, with its markup."""
     reader = _Reader()
     reader.feed(html)
-    tables = [table for table in reader.tables if " ".join(table.caption.split()) == caption]
-    assert len(tables) == 1, f"no single table captioned {caption!r}"
-    return tables[0]
+    tables = [table for table in reader.tables if accessible_name(html, table) == caption]
+    assert len(tables) == 1, f"no single table named {caption!r}"
+    table = tables[0]
+    table.markup = re.findall(r"<table\b.*?</table>", html, re.S)[reader.tables.index(table)]
+    return table
 
 
 def assert_rows_read_as_labelled_cards(html: str, caption: str) -> Table:

@@ -8,6 +8,7 @@ import pytest
 from tests.conftest import post_form, sign_in
 from tests.functional.review.conftest import SUBMITTER
 from tests.functional.review.test_review_actions import RETURN, deliver, load
+from tests.tables import read_table
 from webapp.drafts.models import Draft
 from webapp.extensions import db
 from webapp.submissions import services as submissions
@@ -42,6 +43,13 @@ def test_return_resubmit_difference_and_response(app, people, staff_client, subm
     assert "<ins>Bruises seen on 2 and 4 March, on the cheek and the arm.</ins>" in page
     assert "CP-2026-000001-v2" in page
     assert "answered" in page.split('id="returns"')[1].split("</table>")[0]
+    # Each table's box is named by the heading above it, not by its words written again (a screen
+    # reader said "Requests for more information" three times: heading, box and hidden caption).
+    for heading_id, name in (("changes", "What changed in version 2"),
+                             ("returns", "Requests for more information")):
+        assert page.count(name) == 1, name
+        assert f'role="region" aria-labelledby="{heading_id}"' in page
+    assert read_table(page, "Requests for more information").labelled_by == "returns"
 
     response = post_form(staff_client, f"/la/submissions/{submission}/respond",
                          {"response": "No further action \u2014 advice given"})

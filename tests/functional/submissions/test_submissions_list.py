@@ -10,7 +10,7 @@ from sqlalchemy import select
 from tests.conftest import PASSWORD, sign_in
 from tests.functional.submissions.factory import attach, make_draft, return_for_information, submit
 from tests.support import statements_for
-from tests.tables import assert_rows_read_as_labelled_cards
+from tests.tables import assert_rows_read_as_labelled_cards, read_table
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.submissions import services
@@ -81,6 +81,27 @@ def test_on_a_phone_each_form_reads_as_a_card_and_its_response_is_labelled(app, 
     assert returned_table.headers[-1] == ""  # Previous Form, a link that says what it is
     assert 'aria-hidden="true">Response: </span>Accepted – passed to the Hub</td>' in html
     assert 'aria-hidden="true">Response: </span>Returned to you for more information</td>' in html
+
+
+@pytest.mark.parametrize("headers", [{}, {"HX-Request": "true"}], ids=["page", "fragment"])
+def test_each_table_is_named_by_its_heading_not_by_the_same_words_again(app, signed_in, draft_id, user_id,
+                                                                        headers):
+    """A screen reader said "Recently Submitted Forms (Last 30 Days)" three times over: the heading, the
+    label of the box the table scrolls in, and a hidden caption. The words are now written once, in the
+    heading, and the box and the table are named by it (aria-labelledby): heard as the heading, and as
+    the table's name. The same for "Forms requesting more information"."""
+    submitted(app, signed_in, draft_id)
+    with app.app_context():
+        returned = services.submit_draft(make_draft(user_id), user_id).submission_id
+    return_for_information(app, returned)
+    html = signed_in.get("/submitted", headers=headers).get_data(as_text=True)
+    for name, heading_id in (("Forms requesting more information", "returned-forms-heading"),
+                             ("Recently Submitted Forms (Last 30 Days)", "recent-forms-heading")):
+        assert html.count(name) == 1, name
+        assert f'<h2 class="govuk-heading-m" id="{heading_id}">{name}</h2>' in html
+        assert f'role="region" aria-labelledby="{heading_id}"' in html
+        table = read_table(html, name)
+        assert table.labelled_by == heading_id and "<caption" not in table.markup
 
 
 def test_thirty_day_boundary(app, signed_in, draft_id):
@@ -254,7 +275,7 @@ def test_returned_form_name_is_on_the_far_left_with_the_childs_name_beside_it(ap
     return_for_information(app, submission_id, reason="Insufficient detail",
                            comments="Please tell us more about the bruising.")
     html = signed_in.get("/submitted").get_data(as_text=True)
-    table = html.split("Forms requesting more information</caption>", 1)[1].split("</table>", 1)[0]
+    table = read_table(html, "Forms requesting more information").markup
     headers = [" ".join(re.sub(r"<[^>]+>", " ", h).split())
                for h in re.findall(r"<th[^>]*>(.*?)</th>", table, flags=re.S)]
     assert headers == ["Form Name", "Name", "Date", "Requested Detail", "Comments", "Previous Form"]
@@ -320,7 +341,7 @@ def test_a_form_returned_at_version_2_is_named_by_that_version_to_screen_readers
                                          sections=["concerns"]))
             db.session.commit()
     html = signed_in.get("/submitted").get_data(as_text=True)
-    returned = html.split("Forms requesting more information</caption>", 1)[1].split("</table>", 1)[0]
+    returned = read_table(html, "Forms requesting more information").markup
     hidden = re.findall(r'<span class="govuk-visually-hidden">([^<]*)</span>', returned)
     assert " for Jordan Ellison, reference CP-2026-000007-v2: update and resubmit" in hidden
     assert " (CP-2026-000007-v2, PDF)" in hidden
@@ -329,7 +350,7 @@ def test_a_form_returned_at_version_2_is_named_by_that_version_to_screen_readers
     assert " for Jordan Ellison, reference CP-2026-000008: update and resubmit" in hidden
     assert " (CP-2026-000008, PDF)" in hidden
     assert not any("CP-2026-000007," in text or "CP-2026-000007:" in text for text in hidden)
-    recent = html.split("Recently Submitted Forms (Last 30 Days)</caption>", 1)[1].split("</table>", 1)[0]
+    recent = read_table(html, "Recently Submitted Forms (Last 30 Days)").markup
     hidden = re.findall(r'<span class="govuk-visually-hidden">([^<]*)</span>', recent)
     assert ", CP-2026-000007-v2" in hidden and ", CP-2026-000008" in hidden
 
