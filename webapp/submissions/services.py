@@ -221,8 +221,10 @@ def _submit(draft_id: str, user_id: int) -> SubmitResult:
                        .values(version_id=version.id, draft_id=None))
     user = db.session.get(User, user_id)
     reference = version_reference(submission.reference, number)
+    # The form's name, as the back office's emails give it: someone who sends several kinds of form
+    # could not tell which one an email confirmed. It stays out of the subject, a fixed string.
     queue(user.email, CONFIRMATION_SUBJECT, "submission_confirmation", reference=reference,
-          resubmitted=number > 1)
+          form_title=submission.form_title, resubmitted=number > 1)
     db.session.delete(draft)
     db.session.commit()
     log.info("submission %s version %s created", submission.id, number)

@@ -222,6 +222,8 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
 
     email = smtp_sink.wait_for(EMAILS[ACCOUNTS[form_id]], "Confirmation of form submission")
     assert reference in email.body and child_first not in email.body
+    assert f"Form: {definition.title}\r\nReference number: {reference}\r\n" in email.body
+    assert definition.title not in email.subject
 
     # The PDF: every question and answer.
     squash = lambda value: re.sub(r"\s+", "", value)  # noqa: E731

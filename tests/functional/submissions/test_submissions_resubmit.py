@@ -107,6 +107,8 @@ def test_resubmit_creates_version_two_under_the_same_reference(app, signed_in, u
         assert send_due() == 1
     message = smtp_sink.wait_for("teacher@example.com", "Confirmation of form submission")
     assert f"{reference}-v2" in message.body and "Jordan" not in message.body
+    assert (f"Form: Child/Young Person Safeguarding Concern\r\nReference number: {reference}-v2\r\n"
+            in message.body)
     html = signed_in.get("/submitted").get_data(as_text=True)
     assert "Forms requesting more information" not in html and f"{reference}-v2" in html
     assert signed_in.get(f"/submitted/{submission_id}/v1.pdf").status_code == 302  # not rendered here

@@ -117,7 +117,11 @@ def test_happy_path(app, signed_in, user_id, draft_id, smtp_sink):
 
         assert send_due() == 1
     message = smtp_sink.wait_for("teacher@example.com", "Confirmation of form submission")
-    assert reference in message.body
+    # Which form was sent, by its name and reference: it said only "a form", with nothing to tell a
+    # safeguarding concern from an Early Help or LADO referral sent the same day. In the body only.
+    assert (f"Form: Child/Young Person Safeguarding Concern\r\nReference number: {reference}\r\n"
+            in message.body)
+    assert message.subject == "Confirmation of form submission"
     assert ("Thank you for submitting a form to us via the Wigan Children's Services Portal."
             in message.body)
     assert "http://localhost/submitted" in message.body
