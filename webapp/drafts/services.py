@@ -98,6 +98,8 @@ class DraftsPage:
     pages: int
     # {draft id: the reference of the returned form it reopens}, for the drafts that reopen one.
     returned_references: dict[str, str] = field(default_factory=dict)
+    # {draft id: how many files it holds}, for the drafts with no answers saved that hold a file.
+    file_counts: dict[str, int] = field(default_factory=dict)
 
 
 def drafts_for(user_id: int, now: datetime | None = None, page: int = 1,
@@ -115,7 +117,30 @@ def drafts_for(user_id: int, now: datetime | None = None, page: int = 1,
     drafts = list(db.session.scalars(
         select(Draft).where(*live).options(defer(Draft.answers))
         .order_by(Draft.saved_at.desc(), Draft.id.desc()).offset((page - 1) * per_page).limit(per_page)))
-    return DraftsPage(drafts, total, page, pages, returned_references(drafts))
+    return DraftsPage(drafts, total, page, pages, returned_references(drafts), files_without_answers(drafts))
+
+
+def no_answers_saved(draft: Draft) -> bool:
+    """No section's answers saved yet: a save of answers moves the version on, and a reopened returned
+    form holds what was sent though it is still at version 1."""
+    return draft.version == 1 and not draft.resubmission_of
+
+
+def files_without_answers(drafts: list[Draft]) -> dict[str, int]:
+    """{draft id: number of files} for each draft with no answers saved that holds files. One query for
+    the page, and none when every draft has answers saved.
+
+    Uploading a file does not move the answers' version on (a section page open in another tab can
+    still save), so a draft whose only content was a file said "Not started: nothing saved yet" in
+    Recover a Form, and could be deleted as empty, file and all.
+    """
+    candidates = [draft.id for draft in drafts if no_answers_saved(draft)]
+    if not candidates:
+        return {}
+    rows = db.session.execute(
+        select(Attachment.draft_id, func.count()).where(Attachment.draft_id.in_(candidates))
+        .group_by(Attachment.draft_id))
+    return {draft_id: count for draft_id, count in rows}
 
 
 def returned_references(drafts: list[Draft]) -> dict[str, str]:

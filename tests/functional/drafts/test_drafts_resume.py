@@ -5,6 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import time_machine
 
+from tests import samples
+from tests.functional.attachments.conftest import upload
 from tests.functional.drafts.conftest import CHILD, HX
 from tests.support import csrf_token
 from tests.tables import assert_rows_read_as_labelled_cards
@@ -51,6 +53,44 @@ def test_a_form_started_with_nothing_answered_says_so_and_each_row_leads_with_th
     assert cells[untouched][3] == "Not saved yet" and cells[answered][3] != "Not saved yet"
     assert cells[answered][0].startswith("Child/Young Person Safeguarding Concern – Sam Jones")
     assert ">Resume<" in cells[answered][1]
+
+
+def _saved_form_cells(html: str, draft_id: str) -> list[str]:
+    """The cells of the draft's row in Recover a Form, as the eye reads them (without the phone labels)."""
+    rows = re.findall(r'<tr class="govuk-table__row"[^>]*>(.*?)</tr>', html, flags=re.S)
+    row = next(row for row in rows if f"/drafts/{draft_id}/cancel" in row)
+    return [LABEL.sub("", cell) for cell in re.findall(r"<td[^>]*>(.*?)</td>", row, flags=re.S)]
+
+
+def section_tag(html: str, title: str) -> str:
+    """A section's status tag in the form's section list."""
+    tag = re.search(rf'>{re.escape(title)}</(?:a|button)>\s*'
+                    r'<strong class="govuk-tag[^"]*"[^>]*>([^<]*)</strong>', html)
+    assert tag, f"no status for {title!r}"
+    return tag.group(1)
+
+
+def test_a_form_holding_only_a_file_says_so_rather_than_not_started(runner):
+    """A form whose only content was a file uploaded to Supporting Documentation said "Not started:
+    nothing saved yet" and "Not saved yet" in Recover a Form, and could be deleted as empty, file and
+    all. It now says it holds the file and when it was last saved; its own section list says
+    Supporting Documentation is in progress."""
+    draft_id = runner.start()
+    assert upload(runner.client, draft_id, "notes.docx", samples.docx()).status_code == 303
+    for headers in ({}, HX):
+        cells = _saved_form_cells(runner.client.get("/drafts", headers=headers).get_data(as_text=True),
+                                  draft_id)
+        assert "Not started" not in cells[0] and "nothing saved" not in cells[0]
+        assert "Started: 1 file attached, no answers saved yet" in cells[0]
+        assert cells[3] != "Not saved yet"
+    assert upload(runner.client, draft_id, "report.pdf", samples.pdf()).status_code == 303
+    cells = _saved_form_cells(runner.client.get("/drafts").get_data(as_text=True), draft_id)
+    assert "Started: 2 files attached, no answers saved yet" in cells[0]
+
+    for page in (runner.page(draft_id, "child"), runner.client.get(f"/drafts/{draft_id}/check")):
+        html = page.get_data(as_text=True)
+        assert section_tag(html, "Supporting Documentation") == "In progress"
+        assert section_tag(html, "Concerns") == "Not started"
 
 
 def test_on_a_phone_each_saved_form_reads_as_a_card_of_labelled_cells(runner):
