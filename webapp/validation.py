@@ -170,22 +170,31 @@ def clean_text(value: str | None) -> str:
 
 
 # A phone's keyboard types "O’Brien" with a curly apostrophe, a desktop "O'Brien" with a straight one,
-# and a caseworker taking a referral on the phone types "OBrien" or "O Brien".
-APOSTROPHES = ("'", "\u2019", "\u2018", "\u02bc")
+# some keyboards "O´Brien" or "O`Brien" with an accent, and a caseworker taking a referral on the phone
+# types "OBrien" or "O Brien".
+APOSTROPHES = ("'", "\u2019", "\u2018", "\u02bc", "\u02bb", "\u00b4", "`")
+# "Smith-Jones" is heard on the phone as "Smith Jones", and typed with whichever dash a keyboard makes.
+DASHES = ("-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2212")
 
 
-def fold_for_search(text: str | None) -> str:
-    """Text as a search compares it: lower case, without accents or apostrophes. A caseworker types a
-    name as it was heard on the phone ("Zoe OBrien"), the referrer as the family spell it ("Zoë
-    O’Brien"): a second referral about the same child must not look like the first. "O'Brien",
-    "O’Brien" and "OBrien" all fold to "obrien"; the search looks for each word typed anywhere in the
-    names, so "o brien" finds it too. Only a letter and its marks are split (ø and ł stay as they are).
+def fold_for_search(text: str | None, *, keep_dashes: bool = False) -> str:
+    """Text as a search compares it: lower case, without accents or apostrophes, a dash as a space. A
+    caseworker types a name as it was heard on the phone ("Zoe OBrien", "Smith Jones"), the referrer
+    as the family spell it ("Zoë O’Brien", "Smith-Jones"): a second referral about the same child must
+    not look like the first. "O'Brien", "O’Brien" and "OBrien" all fold to "obrien"; the search looks
+    for each word typed anywhere in the names, so "o brien" finds it too. Only a letter and its marks
+    are split (ø and ł stay as they are). `keep_dashes` is for a search's own words, where a dash may be
+    part of a reference ("2026-00012"). Spaces are collapsed to one.
     """
-    decomposed = unicodedata.normalize("NFKD", text or "")
-    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
-    for apostrophe in APOSTROPHES:
+    plain = text or ""
+    for apostrophe in APOSTROPHES:  # before decomposing: "´" would come apart into a space and a mark
         plain = plain.replace(apostrophe, "")
-    return plain.lower()
+    decomposed = unicodedata.normalize("NFKD", plain)
+    plain = "".join(character for character in decomposed if not unicodedata.combining(character))
+    if not keep_dashes:
+        for dash in DASHES:
+            plain = plain.replace(dash, " ")
+    return " ".join(plain.lower().split())  # "Smith - Jones" is "smith jones" too
 
 
 # An address copied from Outlook or a web page: "Priya Shah <priya.shah@example.com>", "mailto:…".

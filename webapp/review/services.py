@@ -257,15 +257,18 @@ def _name_or_reference_matches(search: str):
     surname first ("Lomax Harvey") finds "Harvey Lomax", and a LADO officer finds a referral by the
     person it is about. The names are stored folded (validation.fold_for_search), and the search is
     folded the same way, without accents or apostrophes: "zoe obrien" and "o brien" find "Zoë O’Brien".
-    A row without them (none since migration d5a8c3f1e9b7) is searched by the child's name. A search of
-    nothing but apostrophes has no word left to look for, and finds nothing."""
+    A word with a dash is one word for the reference ("2026-00012") and its parts, spaced, for the names
+    ("smith-jones" finds "Smith Jones" as well as "Smith–Jones"). A row without names (none since
+    migration d5a8c3f1e9b7) is searched by the child's name. A search of nothing but apostrophes has no
+    word left to look for, and finds nothing."""
     name = func.coalesce(Submission.searched_names, func.lower(Submission.child_name))
     reference = func.lower(Submission.reference)
-    words = fold_for_search(search).split()
+    words = fold_for_search(search, keep_dashes=True).split()
     if not words:
         return false()
-    return and_(*(or_(reference.like(pattern, escape="\\"), name.like(pattern, escape="\\"))
-                  for pattern in map(_like_pattern, words)))
+    return and_(*(or_(reference.like(_like_pattern(word), escape="\\"),
+                      name.like(_like_pattern(fold_for_search(word)), escape="\\"))
+                  for word in words))
 
 
 def queue_row(submission: Submission, now: datetime) -> QueueRow:

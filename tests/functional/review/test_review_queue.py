@@ -175,6 +175,30 @@ def test_search_finds_a_name_with_an_apostrophe_typed_without_one(app, people, s
     assert "No submissions" in search(staff_client, "\u2019 '", headers=headers)
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_search_finds_a_double_barrelled_name_however_it_was_dashed_or_heard(app, people, staff_client,
+                                                                             headers):
+    """"smith-jones" found nothing for a child sent as "Smith Jones" or with an en dash ("Smith–Jones"),
+    and "obrien" nothing for "O´Brien" typed with an accent for its apostrophe."""
+    with app.app_context():
+        make_submission(people["submitter"], reference="CP-2026-000441", child_name="Aisha Smith-Jones")
+        make_submission(people["submitter"], reference="CP-2026-000442", child_name="Tom Baker–Lee")
+        make_submission(people["submitter"], reference="CP-2026-000443", child_name="Ruby Hart Wells")
+        make_submission(people["submitter"], reference="CP-2026-000444", child_name="Maisie O\u00b4Brien")
+    get = lambda q: sorted(references(search(staff_client, q, headers=headers)))  # noqa: E731
+    assert get("smith-jones") == ["CP-2026-000441"]
+    assert get("Smith Jones") == ["CP-2026-000441"]
+    assert get("smith\u2013jones") == ["CP-2026-000441"]
+    assert get("baker-lee") == ["CP-2026-000442"]
+    assert get("Baker Lee Tom") == ["CP-2026-000442"]
+    assert get("hart-wells") == ["CP-2026-000443"]  # sent without a dash, searched with one
+    assert get("obrien") == ["CP-2026-000444"]
+    assert get("o\u2019brien maisie") == ["CP-2026-000444"]
+    # A dash within a reference still reads as one: part of a reference finds only what contains it.
+    assert get("2026-00044") == ["CP-2026-000441", "CP-2026-000442", "CP-2026-000443", "CP-2026-000444"]
+    assert get("6-000443") == ["CP-2026-000443"]
+
+
 def test_search_and_filter_combine(app, people, staff_client):
     with app.app_context():
         make_submission(people["submitter"], reference="CP-2026-000501", child_name="Jordan A",

@@ -91,10 +91,29 @@ def test_names_already_sent_are_folded_again_without_apostrophes(empty_database)
                                 "names": "zoe o'brien liam o'connor", "at": at})
     db.session.execute(insert, {"id": "plain", "child": "Siân Nguyễn", "names": "sian nguyen", "at": at})
     db.session.commit()
-    upgrade()
+    upgrade(revision="f6d9a589e32c")
     folded = dict(db.session.execute(text("SELECT id, searched_names FROM submissions")).all())
     assert folded == {"apostrophe": "zoe obrien liam oconnor", "plain": "sian nguyen"}
     found = db.session.execute(text("SELECT id FROM submissions WHERE searched_names LIKE '%obrien%'"))
     assert found.scalars().all() == ["apostrophe"]
+    db.session.remove()
+    downgrade(revision="base")
+
+
+def test_names_already_sent_are_folded_again_with_a_dash_as_a_space(empty_database):
+    """"smith-jones" finds "Aisha Smith–Jones" sent before the change, as it finds one sent after."""
+    upgrade(revision="a4c8e2f6b1d9")
+    insert = text("INSERT INTO submissions (id, reference, form_id, form_title, team, child_name, "
+                  "searched_names, status, first_submitted_at, last_submitted_at) VALUES (:id, :id, "
+                  "'social-care', 'Safeguarding Concern', 'social-care', :child, :names, 'submitted', "
+                  ":at, :at)")
+    at = datetime(2026, 11, 1, 9, 0)
+    db.session.execute(insert, {"id": "dashed", "child": "Aisha Smith\u2013Jones",
+                                "names": "aisha smith\u2013jones kerry smith-jones", "at": at})
+    db.session.execute(insert, {"id": "plain", "child": "Siân Nguyễn", "names": "sian nguyen", "at": at})
+    db.session.commit()
+    upgrade()
+    folded = dict(db.session.execute(text("SELECT id, searched_names FROM submissions")).all())
+    assert folded == {"dashed": "aisha smith jones kerry smith jones", "plain": "sian nguyen"}
     db.session.remove()
     downgrade(revision="base")
