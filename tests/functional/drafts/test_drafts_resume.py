@@ -123,6 +123,22 @@ def test_days_left_counts_down_from_the_last_save(runner):
         assert "30 days" in fresh.get("/drafts").get_data(as_text=True)
 
 
+def test_a_form_with_less_than_a_day_left_says_when_it_will_be_deleted(app, runner):
+    """Days left are rounded up, so a form to be deleted within the hour said "1 day"."""
+    from webapp.web.dates import uk_date, uk_time
+
+    draft_id = runner.start()
+    with app.app_context():
+        draft = db.session.get(Draft, draft_id)
+        draft.expires_at = datetime.now(UTC).replace(tzinfo=None, microsecond=0) + timedelta(hours=1)
+        expires_at = draft.expires_at
+        db.session.commit()
+    html = runner.client.get("/drafts").get_data(as_text=True)
+    assert ('Days left: </span>Less than a day<br><span class="govuk-hint govuk-!-margin-bottom-0">'
+            f"Deleted at {uk_time(expires_at)} on {uk_date(expires_at)}</span></td>") in html
+    assert "1 day" not in html
+
+
 def test_expired_drafts_are_not_listed_or_opened(app, runner):
     draft_id = runner.start()
     with app.app_context():
