@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from webapp.submissions.rendering import answer_sections
 from webapp.submissions.services import catalogue
+from webapp.web.dates import file_size
 
 __all__ = ["Change", "answer_sections", "definition_for", "difference", "file_difference"]
 
@@ -81,21 +82,25 @@ def difference(old_sections: list[dict], new_sections: list[dict]) -> list[Chang
 FILE_LABEL = "Attached file"
 
 
-def _file_text(attachment) -> str:
+def _file_text(attachment, with_size: bool = False) -> str:
     name = attachment.display_name
-    return f"{name} ({attachment.description})" if attachment.description else name
+    text = f"{name} ({attachment.description})" if attachment.description else name
+    return f"{text}, {file_size(attachment.size)}" if with_size else text
 
 
 def file_difference(old_files: list, new_files: list, section: str) -> list[Change]:
     """The files the newer version added, in its order, then those it no longer has.
 
     A reopened form's files are copies (each version has rows of its own), so a file is known by its
-    name and its description (what the submitter said it is): one kept as it was is not a change, and
-    one described differently is one taken away and one added. "What changed" listed answers only, so
-    a body map sent in answer to a request for more information went unmarked there.
+    name, its description (what the submitter said it is) and its size: one kept as it was is not a
+    change, and one described differently is one taken away and one added. "What changed" listed
+    answers only, so a body map sent in answer to a request for more information went unmarked there;
+    and a photo replaced by another of the same name and description went unmarked until the size was
+    compared too (the contents are not read for the page: a file can be megabytes). A file replaced so
+    is listed with its size, taken away and added, so the two can be told apart.
     """
-    def key(attachment) -> tuple[str, str]:
-        return attachment.display_name, attachment.description or ""
+    def key(attachment) -> tuple[str, str, int]:
+        return attachment.display_name, attachment.description or "", attachment.size
 
     def missing_from(files: list, others: list) -> list:
         left = Counter(key(a) for a in others)
@@ -107,8 +112,9 @@ def file_difference(old_files: list, new_files: list, section: str) -> list[Chan
                 out.append(attachment)
         return out
 
-    added = [Change(section, FILE_LABEL, "", _file_text(a), of_file=True)
-             for a in missing_from(new_files, old_files)]
-    removed = [Change(section, FILE_LABEL, _file_text(a), "", of_file=True)
-               for a in missing_from(old_files, new_files)]
-    return added + removed
+    added, removed = missing_from(new_files, old_files), missing_from(old_files, new_files)
+    replaced = {key(a)[:2] for a in added} & {key(a)[:2] for a in removed}
+    return ([Change(section, FILE_LABEL, "", _file_text(a, key(a)[:2] in replaced), of_file=True)
+             for a in added]
+            + [Change(section, FILE_LABEL, _file_text(a, key(a)[:2] in replaced), "", of_file=True)
+               for a in removed])

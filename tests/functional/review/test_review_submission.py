@@ -201,8 +201,9 @@ def test_difference_says_when_nothing_changed(app, people, staff_client):
 
 
 def _two_versions_with_files(people, old_files, new_files, **version_answers) -> str:
-    """A resubmitted form whose versions carry these (name, description) files (inside an app context).
-    A reopened form's files are copies: each version has its own rows, as here."""
+    """A resubmitted form whose versions carry these (name, description) files, or (name, description,
+    contents) ones (inside an app context). A reopened form's files are copies: each version has its own
+    rows, as here."""
     from webapp.attachments.models import Attachment
     from webapp.extensions import db
     from webapp.submissions.models import Submission
@@ -211,8 +212,8 @@ def _two_versions_with_files(people, old_files, new_files, **version_answers) ->
                           versions=[answers(), answers(**version_answers)])
     first, second = db.session.get(Submission, sid).versions
     for version, files in ((first, old_files), (second, new_files)):
-        for name, description in files:
-            data = b"%PDF-1.7 " + name.encode()
+        for name, description, *contents in files:
+            data = contents[0] if contents else b"%PDF-1.7 " + name.encode()
             db.session.add(Attachment(user_id=people["submitter"], version_id=version.id, display_name=name,
                                       kind="pdf", content_type="application/pdf", size=len(data), data=data,
                                       description=description))
@@ -272,6 +273,23 @@ def test_a_file_described_differently_is_one_taken_away_and_one_added(app, peopl
     assert _change_rows(html) == [
         ["Supporting Documentation", "Attached file", "Not attached", "Body map.pdf (Arms and back)"],
         ["Supporting Documentation", "Attached file", "Body map.pdf (Arms)", "Not attached"],
+    ]
+
+
+def test_a_file_replaced_by_another_of_the_same_name_is_a_change(app, people, staff_client):
+    """Asked for a clearer photo, the submitter took the first one away and uploaded another, named and
+    described as it was: "What changed" said nothing of it."""
+    with app.app_context():
+        sid = _two_versions_with_files(
+            people, old_files=[("Bruise.jpg", "Left arm", b"%PDF-1.7 " + b"x" * 3000),
+                               ("Notes.pdf", "", b"%PDF-1.7 notes")],
+            new_files=[("Bruise.jpg", "Left arm", b"%PDF-1.7 " + b"y" * 5000),
+                       ("Notes.pdf", "", b"%PDF-1.7 notes")])
+    html = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+    assert "No answers or files changed" not in html
+    assert _change_rows(html) == [
+        ["Supporting Documentation", "Attached file", "Not attached", "Bruise.jpg (Left arm), 5 KB"],
+        ["Supporting Documentation", "Attached file", "Bruise.jpg (Left arm), 3 KB", "Not attached"],
     ]
 
 
