@@ -227,15 +227,19 @@ _NOT_ANSWERS = ("csrf_token", "draft_version")
 def _conflict(draft, section, typed: dict | None = None, status: int = 409):
     """The section was saved from another tab since this page was rendered: nothing was saved.
 
-    What this page tried to save (`typed`) is not lost: the page shows it, and one button sends the
-    same fields again with the draft's current version, to save them over the other tab's answers.
+    What this page tried to save (`typed`) is not lost: the page shows it, beside the saved answers
+    where they differ (the page showed only its own, so a person could not tell what they would save
+    over), and one button sends the same fields again with the draft's current version, to save them
+    over the other tab's answers.
     """
     resend = [] if typed is None else [
         (name, value) for name, value in request.form.items(multi=True) if name not in _NOT_ANSWERS]
     return render_page_or_fragment(
         "drafts/conflict.html", "partials/drafts/conflict.html", status, draft=draft, section=section,
         reload_url=section_url(draft, section.id, back_to_check=returning_to_check()), resend=resend,
-        typed_rows=formdefs.summarise_section(section, typed, answered_only=True) if typed else [])
+        typed_rows=formdefs.summarise_section(section, typed, answered_only=True) if typed else [],
+        newer_rows=formdefs.newer_answers_that_differ(section, typed, draft.answers.get(section.id) or {})
+        if typed else [])
 
 
 def _go(url: str, push: bool = False):

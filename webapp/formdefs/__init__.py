@@ -17,6 +17,7 @@ Public API, for the section runner (views never reach further in than this):
     apply_repeat_action(section, formdata, action) -> MultiDict   # "add:<group>" / "remove:<group>:<i>"
     repeat_focus_id(section, form, action) -> str | None    # the input to focus after add / remove
     summarise_section(section, answers) -> list[SummaryRow]   # .items: an add-another's SummaryItems
+    newer_answers_that_differ(section, typed, saved) -> list[SummaryRow]  # saved where a page differs
     summarise_form(definition, answers_by_section) -> list[(Section, list[SummaryRow])]
     is_section_complete(section, answers) -> bool
     missing_for_submit(definition, answers_by_section) -> list[(Section, Field, message)]
@@ -50,6 +51,7 @@ from .sections import (
     input_id,
     is_section_complete,
     missing_for_submit,
+    newer_answers_that_differ,
     prefill_answers,
     question_to_check,
     repeat_focus_id,
@@ -88,6 +90,7 @@ __all__ = [
     "load_catalogue",
     "load_definition",
     "missing_for_submit",
+    "newer_answers_that_differ",
     "submit_summary",
     "prefill_answers",
     "repeat_focus_id",

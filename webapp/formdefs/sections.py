@@ -260,6 +260,26 @@ def summarise_section(section: Section, answers: dict[str, Any], *, answered_onl
     return rows
 
 
+def newer_answers_that_differ(section: Section, typed: dict[str, Any], saved: dict[str, Any]
+                              ) -> list[SummaryRow]:
+    """The saved answers to the questions where they differ from what a page typed: what a page refused
+    as out of date is weighed against (another tab's). A question the page answered that the saved
+    answers leave blank, or do not ask (a follow-up of a different choice), is listed as not answered."""
+    typed_rows = {row.field_name: row for row in summarise_section(section, typed)}
+    saved_rows = summarise_section(section, saved)
+    differing = [row for row in saved_rows if row.value_text != (
+        typed_rows[row.field_name].value_text if row.field_name in typed_rows
+        else _blank_text(section, row.field_name))]
+    asked = {row.field_name for row in saved_rows}
+    return differing + [SummaryRow(row.label, _blank_text(section, name), name)
+                        for name, row in typed_rows.items()
+                        if name not in asked and row.value_text != _blank_text(section, name)]
+
+
+def _blank_text(section: Section, field_name: str) -> str:
+    return field_type(section.field(field_name).type).summary_blank
+
+
 def summarise_form(
     definition: FormDefinition, answers_by_section: dict[str, dict]
 ) -> list[tuple[Section, list]]:

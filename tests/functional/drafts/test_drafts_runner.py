@@ -765,6 +765,12 @@ def test_a_conflict_shows_what_was_typed_and_can_save_it_instead(app, runner, ht
     assert conflict.status_code == 409
     assert "What you typed on this page" in html and "Second tab" in html
     assert "Bea &#34;B&#34; &lt;Jones&gt;" in html
+    # Beside it, what it would be saved over: the other tab's answers where they are not what was typed.
+    start = html.index("What is saved now")
+    newer = html[start:html.index('<form method="post"', start)]
+    assert "First tab" in newer and "Second tab" not in newer
+    assert re.search(r"Other names.*?Not answered", newer, re.S)  # typed here, left blank there
+    assert CHILD["surname"] not in newer and "Mill Street" not in newer  # the same in both: not listed
     form = html[html.index('<form method="post"'):html.index("Save these answers instead")]
     resent = [(name, unescape(value)) for name, value in HIDDEN.findall(form)]
     assert ("draft_version", str(version + 1)) in resent and ("other_names", typed["other_names"]) in resent
