@@ -93,6 +93,31 @@ def test_a_return_keeps_its_reason_sections_comments_and_the_version_read(app, s
     assert 'name="version" type="hidden" value="1"' in html
 
 
+def test_kept_comments_are_not_sent_on_a_version_sent_since_they_were_written(app, people, staff_client,
+                                                                              smtp_sink):
+    """The version the caseworker read is kept with their words: sent after sign-in, they are refused if
+    the submitter has sent a newer version meanwhile, and shown back so nothing is lost."""
+    from tests.functional.review.builders import answers, make_submission
+
+    with app.app_context():
+        submission = make_submission(people["submitter"], status="resubmitted",
+                                     versions=[answers(), answers(child={"surname": "Ellis"})])
+    keep(staff_client, submission, "return", {"version": "1", "reason": "insufficient_detail",
+                                              "comments": "When were the bruises seen?"})
+    again = signed_in_again(app, smtp_sink)
+    html = again.get(f"/la/submissions/{submission}/return").get_data(as_text=True)
+    assert 'name="version" type="hidden" value="1"' in html
+    sent = again.post(f"/la/submissions/{submission}/return", data={
+        "csrf_token": csrf_token(html), "version": "1", "reason": "insufficient_detail",
+        "comments": "When were the bruises seen?"})
+    page = sent.get_data(as_text=True)
+    assert sent.status_code == 409
+    assert "the submitter sent version 2 after you opened it" in page
+    assert "When were the bruises seen?" in page
+    with app.app_context():
+        assert db.session.get(Submission, submission).status == "resubmitted"
+
+
 def test_a_correction_being_written_comes_back_instead_of_the_posted_response(app, people, staff_client,
                                                                               smtp_sink):
     from tests.functional.review.builders import make_submission
