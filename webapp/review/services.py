@@ -20,6 +20,7 @@ from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.formdefs.fieldtypes import counted_length
 from webapp.notifications.email import queue as queue_email
+from webapp.notifications.models import OutboxMessage
 from webapp.submissions.models import (
     STATUSES,
     AuditEntry,
@@ -550,9 +551,28 @@ def correct_response(staff: User, submission: Submission, text: str, *, seen: st
     locked.response_text = text
     locked.response_corrected_at = now
     db.session.add(AuditEntry(submission_id=locked.id, user_id=staff.id, action=CORRECT_RESPONSE, at=now))
-    _tell_submitter(locked, RESPONSE_CORRECTED_SUBJECT, "review_response_corrected")
+    if not _response_email_waiting(locked):
+        _tell_submitter(locked, RESPONSE_CORRECTED_SUBJECT, "review_response_corrected")
     db.session.commit()
     return True
+
+
+def _response_email_waiting(submission: Submission) -> bool:
+    """An email saying there is a response (or a changed one) to this form is still in the outbox.
+
+    Neither email holds the response's words, so the one waiting serves the correction too: a response
+    corrected within the minute sent "has responded" and then "has changed its response", both before
+    the first could be read. The emails name the form by its reference, which is how one is told apart
+    from those about the submitter's other forms.
+    """
+    recipient = _submitter_email(submission)
+    if not recipient:
+        return False
+    reference = version_reference(submission.reference, latest_version_number(submission.id))
+    return db.session.scalar(select(OutboxMessage.id).where(
+        OutboxMessage.recipient == recipient, OutboxMessage.sent_at.is_(None),
+        OutboxMessage.subject.in_((RESPONSE_SUBJECT, RESPONSE_CORRECTED_SUBJECT)),
+        OutboxMessage.body.contains(f"Reference number: {reference}\n")).limit(1)) is not None
 
 
 def earlier_responses(submission: Submission) -> list[tuple[ResponseRevision, str]]:

@@ -305,6 +305,33 @@ def test_a_posted_response_can_be_corrected_and_the_submitter_is_told(app, peopl
     assert "CP-2026" not in email.subject
 
 
+def test_a_response_corrected_before_its_email_went_sends_one_email(app, people, staff_client, submission,
+                                                                    smtp_sink):
+    """Corrected within the minute, a response sent "has responded" and then "has changed its response"
+    together; neither holds the words, so the first, still waiting, now serves for both."""
+    html = _respond_then_open_the_correction(staff_client, submission).get_data(as_text=True)
+    assert post_form(staff_client, f"/la/submissions/{submission}/response",
+                     {"response": "Accepted, with advice", "seen": _seen(html)}).status_code == 302
+    assert deliver(app) == 1
+    email = smtp_sink.wait_for(SUBMITTER, "The Local Authority has responded to your form")
+    assert "Reference number: CP-2026-000001" in email.body
+    assert [m.subject for m in smtp_sink.to(SUBMITTER)] == ["The Local Authority has responded to your form"]
+
+    # Once that email has gone, a correction is news, and is emailed as a change; an email about the
+    # submitter's other form, still waiting, does not stand for it.
+    with app.app_context():
+        other = make_submission(people["submitter"], reference="CP-2026-000002")
+    answered = post_form(staff_client, f"/la/submissions/{other}/respond", {"response": "Received"})
+    assert answered.status_code == 302
+    html = staff_client.get(f"/la/submissions/{submission}/response").get_data(as_text=True)
+    corrected = post_form(staff_client, f"/la/submissions/{submission}/response",
+                          {"response": "Accepted, with advice and a leaflet", "seen": _seen(html)})
+    assert corrected.status_code == 302
+    assert deliver(app) == 2
+    changed = smtp_sink.wait_for(SUBMITTER, "The Local Authority has changed its response to your form")
+    assert "Reference number: CP-2026-000001" in changed.body
+
+
 def test_every_earlier_wording_is_kept_newest_first(app, staff_client, submission):
     page = _respond_then_open_the_correction(staff_client, submission, "First wording")
     html = page.get_data(as_text=True)
