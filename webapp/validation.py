@@ -143,6 +143,15 @@ def normalise_phone(value: str) -> str | None:
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
 
 
+_DIRECTION_CONTROL = re.compile(r"[\u202a-\u202e\u2066-\u2069]")
+
+
+def has_direction_controls(value: str) -> bool:
+    """Invisible characters that reorder the text after them (bidi embeddings, overrides, isolates).
+    Refused as control characters; a person who pasted one cannot see it, so they are told apart."""
+    return bool(_DIRECTION_CONTROL.search(value or ""))
+
+
 def has_control_characters(value: str, allow_newlines: bool = False) -> bool:
     """Control characters and bidi overrides have no place in a name or an address."""
     if not allow_newlines and _LINE_BREAK.search(value or ""):

@@ -19,6 +19,7 @@ from webapp.validation import (
     POSTCODE_EXAMPLE,
     clean_text,
     has_control_characters,
+    has_direction_controls,
     normalise_email,
     normalise_phone,
     normalise_postcode,
@@ -43,6 +44,11 @@ class PlainText:
         self.label = label
 
     def __call__(self, form, field):
+        if field.data and has_direction_controls(field.data):
+            # An invisible character that came with a pasted name (from a message, a web page): "special
+            # characters" sent people looking for a symbol they could not see.
+            raise ValidationError(f"{self.label} must not contain hidden characters. Type it in rather than "
+                                  "copying and pasting it")
         if field.data and has_control_characters(field.data):
             raise ValidationError(f"{self.label} must not contain line breaks or special characters")
 

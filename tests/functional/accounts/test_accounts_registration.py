@@ -140,11 +140,18 @@ def test_two_phone_numbers_are_asked_for_one(journey):
     assert_error(page, "phone", "Enter one phone number only")
 
 
-@pytest.mark.parametrize("name", ["Jo\r\nBcc: victim@example.com", "Jo\nBloggs", "Jo\x01", "Jo\u202eevil",
-                                  "Jo\x1b[31m"])
+@pytest.mark.parametrize("name", ["Jo\r\nBcc: victim@example.com", "Jo\nBloggs", "Jo\x01", "Jo\x1b[31m"])
 def test_line_breaks_and_control_characters_in_names_are_rejected(journey, name):
     response = journey.details(first_name=name)
     assert_error(response, "first_name", "First name must not contain line breaks or special characters")
+
+
+@pytest.mark.parametrize("name", ["Jo\u202eevil", "\u2067Amira\u2069"])
+def test_a_hidden_direction_character_in_a_name_is_named_as_hidden(journey, name):
+    """Refused as it was, it said "special characters" of a name that showed none: it came with a paste."""
+    response = journey.details(first_name=name)
+    assert_error(response, "first_name", "First name must not contain hidden characters. Type it in rather "
+                                         "than copying and pasting it")
 
 
 def test_a_nul_in_a_name_is_dropped_before_the_form_sees_it(app, journey):
