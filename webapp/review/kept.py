@@ -22,8 +22,6 @@ from werkzeug.datastructures import MultiDict
 from webapp.clock import utcnow
 from webapp.extensions import db
 
-#: The forms that keep what was typed in them, by the name the views and the addresses use.
-PURPOSES = ("return", "respond", "response")
 #: Long enough for a caseworker to come back the next working morning; short, because it is about a child.
 KEPT_FOR = timedelta(hours=24)
 #: Far beyond any form's limit (the comments' 2,000 characters, over-typed): the page may hold more than
