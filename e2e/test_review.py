@@ -288,3 +288,43 @@ def test_a_response_written_when_the_timeout_came_is_there_after_signing_in_agai
     with server.app.app_context():
         assert db.session.get(Submission, submission_id).response_text == written
         db.session.remove()
+
+
+def test_a_caseworker_who_stays_signed_in_is_not_greeted_later_by_what_the_warning_kept(
+        page, live_server_factory, e2e_sink):
+    """The warning keeps what the form holds as it opens. A caseworker who selected 'Continue' and then
+    left the form of their own accord was shown it at their next sign-in as if they had been signed out
+    while writing it. Staying signed in now forgets it."""
+    from webapp.review.kept import KeptWriting
+
+    server = live_server_factory(STAFF_SESSION_IDLE_MINUTES=0.25, SESSION_WARNING_SECONDS=10)
+    with server.app.app_context():
+        email = accounts.create_staff(f"caseworker-{secrets.token_hex(4)}@council.example", "social-care",
+                                      PASSWORD, first_name="Sam", surname="Carter").email
+        submission_id = make_submission(None, reference=unique_reference())
+        db.session.remove()
+
+    def kept_rows() -> int:
+        with server.app.app_context():
+            count = db.session.query(KeptWriting).filter_by(submission_id=submission_id).count()
+            db.session.remove()
+            return count
+
+    page.goto(f"{server.url}/la/sign-in?next=/la/submissions/{submission_id}/respond")
+    staff_signs_in_quickly(page, server.url, e2e_sink, email)
+    page.get_by_role("textbox", name="Response").fill("Received; we will decide tomorrow.")
+    dialog = page.get_by_role("dialog", name="You're about to be signed out")
+    expect(dialog).to_be_visible(timeout=15_000)
+    for _ in range(40):  # the page keeps what it holds as the warning opens
+        if kept_rows():
+            break
+        page.wait_for_timeout(100)
+    assert kept_rows() == 1
+    dialog.get_by_role("button", name="Continue").click()
+    expect(dialog).to_be_hidden()
+    for _ in range(40):
+        if not kept_rows():
+            break
+        page.wait_for_timeout(100)
+    assert kept_rows() == 0
+    expect(page.get_by_role("textbox", name="Response")).to_have_value("Received; we will decide tomorrow.")

@@ -188,6 +188,17 @@
     var xhr = event.detail.xhr
     if (xhr) restartAsTold(xhr.getResponseHeader(SECONDS_HEADER))
   })
+  // Staying signed in, the caseworker carries on where they are: what the warning kept for after a
+  // sign-in is of no more use, and would greet them at their next one. A keep with nothing typed forgets.
+  function forgetKept (token) {
+    keepingForms.forEach(function (form) {
+      var nothing = new FormData()
+      nothing.append('csrf_token', token)
+      fetch(form.dataset.appKeepUrl, {
+        method: 'POST', body: nothing, credentials: 'same-origin', headers: { 'X-Portal-Background': 'timeout' }
+      }).catch(function () {})
+    })
+  }
   function stay () {
     var token = JSON.parse(body.getAttribute('hx-headers'))['X-CSRFToken']
     fetch(body.dataset.sessionExtendUrl, { method: 'POST', headers: { 'X-CSRFToken': token }, credentials: 'same-origin' })
@@ -196,7 +207,9 @@
         // ended; reloading shows where things stand.
         if (response.status !== 204 || !restartAsTold(response.headers.get(SECONDS_HEADER))) {
           window.location.reload()
+          return
         }
+        forgetKept(token)
       })
   }
   dialog.querySelector('form.app-timeout-continue').addEventListener('submit', function (event) {
