@@ -252,20 +252,28 @@ def test_a_caseworker_timed_out_signs_in_again_at_the_back_office(page, live_ser
     assert page.url == server.url + "/la/queue"
 
 
-def test_a_response_written_when_the_timeout_came_is_there_after_signing_in_again(
-        page, live_server_factory, e2e_sink, check_a11y):
-    """A caseworker writing a response who was called away came back to the sign-in page, and what they
-    had typed was gone (the warning could only say it would be). Now the page keeps it as the timeout
-    comes, and the form shows it again once they have signed in. A 15-second staff session."""
+def respond_page_with_a_short_staff_session(page, live_server_factory, e2e_sink):
+    """A caseworker signed in on a submission's "Post a response" page, on a portal whose staff session
+    lasts 15 seconds (warned 10 s ahead): (server, their email, the submission's id)."""
     server = live_server_factory(STAFF_SESSION_IDLE_MINUTES=0.25, SESSION_WARNING_SECONDS=10)
     with server.app.app_context():
         email = accounts.create_staff(f"caseworker-{secrets.token_hex(4)}@council.example", "social-care",
                                       PASSWORD, first_name="Sam", surname="Carter").email
         submission_id = make_submission(None, reference=unique_reference())
         db.session.remove()
-    respond = f"/la/submissions/{submission_id}/respond"
-    page.goto(f"{server.url}/la/sign-in?next={respond}")
+    page.goto(f"{server.url}/la/sign-in?next=/la/submissions/{submission_id}/respond")
     staff_signs_in_quickly(page, server.url, e2e_sink, email)
+    return server, email, submission_id
+
+
+def test_a_response_written_when_the_timeout_came_is_there_after_signing_in_again(
+        page, live_server_factory, e2e_sink, check_a11y):
+    """A caseworker writing a response who was called away came back to the sign-in page, and what they
+    had typed was gone (the warning could only say it would be). Now the page keeps it as the timeout
+    comes, and the form shows it again once they have signed in. A 15-second staff session."""
+    server, email, submission_id = respond_page_with_a_short_staff_session(page, live_server_factory,
+                                                                           e2e_sink)
+    respond = f"/la/submissions/{submission_id}/respond"
     expect(page.get_by_role("heading", name="Post a response")).to_be_visible()
     written = "Accepted. Passed to the Children First Hub; a social worker will call you today."
     page.get_by_role("textbox", name="Response").fill(written)
@@ -297,12 +305,7 @@ def test_a_caseworker_who_stays_signed_in_is_not_greeted_later_by_what_the_warni
     while writing it. Staying signed in now forgets it."""
     from webapp.review.kept import KeptWriting
 
-    server = live_server_factory(STAFF_SESSION_IDLE_MINUTES=0.25, SESSION_WARNING_SECONDS=10)
-    with server.app.app_context():
-        email = accounts.create_staff(f"caseworker-{secrets.token_hex(4)}@council.example", "social-care",
-                                      PASSWORD, first_name="Sam", surname="Carter").email
-        submission_id = make_submission(None, reference=unique_reference())
-        db.session.remove()
+    server, _, submission_id = respond_page_with_a_short_staff_session(page, live_server_factory, e2e_sink)
 
     def kept_rows() -> int:
         with server.app.app_context():
@@ -310,8 +313,6 @@ def test_a_caseworker_who_stays_signed_in_is_not_greeted_later_by_what_the_warni
             db.session.remove()
             return count
 
-    page.goto(f"{server.url}/la/sign-in?next=/la/submissions/{submission_id}/respond")
-    staff_signs_in_quickly(page, server.url, e2e_sink, email)
     page.get_by_role("textbox", name="Response").fill("Received; we will decide tomorrow.")
     dialog = page.get_by_role("dialog", name="You're about to be signed out")
     expect(dialog).to_be_visible(timeout=15_000)
