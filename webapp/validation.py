@@ -134,6 +134,26 @@ def e164_phone(number: phonenumbers.PhoneNumber) -> str:
     return f"{e164} x{number.extension}" if number.extension else e164
 
 
+def readable_phone(number: phonenumbers.PhoneNumber) -> str:
+    """A number as people here read it: UK numbers in national format (01632 960001), others with
+    their country code, and an extension written out ("01632 960001 extension 204"). libphonenumber
+    writes a UK extension "x204", which a person phoning from the page may not know to dial."""
+    style = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 44 else \
+        phonenumbers.PhoneNumberFormat.INTERNATIONAL
+    without_extension = phonenumbers.PhoneNumber()
+    without_extension.merge_from(number)
+    without_extension.extension = None
+    written = phonenumbers.format_number(without_extension, style)
+    return f"{written} extension {number.extension}" if number.extension else written
+
+
+def display_phone(value: str) -> str:
+    """A stored number (either stored form, E.164 or national, with " x123" for an extension) as
+    `readable_phone` writes it; what cannot be read as a number is shown as it is."""
+    number = parse_phone(value or "", international=True)
+    return value if number is None else readable_phone(number)
+
+
 def normalise_phone(value: str) -> str | None:
     """A UK number in national format ('01632 960001', '07700 900982', '01632 960001 x123'); None when
     not valid."""

@@ -17,7 +17,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.notifications.email import MailUnavailable, queue, send_now
-from webapp.validation import normalise_email
+from webapp.validation import display_phone, normalise_email
 
 from . import codes, security_log
 from .models import EmailCode, User
@@ -154,7 +154,8 @@ def details_of(user: User) -> dict:
         "title": user.title, "first_name": user.first_name, "surname": user.surname,
         "is_professional": "yes" if user.is_professional else "no", "role": user.role,
         "organisation": user.organisation, "property_name": user.property_name, "house_no": user.house_no,
-        "street": user.street, "town": user.town, "postcode": user.postcode, "phone": user.phone,
+        "street": user.street, "town": user.town, "postcode": user.postcode,
+        "phone": display_phone(user.phone) if user.phone else None,
     }
 
 

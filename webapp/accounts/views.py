@@ -11,6 +11,7 @@ from flask import Blueprint, current_app, flash, g, redirect, request, session, 
 
 from webapp.extensions import csrf, db, limiter
 from webapp.notifications.email import MailUnavailable
+from webapp.validation import display_phone
 from webapp.web.rendering import render_page
 
 from . import auth, codes, services
@@ -32,6 +33,7 @@ from .models import User
 from .passwords import password_problem
 
 bp = Blueprint("accounts", __name__)
+bp.add_app_template_filter(display_phone, "phone")
 
 MAIL_DOWN = ("We could not send the email just now. Select 'Please send me a new code' to try again in a "
              "few minutes.")

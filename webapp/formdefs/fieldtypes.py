@@ -12,7 +12,6 @@ import re
 import unicodedata
 from typing import Any
 
-import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from govuk_frontend_wtf.wtforms_widgets import (
     GovCharacterCount,
@@ -27,7 +26,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from webapp import validation
-from webapp.validation import e164_phone, parse_phone, phone_refusal, strip_text, unwrap_email
+from webapp.validation import display_phone, e164_phone, parse_phone, phone_refusal, strip_text, unwrap_email
 
 from .model import Field
 
@@ -224,16 +223,6 @@ class PhoneType(FieldType):
 
     def summary(self, fdef: Field, answer: Any) -> str:
         return display_phone(answer) if answer else self.summary_blank
-
-
-def display_phone(value: str) -> str:
-    """UK numbers as people here write them (01632 960001); others with their country code."""
-    number = parse_phone(value, international=True)
-    if number is None:
-        return value
-    style = phonenumbers.PhoneNumberFormat.NATIONAL if number.country_code == 44 else \
-        phonenumbers.PhoneNumberFormat.INTERNATIONAL
-    return phonenumbers.format_number(number, style)
 
 
 def normalise_postcode(text: str) -> str:

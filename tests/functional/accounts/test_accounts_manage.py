@@ -167,6 +167,19 @@ def test_update_account_changes_details(app, client, make_user):
                                                                             None)
 
 
+def test_a_desk_phone_s_extension_is_written_out_on_my_account(app, client, make_user):
+    """The account keeps "01942 244991 x204" (libphonenumber's form, which fits its column); My Account
+    and the Update Account box said "x204", which not everyone knows means an extension to dial."""
+    make_user()
+    sign_in(client)
+    post_form(client, "/account/update", {
+        "first_name": "Priya", "surname": "Shah", "is_professional": "no", "street": "2 New Road",
+        "town": "Leigh", "postcode": "WN7 1AA", "phone": "01942 244991 ext 204"})
+    assert the_user(app).phone == "01942 244991 x204"
+    assert "01942 244991 extension 204" in text(client.get("/account"))
+    assert 'value="01942 244991 extension 204"' in text(client.get("/account/update"))
+
+
 def test_update_account_errors_keep_what_was_typed(client, make_user):
     make_user()
     sign_in(client)

@@ -45,12 +45,14 @@ PHONE = Field("phone", "phone", "Phone number", required=True, error_name="your 
         ("\u09e6\u09ed\u09ed\u09e6\u09e6 \u09ef\u09e6\u09e6\u09ef\u09ee\u09e8", "+447700900982",
          "07700 900982"),
         # A desk phone's extension, however it is written, is kept: without it no one reaches the person.
-        ("01632 960001 ext 123", "+441632960001 x123", "01632 960001 x123"),
-        ("01632 960001 ext. 123", "+441632960001 x123", "01632 960001 x123"),
-        ("01632 960001, extension 4", "+441632960001 x4", "01632 960001 x4"),
-        ("+44 (0)1632 960 001 x123", "+441632960001 x123", "01632 960001 x123"),
-        ("01632 960001 #12345", "+441632960001 x12345", "01632 960001 x12345"),
-        ("01632 960001 (ext 123)", "+441632960001 x123", "01632 960001 x123"),
+        # It is shown written out, not as libphonenumber's "x123", which not everyone knows to dial.
+        ("01632 960001 ext 123", "+441632960001 x123", "01632 960001 extension 123"),
+        ("01632 960001 ext. 123", "+441632960001 x123", "01632 960001 extension 123"),
+        ("01632 960001, extension 4", "+441632960001 x4", "01632 960001 extension 4"),
+        ("+44 (0)1632 960 001 x123", "+441632960001 x123", "01632 960001 extension 123"),
+        ("01632 960001 #12345", "+441632960001 x12345", "01632 960001 extension 12345"),
+        ("01632 960001 (ext 123)", "+441632960001 x123", "01632 960001 extension 123"),
+        ("+33 1 23 45 67 89 ext 7", "+33123456789 x7", "+33 1 23 45 67 89 extension 7"),
         # A parent or relative abroad: any number valid in its country, written with its country code.
         ("+33 1 23 45 67 89", "+33123456789", "+33 1 23 45 67 89"),
         ("0033 (0)1 23 45 67 89", "+33123456789", "+33 1 23 45 67 89"),
