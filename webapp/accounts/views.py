@@ -14,7 +14,7 @@ from webapp.notifications.email import MailUnavailable
 from webapp.validation import display_phone
 from webapp.web.rendering import render_page
 
-from . import auth, codes, services
+from . import attempts, auth, codes, services
 from .device_views import add_device_pages
 from .forms import (
     DETAIL_FIELDS,
@@ -234,16 +234,24 @@ def sign_in():
         return redirect(next_url)
     form = SignInForm()
     expired = bool(session.get("_expired"))
+    lock_warning = None
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data, staff=False)
         if result.locked:
             return render_page("accounts/locked.html", status=429)
         if result.user is None:
+            tries_left = attempts.tries_left_after_failure(form.email.data)
+            if tries_left == 0:
+                return render_page("accounts/locked.html", status=429)
             form.refuse("Enter a correct email address and password")
+            if tries_left <= attempts.WARN_FROM:
+                lock_warning = tries_left
         elif not result.user.is_verified:
+            attempts.forget()
             _hold_registration(result.user, next=auth.safe_next(request.args.get("next"), ""))
             return _send_verification(result.user)
         else:
+            attempts.forget()
             auth.sign_in(result.user)
             destination = _after_sign_in(result.user, next_url)
             if result.user.terms_version != current_app.config["TERMS_VERSION"]:
@@ -252,7 +260,7 @@ def sign_in():
             return redirect(destination)
     next_param = auth.safe_next(request.args.get("next"), "") or None
     return _render_form("accounts/sign_in.html", form, expired=expired, next_param=next_param,
-                        answers_saved=auth.saves_itself(next_param))
+                        answers_saved=auth.saves_itself(next_param), lock_warning=lock_warning)
 
 
 def _after_sign_in(user: User, next_url: str) -> str:

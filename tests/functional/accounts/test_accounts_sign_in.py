@@ -3,6 +3,8 @@
 import re
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from tests.conftest import PASSWORD, post_form, sign_in
 from tests.support import at_the_same_moment, csrf_token, error_summary_links
 from webapp.accounts import services
@@ -102,15 +104,43 @@ def test_empty_and_oversized_sign_in_never_500(client):
 
 def test_account_locks_after_five_failures_with_a_429_page(app, client, make_user):
     make_user()
-    for _ in range(5):
+    for _ in range(4):
         assert post_form(client, "/sign-in", {"email": "teacher@example.com",
                                               "password": "not my password"}).status_code == 422
+    fifth = post_form(client, "/sign-in", {"email": "teacher@example.com", "password": "not my password"})
+    assert fifth.status_code == 429  # the try that locks it says so, rather than "Enter a correct…"
+    assert "Too many attempts" in text(fifth)
     response = post_form(client, "/sign-in", {"email": "teacher@example.com", "password": PASSWORD})
     assert response.status_code == 429
     assert "Too many attempts" in text(response)
     assert "wait 15 minutes" in text(response)
     with app.app_context():
         assert db.session.query(User).one().locked_until is not None
+
+
+LOCK_WARNING = "you will have to wait 15 minutes before you can sign in"
+
+
+@pytest.mark.parametrize("address", ["teacher@example.com", "no-account@example.com"])
+def test_the_last_two_tries_before_the_lock_are_warned_of(client, make_user, address):
+    """The same for an address with no account, so the warning tells a stranger nothing."""
+    make_user()
+    pages = [text(post_form(client, "/sign-in", {"email": address, "password": "not my password"}))
+             for _ in range(4)]
+    assert [LOCK_WARNING in page for page in pages] == [False, False, True, True]
+    assert "the wrong email address or password 2 more times" in pages[2]
+    assert "the wrong email address or password once more" in pages[3]
+    assert "Enter a correct email address and password" in pages[3]
+
+
+def test_a_right_password_starts_the_count_again(client, make_user):
+    make_user()
+    for _ in range(3):
+        post_form(client, "/sign-in", {"email": "teacher@example.com", "password": "not my password"})
+    assert sign_in(client).status_code == 302
+    client.post("/sign-out", data={"csrf_token": csrf_token(text(client.get("/account")))})
+    page = text(post_form(client, "/sign-in", {"email": "teacher@example.com", "password": "a typo"}))
+    assert LOCK_WARNING not in page
 
 
 def test_wrong_passwords_sent_at_the_same_moment_each_count_towards_the_lock(app, make_user, monkeypatch):
