@@ -94,12 +94,14 @@ def test_register_sign_out_sign_in_update_and_reset(journey_page, js_mode, live_
     register(page, live_server, e2e_sink, check_a11y, email)
     sign_out(page, check_a11y)
 
-    # A wrong password first: one message, at the field and in the summary.
+    # Wrong passwords first: one message, at the field and in the summary; the third warns of the lock.
     page.get_by_role("link", name="My Account").click()
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password", exact=True).fill("not my password")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    for _ in range(3):
+        page.get_by_label("Email address").fill(email)
+        page.get_by_label("Password", exact=True).fill("not my password")
+        page.get_by_role("button", name="Sign in").click()
+        expect(page.get_by_role("heading", name="There is a problem")).to_be_visible()
+    expect(page.get_by_text("If you enter the wrong email address or password 2 more times")).to_be_visible()
     check_a11y(page)
     sign_in(page, check_a11y, email)
 
