@@ -47,6 +47,8 @@ def sign_in(user: User, *, staff: bool = False) -> None:
         session.clear()
     sessions.regenerate(session)
     session.pop("_expired", None)
+    session.pop(sessions.ENDED_SESSION_CSRF, None)
+    session.pop(sessions.ENDED_SESSION_USER, None)
     session.pop("registration", None)
     session["user_id"] = user.id
     session["staff"] = staff

@@ -35,6 +35,12 @@ TOUCH_AFTER = timedelta(seconds=10)
 SECONDS_HEADER = "X-Portal-Session-Seconds"
 #: Set when the portal itself (not the person) sends the browser back to a page: loading it is not activity.
 _LEAVE_DEADLINE = "_leave_deadline"
+#: The CSRF token and the account of the session the idle timeout ended, kept in the signed-out session
+#: that replaces it: a form sent from a page of the ended session can then be told to be this browser's
+#: own, and whose (review/signed_out_writing.py). Not Flask-WTF's own key: to every other page the
+#: token is gone.
+ENDED_SESSION_CSRF = "_ended_session_csrf"
+ENDED_SESSION_USER = "_ended_session_user"
 # Every request runs this; built once (with the account, joined) rather than by Session.get each time.
 _SESSION_BY_ID = select(WebSession).where(WebSession.id == bindparam("sid"))
 
@@ -140,6 +146,14 @@ def idle_timeout(app: Flask, data: dict) -> timedelta:
     return timedelta(minutes=minutes)
 
 
+def _csrf_token_of(data: str) -> str | None:
+    try:
+        token = json.loads(data).get("csrf_token")
+    except (ValueError, AttributeError):
+        return None
+    return token if isinstance(token, str) else None
+
+
 class DatabaseSessionInterface(SessionInterface):
     """Sessions in the database, and what to do when the database is down.
 
@@ -179,9 +193,13 @@ class DatabaseSessionInterface(SessionInterface):
             return session
         # Expired: the row goes now; a signed-in person is told at sign-in why they are signed out.
         signed_in = row.user_id is not None
+        ended_token = _csrf_token_of(row.data) if signed_in else None
         db.session.delete(row)
         db.session.commit()
-        return ServerSession({"_expired": True} if signed_in else None)
+        if not signed_in:
+            return ServerSession()
+        ended = {ENDED_SESSION_CSRF: ended_token, ENDED_SESSION_USER: row.user_id} if ended_token else {}
+        return ServerSession({"_expired": True, **ended})
 
     def _delete_cookie(self, app: Flask, response) -> None:
         response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),

@@ -49,6 +49,12 @@ class KeptWriting(db.Model):
     kept_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
 
 
+def own_field_names(form_class) -> set[str]:
+    """What a keeping form's page sends of its own: its fields, not its token or its button."""
+    return {field.name for field in form_class(formdata=None)
+            if field.type not in ("CSRFTokenField", "SubmitField")}
+
+
 class TooLong(ValueError):
     """A value longer than any form could want: refused rather than stored."""
 

@@ -23,6 +23,8 @@ from webapp.web.requests import page_number
 
 from . import answers, kept, services
 from .forms import CorrectResponseForm, ResponseForm, ReturnForm
+from .signed_out_writing import adopt as adopt_signed_out_writing
+from .signed_out_writing import holds_writing, kept_when_signed_out
 
 bp = Blueprint("review", __name__, url_prefix="/la")
 
@@ -84,7 +86,7 @@ def sign_in():
     # Signed out by the idle timeout: found on the next request (`_expired`), or told by the page's
     # own countdown (`?expired=1`), which sends the browser here.
     expired = bool(session.get("_expired") or request.args.get("expired"))
-    return _form_page("review/sign_in.html", form, expired=expired,
+    return _form_page("review/sign_in.html", form, expired=expired, writing_kept=holds_writing(),
                       next_param=auth.safe_next(request.args.get("next"), "") or None)
 
 
@@ -115,6 +117,7 @@ def sign_in_code():
         if result is codes.CodeCheck.OK:
             destination = (session.pop(PENDING, None) or {}).get("next") or url_for(".queue")
             auth.sign_in(user, staff=True)
+            adopt_signed_out_writing(user)
             return redirect(auth.safe_next(destination, url_for(".queue")))
         form.code.errors.append(codes.message(result, "Send a new code"))
     return _form_page("review/sign_in_code.html", form, email=user.email,
@@ -361,8 +364,7 @@ def keep_writing(submission_id: str, purpose: str):
     doing anything, so the session's idle deadline stays where it was."""
     sessions.keep_idle_deadline(session)
     submission = _submission(submission_id)
-    names = {field.name for field in KEEPING_FORMS[purpose](formdata=None)
-             if field.type not in ("CSRFTokenField", "SubmitField")}
+    names = kept.own_field_names(KEEPING_FORMS[purpose])
     try:
         kept.keep(g.user.id, submission.id, purpose, request.form, names, _this_sign_in())
     except kept.TooLong:
@@ -371,6 +373,7 @@ def keep_writing(submission_id: str, purpose: str):
 
 
 @bp.route("/submissions/<submission_id>/return", methods=["GET", "POST"])
+@kept_when_signed_out("return", ReturnForm)
 @auth.staff_required
 def return_submission(submission_id: str):
     submission = _submission(submission_id)
@@ -403,6 +406,7 @@ def return_submission(submission_id: str):
 
 
 @bp.route("/submissions/<submission_id>/respond", methods=["GET", "POST"])
+@kept_when_signed_out("respond", ResponseForm)
 @auth.staff_required
 def respond(submission_id: str):
     submission = _submission(submission_id)
@@ -432,6 +436,7 @@ def respond(submission_id: str):
 
 
 @bp.route("/submissions/<submission_id>/response", methods=["GET", "POST"])
+@kept_when_signed_out("response", CorrectResponseForm)
 @auth.staff_required
 def correct_response(submission_id: str):
     """Correct a posted response: the submitter is emailed that it changed."""

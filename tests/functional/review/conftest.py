@@ -24,9 +24,10 @@ def people(make_user):
     }
 
 
-def staff_sign_in(client, sink, email=STAFF, password=PASSWORD):
+def staff_sign_in(client, sink, email=STAFF, password=PASSWORD, at="/la/sign-in"):
+    """Both factors; `at` is the sign-in page's address, with the `next` it was sent to."""
     sink.clear()
-    response = post_form(client, "/la/sign-in", {"email": email, "password": password})
+    response = post_form(client, at, {"email": email, "password": password})
     assert response.status_code == 302 and response.headers["Location"] == "/la/sign-in/code", \
         response.get_data(as_text=True)
     code = sink.wait_for(email, CODE_SUBJECT).code()

@@ -188,3 +188,81 @@ def test_kept_writing_goes_after_a_day(app, staff_client, submission, smtp_sink,
     with app.app_context():
         assert purge_old_kept_writing() == 1
     assert kept_rows(app) == 0
+
+
+# --- Without JavaScript: the form sent after the timeout --------------------------------------------
+
+WRITING_KEPT = "so what you were writing has not been sent. We have kept it"
+
+
+def respond_after_the_timeout(client, submission, now, data=None, token=None):
+    """A caseworker without JavaScript opens the form, writes for longer than the idle timeout (nothing
+    counts down), then selects "Post response"."""
+    html = client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
+    now.shift(timedelta(minutes=16))
+    data = data or {"version": "1", "response": RESPONSE}
+    return client.post(f"/la/submissions/{submission}/respond",
+                       data={"csrf_token": token or csrf_token(html), **data})
+
+
+def test_without_javascript_a_response_sent_after_the_timeout_is_kept_for_the_next_sign_in(
+        app, client, people, submission, smtp_sink, now):
+    """It said "You have been signed out. What you sent was not saved": a response written for longer
+    than the 15-minute timeout was lost, as nothing on the page could keep it beforehand."""
+    staff_sign_in(client, smtp_sink)
+    sent = respond_after_the_timeout(client, submission, now)
+    assert sent.status_code == 302
+    assert sent.headers["Location"] == f"/la/sign-in?next=/la/submissions/{submission}/respond"
+    assert WRITING_KEPT in client.get(sent.headers["Location"]).get_data(as_text=True)
+
+    signed_in = staff_sign_in(client, smtp_sink, at=sent.headers["Location"])
+    assert signed_in.headers["Location"] == f"/la/submissions/{submission}/respond"
+    html = client.get(signed_in.headers["Location"]).get_data(as_text=True)
+    assert SIGNED_OUT_BANNER in html and f">{RESPONSE}</textarea>" in html
+    with app.app_context():
+        assert db.session.get(Submission, submission).status == "submitted"  # kept, not sent
+    post_form(client, f"/la/submissions/{submission}/respond", {"version": "1", "response": RESPONSE})
+    with app.app_context():
+        assert db.session.get(Submission, submission).response_text == RESPONSE
+    assert kept_rows(app) == 0
+
+
+def test_a_form_sent_from_elsewhere_to_a_signed_out_caseworker_is_not_kept(
+        app, client, people, submission, smtp_sink, now):
+    """Only a page of the session that ended is kept: a form from another page (here with a token of
+    another browser's, as a submitter knowing their own submission's id could send) is refused as
+    before, and nothing greets the caseworker after sign-in."""
+    staff_sign_in(client, smtp_sink)
+    other = app.test_client()
+    foreign_token = csrf_token(other.get("/la/sign-in").get_data(as_text=True))
+    sent = respond_after_the_timeout(client, submission, now, data={"version": "1", "response": "Planted"},
+                                     token=foreign_token)
+    assert sent.status_code == 401
+    assert "What you sent was not saved" in sent.get_data(as_text=True)
+    staff_sign_in(client, smtp_sink)
+    html = client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
+    assert "Planted" not in html and SIGNED_OUT_BANNER not in html
+    assert kept_rows(app) == 0
+
+
+def test_a_colleague_signing_in_at_the_same_computer_does_not_get_it(
+        app, make_user, client, people, submission, smtp_sink, now):
+    make_user("colleague@council.example", is_staff=True, team="social-care", is_professional=False,
+              role=None, organisation=None)
+    staff_sign_in(client, smtp_sink)
+    respond_after_the_timeout(client, submission, now)
+    staff_sign_in(client, smtp_sink, "colleague@council.example")
+    html = client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
+    assert RESPONSE not in html and SIGNED_OUT_BANNER not in html
+    assert kept_rows(app) == 0
+
+
+def test_a_signed_in_caseworker_s_form_still_needs_its_token(staff_client, submission):
+    """The forms that keep are exempt from the app-wide check, which would refuse the ended session's
+    form before it is read: they check the token themselves."""
+    for purpose, data in (("respond", {"version": "1", "response": "x"}),
+                          ("return", {"version": "1", "reason": "other", "comments": "x"}),
+                          ("response", {"response": "x"})):
+        assert staff_client.post(f"/la/submissions/{submission}/{purpose}", data=data).status_code == 400
+    with staff_client.application.app_context():
+        assert db.session.get(Submission, submission).status == "submitted"
