@@ -302,6 +302,29 @@ def test_a_description_with_no_file_stops_next_and_one_summary_says_what_is_wron
     check_a11y(page, "then Upload file with no file")
 
 
+def test_a_description_too_long_is_kept_whole_and_the_error_is_at_the_description(
+        journey_page, js_mode, live_server, check_a11y, tmp_path):
+    """A description pasted longer than 200 characters was cut short by the box without a word (its
+    maxlength), and when the server refused one, the message stood at the file input, which had nothing
+    wrong with it. Now the whole paste stays in the box and the message is at the box and linked to it."""
+    page = journey_page
+    js = js_mode == "js"
+    files = write_samples(tmp_path, ["notes.docx"])
+    open_supporting_documentation(page, live_server)
+    pasted = "Chronology of events at home and at school since September, " * 5
+    attach(page, js, files["notes.docx"], description=pasted)
+
+    message = "The description must be 200 characters or fewer"
+    summary = page.locator(".govuk-error-summary")
+    expect(summary.get_by_role("link", name=message)).to_have_attribute("href", "#attachment-description")
+    expect(page.locator("#attachment-description-error")).to_contain_text(message)
+    expect(page.locator("#attachment-file-error")).to_have_count(0)
+    expect(page).to_have_title(re.compile(r"^Error: Supporting Documentation – "))
+    expect(page.get_by_label("What is this document? (optional)")).to_have_value(pasted)
+    expect(page.get_by_text("No files have been attached.")).to_be_visible()
+    check_a11y(page, "a description too long")
+
+
 def test_save_and_complete_later_from_supporting_documentation(
         journey_page, js_mode, live_server, check_a11y, tmp_path):
     """The page says "Select 'Save and complete later' to keep your answers": the button is there (it

@@ -112,13 +112,14 @@ BANNER_ID = "attachments-banner"
 
 
 def _respond(draft, announcement: str | None = None, error: str | None = None, status: int = 200,
-             confirm_id: str | None = None, description: str = "", focus_id: str | None = None):
+             confirm_id: str | None = None, description: str = "", focus_id: str | None = None,
+             error_field: str = FILE_FIELD):
     """htmx gets the files fragment; a full-page error re-renders the whole section with a 422.
 
     The fragment carries the page's title (htmx sets it), so a refused upload's "Error: " comes and goes
     with the error summary, as it does on the full page. A refusal's error summary takes focus.
     """
-    errors = {FILE_FIELD: error} if error else {}
+    errors = {error_field: error} if error else {}
     if htmx:
         definition, section = _attachments_section(draft)
         response = render_page("partials/attachments/draft_files.html", status, draft=draft, errors=errors,
@@ -141,11 +142,12 @@ def _nav_status(draft, definition, section) -> dict:
 
 
 def _section_page(draft, errors: dict, status: int, description: str = ""):
-    """The runner's own section page, with the upload's error in the summary linked to the file input."""
+    """The runner's own section page, with the upload's error in the summary linked to its input (the
+    file's, or the description's)."""
     definition, section = _attachments_section(draft)
     return render_section_page(
         draft, definition, section, formdefs.build_section_form(section, data={}), errors, status,
-        error_list=[{"text": message, "href": f"#{FILE_FIELD}"} for message in errors.values()],
+        error_list=[{"text": message, "href": f"#{field}"} for field, message in errors.items()],
         description_value=description)
 
 
@@ -172,7 +174,8 @@ def upload_attachment(draft_id: str):
     try:
         attachment = _store(draft, upload, description, limits)
     except services.UploadRefused as refused:
-        return _respond(draft, error=refused.message, status=422, description=description)
+        return _respond(draft, error=refused.message, status=422, description=description,
+                        error_field=_field_of(refused))
     message = _uploaded_message(upload.filename, attachment.display_name)
     if htmx:
         return _respond(draft, announcement=message, focus_id=BANNER_ID)
@@ -187,6 +190,13 @@ def _uploaded_message(chosen: str, stored: str) -> str:
     if chosen == stored:
         return f"{stored} has been uploaded"
     return f"{chosen} has been uploaded as {stored}"
+
+
+def _field_of(refused: services.UploadRefused) -> str:
+    """The input a refusal is shown at: a description too long is the description's to put right. It
+    was shown at the file input, which has nothing wrong with it (and the description box cut a longer
+    paste short without a word, so the message was seldom seen at all)."""
+    return DESCRIPTION_FIELD if refused.reason == "description" else FILE_FIELD
 
 
 def _store(draft, upload, description: str, limits: UploadLimits):
@@ -231,7 +241,7 @@ def attach_chosen_file(draft):
     try:
         _store(draft, upload, description, limits)
     except services.UploadRefused as refused:
-        return _section_page(draft, {FILE_FIELD: refused.message}, 422, description)
+        return _section_page(draft, {_field_of(refused): refused.message}, 422, description)
     return None
 
 

@@ -119,6 +119,20 @@ def test_htmx_refusal_puts_focus_on_the_error_summary(signed_in, draft_id):
 
 
 @pytest.mark.parametrize("htmx", [False, True])
+def test_a_description_too_long_is_shown_at_the_description_not_the_file(app, signed_in, draft_id, htmx):
+    """The file input had nothing wrong with it, but the message stood there and the summary led there."""
+    too_long = "Chronology " * 20
+    response = upload(signed_in, draft_id, "notes.docx", samples.docx(), description=too_long, htmx=htmx)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 422
+    message = "The description must be 200 characters or fewer"
+    assert f'<a href="#attachment-description">{message}</a>' in html
+    assert 'id="attachment-description-error"' in html and 'id="attachment-file-error"' not in html
+    assert f'value="{too_long}"' in html and "maxlength" not in html
+    assert stored(app, draft_id) == []
+
+
+@pytest.mark.parametrize("htmx", [False, True])
 def test_photo_is_stored_without_its_location(app, signed_in, draft_id, htmx):
     original = samples.jpeg_with_gps()
     assert Image.open(BytesIO(original)).getexif().get_ifd(GPS_IFD), "the sample must carry GPS"
