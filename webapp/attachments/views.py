@@ -38,6 +38,16 @@ bp = Blueprint("attachments", __name__)
 FILE_FIELD = "attachment-file"
 DESCRIPTION_FIELD = "attachment-description"
 
+# The examples under "What is this document?": a professional's documents, or a family's. A member of the
+# public was asked for "a chronology, a body map or an assessment", which they do not have or know.
+DESCRIPTION_HINTS = {"professional": "For example, a chronology, a body map or an assessment.",
+                     "public": "For example, a photo, a letter or a screenshot of a message."}
+
+
+def description_hint(draft) -> str:
+    definition = current_app.extensions["form_catalogue"].get(draft.form_id, draft.form_version)
+    return DESCRIPTION_HINTS.get(definition.audience, DESCRIPTION_HINTS["public"])
+
 
 def init_app(app) -> None:
     app.register_blueprint(bp)
@@ -72,6 +82,7 @@ def _panel(draft, back_to_check: bool = False, **extra) -> dict:
         "max_total": file_size(limits.max_total_bytes),
         "full": count >= limits.max_files,
         "total": file_size(total),
+        "description_hint": description_hint(draft),
         **extra,
     }
 
@@ -272,6 +283,7 @@ def describe_attachment(draft_id: str, attachment_id: str):
             return redirect(back_url, 303)
     return render_page("attachments/describe.html", 422 if error else 200, draft=draft,
                        attachment=attachment, value=value, error=error, back_url=back_url,
+                       hint=description_hint(draft),
                        form_url=url_for(".describe_attachment", draft_id=draft.id,
                                         attachment_id=attachment.id, **_back_to_check()))
 

@@ -8,7 +8,7 @@ from io import BytesIO
 from sqlalchemy import select
 
 from tests import samples
-from tests.conftest import post_form
+from tests.conftest import post_form, sign_in
 from tests.functional.attachments.conftest import HX, make_draft, section_url, upload, without_title
 from webapp.accounts.models import User
 from webapp.attachments import services
@@ -174,6 +174,28 @@ def test_change_a_files_description(app, signed_in, draft_id):
     assert response.status_code == 303
     page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
     assert "Body map from the visit" in page
+
+
+def test_a_member_of_the_public_is_not_asked_for_a_chronology_or_a_body_map(app, client, make_user):
+    """The examples under "What is this document?" were a professional's documents on every form."""
+    user_id = make_user("parent@example.com", is_professional=False, role=None, organisation=None)
+    with app.app_context():
+        definition = app.extensions["form_catalogue"].get("public-concern")
+        draft_id = draft_services.create_draft(user_id, definition,
+                                               draft_services.Lifetime(app.config["DRAFT_LIFETIME_DAYS"])).id
+    sign_in(client, "parent@example.com")
+    page = client.get(section_url(draft_id)).get_data(as_text=True)
+    assert "For example, a photo, a letter or a screenshot of a message." in page
+    assert "chronology" not in page
+    attachment_id = attached(app, client, draft_id, "photo.jpg")
+    describe = client.get(f"/drafts/{draft_id}/attachments/{attachment_id}/describe").get_data(as_text=True)
+    assert "Optional. For example, a photo, a letter or a screenshot of a message." in describe
+    assert "chronology" not in describe
+
+
+def test_a_professional_is_given_a_professionals_examples(signed_in, draft_id):
+    page = signed_in.get(section_url(draft_id)).get_data(as_text=True)
+    assert "For example, a chronology, a body map or an assessment." in page
 
 
 # --- Opened from Check your answers -----------------------------------------------------------------
