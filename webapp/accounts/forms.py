@@ -128,14 +128,15 @@ DETAIL_FIELDS = ["title", "first_name", "surname", "is_professional", "role", "o
 
 
 def email_field(label: str = "Email address") -> StringField:
-    """An address the portal can send a code to.
+    """An address the portal can send a code to. Its message when blank names the box as its label does:
+    "Enter your email address" at "New email address" read as a request for the address already held.
 
     Letters outside ASCII before the @ (jö@example.com) need SMTPUTF8, which the mail library cannot
     send: such an address was accepted, and the code email then failed with a server error, leaving
     an account no one could verify. A non-ASCII domain is fine: it is sent in its ASCII (IDNA) form.
     """
     return StringField(label, validators=[
-        DataRequired("Enter your email address"),
+        DataRequired(f"Enter your {label[0].lower()}{label[1:]}"),
         Length(max=254, message=EMAIL_TOO_LONG),
         PlainText("Email address"),
         Email("Enter an email address in the correct format, like name@example.com",
@@ -144,8 +145,10 @@ def email_field(label: str = "Email address") -> StringField:
 
 
 def new_password_field(label: str = "Password") -> PasswordField:
+    """Its message when blank names the box: "Enter a new password" at "New password", as "Confirm your
+    new password" under it."""
     return PasswordField(label, validators=[
-        DataRequired("Enter a password"),
+        DataRequired(f"Enter a {label.lower()}"),
         Length(max=MAX_LENGTH, message=PASSWORD_TOO_LONG)],
                          widget=GovPasswordInput(),
                          description="Use 8 characters or more. A longer password, like three random "

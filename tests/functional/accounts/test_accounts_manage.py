@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from tests.conftest import PASSWORD, POSTGRES_URL, post_form, sign_in
-from tests.support import csrf_token
+from tests.support import csrf_token, error_summary_links
 from webapp.accounts import services
 from webapp.accounts.models import User
 from webapp.extensions import db
@@ -336,6 +336,24 @@ def test_confirm_email_without_a_pending_change(client, make_user):
 
 
 # --- Change of password ---------------------------------------------------------------------------
+
+def test_a_blank_new_address_or_password_is_asked_for_by_its_own_name(client, make_user):
+    """At "New email address", "Enter your email address" read as a request for the address held now;
+    at "New password", "Enter a password" stood above "Confirm your new password"."""
+    make_user()
+    sign_in(client)
+    email = post_form(client, "/account/email", {"email": "", "password": PASSWORD})
+    assert error_summary_links(text(email))[0] == ("#email", "Enter your new email address")
+    password = post_form(client, "/account/password", {"current_password": PASSWORD})
+    assert error_summary_links(text(password)) == [("#password", "Enter a new password"),
+                                                   ("#confirm_password", "Confirm your new password")]
+    post_form(client, "/", {}, post_url="/sign-out")  # the reset pages name their boxes the same way
+    post_form(client, "/forgotten-password", {"email": "teacher@example.com"})
+    reset = post_form(client, "/forgotten-password/code", {"code": "12345678"})
+    assert ("#password", "Enter a new password") in error_summary_links(text(reset))
+    start = post_form(client, "/forgotten-password", {"email": ""})
+    assert error_summary_links(text(start)) == [("#email", "Enter your email address")]
+
 
 def test_change_password_needs_the_current_one(app, client, make_user):
     make_user()
