@@ -30,13 +30,21 @@ PHONE_HINT = "You can include spaces."
 _BFPO = re.compile(r"^BFPO([0-9]{1,4})$")
 
 
+# A dash (of any kind) between a postcode's two parts: the inward part is a digit and two letters.
+_POSTCODE_DASH = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*(?=[0-9][A-Za-z]{2}$)")
+
+
 def normalise_postcode(value: str) -> str | None:
     """'sw1a1aa' -> 'SW1A 1AA', 'bfpo123' -> 'BFPO 123'; None when it is not a UK postcode.
 
     NFKC folds what looks like a postcode but is not plain ASCII (full-width letters from a pasted
-    document, no-break spaces), as it does for phone numbers.
+    document, no-break spaces), as it does for phone numbers. A dash between its two parts ("WN1-1AA")
+    and a full stop or comma after it (the end of an address line copied) are how people write and
+    paste postcodes, and were refused.
     """
-    compact = re.sub(r"\s+", "", unicodedata.normalize("NFKC", value or "")).upper()
+    text = unicodedata.normalize("NFKC", value or "").strip().rstrip(".,;").strip()
+    text = _POSTCODE_DASH.sub(" ", text)
+    compact = re.sub(r"\s+", "", text).upper()
     if bfpo := _BFPO.match(compact):
         return f"BFPO {bfpo.group(1)}"
     if not _POSTCODE.match(compact):

@@ -133,13 +133,19 @@ POSTCODE = Field("postcode", "postcode", "Postcode", required=True)
         # Pasted from a document in full-width letters or with a no-break space: looks right, so it is.
         ("\uff37\uff2e\uff11 \uff11\uff21\uff21", "WN1 1AA"),
         ("WN1\u00a01AA", "WN1 1AA"),
+        # Written with a dash between its parts, or copied with the full stop that ended an address.
+        ("wn1-1aa", "WN1 1AA"),
+        ("WN1 \u2013 1AA", "WN1 1AA"),
+        ("WN1 1AA.", "WN1 1AA"),
+        ("sw1a1aa,", "SW1A 1AA"),
     ],
 )
 def test_postcodes_are_normalised(typed, stored):
     assert check(POSTCODE, postcode=typed) == ({}, {"postcode": stored})
 
 
-@pytest.mark.parametrize("typed", ["SW1A", "12345", "SW1A 1AAA", "Q1A 1AA!", "BFPO", "BFPO 12345", "BFPO A1"])
+@pytest.mark.parametrize("typed", ["SW1A", "12345", "SW1A 1AAA", "Q1A 1AA!", "BFPO", "BFPO 12345", "BFPO A1",
+                                   "WN1--1AA", "WN-11AA"])
 def test_bad_postcodes_are_rejected(typed):
     assert check(POSTCODE, postcode=typed)[0] == {"postcode": "Enter a full UK postcode, like SW1A 1AA"}
 
