@@ -36,7 +36,7 @@ def check(draft_id: str):
         return f"{section_url(draft, section.id, back_to_check=True)}#{anchor}"
 
     problems = [{"text": f"{s.title}: {message}", "href": change_url(s, input_in_error)}
-                for s, message, input_in_error in formdefs.submit_summary(definition, answers)]
+                for s, message, input_in_error in formdefs.submit_summary(definition, answers, g.user)]
     declaration_url = (url_for("submissions.declaration", draft_id=draft.id)
                        if "submissions.declaration" in current_app.view_functions else None)
     asked = return_notice(draft)

@@ -298,13 +298,30 @@ def missing_for_submit(definition: FormDefinition, answers_by_section: dict[str,
             for section, _, key, message in _submit_errors(definition, answers_by_section)]
 
 
-def submit_summary(definition: FormDefinition, answers_by_section: dict[str, dict]) -> list[tuple]:
+#: For a section never saved whose page opens filled in from the account: "Enter your first name" was
+#: wrong there, as the page the link opened showed the name already in its box.
+PREFILLED_NOT_SAVED = "Check the details filled in from your account, then select Next to save them"
+
+
+def submit_summary(definition: FormDefinition, answers_by_section: dict[str, dict],
+                   account: Any = None) -> list[tuple]:
     """The problems that stop a submit as each section's error summary words them and links them:
     [(section, message, id of the input in error)]. A question of an "add another" item says which
     item, and leads to that question ("Parent or carer 1: Enter their relationship to the child"),
-    not to the item's first question."""
-    return [(section, _summary_text(section, key, message), input_id(section, key, form))
-            for section, form, key, message in _submit_errors(definition, answers_by_section)]
+    not to the item's first question.
+
+    Given the `account`, a section that was only looked at, whose page fills itself in from the
+    account (Professional's Details), is one problem, PREFILLED_NOT_SAVED, not one per question."""
+    problems, told = [], set()
+    for section, form, key, message in _submit_errors(definition, answers_by_section):
+        if (account is not None and section.id not in answers_by_section
+                and prefill_answers(section, account)):
+            if section.id not in told:
+                told.add(section.id)
+                problems.append((section, PREFILLED_NOT_SAVED, input_id(section, key, form)))
+            continue
+        problems.append((section, _summary_text(section, key, message), input_id(section, key, form)))
+    return problems
 
 
 def _submit_errors(definition: FormDefinition, answers_by_section: dict[str, dict]):

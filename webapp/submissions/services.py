@@ -86,11 +86,13 @@ def section_href(draft_id: str, section_id: str, field_name: str | None = None) 
     return f"/drafts/{draft_id}/{section_id}" + (f"#{field_name}" if field_name else "")
 
 
-def missing_answers(draft: Draft) -> list[dict]:
-    """What stops this draft being submitted, each with a link to the question."""
+def missing_answers(draft: Draft, account=None) -> list[dict]:
+    """What stops this draft being submitted, each with a link to the question; given the draft's
+    `account`, a section that fills itself in from it and was never saved is asked to be checked."""
     definition = catalogue().get(draft.form_id, draft.form_version)
     return [{"section": section.title, "text": message, "href": section_href(draft.id, section.id, input_id)}
-            for section, message, input_id in formdefs.submit_summary(definition, draft.answers or {})]
+            for section, message, input_id in formdefs.submit_summary(definition, draft.answers or {},
+                                                                      account)]
 
 
 def get_own_draft(draft_id: str, user_id: int) -> Draft:

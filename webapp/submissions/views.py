@@ -41,7 +41,7 @@ def _own_draft_or_replay(draft_id: str):
 def _render_declaration(draft, form, status: int = 200, missing=None):
     definition, section = _declaration_section(draft)
     if missing is None:
-        missing = services.missing_answers(draft)
+        missing = services.missing_answers(draft, g.user)
     if "drafts.check" in current_app.view_functions:
         back_url = url_for("drafts.check", draft_id=draft.id)
     else:
@@ -68,7 +68,7 @@ def confirm(draft_id: str):
     if replay:
         return replay
     form = DeclarationForm(formdata=request.args, meta={"csrf": False})
-    missing = services.missing_answers(draft)
+    missing = services.missing_answers(draft, g.user)
     if missing or not form.validate():
         return _render_declaration(draft, form, 422, missing)
     definition, _section = _declaration_section(draft)

@@ -12,7 +12,7 @@ from werkzeug.datastructures import MultiDict
 
 from tests.functional.drafts.conftest import CHILD, HX, page_version
 from tests.functional.submissions.other_forms_data import ANSWERS
-from tests.support import csrf_token
+from tests.support import csrf_token, error_summary_links
 from webapp.attachments.models import Attachment
 from webapp.drafts.models import Draft
 from webapp.extensions import db
@@ -259,3 +259,21 @@ def test_a_change_refused_as_a_conflict_keeps_the_way_back_to_the_check(app, run
     resent = re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', form)
     saved = runner.client.post(f"/drafts/{draft_id}/child", data=MultiDict(resent))
     assert saved.headers["Location"] == f"/drafts/{draft_id}/check"
+
+
+def test_a_section_filled_in_from_the_account_and_never_saved_is_asked_to_be_checked(runner):
+    """Professional's Details opens filled in from the account. Passed by (through the section list)
+    without Next, it is not saved, and the check listed "Enter your first name", "Enter your last
+    name" and four more, each leading to a box that held the answer. It is now one line that says
+    what to do there; a section with nothing to fill in from the account still lists its questions."""
+    draft_id = runner.start()
+    problems = [(unescape(text), href) for href, text in error_summary_links(check_page(runner, draft_id))]
+    professional = [problem for problem in problems if problem[0].startswith("Professional's Details")]
+    assert professional == [("Professional's Details: Check the details filled in from your account, then "
+                             "select Next to save them",
+                             f"/drafts/{draft_id}/professional?return=check#first_name")]
+    assert "Child / Young Person's Details: Enter the child's first name" in [text for text, _ in problems]
+
+    declaration = runner.client.get(f"/drafts/{draft_id}/declaration").get_data(as_text=True)
+    assert "Check the details filled in from your account" in declaration
+    assert "Enter your first name" not in declaration
