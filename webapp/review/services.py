@@ -30,7 +30,7 @@ from webapp.submissions.models import (
     SubmissionVersion,
 )
 from webapp.submissions.services import version_reference
-from webapp.validation import clean_text, fold_for_search
+from webapp.validation import DASHES, clean_text, fold_for_search
 from webapp.web.dates import uk_local
 
 from . import workdays
@@ -246,6 +246,20 @@ def _like_pattern(text: str) -> str:
 # with or without the version a resubmission's sender is given ("-v2").
 WHOLE_REFERENCE = re.compile(r"cp[-\s]?(\d{4})[-\s]?(\d{6})(?:[-\s]?v\d{1,4})?", re.IGNORECASE)
 
+# Punctuation pasted with what is searched for: a name as a case system lists it ("ELLISON, Jordan"), a
+# reference from the end of an email's sentence ("CP-2026-000123."). It parts words and is never looked
+# for. ("%" and "_" are looked for, literally: a name can hold them.)
+_PARTS_WORDS = re.compile(r"[,.;:!?()\[\]\"\u201c\u201d]+")
+
+
+def _search_words(search: str) -> list[str]:
+    """The words of a search, folded as the names are; any dash made a hyphen, as a reference has it
+    (a word processor turns "CP-2026-000123" into "CP–2026–000123")."""
+    folded = fold_for_search(search, keep_dashes=True)
+    for dash in DASHES:
+        folded = folded.replace(dash, "-")
+    return _PARTS_WORDS.sub(" ", folded).split()
+
 
 def clean_search(text: str | None) -> str:
     """NFC, as answers are stored: "Zoë" typed on a Mac arrives as "Zoe" and a combining mark. Runs of
@@ -264,7 +278,7 @@ def _name_or_reference_matches(search: str):
     word left to look for, and finds nothing."""
     name = func.coalesce(Submission.searched_names, func.lower(Submission.child_name))
     reference = func.lower(Submission.reference)
-    words = fold_for_search(search, keep_dashes=True).split()
+    words = _search_words(search)
     if not words:
         return false()
     return and_(*(or_(reference.like(_like_pattern(word), escape="\\"),
@@ -299,7 +313,7 @@ def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1
     if status:
         query = query.filter(Submission.status == status)
     if search:
-        whole_reference = WHOLE_REFERENCE.fullmatch(search)
+        whole_reference = WHOLE_REFERENCE.fullmatch(" ".join(_search_words(search)))
         if whole_reference:
             # A whole reference (pasted from an email) is found through the unique index on it, not by
             # reading every one of the team's rows for it. The submitter's email and Submitted Forms

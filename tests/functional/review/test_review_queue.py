@@ -199,6 +199,32 @@ def test_search_finds_a_double_barrelled_name_however_it_was_dashed_or_heard(app
     assert get("6-000443") == ["CP-2026-000443"]
 
 
+@pytest.mark.parametrize("headers", [{}, HX], ids=["page", "fragment"])
+def test_search_forgives_punctuation_pasted_with_a_name_or_a_reference(app, people, staff_client, headers):
+    """A case system lists a child as "ELLISON, Jordan", and an email ends a sentence with the reference
+    ("… reference CP-2026-000451."), or a word processor types its dashes as en dashes: pasted into the
+    search, each found nothing, and a second referral about the same child looked like the first."""
+    with app.app_context():
+        make_submission(people["submitter"], reference="CP-2026-000451", child_name="Jordan Ellison")
+        make_submission(people["submitter"], reference="CP-2026-000452", child_name="Ruby St. John")
+    get = lambda q: references(search(staff_client, q, headers=headers))  # noqa: E731
+    assert get("Ellison, Jordan") == ["CP-2026-000451"]
+    assert get("ELLISON,JORDAN") == ["CP-2026-000451"]
+    assert get("Jordan Ellison.") == ["CP-2026-000451"]
+    assert get("(Jordan Ellison)") == ["CP-2026-000451"]
+    assert get("\u201cEllison\u201d") == ["CP-2026-000451"]
+    assert get("CP-2026-000451.") == ["CP-2026-000451"]
+    assert get("CP-2026-000451,") == ["CP-2026-000451"]
+    assert get("CP\u20132026\u2013000451") == ["CP-2026-000451"]
+    assert get("2026\u2013000451") == ["CP-2026-000451"]
+    assert get("St John Ruby") == ["CP-2026-000452"]
+    assert get("St.John") == ["CP-2026-000452"]
+    # Punctuation alone is not a search for everything.
+    assert get(", .") == []
+    html = search(staff_client, "Ellison, Jordan", headers=headers)
+    assert "matching &ldquo;Ellison, Jordan&rdquo;" in html  # as typed
+
+
 def test_search_and_filter_combine(app, people, staff_client):
     with app.app_context():
         make_submission(people["submitter"], reference="CP-2026-000501", child_name="Jordan A",
