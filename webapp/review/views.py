@@ -184,7 +184,8 @@ def _queue_return() -> str:
     return address if isinstance(address, str) and address.startswith("/la/queue") else url_for(".queue")
 
 
-add_device_pages(bp, "/devices", auth.staff_required, home=("review.queue", "Back office"))
+# "Back to the back office", as a 404 page says "Go to the back office" ("Back to Back office" read oddly).
+add_device_pages(bp, "/devices", auth.staff_required, home=("review.queue", "the back office"))
 
 
 @bp.get("/queue")

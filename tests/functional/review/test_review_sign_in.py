@@ -250,6 +250,13 @@ def test_a_caseworker_stays_in_the_back_office_when_signing_out_or_lost(staff_cl
     assert "You have signed out." in page
 
 
+def test_where_you_are_signed_in_leads_back_to_the_back_office_in_its_own_words(staff_client):
+    """Its last link read "Back to Back office"."""
+    page = staff_client.get("/la/devices").get_data(as_text=True)
+    assert '<a class="govuk-link" href="/la/queue">Back to the back office</a>' in page
+    assert "Back to Back office" not in page
+
+
 def test_a_member_of_the_public_signing_out_goes_to_portal_home(client, people):
     sign_in(client, SUBMITTER)
     response = post_form(client, "/", {}, post_url="/sign-out")
