@@ -60,16 +60,19 @@ class TooLong(ValueError):
 
 
 def keep(user_id: int, submission_id: str, purpose: str, posted: MultiDict, field_names: set[str],
-         session_handle: str) -> bool:
+         session_handle: str, opened_with: dict[str, str] | None = None) -> bool:
     """Keep the form's values as posted (only its own fields; every value of a multiple choice).
 
     Nothing typed or chosen means nothing to keep, and forgets what was kept before: a caseworker who
-    cleared the box meant it. Returns whether anything is kept now.
+    cleared the box meant it. A field as the page opened with it (`opened_with`: the correction page
+    holds the posted response) is not their writing either. Returns whether anything is kept now.
     """
     fields = {name: posted.getlist(name) for name in field_names if name in posted}
     if any(len(value) > MAX_VALUE_LENGTH for values in fields.values() for value in values):
         raise TooLong
-    typed = (value for name, values in fields.items() if name not in HIDDEN_FIELDS for value in values)
+    opened_with = opened_with or {}
+    typed = (value for name, values in fields.items() if name not in HIDDEN_FIELDS for value in values
+             if name not in opened_with or value.split() != opened_with[name].split())
     if not any(value.strip() for value in typed):
         forget(user_id, submission_id, purpose)
         return False

@@ -366,8 +366,10 @@ def keep_writing(submission_id: str, purpose: str):
     sessions.keep_idle_deadline(session)
     submission = _submission(submission_id)
     names = kept.own_field_names(KEEPING_FORMS[purpose])
+    # The correction page opens holding the posted response: left as it is, nothing was written.
+    opened_with = {"response": submission.response_text or ""} if purpose == "response" else None
     try:
-        kept.keep(g.user.id, submission.id, purpose, request.form, names, _this_sign_in())
+        kept.keep(g.user.id, submission.id, purpose, request.form, names, _this_sign_in(), opened_with)
     except kept.TooLong:
         abort(413)
     return "", 204

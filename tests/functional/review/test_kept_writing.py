@@ -132,6 +132,30 @@ def test_a_correction_being_written_comes_back_instead_of_the_posted_response(ap
     assert SIGNED_OUT_BANNER in html and ">Accepted, with advice.</textarea>" in html
 
 
+def test_a_correction_page_left_as_it_opened_keeps_nothing(app, people, staff_client, smtp_sink):
+    """The correction page opens holding the posted response. A caseworker who opened it and was called
+    away was greeted at their next sign-in by "You were signed out before you sent this" over the
+    response they had not touched, as if they had been changing it."""
+    from tests.functional.review.builders import make_submission
+
+    with app.app_context():
+        submission = make_submission(people["submitter"], status="responded")
+        row = db.session.get(Submission, submission)
+        row.response_text = "Accepted.\n\nA social worker will call you."
+        db.session.commit()
+    as_opened = {"seen": "fingerprint", "response": "Accepted.\r\n\r\nA social worker will call you."}
+    assert keep(staff_client, submission, "response", as_opened).status_code == 204
+    assert kept_rows(app) == 0
+    html = shown_after_signing_in_again(app, smtp_sink, submission, "response")
+    assert SIGNED_OUT_BANNER not in html
+    # Any change is the caseworker's writing, and kept.
+    keep(staff_client, submission, "response", {**as_opened, "response": as_opened["response"] + " Today."})
+    assert kept_rows(app) == 1
+    # Changed back as it was, there is nothing of theirs to keep.
+    keep(staff_client, submission, "response", as_opened)
+    assert kept_rows(app) == 0
+
+
 def test_what_one_caseworker_kept_is_never_shown_to_another(app, make_user, staff_client, lado_client,
                                                             submission, smtp_sink):
     keep(staff_client, submission, "respond", {"version": "1", "response": RESPONSE})
