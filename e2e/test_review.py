@@ -207,6 +207,25 @@ def test_paging_the_queue_by_keyboard_keeps_the_caseworkers_place(journey_page, 
     check_a11y(page, "queue page 2")
 
 
+def test_what_a_filter_found_is_said_by_a_live_region_already_on_the_page(page, live_server, e2e_sink, seeded,
+                                                                         check_a11y):
+    """With JavaScript, Filter swapped the table and with it the line saying what it shows, which was
+    the live region itself: a region that arrives with its text already in it is not announced (NVDA and
+    JAWS say nothing), so a screen reader user heard nothing after Filter. A region on the page from the
+    start now says it."""
+    staff_signs_in(page, live_server, e2e_sink, seeded["staff"], check_a11y)
+    region = page.get_by_role("status")
+    expect(region).to_have_count(1)
+    region.evaluate("element => { window.regionBeforeFilter = element }")
+    page.get_by_label("Reference or name").fill(seeded["child"])
+    page.get_by_role("button", name="Filter").click()
+    expect(page.get_by_text("1 submission matching")).to_be_visible()
+    expect(region).to_have_text(re.compile(r"^\s*1 submission matching .Jordan Ellison\w+.\.\s*$"))
+    assert page.evaluate("window.regionBeforeFilter.isConnected")
+    expect(page.get_by_role("button", name="Filter")).to_be_focused()
+    check_a11y(page, "queue filtered, said by the live region")
+
+
 SIGNED_OUT = "You were signed out because you had not done anything for a while. Sign in again to carry on."
 
 
