@@ -598,9 +598,14 @@ def earlier_responses(submission: Submission) -> list[tuple[ResponseRevision, st
     return [(revision, user.display_name if user else "Deleted account") for revision, user in rows]
 
 
-def return_requests(submission: Submission) -> list[tuple[ReturnRequest, str]]:
+def return_requests(submission: Submission) -> list[tuple[ReturnRequest, str, int | None]]:
+    """Each request, who made it and, once it is closed, the number of the version that answered it:
+    None when a response closed it instead (the information came another way), which the page said
+    the submitter had "answered". A resubmission closes the request at the moment its version is sent."""
     rows = (db.session.query(ReturnRequest, User)
             .outerjoin(User, User.id == ReturnRequest.returned_by)
             .filter(ReturnRequest.submission_id == submission.id)
             .order_by(ReturnRequest.returned_at, ReturnRequest.id).all())
-    return [(request, user.display_name if user else "Deleted account") for request, user in rows]
+    sent_at = {version.submitted_at: version.number for version in submission.versions}
+    return [(request, user.display_name if user else "Deleted account", sent_at.get(request.resolved_at))
+            for request, user in rows]

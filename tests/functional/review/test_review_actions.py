@@ -206,6 +206,18 @@ def test_a_returned_form_can_be_answered_which_closes_the_request(app, people, s
     assert "Information received by phone \u2014 passed to the Hub" in html
 
 
+def test_a_request_closed_by_a_response_is_not_said_to_have_been_answered(app, staff_client, submission):
+    """The submission's requests for more information said "answered" of one the submitter never
+    answered: the caseworker's response (the information was phoned in) had closed it."""
+    assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
+    assert post_form(staff_client, f"/la/submissions/{submission}/respond",
+                     {"response": "Information received by phone"}).status_code == 302
+    page = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
+    returns = page.split('id="returns"')[1].split("</table>")[0]
+    assert re.search(r"version 1, closed by the response on \d{1,2} \w+ \d{4} at ", returns)
+    assert "answered" not in returns
+
+
 def test_a_race_between_two_caseworkers_gives_409_not_500(app, people, staff_client, submission):
     """A response page left open posts after another caseworker has posted a different response."""
     page = staff_client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)

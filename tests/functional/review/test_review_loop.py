@@ -42,7 +42,7 @@ def test_return_resubmit_difference_and_response(app, people, staff_client, subm
     assert "What changed in version 2" in page
     assert "<ins>Bruises seen on 2 and 4 March, on the cheek and the arm.</ins>" in page
     assert "CP-2026-000001-v2" in page
-    assert "answered" in page.split('id="returns"')[1].split("</table>")[0]
+    assert "version 1, answered by version 2 on " in page.split('id="returns"')[1].split("</table>")[0]
     # Each table's box is named by the heading above it, not by its words written again (a screen
     # reader said "Requests for more information" three times: heading, box and hidden caption).
     for heading_id, name in (("changes", "What changed in version 2"),
