@@ -193,6 +193,23 @@ def test_version_difference_field_by_field(app, people, staff_client):
     assert staff_client.get(f"/la/submissions/{sid}?v=3").status_code == 404
 
 
+def test_an_earlier_version_s_page_sends_the_caseworker_to_the_latest_to_act_on_it(app, people, staff_client):
+    """Version 1's page offered "Return for further information" and "Post a response", whose forms act on
+    the latest version: a caseworker reading version 1 returned it with comments about answers that
+    version 2 had already changed. The earlier version's page now leads to the latest instead."""
+    with app.app_context():
+        sid = make_submission(people["submitter"], status="resubmitted",
+                              versions=[answers(), answers(child={"surname": "Ellis"})])
+    old = staff_client.get(f"/la/submissions/{sid}?v=1").get_data(as_text=True)
+    assert f"/la/submissions/{sid}/return" not in old and f"/la/submissions/{sid}/respond" not in old
+    assert "You are reading version 1. Version 2 was sent on " in old
+    assert (f'<a class="govuk-link" href="/la/submissions/{sid}">Read version 2 to return this form or '
+            "respond to it</a>") in old
+    latest = staff_client.get(f"/la/submissions/{sid}?v=2").get_data(as_text=True)
+    assert f"/la/submissions/{sid}/return" in latest and f"/la/submissions/{sid}/respond" in latest
+    assert "You are reading version" not in latest
+
+
 def test_difference_says_when_nothing_changed(app, people, staff_client):
     with app.app_context():
         sid = make_submission(people["submitter"], status="resubmitted", versions=[answers(), answers()])
