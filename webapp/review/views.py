@@ -233,12 +233,21 @@ def _version_number(value: str | None) -> int | None:
     return int(value) if value and value.isascii() and value.isdigit() and len(value) < 5 else None
 
 
+def _requested_version(value: str | None) -> int | None:
+    """The version asked for in the address (None: the latest). One that cannot be a version number
+    is no version, as ?v=3 of a submission with two is: "?v=99999" showed the latest as if asked for."""
+    number = _version_number(value)
+    if value is not None and number is None:
+        abort(404)
+    return number
+
+
 @bp.get("/submissions/<submission_id>")
 @auth.staff_required
 def view_submission(submission_id: str):
     submission = _submission(submission_id)
     try:
-        version = services.get_version(submission, _version_number(request.args.get("v")))
+        version = services.get_version(submission, _requested_version(request.args.get("v")))
     except services.NotFound:
         abort(404)
     services.audit(g.user, submission, services.VIEW, str(version.number))

@@ -8,6 +8,8 @@ import pytest
 from tests.functional.review.builders import answers, make_submission
 from tests.functional.review.conftest import audit_actions
 from tests.support import statements_for
+from webapp.extensions import db
+from webapp.submissions.models import Submission
 
 
 def test_submission_page_shows_every_answer_by_section(staff_client, submission):
@@ -120,6 +122,36 @@ def test_pdf_not_rendered_yet_says_so(app, people, staff_client):
     assert response.status_code == 200
     assert "The PDF is not ready yet" in response.get_data(as_text=True)
     assert "PDF not made yet" in staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+
+
+def test_a_pdf_whose_making_failed_says_so_where_it_is_opened(app, people, staff_client):
+    """The submission page said "The PDF could not be made", and the PDF's own address "not ready yet"."""
+    with app.app_context():
+        sid = make_submission(people["submitter"], pdf=None)
+        db.session.get(Submission, sid).latest.pdf_error = "WeasyPrint could not read an image"
+        db.session.commit()
+    html = staff_client.get(f"/la/submissions/{sid}/v1.pdf").get_data(as_text=True)
+    assert "The PDF could not be made" in html and "<title>PDF could not be made" in html
+    assert "not ready yet" not in html
+    assert "The PDF could not be made" in staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("v", ["99999", "0", "x", ""])
+def test_a_version_that_cannot_be_is_not_found(staff_client, submission, v):
+    """"?v=99999" showed the latest version, as if it had been asked for, where "?v=3" was not found."""
+    assert staff_client.get(f"/la/submissions/{submission}?v={v}").status_code == 404
+
+
+def test_an_earlier_version_s_title_says_which_it_is(app, people, staff_client):
+    with app.app_context():
+        sid = make_submission(people["submitter"], reference="CP-2026-000901",
+                              versions=[answers(), answers()])
+    title = re.search(r"<title>(.*?)</title>", staff_client.get(f"/la/submissions/{sid}?v=1").get_data(
+        as_text=True), re.S).group(1)
+    assert title.startswith("CP-2026-000901 version 1 (not the latest)")
+    latest = re.search(r"<title>(.*?)</title>", staff_client.get(f"/la/submissions/{sid}").get_data(
+        as_text=True), re.S).group(1)
+    assert "version" not in latest
 
 
 @pytest.mark.parametrize("suffix", ["", "/v1.pdf", "/return", "/respond", "/files/x"])
@@ -417,7 +449,7 @@ def test_opening_a_pdf_reads_it_from_the_database_once(app, people, staff_client
 
 
 def test_a_version_number_in_other_digits_is_not_a_server_error(app, staff_client, submission):
-    """?v=² passed str.isdigit() and then broke int(): a server error instead of the latest version."""
+    """?v=² passed str.isdigit() and then broke int(): a server error. It is no version: not found."""
     app.testing = False  # an exception becomes the 500 page a person would see
     response = staff_client.get(f"/la/submissions/{submission}?v=²")
-    assert response.status_code == 200 and "Answers in version 1" in response.get_data(as_text=True)
+    assert response.status_code == 404 and "Page not found" in response.get_data(as_text=True)
