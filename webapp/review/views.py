@@ -328,6 +328,14 @@ def view_pdf(submission_id: str, number: int):
 
 # --- Return and respond ---------------------------------------------------------------------------
 
+def _who_is_emailed(submission) -> str:
+    """Said after an action that emails the submitter: "has been emailed" was said when the submitter's
+    account had been deleted, and no email went."""
+    if services.submitter(submission) is None:
+        return "The submitter's account has been deleted, so no one has been emailed."
+    return "The submitter has been emailed."
+
+
 def _show_latest_version(form, submission) -> None:
     """A fresh page is about the latest version; a re-shown one keeps the version it was opened on."""
     if not form.is_submitted():
@@ -409,8 +417,8 @@ def return_submission(submission_id: str):
         except services.InvalidTransition as error:
             return _conflict(submission, str(error), unsent=form.comments.data)
         kept.forget(g.user.id, submission.id, "return")
-        flash(f"{submission.reference} has been returned for more information. The submitter has been "
-              "emailed.", "success")
+        flash(f"{submission.reference} has been returned for more information. {_who_is_emailed(submission)}",
+              "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     if not services.can_return(submission):
         return _conflict(submission, services.why_not(submission, "return"), unsent=form.comments.data)
@@ -438,7 +446,7 @@ def respond(submission_id: str):
         except services.InvalidTransition as error:
             return _conflict(submission, str(error), unsent=form.response.data)
         kept.forget(g.user.id, submission.id, "respond")
-        flash(f"Your response to {submission.reference} has been posted. The submitter has been emailed.",
+        flash(f"Your response to {submission.reference} has been posted. {_who_is_emailed(submission)}",
               "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     if not services.can_respond(submission):
@@ -467,8 +475,8 @@ def correct_response(submission_id: str):
             return _conflict(submission, str(error), unsent=form.response.data)
         kept.forget(g.user.id, submission.id, "response")
         if changed:
-            flash(f"Your corrected response to {submission.reference} has been posted. The submitter has "
-                  "been emailed.", "success")
+            flash(f"Your corrected response to {submission.reference} has been posted. "
+                  f"{_who_is_emailed(submission)}", "success")
         else:
             flash(f"The response to {submission.reference} was not changed.", "info")
         return redirect(url_for(".view_submission", submission_id=submission.id))

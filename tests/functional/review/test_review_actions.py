@@ -605,3 +605,15 @@ def test_a_return_refused_by_the_csrf_check_does_not_claim_it_was_saved(staff_cl
     assert response.status_code == 400
     assert "what you typed should still be on the page. Copy it" in html
     assert "saved answers have been kept" not in html
+
+
+def test_a_response_to_a_form_whose_submitter_s_account_was_deleted_says_no_one_was_emailed(
+        app, people, staff_client):
+    """It said "The submitter has been emailed", and no email went: there was no one to send it to."""
+    with app.app_context():
+        sid = make_submission(None)
+    page = post_form(staff_client, f"/la/submissions/{sid}/respond", {"response": "Accepted"},
+                     follow_redirects=True).get_data(as_text=True)
+    assert "The submitter&#39;s account has been deleted, so no one has been emailed." in page
+    assert "The submitter has been emailed" not in page
+    assert deliver(app) == 0
