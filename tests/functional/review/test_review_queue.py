@@ -508,3 +508,16 @@ def test_a_page_number_in_other_digits_shows_the_first_page_not_a_server_error(
     app.testing = False  # an exception becomes the 500 page a person would see
     assert "1 submission" in staff_client.get(f"/la/queue?page={number}").get_data(as_text=True)
     assert staff_client.get(f"/la/submissions/{submission}/audit?page={number}").status_code == 200
+
+
+@pytest.mark.parametrize("typed", ["3/4/2016", "03-04-16", "12 March 2016"])
+def test_a_date_searched_for_says_dates_cannot_be_searched(app, people, staff_client, typed):
+    """A date of birth typed in the search found nothing, and nothing said the search looks only in
+    references and names."""
+    with app.app_context():
+        make_submission(people["submitter"])
+    for headers in ({}, {"HX-Request": "true"}):
+        html = search(staff_client, typed, headers=headers)
+        assert "No submissions" in html
+        assert "Dates cannot be searched: search by a reference or a name." in html
+    assert "Dates cannot be searched" not in search(staff_client, "Nobody")
