@@ -37,6 +37,23 @@ def test_recover_lists_drafts_with_description_and_days_left(runner):
     assert "<html" not in fragment_html and 'id="recover-forms"' in fragment_html
 
 
+def test_two_forms_of_one_kind_have_resume_links_of_their_own_names(app, runner):
+    """Two LADO referrals with no name yet were two links, each "Resume LADO Referral", in a screen
+    reader's list of links; each is named with when it was started too."""
+    with time_machine.travel(datetime(2026, 11, 2, 9, 14, tzinfo=UTC), tick=False):
+        first = runner.start("lado")
+    with app.app_context():  # something saved in it (no name), so the next start is a form of its own
+        db.session.get(Draft, first).version = 2
+        db.session.commit()
+    with time_machine.travel(datetime(2026, 11, 3, 15, 40, tzinfo=UTC), tick=False):
+        runner.start("lado")
+        html = runner.client.get("/drafts").get_data(as_text=True)
+    names = re.findall(r'>Resume<span class="govuk-visually-hidden"> ([^<]*)</span>', html)
+    assert len(names) == 2 and len(set(names)) == 2
+    assert all(", started " in name for name in names)
+    assert any("2 November 2026" in name for name in names)
+
+
 def test_a_form_started_with_nothing_answered_says_so_and_each_row_leads_with_the_form(runner):
     """Next on an Overview starts a draft; several started and left looked the same in Recover a Form.
     On a phone the table scrolls sideways and Resume was its last column, off screen."""
