@@ -61,6 +61,23 @@ def queue(recipient: str, subject: str, template: str, **context) -> OutboxMessa
     return message
 
 
+def _unsent(recipient: str, subjects: tuple[str, ...], body_holding: str):
+    return ((OutboxMessage.recipient == recipient) & OutboxMessage.sent_at.is_(None)
+            & OutboxMessage.subject.in_(subjects) & OutboxMessage.body.contains(body_holding))
+
+
+def waiting(recipient: str, subjects: tuple[str, ...], body_holding: str) -> bool:
+    """Whether an email to `recipient` with one of these subjects, and `body_holding` in its body (a
+    form's reference, say), is still in the outbox."""
+    found = db.select(OutboxMessage.id).where(_unsent(recipient, subjects, body_holding)).limit(1)
+    return db.session.scalar(found) is not None
+
+
+def withdraw(recipient: str, subjects: tuple[str, ...], body_holding: str) -> None:
+    """Take back such emails not yet sent, in the caller's transaction: what they said is no longer so."""
+    db.session.execute(db.delete(OutboxMessage).where(_unsent(recipient, subjects, body_holding)))
+
+
 def backoff(attempts: int) -> timedelta:
     return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 3600))
 

@@ -20,7 +20,8 @@ from webapp.clock import utcnow
 from webapp.extensions import db
 from webapp.formdefs.fieldtypes import counted_length
 from webapp.notifications.email import queue as queue_email
-from webapp.notifications.models import OutboxMessage
+from webapp.notifications.email import waiting as outbox_waiting
+from webapp.notifications.email import withdraw as outbox_withdraw
 from webapp.submissions.models import (
     STATUSES,
     AuditEntry,
@@ -400,8 +401,10 @@ def submitter(submission: Submission) -> User | None:
 
 
 def _submitter_email(submission: Submission) -> str | None:
+    """Where the submitter's emails go: nowhere for a deleted account, nor for a disabled one, which
+    cannot sign in to read what the email would send it to."""
     user = submitter(submission)
-    return user.email if user else None
+    return user.email if user is not None and user.disabled_at is None else None
 
 
 # A double-click, or the form posted again from the same page, asks for what has just been done. The
@@ -508,6 +511,7 @@ def respond(staff: User, submission: Submission, text: str, *, seen_version: int
         for request in db.session.scalars(select(ReturnRequest).where(
                 ReturnRequest.submission_id == locked.id, ReturnRequest.resolved_at.is_(None))):
             request.resolved_at = now
+        _withdraw_unsent_return_emails(locked)
     if locked.response_text is not None:
         # A version sent after an earlier response (the submitter's reopened copy, sent after the
         # response closed the request): that response is kept, as a correction keeps the one it replaces.
@@ -576,17 +580,26 @@ def _response_email_waiting(submission: Submission) -> bool:
 
     Neither email holds the response's words, so the one waiting serves the correction too: a response
     corrected within the minute sent "has responded" and then "has changed its response", both before
-    the first could be read. The emails name the form by its reference, which is how one is told apart
-    from those about the submitter's other forms.
+    the first could be read.
     """
+    return bool(_emails_about(submission, outbox_waiting, (RESPONSE_SUBJECT, RESPONSE_CORRECTED_SUBJECT)))
+
+
+def _withdraw_unsent_return_emails(submission: Submission) -> None:
+    """A response closes the request for more information: its email, still waiting (the mail server
+    down), would otherwise go after it and ask for what is no longer wanted."""
+    _emails_about(submission, outbox_withdraw, (RETURN_SUBJECT,))
+
+
+def _emails_about(submission: Submission, action, subjects: tuple[str, ...]):
+    """`action` (the outbox's waiting or withdraw) for the submitter's emails about this form with
+    these subjects; None when the submitter has no address. The emails name the form by its reference,
+    which is how one is told apart from those about the submitter's other forms."""
     recipient = _submitter_email(submission)
     if not recipient:
-        return False
+        return None
     reference = version_reference(submission.reference, latest_version_number(submission.id))
-    return db.session.scalar(select(OutboxMessage.id).where(
-        OutboxMessage.recipient == recipient, OutboxMessage.sent_at.is_(None),
-        OutboxMessage.subject.in_((RESPONSE_SUBJECT, RESPONSE_CORRECTED_SUBJECT)),
-        OutboxMessage.body.contains(f"Reference number: {reference}\n")).limit(1)) is not None
+    return action(recipient, subjects, f"Reference number: {reference}\n")
 
 
 def earlier_responses(submission: Submission) -> list[tuple[ResponseRevision, str]]:

@@ -341,9 +341,13 @@ def view_pdf(submission_id: str, number: int):
 
 def _who_is_emailed(submission) -> str:
     """Said after an action that emails the submitter: "has been emailed" was said when the submitter's
-    account had been deleted, and no email went."""
-    if services.submitter(submission) is None:
+    account had been deleted, and no email went (nor goes to a disabled account: see
+    services._submitter_email)."""
+    account = services.submitter(submission)
+    if account is None:
         return "The submitter's account has been deleted, so no one has been emailed."
+    if account.disabled_at is not None:
+        return "The submitter's account has been disabled, so they have not been emailed."
     return "The submitter has been emailed."
 
 

@@ -9,6 +9,7 @@ from tests.conftest import PASSWORD, post_form, sign_in
 from tests.functional.review.builders import make_submission
 from tests.functional.review.conftest import SUBMITTER, audit_actions, staff_sign_in
 from tests.support import csrf_token
+from webapp.accounts import services as accounts
 from webapp.extensions import db
 from webapp.notifications.email import send_due
 from webapp.submissions.models import ReturnRequest, Submission
@@ -616,4 +617,27 @@ def test_a_response_to_a_form_whose_submitter_s_account_was_deleted_says_no_one_
                      follow_redirects=True).get_data(as_text=True)
     assert "The submitter&#39;s account has been deleted, so no one has been emailed." in page
     assert "The submitter has been emailed" not in page
+    assert deliver(app) == 0
+
+
+def test_a_request_for_more_information_still_waiting_to_be_emailed_is_withdrawn_by_a_response(
+        app, people, staff_client, submission, smtp_sink):
+    """With the mail server down, "Your form needs more information" waited in the outbox; a response
+    meanwhile (the information phoned in) closed the request, and then both emails went, the first
+    asking for what was no longer wanted."""
+    assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
+    assert post_form(staff_client, f"/la/submissions/{submission}/respond",
+                     {"response": "Accepted"}).status_code == 302
+    assert deliver(app) == 1
+    smtp_sink.wait_for(SUBMITTER, "The Local Authority has responded to your form")
+    assert [m.subject for m in smtp_sink.to(SUBMITTER)] == ["The Local Authority has responded to your form"]
+
+
+def test_a_disabled_submitter_is_not_emailed_and_the_caseworker_is_told(app, people, staff_client,
+                                                                       submission):
+    with app.app_context():
+        accounts.disable_account(SUBMITTER)
+    page = post_form(staff_client, f"/la/submissions/{submission}/respond", {"response": "Accepted"},
+                     follow_redirects=True).get_data(as_text=True)
+    assert "The submitter&#39;s account has been disabled, so they have not been emailed." in page
     assert deliver(app) == 0
