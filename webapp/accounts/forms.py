@@ -145,11 +145,11 @@ def email_field(label: str = "Email address") -> StringField:
 
 
 def new_password_field(label: str = "Password") -> PasswordField:
-    """Its message when blank names the box: "Enter a new password" at "New password", as "Confirm your
-    new password" under it."""
+    """Its messages name the box: "Enter a new password" at "New password", as "Confirm your new
+    password" under it, and "New password must be 128 characters or fewer"."""
     return PasswordField(label, validators=[
         DataRequired(f"Enter a {label.lower()}"),
-        Length(max=MAX_LENGTH, message=PASSWORD_TOO_LONG)],
+        Length(max=MAX_LENGTH, message=f"{label} must be {MAX_LENGTH} characters or fewer")],
                          widget=GovPasswordInput(),
                          description="Use 8 characters or more. A longer password, like three random "
                                      "words (15 characters or more), is harder to guess.")

@@ -81,12 +81,13 @@ def verify_password(password_hash: str | None, password: str) -> bool:
 
 
 def password_problem(password: str, email: str | None = None,
-                     names: tuple[str | None, ...] = ()) -> str | None:
-    """The GOV.UK-style message for a new password that breaks a rule, or None."""
+                     names: tuple[str | None, ...] = (), label: str = "Password") -> str | None:
+    """The GOV.UK-style message for a new password that breaks a rule, or None. A length message
+    names the box by its `label`, as GOV.UK's do ("New password must be 8 characters or more")."""
     if len(password) < MIN_LENGTH:
-        return f"Password must be {MIN_LENGTH} characters or more"
+        return f"{label} must be {MIN_LENGTH} characters or more"
     if len(password) > MAX_LENGTH:
-        return f"Password must be {MAX_LENGTH} characters or fewer"
+        return f"{label} must be {MAX_LENGTH} characters or fewer"
     lowered = password.lower()
     if lowered in _deny_list() or (email and lowered == email.lower()):
         return "This password is too common and easy to guess. Choose a different password"

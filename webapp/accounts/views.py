@@ -58,7 +58,7 @@ def _validate_with_password_rules(form, email: str | None, names: tuple = ()) ->
     """
     valid = form.validate_on_submit()
     if form.is_submitted() and form.password.data and not form.password.errors:
-        problem = password_problem(form.password.data, email, names)
+        problem = password_problem(form.password.data, email, names, label=form.password.label.text)
         if problem:
             form.password.errors.append(problem)
             valid = False

@@ -366,7 +366,7 @@ def test_change_password_needs_the_current_one(app, client, make_user):
     response = post_form(client, "/account/password", {"current_password": PASSWORD, "password": "short",
                                                        "confirm_password": "short"})
     assert response.status_code == 422
-    assert "8 characters or more" in text(response)
+    assert "New password must be 8 characters or more" in text(response)  # named as its box is
     with app.app_context():
         assert db.session.query(OutboxMessage).count() == 0  # nothing changed, nothing to tell
 
@@ -378,7 +378,7 @@ def test_change_password_says_at_once_when_both_passwords_are_wrong(client, make
                                                        "confirm_password": "short"})
     assert response.status_code == 422
     assert "Your current password is not correct" in text(response)
-    assert "Password must be 8 characters or more" in text(response)
+    assert "New password must be 8 characters or more" in text(response)
 
 
 def test_a_changed_password_is_emailed_to_the_account(app, client, make_user, smtp_sink):
