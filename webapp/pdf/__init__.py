@@ -26,6 +26,10 @@ value are kept by CSS (``white-space: pre-wrap``). Never pass ``Markup``.
     When it was submitted: naive UTC as stored, or timezone-aware; shown in London time as the
     portal's pages show it ("5 March 2026 at 2:07pm").
 ``submitter_name`` : str
+``submitter_email`` : str, optional
+    The address of the account that submitted, as it was then. A member of the public's forms ask
+    for no email address of their own ("only contact me by email" has nothing else to go on), and
+    the PDF is the copy a caseworker prints for the case file. Omitted or "": no row.
 ``team_name`` : str
     The Local Authority team the submission was routed to.
 ``sections`` : list of {"title": str, "rows": list of {"label": str, "value": str, "items"?: list}}

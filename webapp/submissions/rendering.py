@@ -87,6 +87,7 @@ def pdf_context(version: SubmissionVersion) -> dict:
         "version": version.number,
         "submitted_at": version.submitted_at,
         "submitter_name": submitter.display_name if submitter else "",
+        "submitter_email": submitter.email if submitter else "",
         "team_name": TEAMS.get(submission.team, submission.team),
         "sections": answer_sections(version),
         "attachments": [{k: v for k, v in row.items() if k != "id"}

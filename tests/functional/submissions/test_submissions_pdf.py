@@ -125,6 +125,19 @@ def test_pdf_gives_the_time_of_submission_in_uk_time_as_the_pages_do(app, signed
     assert normalise("This PDF was produced on 1 July 2026 at 5:05pm") in text
 
 
+def test_pdf_gives_the_email_address_of_whoever_submitted_it(app, signed_in, user_id):
+    """The back office shows the submitter's name and email address; the PDF, the copy a caseworker
+    prints for the case file, gave the name alone. A member of the public's forms ask for no address
+    of their own, so "No, only contact me by email" left the printed record with no way to reply."""
+    with app.app_context():
+        draft_id = make_draft(user_id, complete_answers({"professional": {"email": "dsl@meadow.example"}}))
+    assert submit(signed_in, draft_id).status_code == 302
+    with app.app_context():
+        assert rendering.render_pending_pdfs() == 1
+        text = pdf_text(db.session.scalar(select(SubmissionVersion)).pdf)
+    assert normalise("Submitted by Priya Shah Email address teacher@example.com") in text
+
+
 def test_pdf_has_no_embedded_files_and_its_images_no_exif(app, submitted_version):
     _, version_id = submitted_version
     with app.app_context():
