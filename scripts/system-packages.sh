@@ -4,6 +4,8 @@
 # - chromium: the browser Playwright drives in e2e tests (Playwright's own download is not used)
 # - libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0, fonts-dejavu-core: WeasyPrint (PDFs)
 # - fonts-symbola: emoji and symbols in PDFs (DejaVu has none; fontconfig falls back to it by itself)
+# - fonts-wqy-zenhei, fonts-lohit-{beng-bengali,deva,guru,gujr}: names and answers in Chinese, Japanese,
+#   Korean, Bengali, Devanagari, Gurmukhi and Gujarati letters in PDFs (DejaVu has none of them)
 # - libatomic1: Playwright's bundled node driver needs it on a bare machine
 # - clamav-daemon: upload scanning (the tests start clamd themselves with a local signature DB)
 # - nodejs and npm: only when there is no `npm` at all
@@ -12,7 +14,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libatomic1 fonts-dejavu-core
-  fonts-symbola clamav-daemon)
+  fonts-symbola fonts-wqy-zenhei fonts-lohit-beng-bengali fonts-lohit-deva fonts-lohit-guru fonts-lohit-gujr
+  clamav-daemon)
 
 if ! command -v npm >/dev/null; then
   packages+=(nodejs npm)

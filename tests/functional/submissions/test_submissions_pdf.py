@@ -167,6 +167,24 @@ def test_emoji_and_symbols_people_type_are_printed(app, signed_in, user_id):
     assert normalise(worries) in pdf_text(data)
 
 
+def test_names_in_chinese_japanese_korean_and_south_asian_scripts_are_printed(app, signed_in, user_id):
+    """A family's names written in their own script came out of the PDF as nothing readable: its fonts
+    had no Chinese, Japanese, Korean, Bengali, Devanagari, Gurmukhi or Gujarati letters. Set-up now
+    installs fonts that have them, and fontconfig falls back to them for those letters."""
+    worries = ("Her grandmother 李秀英 (さくら, 김민지) looks after her; her uncle রহিম, "
+               "her aunt सीमा, her cousins ਹਰਪ੍ਰੀਤ and ગીતા.")
+    answers = complete_answers({"concerns": {"worries": worries}})
+    with app.app_context():
+        draft_id = make_draft(user_id, answers)
+    assert submit(signed_in, draft_id).status_code == 302
+    with app.app_context():
+        assert rendering.render_pending_pdfs() == 1
+        data = db.session.scalar(select(SubmissionVersion)).pdf
+    printed = pdf_text(data)
+    for name in ("李秀英", "さくら", "김민지", "রহিম", "सीमा", "ਹਰਪ੍ਰੀਤ", "ગીતા"):
+        assert name in printed, name
+
+
 def test_hostile_answers_come_out_as_inert_text(app, signed_in, user_id):
     answers = complete_answers({"concerns": {"worries": HOSTILE[0], "what_changed": HOSTILE[1],
                                              "impact": HOSTILE[2]}})
