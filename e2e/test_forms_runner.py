@@ -416,6 +416,30 @@ def test_a_tab_left_open_follows_the_session_kept_alive_in_another(page, live_se
     idle_tab.close()
 
 
+def test_a_change_link_shows_the_question_above_the_box_it_focuses(page, live_server, professional):
+    """A Change link on Check your answers opens the section at the answer's box, focused: the browser
+    scrolled the box to the top of the window, and the question it answers (its label, or the legend
+    of a row of radios) was out of sight above it. Someone who sees the screen met a box or a radio with
+    no question. The question now shows above its box, which keeps the focus."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "child")
+    check_url = re.sub(r"/[^/]+$", "/check", page.url)
+    for link, question, box in [
+        ("Change ethnicity (Child / Young Person's Details)", page.get_by_text("Ethnicity", exact=True),
+         page.get_by_label("Ethnicity")),
+        ("Change what is the best way to contact you about this referral? (Contact Information)",
+         page.get_by_text("What is the best way to contact you about this referral?"),
+         page.get_by_label("Phone", exact=True)),
+    ]:
+        page.goto(check_url)
+        page.get_by_role("link", name=link).press("Enter")
+        expect(page.get_by_role("link", name="Back to Check your answers")).to_be_visible()
+        expect(box).to_be_focused()
+        page.wait_for_load_state("load")
+        expect(question).to_be_in_viewport(ratio=1)
+        expect(box).to_be_in_viewport(ratio=1)
+
+
 def test_add_another_and_remove_take_focus_to_the_item(page, live_server, professional):
     """With JavaScript the section is swapped in after "Add another child"; focus went to the page's
     heading at the top, so a keyboard user had to Tab through the whole section to reach the new child.

@@ -362,6 +362,31 @@
     }, 2000)
   }
 
+  // Opened at one question (a Change link on Check your answers, a link in its list of answers still
+  // needed or in the declaration's): the browser focuses the box the address names and scrolls it to
+  // the top of the window, with the question it answers (its label or legend, and hint) out of sight
+  // above it. Someone who sees the screen met an empty box or a row of radios with no question. Bring
+  // the question into view above its box, as GOV.UK Frontend's error summary does for its own links.
+  // After the page has loaded: until then the browser goes on scrolling to the address's box.
+  function questionOf (input) {
+    var fieldset = input.closest('fieldset')
+    var legend = fieldset && fieldset.querySelector('legend')
+    if (legend) {
+      var choice = input.type === 'radio' || input.type === 'checkbox'
+      var box = input.getBoundingClientRect()
+      if (choice || box.bottom - legend.getBoundingClientRect().top < window.innerHeight / 2) return legend
+    }
+    return (input.id && document.querySelector('label[for="' + input.id + '"]')) || input.closest('label')
+  }
+  window.addEventListener('load', function () {
+    var id = decodeURIComponent(window.location.hash.slice(1))
+    var input = id && document.getElementById(id)
+    var form = document.getElementById('section-form')
+    if (!input || !form || !form.contains(input) || input !== document.activeElement) return
+    var question = questionOf(input)
+    if (question) question.scrollIntoView()
+  })
+
   // A conflict (409) is an answer to show, not an error to hide.
   document.addEventListener('htmx:beforeSwap', function (event) {
     if (event.detail.xhr.status === 409) {
