@@ -136,3 +136,33 @@ def test_declare_submit_and_open_the_pdf(journey_page, js_mode, live_server, e2e
     assert pdf.headers["content-type"] == "application/pdf"
     assert pdf.headers["content-disposition"] == f'inline; filename="{reference}.pdf"'
     assert pdf.body().startswith(b"%PDF-")
+
+
+def test_the_pdf_link_keeps_the_keyboard_while_the_pdf_is_prepared(page, live_server):
+    """While the PDF is being prepared the page asks the server every 3 seconds and swaps its notice in
+    anew: focus on its "Reload this page" link went to the page itself each time, and a keyboard or
+    screen reader user lost their place. It stays on the link, and moves to "Open PDF" once it is ready."""
+    from e2e.conftest import unique_reference
+    from e2e.people import make_professional, sign_in
+    from tests.functional.review.builders import make_submission
+
+    app = live_server.app
+    email = make_professional(app)
+    with app.app_context():
+        user_id = db.session.query(User).filter_by(email=email).one().id
+        submission_id = make_submission(user_id, reference=unique_reference(), pdf=None)
+        db.session.remove()
+    page.set_default_timeout(10_000)
+    page.goto(f"{live_server.url}/sign-in?next=/submitted/{submission_id}")
+    sign_in(page, email)
+    reload_link = page.get_by_role("link", name="Reload this page")
+    reload_link.focus()
+    page.wait_for_timeout(4_000)  # the status has been asked for, and swapped in, once
+    expect(reload_link).to_be_focused()
+
+    with app.app_context():
+        version = db.session.query(SubmissionVersion).filter_by(submission_id=submission_id).one()
+        version.pdf, version.pdf_rendered_at = b"%PDF-1.7 sample", utcnow()
+        db.session.commit()
+        db.session.remove()
+    expect(page.get_by_role("link", name=re.compile(r"^Open PDF"))).to_be_focused(timeout=8_000)
