@@ -24,3 +24,11 @@ def test_portal_home_is_on_the_top_bar_beside_the_account_name(client, make_user
         header = html.split("<header", 1)[1].split("</header>", 1)[0]
         assert PORTAL_HOME.search(html), page
         assert header.index("Portal Home") < header.index("Priya Shah"), page
+
+
+def test_the_account_menu_names_its_pages_as_the_pages_and_the_guide_do(client, make_user):
+    """It said "Recover a form", where the page and the council's guide say "Recover a Form"."""
+    make_user()
+    sign_in(client)
+    header = client.get("/").get_data(as_text=True).split("<header", 1)[1].split("</header>", 1)[0]
+    assert '<a class="app-account-menu__link" href="/drafts">Recover a Form</a>' in header
