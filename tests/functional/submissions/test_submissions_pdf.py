@@ -42,6 +42,16 @@ def pdf_text(data: bytes) -> str:
     return normalise(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages))
 
 
+def printed_text_of(app, signed_in, user_id, changed_answers: dict) -> str:
+    """The text of the PDF of a complete form submitted with these answers changed."""
+    with app.app_context():
+        draft_id = make_draft(user_id, complete_answers(changed_answers))
+    assert submit(signed_in, draft_id).status_code == 302
+    with app.app_context():
+        assert rendering.render_pending_pdfs() == 1
+        return pdf_text(db.session.scalar(select(SubmissionVersion)).pdf)
+
+
 @pytest.fixture
 def submitted_version(app, signed_in, user_id):
     """A submitted form with two photos (EXIF on the way in) and a Word document; PDF rendered."""
@@ -157,14 +167,7 @@ def test_emoji_and_symbols_people_type_are_printed(app, signed_in, user_id):
     """Young people and parents write with emoji; the record must show them, not empty boxes (the PDF's
     font has no emoji, so they fell back to nothing before a font that has them was installed)."""
     worries = "He texted 😢 then 👍 at 9pm ✅; Siân said “not again” – ½ an hour later"
-    answers = complete_answers({"concerns": {"worries": worries}})
-    with app.app_context():
-        draft_id = make_draft(user_id, answers)
-    assert submit(signed_in, draft_id).status_code == 302
-    with app.app_context():
-        assert rendering.render_pending_pdfs() == 1
-        data = db.session.scalar(select(SubmissionVersion)).pdf
-    assert normalise(worries) in pdf_text(data)
+    assert normalise(worries) in printed_text_of(app, signed_in, user_id, {"concerns": {"worries": worries}})
 
 
 def test_names_in_chinese_japanese_korean_and_south_asian_scripts_are_printed(app, signed_in, user_id):
@@ -173,14 +176,7 @@ def test_names_in_chinese_japanese_korean_and_south_asian_scripts_are_printed(ap
     installs fonts that have them, and fontconfig falls back to them for those letters."""
     worries = ("Her grandmother 李秀英 (さくら, 김민지) looks after her; her uncle রহিম, "
                "her aunt सीमा, her cousins ਹਰਪ੍ਰੀਤ and ગીતા.")
-    answers = complete_answers({"concerns": {"worries": worries}})
-    with app.app_context():
-        draft_id = make_draft(user_id, answers)
-    assert submit(signed_in, draft_id).status_code == 302
-    with app.app_context():
-        assert rendering.render_pending_pdfs() == 1
-        data = db.session.scalar(select(SubmissionVersion)).pdf
-    printed = pdf_text(data)
+    printed = printed_text_of(app, signed_in, user_id, {"concerns": {"worries": worries}})
     for name in ("李秀英", "さくら", "김민지", "রহিম", "सीमा", "ਹਰਪ੍ਰੀਤ", "ગીતા"):
         assert name in printed, name
 
