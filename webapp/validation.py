@@ -30,8 +30,9 @@ PHONE_HINT = "You can include spaces."
 _BFPO = re.compile(r"^BFPO([0-9]{1,4})$")
 
 
-# A dash (of any kind) between a postcode's two parts: the inward part is a digit and two letters.
-_POSTCODE_DASH = re.compile(r"\s*[-\u2010-\u2015\u2212]\s*(?=[0-9][A-Za-z]{2}$)")
+# A dash between a postcode's two parts (any dash, made a hyphen first): the inward part is a digit and
+# two letters.
+_POSTCODE_DASH = re.compile(r"\s*-\s*(?=[0-9][A-Za-z]{2}$)")
 
 
 def normalise_postcode(value: str) -> str | None:
@@ -43,7 +44,7 @@ def normalise_postcode(value: str) -> str | None:
     paste postcodes, and were refused.
     """
     text = unicodedata.normalize("NFKC", value or "").strip().rstrip(".,;").strip()
-    text = _POSTCODE_DASH.sub(" ", text)
+    text = _POSTCODE_DASH.sub(" ", _DASHES.sub("-", text))
     compact = re.sub(r"\s+", "", text).upper()
     if bfpo := _BFPO.match(compact):
         return f"BFPO {bfpo.group(1)}"
