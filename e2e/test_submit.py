@@ -166,3 +166,6 @@ def test_the_pdf_link_keeps_the_keyboard_while_the_pdf_is_prepared(page, live_se
         db.session.commit()
         db.session.remove()
     expect(page.get_by_role("link", name=re.compile(r"^Open PDF"))).to_be_focused(timeout=8_000)
+    # Said to someone reading elsewhere on the page too, by a live region that was there from the start.
+    ready = page.get_by_role("status").filter(has_text="The PDF of this form is ready to open.")
+    expect(ready).to_have_count(1)
