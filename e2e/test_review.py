@@ -8,7 +8,7 @@ import secrets
 import pytest
 from playwright.sync_api import expect
 
-from e2e.conftest import unique_reference
+from e2e.conftest import own_browser, unique_reference
 from tests.functional.review.builders import answers, make_submission
 from webapp.accounts import services as accounts
 from webapp.accounts.models import User
@@ -315,6 +315,29 @@ def test_a_response_written_when_the_timeout_came_is_there_after_signing_in_agai
     with server.app.app_context():
         assert db.session.get(Submission, submission_id).response_text == written
         db.session.remove()
+
+
+def test_without_javascript_a_response_sent_after_the_timeout_is_there_after_signing_in_again(
+        browser, live_server_factory, e2e_sink, check_a11y):
+    """Nothing counts down without JavaScript: a response posted after the 15-second staff session had
+    ended was "not saved". It is kept for the next sign-in, and the same form shows it, unsent."""
+    with own_browser(browser, "no-js") as page:
+        server, email, submission_id = respond_page_with_a_short_staff_session(page, live_server_factory,
+                                                                               e2e_sink)
+        written = "Accepted. Passed to the Children First Hub; a social worker will call you today."
+        page.get_by_role("textbox", name="Response").fill(written)
+        page.wait_for_timeout(16_000)  # longer than the session
+        page.get_by_role("button", name="Post response").click()
+        expect(page.get_by_role("heading", name="Back office sign in")).to_be_visible()
+        expect(page.get_by_text("what you were writing has not been sent. We have kept it")).to_be_visible()
+        check_a11y(page, "back office sign-in, writing kept")
+        staff_signs_in_quickly(page, server.url, e2e_sink, email)
+        expect(page.get_by_text("You were signed out before you sent this")).to_be_visible()
+        expect(page.get_by_role("textbox", name="Response")).to_have_value(written)
+        check_a11y(page, "a response kept over the timeout without JavaScript, shown again")
+        with server.app.app_context():
+            assert db.session.get(Submission, submission_id).response_text is None  # kept, not sent
+            db.session.remove()
 
 
 def test_a_caseworker_who_stays_signed_in_is_not_greeted_later_by_what_the_warning_kept(
