@@ -262,6 +262,16 @@ def _search_words(search: str) -> list[str]:
     return _PARTS_WORDS.sub(" ", folded).split()
 
 
+# "3/4/2016", "03-04-16", "3.4.2016", "12 March 2016": a date of birth, say, which the search does not
+# look in (it looks in references and names). It found nothing, without a word why.
+_DATE = re.compile(r"^\s*\d{1,2}\s*([/.-]\s*\d{1,2}\s*[/.-]|\s+[A-Za-z]{3,9}\s+)\s*\d{2,4}\s*$")
+
+
+def looks_like_a_date(search: str) -> bool:
+    """Whether a search is a date, which the queue then says cannot be searched for."""
+    return bool(search) and len(search) <= 30 and _DATE.match(search) is not None
+
+
 def clean_search(text: str | None) -> str:
     """NFC, as answers are stored: "Zoë" typed on a Mac arrives as "Zoe" and a combining mark. Runs of
     spaces become one: a name pasted as "Harvey  Lomax" found nothing."""

@@ -1,7 +1,6 @@
 """The back office's pages. Views parse the request, call services, and redirect or render."""
 
 
-import re
 import secrets
 
 from flask import Blueprint, abort, current_app, flash, g, make_response, redirect, request, session, url_for
@@ -202,17 +201,8 @@ def queue():
                                    queue=page, search_key=search_key if search else None, statuses=STATUSES,
                                    orders=services.ORDERS, order_argument=_order_argument(page.order),
                                    search_forgotten=bool(search_key and not search),
-                                   searched_a_date=_looks_like_a_date(search),
+                                   searched_a_date=services.looks_like_a_date(search),
                                    team_name=TEAMS.get(g.user.team, ""))
-
-
-# "3/4/2016", "03-04-16", "3.4.2016", "12 March 2016": a date of birth, say, which the search does not
-# look in (it looks in references and names). Found nothing, without a word why.
-_DATE = re.compile(r"^\s*\d{1,2}\s*([/.-]\s*\d{1,2}\s*[/.-]|\s+[A-Za-z]{3,9}\s+)\s*\d{2,4}\s*$")
-
-
-def _looks_like_a_date(search: str) -> bool:
-    return bool(search) and len(search) <= 30 and _DATE.match(search) is not None
 
 
 def _order_argument(order: str) -> str | None:
