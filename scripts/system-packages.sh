@@ -4,8 +4,9 @@
 # - chromium: the browser Playwright drives in e2e tests (Playwright's own download is not used)
 # - libpango-1.0-0, libpangoft2-1.0-0, libharfbuzz-subset0, fonts-dejavu-core: WeasyPrint (PDFs)
 # - fonts-symbola: emoji and symbols in PDFs (DejaVu has none; fontconfig falls back to it by itself)
-# - fonts-wqy-zenhei, fonts-lohit-{beng-bengali,deva,guru,gujr}: names and answers in Chinese, Japanese,
-#   Korean, Bengali, Devanagari, Gurmukhi and Gujarati letters in PDFs (DejaVu has none of them)
+# - fonts-wqy-zenhei, fonts-noto-core: names and answers in PDFs in the scripts DejaVu lacks: Chinese,
+#   Japanese and Korean (WenQuanYi); Bengali, Devanagari, Gurmukhi, Gujarati, Tamil, Telugu, Kannada,
+#   Malayalam, Sinhala, Thai, Lao, Khmer, Burmese, Tibetan and Ethiopic (Noto)
 # - libatomic1: Playwright's bundled node driver needs it on a bare machine
 # - clamav-daemon: upload scanning (the tests start clamd themselves with a local signature DB)
 # - nodejs and npm: only when there is no `npm` at all
@@ -14,8 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 libatomic1 fonts-dejavu-core
-  fonts-symbola fonts-wqy-zenhei fonts-lohit-beng-bengali fonts-lohit-deva fonts-lohit-guru fonts-lohit-gujr
-  clamav-daemon)
+  fonts-symbola fonts-wqy-zenhei fonts-noto-core clamav-daemon)
 
 if ! command -v npm >/dev/null; then
   packages+=(nodejs npm)

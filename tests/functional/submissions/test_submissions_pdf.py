@@ -181,6 +181,23 @@ def test_names_in_chinese_japanese_korean_and_south_asian_scripts_are_printed(ap
         assert name in printed, name
 
 
+#: Names in the other scripts of languages children and families in England speak (Thai, Tamil,
+#: Sinhala, Amharic and Tigrinya, Burmese, Khmer, Telugu, Malayalam, Kannada, Tibetan, Lao), and in
+#: some DejaVu already had (Arabic, Hebrew, Georgian, Armenian, Greek, Cyrillic).
+NAMES_IN_OTHER_SCRIPTS = ("สมชาย", "கமலா", "නිමල්", "ሰላም", "အောင်", "សុខា", "లక్ష్మి", "അനു", "ರಾಮ",
+                          "བཀྲ་ཤིས", "ສົມ", "فاطمة", "שרה", "ნინო", "Անի", "Ελένη", "Ольга")
+
+
+def test_names_in_thai_tamil_ethiopic_and_other_scripts_are_printed(app, signed_in, user_id):
+    """Thai, Tamil, Sinhala, Ethiopic (Amharic and Tigrinya, spoken by many children who came here
+    alone), Burmese, Khmer and the other scripts below still printed as nothing readable: no font
+    installed had their letters. Set-up installs Debian's Noto fonts, which have them."""
+    worries = "Her relatives: " + ", ".join(NAMES_IN_OTHER_SCRIPTS) + "."
+    printed = printed_text_of(app, signed_in, user_id, {"concerns": {"worries": worries}})
+    for name in NAMES_IN_OTHER_SCRIPTS:
+        assert name in printed, name
+
+
 def test_hostile_answers_come_out_as_inert_text(app, signed_in, user_id):
     answers = complete_answers({"concerns": {"worries": HOSTILE[0], "what_changed": HOSTILE[1],
                                              "impact": HOSTILE[2]}})
