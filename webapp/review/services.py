@@ -346,7 +346,10 @@ def team_queue(staff: User, *, status: str = "", search: str = "", page: int = 1
 # --- Status machine -------------------------------------------------------------------------------
 
 def can_return(submission: Submission) -> bool:
-    return submission.status in OPEN_STATUSES
+    """Only to someone who can send it back: a form returned after its submitter's account was deleted
+    stayed "Returned" with no one to resubmit it, and the caseworker was told only afterwards that no
+    one had been emailed. A disabled account may be enabled again, and may still be returned to."""
+    return submission.status in OPEN_STATUSES and submission.user_id is not None
 
 
 def can_respond(submission: Submission) -> bool:
@@ -356,6 +359,10 @@ def can_respond(submission: Submission) -> bool:
 
 
 def why_not(submission: Submission, action: str) -> str:
+    if submission.status in OPEN_STATUSES and submission.user_id is None:
+        return (f"You cannot {action} this form: the submitter's account has been deleted, so there is no "
+                "one to send it back to. Post a response, or contact the referrer using the details in "
+                "the form.")
     if submission.status == "returned":
         return (f"You cannot {action} this form: it has been returned for more information and the "
                 "submitter has not resubmitted it yet.")

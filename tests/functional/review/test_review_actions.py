@@ -641,3 +641,21 @@ def test_a_disabled_submitter_is_not_emailed_and_the_caseworker_is_told(app, peo
                      follow_redirects=True).get_data(as_text=True)
     assert "The submitter&#39;s account has been disabled, so they have not been emailed." in page
     assert deliver(app) == 0
+
+
+def test_a_form_whose_submitter_s_account_was_deleted_cannot_be_returned(app, people, staff_client):
+    """It could be, and stayed "Returned" with no one to resubmit it; the caseworker learnt only
+    afterwards that no one had been emailed. The page says why there is no Return, and a response can
+    still be posted."""
+    with app.app_context():
+        sid = make_submission(None)
+    page = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
+    assert "Return for further information</a>" not in page
+    assert "cannot be returned for further information: the submitter's account has been deleted" in page
+    assert "Post a response</a>" in page
+    assert staff_client.get(f"/la/submissions/{sid}/return").status_code == 409
+    refused = post_form(staff_client, f"/la/submissions/{sid}/return", RETURN)
+    assert refused.status_code == 409
+    assert "there is no one to send it back to" in refused.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Submission, sid).status == "submitted"
