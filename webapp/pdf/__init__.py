@@ -47,6 +47,12 @@ value are kept by CSS (``white-space: pre-wrap``). Never pass ``Markup``.
     non-images, else a base64 data: URL of the re-encoded JPEG/PNG copy, built
     with ``webapp.pdf.document.image_data_url(data, mime_type)``; it is the only
     kind of URL the renderer will load.
+``declaration`` : list of {"text": str, "items": list of str}, optional
+    The words the submitter confirmed on the Declaration & Submit page, in the form version's own
+    wording: each block a paragraph (``text``) or a bulleted list (``items``, ``text`` ""). Printed
+    near the end, as agreed at ``submitted_at``. Omitted or empty: no declaration section.
+``declaration_label`` : str, optional
+    The words of the box ticked to agree ("I confirm the declaration above").
 ``generated_at`` : datetime
     When the PDF was produced (printed in the footer of the last section).
 

@@ -22,6 +22,7 @@ from webapp.extensions import db
 from webapp.web.dates import file_size
 from webapp.web.logsafe import log_exception
 
+from .forms import DECLARATION_LABEL
 from .models import Submission, SubmissionVersion
 from .services import catalogue, version_reference
 
@@ -48,6 +49,25 @@ def answer_sections(version: SubmissionVersion) -> list[dict]:
                          "rows": [{"label": row.label, "value": row.value_text, "items": row.items}
                                   for row in rows]})
     return sections
+
+
+#: The parts of the Declaration & Submit page that the submitter confirms: its paragraphs, lists and inset
+#: text. Its heading is the PDF's own, and its warning ("If a child is in immediate danger, call 999") is
+#: advice, not something agreed.
+DECLARED_BLOCKS = ("paragraph", "list", "inset")
+
+
+def declaration_words(definition: formdefs.FormDefinition) -> list[dict]:
+    """[{text, items}]: the declaration as the form version answered words it.
+
+    Taken from the definition, not stored with each version: a submission keeps its form version, and a
+    change of wording is a new definition version, the old one staying loadable (the answers' labels are
+    read the same way). The PDF, rendered once just after the submit and kept, then holds them for good."""
+    section = next((s for s in definition.sections if s.kind == "declaration"), None)
+    if section is None:
+        return []
+    return [{"text": block.text, "items": list(block.items)}
+            for block in section.content if block.kind in DECLARED_BLOCKS]
 
 
 def kind_text(attachment: Attachment) -> str:
@@ -92,6 +112,8 @@ def pdf_context(version: SubmissionVersion) -> dict:
         "sections": answer_sections(version),
         "attachments": [{k: v for k, v in row.items() if k != "id"}
                         for row in attachment_rows(version, with_images=True)],
+        "declaration": declaration_words(definition),
+        "declaration_label": DECLARATION_LABEL,
         "generated_at": utcnow(),
     }
 

@@ -236,6 +236,10 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
     for section in sections:
         for typed in expected_texts(section, ANSWERS[form_id][section.id]):
             assert squash(typed) in text, (section.id, typed)
+    # ...and, at its end, the declaration the submitter agreed to, in this form's own words.
+    agreed = text[text.rindex(squash("Declaration")):]
+    words = [block.text for block in definition.section("declaration").content if block.kind == "paragraph"]
+    assert words and all(squash(said) in agreed for said in words), form_id
 
     # Submitted Forms lists it, with the form's title and the child's name.
     listed = unescape(client.get("/submitted").get_data(as_text=True))

@@ -1,5 +1,6 @@
 """The PDF: rendered once off the request path, stored, served inline; every answer in it, nothing active."""
 
+import dataclasses
 import io
 import os
 import re
@@ -22,6 +23,7 @@ from tests.functional.submissions.factory import (
     printed_lines,
     submit,
 )
+from webapp import formdefs
 from webapp.extensions import db
 from webapp.submissions import rendering, services
 from webapp.submissions.models import Submission, SubmissionVersion
@@ -146,6 +148,59 @@ def test_pdf_gives_the_email_address_of_whoever_submitted_it(app, signed_in, use
         assert rendering.render_pending_pdfs() == 1
         text = pdf_text(db.session.scalar(select(SubmissionVersion)).pdf)
     assert normalise("Submitted by Priya Shah Email address teacher@example.com") in text
+
+
+SAFEGUARDING_DECLARATION = [
+    "By submitting this form you confirm that:",
+    "the information you have given is true and complete to the best of your knowledge",
+    "you understand it will be shared with the council's Children's Services and, where needed, with other "
+    "agencies such as health and the police, to keep children safe",
+    "you will tell us if anything changes or if you become more worried about the child",
+]
+
+
+def test_pdf_records_the_declaration_agreed_and_when(app, signed_in, user_id):
+    """The PDF is the council's record of the referral, and it did not say what the submitter had
+    confirmed on Declaration & Submit, nor when: now its last section gives the declaration's words and
+    the time it was agreed (the submit), in UK time."""
+    with app.app_context():
+        draft_id = make_draft(user_id)
+    with time_machine.travel(datetime(2026, 7, 1, 16, 5, tzinfo=UTC), tick=False):
+        assert submit(signed_in, draft_id).status_code == 302
+        with app.app_context():
+            assert rendering.render_pending_pdfs() == 1
+            text = pdf_text(db.session.scalar(select(SubmissionVersion)).pdf)
+    declared = text[text.index(normalise("Attached files")):]
+    assert normalise("Declaration Priya Shah agreed to this declaration on 1 July 2026 at 5:05pm, when the "
+                     "form was submitted, by selecting “I confirm the declaration above”.") in declared
+    for words in SAFEGUARDING_DECLARATION:
+        assert normalise(words) in declared, words
+    # Advice on the page is not something agreed to.
+    assert normalise("If a child is in immediate danger") not in declared
+
+
+def test_pdf_gives_the_declaration_of_the_form_version_answered(app, signed_in, user_id):
+    """A form whose declaration is reworded gets a new version; a referral made on the old one keeps,
+    in its record, the words its submitter saw."""
+    with app.app_context():
+        catalogue = services.catalogue()
+        v1 = catalogue.get("safeguarding-concern", 1)
+        reworded = dataclasses.replace(v1.section("declaration"), content=(
+            formdefs.Block(kind="paragraph", text="I promise this is all true, reworded."),))
+        v2 = dataclasses.replace(v1, version=2, sections=tuple(
+            reworded if s.id == "declaration" else s for s in v1.sections))
+        app.extensions["form_catalogue"] = formdefs.FormCatalogue((*catalogue.definitions, v2))
+        drafts = [make_draft(user_id, form_version=1), make_draft(user_id, form_version=2)]
+    for draft_id in drafts:
+        assert submit(signed_in, draft_id).status_code == 302
+    with app.app_context():
+        assert rendering.render_pending_pdfs() == 2
+        old, new = (pdf_text(db.session.scalar(select(SubmissionVersion.pdf)
+                                               .where(SubmissionVersion.form_version == n)))
+                    for n in (1, 2))
+    assert normalise(SAFEGUARDING_DECLARATION[1]) in old and normalise("reworded") not in old
+    assert normalise("I promise this is all true, reworded.") in new
+    assert normalise(SAFEGUARDING_DECLARATION[1]) not in new
 
 
 def test_pdf_has_no_embedded_files_and_its_images_no_exif(app, submitted_version):
