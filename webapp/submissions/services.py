@@ -284,6 +284,24 @@ def open_return_request(submission_id: str) -> ReturnRequest | None:
         .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc()).limit(1))
 
 
+def return_request_for_submitter(submission: Submission) -> dict | None:
+    """What the Local Authority asked for, on the returned form's own page: {reason, comments,
+    returned_at, sections: [title]}, or None when the form is not waiting for the submitter."""
+    if submission.status != "returned":
+        return None
+    request = open_return_request(submission.id)
+    if request is None:
+        return None
+    try:
+        titles = {s.id: s.title for s in catalogue().get(submission.form_id, submission.latest.form_version)
+                  .sections}
+    except KeyError:
+        titles = {}
+    return {"reason": reason_label(request.reason), "comments": request.comments,
+            "returned_at": request.returned_at,
+            "sections": [titles.get(section_id, section_id) for section_id in request.sections or []]}
+
+
 def _latest_version_numbers(submission_ids: list[str]) -> dict[str, int]:
     if not submission_ids:
         return {}

@@ -140,6 +140,7 @@ def view_submission(submission_id: str):
         submission=submission, version=version, statuses=STATUSES,
         reference=services.version_reference(submission.reference, version.number),
         pdf_ready=version.pdf_rendered_at is not None and version.pdf_error is None,
+        return_request=services.return_request_for_submitter(submission),
         sections=rendering.answer_sections(version), attachments=rendering.attachment_rows(version))
 
 

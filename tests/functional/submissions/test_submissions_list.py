@@ -1,7 +1,7 @@
 """Submitted Forms: the two tables, the 30-day view, the HTML view and who may open what."""
 
 import re
-from datetime import UTC, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 import time_machine
@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from tests.conftest import PASSWORD, sign_in
 from tests.functional.submissions.factory import attach, make_draft, return_for_information, submit
-from tests.support import statements_for
+from tests.support import csrf_token, statements_for
 from tests.tables import assert_rows_read_as_labelled_cards, read_table
 from webapp.clock import utcnow
 from webapp.extensions import db
@@ -304,6 +304,29 @@ def test_a_returned_form_s_response_column_says_it_was_returned_not_that_nothing
     html = signed_in.get("/submitted").get_data(as_text=True)
     recent = html.split("Recently Submitted Forms (Last", 1)[1]
     assert "Returned to you for more information" in recent and "No response posted" not in recent
+
+
+def test_a_returned_form_s_own_page_says_what_was_asked_and_opens_it_to_update(app, signed_in, draft_id):
+    """From Recently Submitted Forms a returned form's page said only "Returned for more information":
+    not what the Local Authority asked for, nor a way to answer it. Now it says both, in UK time."""
+    submission_id = submitted(app, signed_in, draft_id)
+    with time_machine.travel(datetime(2026, 7, 1, 16, 5, tzinfo=UTC), tick=False):
+        return_for_information(app, submission_id, reason="insufficient_detail",
+                               comments="Has Jordan seen a GP?\n<b>Also</b> confirm the surname.")
+    html = signed_in.get(f"/submitted/{submission_id}").get_data(as_text=True)
+    banner = html.split('id="return-request"', 1)[1].split("</form>", 1)[0]
+    assert "returned this form to you on 1 July 2026 at 5:05pm: Insufficient detail" in banner
+    assert "Has Jordan seen a GP?<br>&lt;b&gt;Also&lt;/b&gt; confirm the surname." in banner
+    assert "<li>Concerns</li>" in banner
+    assert f'action="/submitted/{submission_id}/reopen"' in banner
+    assert "Update and resubmit this form" in banner
+    response = signed_in.post(f"/submitted/{submission_id}/reopen", data={"csrf_token": csrf_token(html)})
+    assert response.status_code == 302 and response.headers["Location"].endswith("/child")
+    # A form not waiting for the submitter has no such notice.
+    with app.app_context():
+        db.session.get(Submission, submission_id).status = "resubmitted"
+        db.session.commit()
+    assert 'id="return-request"' not in signed_in.get(f"/submitted/{submission_id}").get_data(as_text=True)
 
 
 def test_returned_forms_are_listed_first(app, signed_in, draft_id):
