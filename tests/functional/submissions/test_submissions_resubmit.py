@@ -114,6 +114,26 @@ def test_resubmit_creates_version_two_under_the_same_reference(app, signed_in, u
     assert signed_in.get(f"/submitted/{submission_id}/v1.pdf").status_code == 302  # not rendered here
 
 
+def test_a_resubmitted_form_s_page_leads_to_what_was_sent_before(app, signed_in, user_id):
+    """Submitted Forms lists a form once, at its latest version: once it was resubmitted, the first
+    version (and its PDF, the "Previous Form") could not be reached. Its page now lists each version,
+    with when it was sent, and the one shown."""
+    submission_id = returned_submission(app, signed_in, user_id)
+    reopen(signed_in, submission_id)
+    with app.app_context():
+        draft_id = db.session.scalar(select(Draft.id))
+        reference = db.session.get(Submission, submission_id).reference
+    assert submit(signed_in, draft_id).status_code == 302
+    latest = signed_in.get(f"/submitted/{submission_id}").get_data(as_text=True)
+    versions = latest.split('id="versions-heading"', 1)[1].split("</ul>", 1)[0]
+    assert f"<strong>{reference}-v2</strong>, sent " in versions and "(shown on this page)" in versions
+    assert f'<a class="govuk-link" href="/submitted/{submission_id}?v=1">{reference}</a>, sent ' in versions
+    assert versions.index(f"{reference}-v2") < versions.index("?v=1")
+    first = signed_in.get(f"/submitted/{submission_id}?v=1").get_data(as_text=True)
+    assert f"<strong>{reference}</strong>, sent " in first
+    assert f'href="/submitted/{submission_id}?v=2">{reference}-v2</a>' in first
+
+
 def test_only_returned_forms_of_your_own_can_be_reopened(app, signed_in, make_user, draft_id):
     assert submit(signed_in, draft_id).status_code == 302
     with app.app_context():
