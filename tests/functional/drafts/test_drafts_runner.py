@@ -364,7 +364,7 @@ def test_a_date_missing_one_part_links_to_and_marks_only_that_part(runner, htmx)
     draft_id = runner.start()
     child = {**CHILD, "date_of_birth-day": "3", "date_of_birth-month": "4", "date_of_birth-year": ""}
     html = runner.post(draft_id, "child", child, htmx=htmx).get_data(as_text=True)
-    assert "Date of birth must include a year" in html
+    assert "The child&#39;s date of birth must include a year" in html
     assert 'href="#date_of_birth-year"' in html
     assert _date_parts_in_error(html, "date_of_birth") == ["year"]
 
@@ -405,14 +405,15 @@ def test_a_date_no_one_could_mean_is_refused_with_the_limit_and_kept_as_typed(ap
         response = runner.post(draft_id, "child", child, htmx=htmx)
         html = response.get_data(as_text=True)
         assert response.status_code == 422
-        assert html.count("Date of birth must be the same as or after 1 March 2001") == 2  # summary, field
+        message = "The child&#39;s date of birth must be the same as or after 1 March 2001"
+        assert html.count(message) == 2  # summary, field
         assert 'href="#date_of_birth-day"' in html
         assert 'name="date_of_birth-year" type="text" value="1915"' in html
 
         unborn = {**CHILD, "dob_status": "unborn", "due_date-day": "14", "due_date-month": "8",
                   "due_date-year": "2062"}
         html = runner.post(draft_id, "child", unborn, htmx=htmx).get_data(as_text=True)
-        assert "Expected due date must be the same as or before 26 December 2026" in html
+        assert "The expected due date must be the same as or before 26 December 2026" in html
         assert runner.post(draft_id, "child", {**unborn, "due_date-year": "2026"}).status_code == 303
     assert load(app, draft_id).answers["child"]["due_date"] == "2026-08-14"
 

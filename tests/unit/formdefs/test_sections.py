@@ -78,7 +78,7 @@ def test_errors_are_in_the_order_the_fields_appear(catalogue):
         "interpreter_language",
     ]
     assert error_summary(child, validate_section(child, form))[2] == {
-        "text": "Enter date of birth",
+        "text": "Enter the child's date of birth",
         "href": "#date_of_birth-day",
     }
 
