@@ -8,6 +8,7 @@ back exactly as it was typed.
 from __future__ import annotations
 
 import datetime
+import re
 import unicodedata
 from typing import Any
 
@@ -94,14 +95,38 @@ def not_both(fdef: Field) -> str:
     return f"Enter {fdef.noun} or select '{fdef.not_known}', not both"
 
 
+# A whole date typed into one of the three boxes: "1/2/2015", "01.02.2015", "1-2-2015", "1 Feb 2015".
+# Only text of a date's length is looked into.
+_SEPARATOR = r"(?:\s*[/.\-\u2013]\s*|\s+)"
+WHOLE_DATE = re.compile(rf"(\d{{1,2}}){_SEPARATOR}(\d{{1,2}}|[A-Za-z]{{3,9}}\.?){_SEPARATOR}(\d{{2,4}})")
+
+
+def split_whole_date(data: dict) -> dict:
+    """A date typed whole into one box, the others left empty, as its day, month and year.
+
+    People write a date "1/2/2015", and a browser's autofill or a paste puts it all in the first box:
+    it was refused as "must include a month and year", with the date they had typed in the Day box.
+    A date typed so is now read as the three parts, and shown in its three boxes; anything else is
+    left as it was typed, for the usual checks to say what is wrong (a two-digit year included)."""
+    typed = [p for p in DateType.PARTS if strip_text(data.get(p, ""))]
+    if len(typed) != 1:
+        return data
+    text = strip_text(unicodedata.normalize("NFKC", data[typed[0]]))
+    match = WHOLE_DATE.fullmatch(text) if len(text) <= 20 else None
+    if not match:
+        return data
+    return {**data, "day": match.group(1), "month": match.group(2), "year": match.group(3)}
+
+
 class PartsField(WTField):
     """One logical answer typed into several inputs."""
 
     parts: tuple[str, ...] = ()
 
-    def __init__(self, label=None, validators=None, parts=(), **kwargs):
+    def __init__(self, label=None, validators=None, parts=(), tidy=None, **kwargs):
         super().__init__(label, validators, **kwargs)
         self.parts = tuple(parts)
+        self.tidy = tidy
 
     def process(self, formdata, data=unset_value, extra_filters=None):
         self.process_errors = []
@@ -111,6 +136,8 @@ class PartsField(WTField):
         else:
             self.data = dict(self.object_data) if isinstance(self.object_data, dict) else {}
         self.data = {p: str(self.data.get(p) or "") for p in self.parts}
+        if self.tidy is not None:
+            self.data = self.tidy(self.data)
         self.raw_data = [self.data.get("day"), self.data.get("month"), self.data.get("year")]
 
     def _value(self):
@@ -140,6 +167,7 @@ class DateType(FieldType):
             fdef.label,
             description=fdef.hint or "",
             parts=(*self.PARTS, "not_known"),
+            tidy=split_whole_date,
             widget=DateWidget(),
             validators=[DelegatingValidator(fdef)],
         )
