@@ -51,3 +51,20 @@ def test_a_too_long_answer_to_a_question_is_named_in_words_not_as_the_question(
     message = _error_of(response.get_data(as_text=True), question.name)
     assert "must be" in message and "characters or fewer" in message
     assert "?" not in message, message
+
+
+@pytest.mark.parametrize("form_id", ["safeguarding-concern", "early-help"])
+def test_the_child_section_names_the_section_where_the_other_children_go(client, make_user, form_id):
+    """It said to give the other children's details "in the next sections": the next is Consent, and
+    after a Change link on Check your answers there is no "next" at all. It now names the section, as
+    the section list and the council's guide call it."""
+    make_user()
+    sign_in(client)
+    runner = Runner(client)
+    draft_id = runner.start(form_id)
+    siblings = next(s for s in CATALOGUE.get(form_id).sections if any(f.name == "siblings" for f in s.fields))
+
+    html = unescape(runner.page(draft_id, "child").get_data(as_text=True))
+
+    assert f"give the other children's details in {siblings.title}." in html
+    assert not re.search(r"\bnext sections?\b", html)
