@@ -103,6 +103,7 @@ PUBLIC_STEPS = {
     "/register/account": "/register?resume=1",
     "/register/verify": "/register?resume=1",
     "/register/verify/resend": "/register?resume=1",
+    "/register/cancel": "/register?resume=1",
     "/forgotten-password/code": "/forgotten-password",
     "/la/sign-in/code": "/la/sign-in",
     "/la/sign-in/code/resend": "/la/sign-in",

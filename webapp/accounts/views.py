@@ -193,14 +193,31 @@ def _too_soon(wait: timedelta | None) -> str:
     return TOO_SOON if minutes <= 1 else TOO_MANY.format(limit=codes.RESENDS_PER_HOUR, minutes=minutes)
 
 
-@bp.post("/register/cancel")
+@bp.route("/register/cancel", methods=["GET", "POST"])
 def register_cancel():
+    """Ask before throwing registration away, as GOV.UK services do before anything they cannot undo.
+
+    "Cancel" on step 3 used to delete the account and the details at once: one slip of a finger or a
+    keyboard, and the person had to type everything again and wait for another code. Now it opens
+    this page; only its "Yes, cancel registering" (which sends confirm=yes) deletes anything. A POST
+    without it, from a step 3 page still open from before, is shown the question too.
+    """
+    if g.user is not None:
+        return redirect(url_for("main.home"))
+    state = _registration()
+    if "details" not in state and not state.get("user_id"):
+        return redirect(url_for(".register_details", resume=1))
     user = _pending_user(quietly=True)
-    if user is not None and not user.is_verified:
-        db.session.delete(user)
-        db.session.commit()
-    session.pop("registration", None)
-    return redirect(url_for("main.home"))
+    if request.method == "POST" and request.form.get("confirm") == "yes":
+        if user is not None and not user.is_verified:
+            db.session.delete(user)
+            db.session.commit()
+        session.pop("registration", None)
+        flash("You have cancelled registering. The details you entered have been deleted.", "success")
+        return redirect(url_for("main.home"), 303)
+    if request.method == "POST":
+        return redirect(url_for(".register_cancel"), 303)
+    return render_page("accounts/register_cancel.html", email=user.email if user is not None else None)
 
 
 # --- Terms and Conditions -------------------------------------------------------------------------

@@ -400,12 +400,61 @@ def test_wrong_code_gets_a_message(journey):
     assert_error(response, "code", "The code is not correct")
 
 
-def test_cancel_deletes_the_unverified_account(app, journey):
+def test_cancel_asks_before_deleting_anything(app, journey):
+    """Cancel on step 3 used to delete the account and everything typed at once, with no question."""
+    journey.to_step3()
+    step3 = text(journey.client.get("/register/verify"))
+    assert '<a class="govuk-link" href="/register/cancel">Cancel</a>' in step3
+    page = journey.client.get("/register/cancel")
+    html = text(page)
+    assert page.status_code == 200
+    assert "<title>Are you sure you want to cancel registering?" in html
+    assert '<h1 class="govuk-heading-l">Are you sure you want to cancel registering?</h1>' in html
+    assert "jo@example.com" in html
+    assert re.search(r'<button type="submit" value="yes" name="confirm"[^>]*govuk-button--warning', html)
+    assert 'name="csrf_token"' in html
+    assert user_by_email(app, "jo@example.com") is not None
+
+
+def test_no_on_the_cancel_page_goes_back_to_step3_with_nothing_lost(app, journey):
+    journey.to_step3()
+    html = text(journey.client.get("/register/cancel"))
+    back = re.search(r'<a class="govuk-link" href="([^"]+)">No, go back to registering</a>', html)
+    assert back, html
+    response = journey.client.get(back.group(1).replace("&amp;", "&"), follow_redirects=True)
+    assert response.request.path == "/register/verify"
+    assert "jo@example.com" in text(response)
+    assert journey.verify(journey.code_for()).headers["Location"] == "/terms"
+
+
+def test_a_cancel_posted_from_an_old_step3_page_asks_first(app, journey):
+    """A step 3 page open from before still posts straight to /register/cancel: it gets the question."""
     journey.to_step3()
     response = post_form(journey.client, "/register/verify", {}, post_url="/register/cancel")
+    assert response.status_code == 303
+    assert response.headers["Location"] == "/register/cancel"
+    assert user_by_email(app, "jo@example.com") is not None
+    assert journey.client.get("/register/verify").status_code == 200
+
+
+def test_yes_cancel_registering_deletes_the_unverified_account(app, journey):
+    journey.to_step3()
+    response = post_form(journey.client, "/register/cancel", {"confirm": "yes"})
+    assert response.status_code == 303
     assert response.headers["Location"] == "/"
     assert user_by_email(app, "jo@example.com") is None
+    home = text(journey.client.get("/"))
+    assert "You have cancelled registering" in home
     assert journey.client.get("/register/verify").headers["Location"] == "/register?resume=1"
+    assert journey.client.get("/register/cancel").headers["Location"] == "/register?resume=1"
+    assert 'value="Jo"' not in text(journey.client.get("/register"))
+
+
+def test_yes_cancel_registering_needs_the_pages_csrf_token(app, journey):
+    journey.to_step3()
+    response = journey.client.post("/register/cancel", data={"confirm": "yes"})
+    assert response.status_code == 400
+    assert user_by_email(app, "jo@example.com") is not None
 
 
 def test_back_from_step3_changes_the_email(app, journey, smtp_sink):
