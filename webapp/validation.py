@@ -251,6 +251,10 @@ def unwrap_email(text: str) -> str:
     return text
 
 
+_SPACE_BESIDE_AT_OR_DOT = re.compile(r"\s*([@.])\s*")
+_AFTER_ADDRESS = ".,; "
+
+
 def normalise_email(value: str | None) -> str:
     """One spelling per mailbox: trimmed, lower case, and the domain in its standard form.
 
@@ -258,8 +262,17 @@ def normalise_email(value: str | None) -> str:
     (xn--exmple-cua.com) exactly as to the plain one, so comparing the text as typed let one mailbox
     hold two accounts, and sign-in with the other spelling fail. Text that is not an address comes
     back trimmed and lower-cased, for the format check to refuse.
+
+    An address copied from the end of a sentence ("email me at jo@example.com."), or finished with a
+    phone keyboard's double-space full stop, and spaces a keyboard put beside the @ or a dot
+    ("jo @ example. com"), were refused as "not in the correct format" at registration, and at sign-in
+    counted as a wrong password towards the lock. No address ends in a full stop, comma or semicolon
+    or has a space there, so they go; an address that was valid is unchanged.
     """
-    text = unwrap_email(clean_text(value)).lower()
+    text = clean_text(value)
+    if len(text) <= 400:  # the pattern backtracks on a long run of spaces; longer is refused anyway
+        text = _SPACE_BESIDE_AT_OR_DOT.sub(r"\1", text)
+    text = unwrap_email(text.rstrip(_AFTER_ADDRESS)).rstrip(_AFTER_ADDRESS).lower()
     try:
         return validate_email(text, check_deliverability=False, allow_smtputf8=False).normalized.lower()
     except EmailNotValidError:

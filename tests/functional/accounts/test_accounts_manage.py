@@ -511,3 +511,17 @@ def test_changing_a_password_or_email_can_be_cancelled_back_to_my_account(client
     sign_in(client)
     html = text(client.get(path))
     assert '<a class="govuk-link" href="/account">Cancel</a>' in html
+
+
+def test_forgotten_password_and_change_of_email_take_an_address_with_a_full_stop_after_it(
+        client, make_user, smtp_sink):
+    make_user()
+    response = post_form(client, "/forgotten-password", {"email": "Teacher@example.com."})
+    assert response.headers["Location"] == "/forgotten-password/code"
+    page = text(client.get("/forgotten-password/code"))
+    assert "If <strong>teacher@example.com</strong> has an account" in page
+    smtp_sink.wait_for("teacher@example.com", "Your password reset code")
+    sign_in(client)
+    response = post_form(client, "/account/email", {"email": "new@example.com.", "password": PASSWORD})
+    assert response.headers["Location"] == "/account/email/code"
+    assert "<strong>new@example.com</strong>" in text(client.get("/account/email/code"))

@@ -343,6 +343,16 @@ def test_an_address_pasted_with_its_name_or_as_a_mailto_link_is_the_address(app,
     assert user_by_email(app, "jo.bloggs@example.com") is not None
 
 
+@pytest.mark.parametrize("typed", ["jo.bloggs@example.com.", "Jo.Bloggs@Example.com. ",
+                                   "jo.bloggs @ example. com", "jo.bloggs@example.com,"])
+def test_an_address_typed_with_a_full_stop_after_it_or_spaces_inside_is_the_address(app, journey, typed):
+    """Copied from the end of a sentence, or finished by a phone keyboard's double-space full stop, an
+    address was refused as "not in the correct format"."""
+    journey.to_step3(email=typed)
+    assert user_by_email(app, "jo.bloggs@example.com") is not None
+    assert "jo.bloggs@example.com</strong>" in text(journey.client.get("/register/verify"))
+
+
 # --- Step 3 and the code --------------------------------------------------------------------------
 
 def test_step3_sends_the_code_by_email(app, journey, smtp_sink):

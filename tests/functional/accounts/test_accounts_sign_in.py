@@ -293,3 +293,13 @@ def test_the_lock_page_gives_the_lock_period_the_portal_has(app_factory):
     response = post_form(client, "/sign-in", {"email": "locked@example.com", "password": PASSWORD})
     assert response.status_code == 429
     assert "wait 30 minutes" in text(response)
+
+
+@pytest.mark.parametrize("typed", ["teacher@example.com.", " Teacher@Example.com. ", "teacher @example.com"])
+def test_an_address_typed_with_a_full_stop_after_it_signs_in(client, make_user, typed):
+    """It was "Enter a correct email address and password" with the right password, and a try
+    counted towards the lock."""
+    make_user()
+    response = post_form(client, "/sign-in", {"email": typed, "password": PASSWORD})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/"
