@@ -125,7 +125,15 @@ def register_details():
 def register_account():
     state = _registration()
     if "details" not in state:
-        return redirect(url_for(".register_details", resume=1))
+        # Step 3 reached from Secure login (an account not yet verified) has no step 1 in this
+        # browser: its "Back (change your email address)" sent the person straight back to step 3,
+        # so an address typed wrongly when registering could not be put right. The account's own
+        # details stand in for step 1.
+        user = _pending_user(quietly=True) if state.get("user_id") else None
+        if user is None:
+            return redirect(url_for(".register_details", resume=1))
+        state = {**state, "details": services.details_of(user)}
+        session["registration"] = state
     form = RegistrationAccountForm(data={"email": state.get("email")})
     details = state["details"]
     if _validate_with_password_rules(form, form.email.data,

@@ -526,6 +526,27 @@ def test_signing_in_unverified_goes_to_step3_and_sends_a_code(app, client, journ
     assert post_form(other, "/register/verify", {"code": code}).headers["Location"] == "/terms"
 
 
+def test_back_from_step3_reached_by_signing_in_changes_the_email(app, journey, smtp_sink):
+    """Someone who registered with a mistyped address and came back by signing in with it: "Back
+    (change your email address)" on step 3 led straight back to step 3, so the address could not be
+    put right."""
+    journey.to_step3(email="jo@exmaple.com", first_name="Joanne")
+    other = app.test_client()  # another day, another browser: no registration state
+    assert post_form(other, "/sign-in", {"email": "jo@exmaple.com", "password": PASSWORD}
+                     ).headers["Location"] == "/register/verify"
+    step3 = text(other.get("/register/verify"))
+    back = re.search(r'href="([^"]+)">Back \(change your email address\)', step3)
+    page = other.get(back.group(1), follow_redirects=True)
+    assert page.request.path == "/register/account"
+    assert 'value="jo@exmaple.com"' in text(page)
+    assert 'value="Joanne"' in text(other.get("/register"))  # step 1 shows the details given
+    journey.client = other
+    assert journey.account("jo@example.com").headers["Location"] == "/register/verify"
+    assert "jo@example.com</strong>" in text(other.get("/register/verify"))
+    assert journey.verify(journey.code_for("jo@example.com")).headers["Location"] == "/terms"
+    assert user_by_email(app, "jo@example.com").first_name == "Joanne"
+
+
 def test_registering_an_address_again_takes_it_from_the_browser_that_started(app, journey, smtp_sink):
     """Step 2 for an address not yet verified replaces its password. The browser that registered it
     first could still verify it with the code from its inbox: the account was verified and signed
