@@ -331,7 +331,10 @@ def extend_session():
 @bp.route("/forgotten-password", methods=["GET", "POST"])
 @limiter.limit("10 per hour", methods=["POST"])
 def forgotten_password():
-    form = ForgottenPasswordForm()
+    # "Send a new code" on the reset page comes back here: the address the person gave is filled in,
+    # so another code is one press away (it had to be typed again).
+    given = session.get("reset_email") if request.method == "GET" else None
+    form = ForgottenPasswordForm(data={"email": given} if given else None)
     if form.validate_on_submit():
         user = services.find_by_email(form.email.data)
         session["reset_email"] = form.email.data
@@ -391,7 +394,10 @@ def update_account():
 @auth.login_required
 @limiter.limit("10 per hour", methods=["POST"])
 def change_email():
-    form = ChangeEmailForm()
+    # "Send a new code" on the code page comes back here, with the new address already filled in.
+    pending = codes.current(g.user, services.CHANGE_EMAIL) if request.method == "GET" else None
+    waiting = pending is not None and pending.used_at is None
+    form = ChangeEmailForm(data={"email": pending.target_email} if waiting else None)
     if form.validate_on_submit():
         if not services.verify_password_of(g.user, form.password.data):
             form.password.errors.append("Your password is not correct")

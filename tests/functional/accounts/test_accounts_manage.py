@@ -1,5 +1,6 @@
 """Forgotten password, Update Account, change of email and password, and the create-staff command."""
 
+import re
 import threading
 from datetime import UTC, datetime, timedelta
 
@@ -332,6 +333,28 @@ def test_an_expired_change_of_email_code_says_how_to_get_a_new_one(client, make_
     assert "The code has expired. Select &#39;Send a new code&#39;" in html
     assert '<a class="govuk-link" href="/account/email">Send a new code</a>' in html
     assert "Please send me a new code" not in html
+
+
+def test_send_a_new_code_keeps_the_address_given(client, make_user, smtp_sink):
+    """"Send a new code" on the reset and change-of-email code pages opened an empty form: the address
+    had to be typed again to get another code."""
+    make_user()
+    post_form(client, "/forgotten-password", {"email": "Teacher@example.com"})
+    reset_page = text(client.get("/forgotten-password/code"))
+    link = re.search(r'href="([^"]+)">Send a new code</a>', reset_page).group(1)
+    assert 'value="teacher@example.com"' in text(client.get(link))
+    assert post_form(client, link, {"email": "teacher@example.com"}).headers["Location"] == \
+        "/forgotten-password/code"
+
+    sign_in(client)
+    empty = re.search(r'<input[^>]*id="email"[^>]*>', text(client.get("/account/email"))).group(0)
+    assert 'value=""' in empty
+    post_form(client, "/account/email", {"email": "new@example.com", "password": PASSWORD})
+    code_page = text(client.get("/account/email/code"))
+    link = re.search(r'href="([^"]+)">Send a new code</a>', code_page).group(1)
+    form = text(client.get(link))
+    assert re.search(r'<input[^>]*id="email"[^>]*value="new@example.com"', form)
+    assert 'value="correct horse' not in form  # the password is asked for again, never filled in
 
 
 def test_confirm_email_without_a_pending_change(client, make_user):
