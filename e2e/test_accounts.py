@@ -57,6 +57,11 @@ def register(page, live_server, e2e_sink, check_a11y, email, first_name="Jo"):
 
     expect(page.get_by_text("Step 3 of 3")).to_be_visible()
     check_a11y(page)
+    page.get_by_role("link", name="Cancel", exact=True).click()  # asks first; "No" keeps everything
+    expect(page.get_by_role("heading", name="Are you sure you want to cancel registering?")).to_be_visible()
+    check_a11y(page)
+    page.get_by_role("link", name="No, go back to registering").click()
+    expect(page.get_by_text("Step 3 of 3")).to_be_visible()
     code = e2e_sink.wait_for(email, "Please verify your email address").code()
     page.get_by_label("Code").fill(f"{code[:4]} {code[4:]}")
     page.get_by_role("button", name="Next").click()

@@ -163,6 +163,10 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     expect(page).to_have_url(re.compile(r"/submitted$"))
     expect(page.get_by_role("heading", name="Forms requesting more information")).to_be_visible()
     check_a11y(page, "submitted forms with a returned form")
+    page.get_by_role("link", name=FORM_TITLE).first.click()
+    expect(page.get_by_role("region", name="More information requested")).to_contain_text(COMMENT)
+    check_a11y(page, "a returned form's own page")
+    page.go_back()
     returned = page.get_by_role("table", name="Forms requesting more information")
     row = returned.get_by_role("row").filter(has_text=COMMENT)
     expect(row).to_contain_text("Insufficient detail")
@@ -231,3 +235,12 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     row = page.get_by_role("row").filter(has_text=f"{reference}-v2")
     expect(row).to_contain_text(RESPONSE)
     check_a11y(page, "submitted forms with the response")
+
+    # --- The form's own page lists both versions sent; the first can still be opened. -------------
+    row.get_by_role("link", name=FORM_TITLE).click()
+    versions = page.get_by_role("list").filter(has_text="(shown on this page)")
+    expect(versions).to_contain_text(f"{reference}-v2")
+    check_a11y(page, "a resubmitted form's own page")
+    versions.get_by_role("link", name=reference, exact=True).click()
+    expect(page.get_by_text(f"{reference}-v2, sent")).to_be_visible()
+    expect(page.get_by_text(f"{reference}, sent")).to_contain_text("(shown on this page)")
