@@ -89,8 +89,11 @@ def password_problem(password: str, email: str | None = None,
     if len(password) > MAX_LENGTH:
         return f"{label} must be {MAX_LENGTH} characters or fewer"
     lowered = password.lower()
-    if lowered in _deny_list() or (email and lowered == email.lower()):
+    if lowered in _deny_list():
         return "This password is too common and easy to guess. Choose a different password"
-    if _made_of_context_words(password, _words_of(_council_name(), email, *names)):
+    # The email address itself was called "too common", which it is not: the person was told the
+    # wrong reason, and could think any uncommon password would do.
+    if (email and lowered == email.lower()) or _made_of_context_words(
+            password, _words_of(_council_name(), email, *names)):
         return CONTEXT_MESSAGE
     return None
