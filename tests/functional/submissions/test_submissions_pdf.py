@@ -1,5 +1,6 @@
 """The PDF: rendered once off the request path, stored, served inline; every answer in it, nothing active."""
 
+import contextlib
 import dataclasses
 import io
 import os
@@ -44,14 +45,17 @@ def pdf_text(data: bytes) -> str:
     return normalise(" ".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(data)).pages))
 
 
-def printed_text_of(app, signed_in, user_id, changed_answers: dict) -> str:
-    """The text of the PDF of a complete form submitted with these answers changed."""
+def printed_text_of(app, signed_in, user_id, changed_answers: dict | None = None,
+                    at: datetime | None = None) -> str:
+    """The text of the PDF of a complete form submitted (`at` that time, if given) with these answers
+    changed."""
     with app.app_context():
-        draft_id = make_draft(user_id, complete_answers(changed_answers))
-    assert submit(signed_in, draft_id).status_code == 302
-    with app.app_context():
-        assert rendering.render_pending_pdfs() == 1
-        return pdf_text(db.session.scalar(select(SubmissionVersion)).pdf)
+        draft_id = make_draft(user_id, complete_answers(changed_answers or {}))
+    with time_machine.travel(at, tick=False) if at else contextlib.nullcontext():
+        assert submit(signed_in, draft_id).status_code == 302
+        with app.app_context():
+            assert rendering.render_pending_pdfs() == 1
+            return pdf_text(db.session.scalar(select(SubmissionVersion)).pdf)
 
 
 @pytest.fixture
@@ -141,12 +145,7 @@ def test_pdf_gives_the_email_address_of_whoever_submitted_it(app, signed_in, use
     """The back office shows the submitter's name and email address; the PDF, the copy a caseworker
     prints for the case file, gave the name alone. A member of the public's forms ask for no address
     of their own, so "No, only contact me by email" left the printed record with no way to reply."""
-    with app.app_context():
-        draft_id = make_draft(user_id, complete_answers({"professional": {"email": "dsl@meadow.example"}}))
-    assert submit(signed_in, draft_id).status_code == 302
-    with app.app_context():
-        assert rendering.render_pending_pdfs() == 1
-        text = pdf_text(db.session.scalar(select(SubmissionVersion)).pdf)
+    text = printed_text_of(app, signed_in, user_id, {"professional": {"email": "dsl@meadow.example"}})
     assert normalise("Submitted by Priya Shah Email address teacher@example.com") in text
 
 
@@ -163,13 +162,7 @@ def test_pdf_records_the_declaration_agreed_and_when(app, signed_in, user_id):
     """The PDF is the council's record of the referral, and it did not say what the submitter had
     confirmed on Declaration & Submit, nor when: now its last section gives the declaration's words and
     the time it was agreed (the submit), in UK time."""
-    with app.app_context():
-        draft_id = make_draft(user_id)
-    with time_machine.travel(datetime(2026, 7, 1, 16, 5, tzinfo=UTC), tick=False):
-        assert submit(signed_in, draft_id).status_code == 302
-        with app.app_context():
-            assert rendering.render_pending_pdfs() == 1
-            text = pdf_text(db.session.scalar(select(SubmissionVersion)).pdf)
+    text = printed_text_of(app, signed_in, user_id, at=datetime(2026, 7, 1, 16, 5, tzinfo=UTC))
     declared = text[text.index(normalise("Attached files")):]
     assert normalise("Declaration Priya Shah agreed to this declaration on 1 July 2026 at 5:05pm, when the "
                      "form was submitted, by selecting “I confirm the declaration above”.") in declared
