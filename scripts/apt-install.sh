@@ -8,8 +8,11 @@
 # install: the project's tests and .ci/run start what they need themselves.
 set -euo pipefail
 
+# No pipe: `dpkg -s PKG | grep -q` failed now and then under pipefail for a package with a long
+# description (grep quit at the Status line, and dpkg got SIGPIPE), and an installed package was
+# installed again.
 is_installed() {
-  dpkg -s "$1" 2>/dev/null | grep -q '^Status: install ok installed'
+  [[ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null)" == installed ]]
 }
 
 missing=()
