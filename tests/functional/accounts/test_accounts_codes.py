@@ -1,5 +1,6 @@
 """Emailed codes: sender, subject, 8 digits, 15-minute expiry, single use, 5 tries, hashed, resend limits."""
 
+import re
 import socket
 import threading
 from datetime import UTC, datetime, timedelta
@@ -7,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import text as sql
 
-from tests.conftest import post_form
+from tests.conftest import PASSWORD, post_form, sign_in
 from tests.support import csrf_token
 from webapp.accounts import codes
 from webapp.accounts.models import EmailCode, User
@@ -203,3 +204,29 @@ def test_new_code_pressed_twice_at_the_same_moment_sends_one(journey, smtp_sink,
     messages = smtp_sink.to("jo@example.com")
     assert len(messages) == 2  # the first code, and one new one
     assert journey.verify(messages[-1].code()).headers["Location"] == "/terms"
+
+
+CODE_HINT = "The code is 8 digits, for example 4227 8363"
+
+
+def test_every_page_asking_for_an_emailed_code_says_what_one_looks_like(app, client, journey, make_user):
+    """Registration step 3 told people what the code looks like; the reset-password and change-email
+    code pages asked for the same kind of code without saying so. The hint is tied to the field, so a
+    screen reader reads it with the label."""
+    journey.to_step3()
+    pages = {"registration step 3": client.get("/register/verify")}
+    make_user()
+    forgotten = app.test_client()
+    post_form(forgotten, "/forgotten-password", {"email": "teacher@example.com"})
+    pages["reset password"] = forgotten.get("/forgotten-password/code")
+    changing = app.test_client()
+    sign_in(changing)
+    post_form(changing, "/account/email", {"email": "new@example.com", "password": PASSWORD})
+    pages["change email"] = changing.get("/account/email/code")
+    for name, response in pages.items():
+        page = text(response)
+        assert response.status_code == 200, name
+        hint = re.search(r'<div id="code-hint" class="govuk-hint">\s*(.*?)\s*</div>', page)
+        assert hint and hint.group(1) == CODE_HINT, name
+        assert re.search(r'<input[^>]*aria-describedby="code-hint"[^>]*name="code"|'
+                         r'<input[^>]*name="code"[^>]*aria-describedby="code-hint"', page), name
