@@ -4,6 +4,8 @@ portal's own words."""
 import re
 
 from tests.conftest import PASSWORD, post_form, sign_in
+from tests.functional.submissions.factory import CHILD_FIRST, make_draft, submit
+from webapp.notifications.email import send_due
 
 
 def heading(response) -> str:
@@ -29,3 +31,24 @@ def test_a_code_email_says_which_page_to_enter_the_code_on(app, client, make_use
     assert heading(changing.get("/account/email/code")) == "Check your new email address"
     assert ("Enter this code on the 'Check your new email address' page to confirm this address. It lasts "
             "15 minutes. Until you enter it, we will keep using your old email address.") in change
+
+
+def test_the_confirmation_says_to_call_999_if_a_child_is_in_danger(app_factory, make_user, smtp_sink):
+    """The confirmation told someone who had just reported a concern about a child only that we would
+    contact them "in the next few days". Every page of the portal says to call 999 if a child is in
+    immediate danger; the email they keep while they wait now says so too."""
+    app = app_factory(PDF_RENDER_AFTER_SUBMIT=False)
+    client = app.test_client()
+    user_id = make_user()
+    sign_in(client)
+    with app.app_context():
+        draft_id = make_draft(user_id)
+    assert submit(client, draft_id).status_code == 302
+    with app.app_context():
+        assert send_due() == 1
+    body = smtp_sink.wait_for("teacher@example.com", "Confirmation of form submission").body
+    assert ("We will contact you in the next few days in response. Please allow additional time for "
+            "weekends or bank holidays.\r\n\r\nIf a child is in immediate danger, call 999: do not wait "
+            "for us to contact you.\r\n") in body
+    assert "If a child is in immediate danger, call 999." in client.get("/").get_data(as_text=True)
+    assert CHILD_FIRST not in body
