@@ -252,7 +252,8 @@ def test_change_email_needs_password_and_a_code_and_tells_the_old_address(app, c
     notice = smtp_sink.wait_for("teacher@example.com", "Your email address has been changed")
     # Its link says what it is for (the email ended with the portal's bare address), and the reader
     # who did not make the change is told why they cannot put it right themselves.
-    assert "sign in to the Wigan Children's Services Portal at http://localhost/sign-in" in notice.body
+    assert ("Sign in to the Wigan Children's Services Portal with your new email address from now on: "
+            "http://localhost/sign-in") in notice.body
     assert "so you cannot reset your password yourself" in notice.body
     assert "\r\nhttp://localhost\r\n" not in notice.body
     assert sign_in(client.application.test_client(), "new@example.com").status_code == 302

@@ -52,3 +52,30 @@ def test_the_confirmation_says_to_call_999_if_a_child_is_in_danger(app_factory, 
             "for us to contact you.\r\n") in body
     assert "If a child is in immediate danger, call 999." in client.get("/").get_data(as_text=True)
     assert CHILD_FIRST not in body
+
+
+def test_the_email_changed_notice_gives_its_sign_in_link_to_the_person_who_made_the_change(
+        app, client, make_user, smtp_sink):
+    """The notice to the old address ended with 'You can sign in ... at <link>', straight after telling
+    someone who had not made the change to contact us: read as their next step, it sent them to sign in
+    with an address that no longer signs in. The link now belongs to the person who made the change and
+    says to use the new address; the other reader is told why they cannot sign in or reset."""
+    make_user()
+    sign_in(client)
+    post_form(client, "/account/email", {"email": "new@example.com", "password": PASSWORD})
+    code = smtp_sink.wait_for("new@example.com", "Please verify your new email address").code()
+    assert post_form(client, "/account/email/code", {"code": code}).status_code == 302
+    with app.app_context():
+        assert send_due() == 1
+    paragraphs = smtp_sink.wait_for("teacher@example.com", "Your email address has been changed").body.split(
+        "\r\n\r\n")
+    made_it = next(p for p in paragraphs if p.startswith("If you made this change"))
+    did_not = next(p for p in paragraphs if p.startswith("If you did not make this change"))
+    assert made_it.endswith("Sign in to the Wigan Children's Services Portal with your new email address "
+                            "from now on: http://localhost/sign-in")
+    assert "you can no longer sign in with this address" in did_not and "/sign-in" not in did_not
+    assert sum("/sign-in" in p for p in paragraphs) == 1
+    # What the notice says of the old address is so.
+    old_address = app.test_client()
+    assert post_form(old_address, "/sign-in", {"email": "teacher@example.com",
+                                               "password": PASSWORD}).status_code == 422
