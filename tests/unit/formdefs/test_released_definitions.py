@@ -3,8 +3,9 @@
 A submission's PDF takes its labels and its declaration words from the definition of the version it
 was made with: editing lado.v1.yaml would change what every LADO referral already sent says it asked,
 and what its submitter declared. A change of wording is a new version file (lado.v2.yaml), which new
-drafts use while older submissions keep v1. The manifest beside this test holds the SHA-256 of each
-released file, in `sha256sum` format.
+drafts use while older submissions keep v1. A change to words no submission shows (a hint, an error
+message) may be made in place, deliberately: its line in the manifest is then recorded again. The
+manifest beside this test holds the SHA-256 of each released file, in `sha256sum` format.
 """
 
 import hashlib
@@ -41,7 +42,10 @@ def test_no_released_definition_has_changed_or_gone():
     assert not changed, (
         f"Released form definitions changed in place: {', '.join(changed)}. Submissions made with "
         "these versions are rendered from them, so the change would rewrite what they asked and what "
-        f"was declared. Undo the change (git checkout -- <file>). {NEW_VERSION}"
+        f"was declared. Undo the change (git checkout -- <file>). {NEW_VERSION}\n"
+        "A change only to words no submission shows (a hint, an error message) may stay in place: "
+        "replace the file's line in the manifest with what `sha256sum <file>` prints, and say why in "
+        "the commit."
     )
     gone = [name for name in released() if not (DEFINITIONS / name).exists()]
     assert not gone, (
