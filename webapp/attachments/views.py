@@ -26,6 +26,7 @@ from webapp.drafts.web import RETURN_FIELD, RETURN_TO_CHECK, citizen_required, r
 from webapp.drafts.web import section_url as draft_section_url
 from webapp.extensions import csrf, htmx
 from webapp.web.dates import file_size
+from webapp.web.errors import render_error
 from webapp.web.rendering import render_page
 
 from . import services
@@ -258,12 +259,40 @@ def attach_chosen_file(draft):
 
 # --- Describe ---------------------------------------------------------------------------------------
 
+FILE_GONE = "That file is no longer attached to this form"
+
+
+class _FileGone(Exception):
+    """A file of this person's own live draft that is not on it (any more)."""
+
+    def __init__(self, draft) -> None:
+        super().__init__(draft.id)
+        self.draft = draft
+
+
 def _load_attachment(draft_id: str, attachment_id: str):
     draft = _load_draft(draft_id)
     attachment = services.find_for_draft(draft, attachment_id)
     if attachment is None:
-        abort(404)
+        raise _FileGone(draft)
     return draft, attachment
+
+
+@bp.errorhandler(_FileGone)
+def _file_gone(gone: _FileGone):
+    """"Yes, remove it" pressed twice (a double-click without JavaScript, or Back and send again), or a
+    Remove or Change link on a page left open after the file was removed: the second press was told
+    "This form is no longer here ... What you sent was not saved", of a form that was there and a
+    removal that had been made. It is still a 404 (the same for any id not on this draft, so it says
+    nothing of another account's files), now saying what is true and leading back to the files; htmx
+    gets the list as it now is."""
+    draft = gone.draft
+    if htmx:
+        return _respond(draft, announcement=f"{FILE_GONE}. It may have been removed already.")
+    _, section = _attachments_section(draft)
+    return render_error(404, FILE_GONE, "It may have been removed already, on this page or in another "
+                        "window. The files still attached are listed on the form.",
+                        links=[(_section_url(draft), f"Go back to {section.title}")])
 
 
 @bp.route("/drafts/<draft_id>/attachments/<attachment_id>/describe", methods=["GET", "POST"])

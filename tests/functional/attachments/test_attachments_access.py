@@ -137,6 +137,35 @@ def test_remove_without_javascript_asks_on_a_page_then_removes(app, signed_in, d
     assert "No files have been attached." in page
 
 
+def test_remove_pressed_twice_says_the_file_has_gone_not_the_form(app, signed_in, draft_id):
+    """"Yes, remove it" sent twice (a double-click without JavaScript, or Back and send again) answered
+    the second with "This form is no longer here ... What you sent was not saved", of a form that was
+    still there. It now says the file is no longer attached, and leads back to the files."""
+    attachment_id = attached(app, signed_in, draft_id)
+    remove_url = f"/drafts/{draft_id}/attachments/{attachment_id}/remove"
+    confirm = signed_in.get(remove_url).get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', confirm)[1]
+    assert signed_in.post(remove_url, data={"csrf_token": token, "confirm": "yes"}).status_code == 303
+    again = signed_in.post(remove_url, data={"csrf_token": token, "confirm": "yes"})
+    html = again.get_data(as_text=True)
+    assert again.status_code == 404
+    assert "This form is no longer here" not in html and "was not saved" not in html
+    assert "<title>That file is no longer attached to this form – " in html
+    assert "It may have been removed already" in html
+    back = f'<a class="govuk-link" href="{section_url(draft_id)}">Go back to Supporting Documentation</a>'
+    assert back in html
+    # A Remove or Change link on a page left open: the same.
+    for url in (remove_url, remove_url.replace("/remove", "/describe")):
+        response = signed_in.get(url)
+        assert response.status_code == 404
+        assert "That file is no longer attached" in response.get_data(as_text=True)
+    # With htmx, the list as it now is.
+    fragment = signed_in.post(remove_url, data={"csrf_token": token, "confirm": "yes"}, headers=HX)
+    html = fragment.get_data(as_text=True)
+    assert fragment.status_code == 200 and without_title(html).startswith('<div id="attachments"')
+    assert "That file is no longer attached to this form" in html and "No files have been attached." in html
+
+
 def test_remove_with_htmx_confirms_inside_the_fragment(app, signed_in, draft_id):
     attachment_id = attached(app, signed_in, draft_id)
     remove_url = f"/drafts/{draft_id}/attachments/{attachment_id}/remove"
