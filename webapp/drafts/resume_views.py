@@ -71,9 +71,21 @@ def _resume_url(draft) -> str:
 @bp.route("/drafts/<draft_id>/cancel", methods=["GET", "POST"])
 @citizen_required
 def cancel(draft_id: str):
+    """A returned form reopened is the council's request still open: Cancel deletes only the changes.
+
+    Its page said "Your answers and any files you attached will be deleted. You cannot undo this.",
+    which was not true of it (the form sent stays with the council, and can be opened again from
+    Submitted Forms with what was sent) and frightened people into thinking the referral itself would
+    go, or led them to believe it withdrawn. It now says what happens to it, by its reference."""
     draft, definition, _ = load_own_draft(draft_id)
+    returned_reference = services.returned_references([draft]).get(draft.id)
     if request.method == "POST":
         services.delete_draft(draft)
-        flash("Your saved form has been deleted.", "success")
+        if returned_reference:
+            flash(f"Your changes to {returned_reference} have been deleted. The form you sent is still in "
+                  "Submitted Forms, under Forms requesting more information.", "success")
+        else:
+            flash("Your saved form has been deleted.", "success")
         return redirect(url_for(".recover"), 303)
-    return render_page("drafts/cancel.html", draft=draft, definition=definition)
+    return render_page("drafts/cancel.html", draft=draft, definition=definition,
+                       returned_reference=returned_reference)

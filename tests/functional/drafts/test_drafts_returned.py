@@ -208,3 +208,32 @@ def test_a_form_started_and_left_still_says_nothing_was_saved(runner):
     cells = _recover_row(runner.client, draft_id)
     assert cells[0].endswith("Not started: nothing saved yet") and "Returned" not in cells[0]
     assert cells[3] == "Not saved yet"
+
+
+def test_cancelling_a_reopened_returned_form_says_the_form_sent_is_kept(app, client, reopened):
+    """Cancel on a returned form reopened said "Your answers and any files you attached will be deleted.
+    You cannot undo this.": untrue of it (the form sent stays with the council and can be opened again
+    with what was sent), and read as deleting, or withdrawing, the referral itself."""
+    draft_id, submission_id = reopened
+    with app.app_context():
+        reference = db.session.get(Submission, submission_id).reference
+    page = client.get(f"/drafts/{draft_id}/cancel")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    question = f"Are you sure you want to delete your changes to {reference}?"
+    assert f"<title>{question} – " in html and f'<h1 class="govuk-heading-l">{question}</h1>' in html
+    assert f"The form you sent, {reference}, will not be deleted." in html
+    assert "You can open it again from Submitted Forms, under Forms requesting more information" in html
+    assert "Your answers and any files you attached will be deleted" not in html
+    assert "Yes, delete my changes" in html
+
+    response = client.post(f"/drafts/{draft_id}/cancel", data={"csrf_token": csrf_token(html)})
+    assert response.status_code == 303
+    recover = client.get("/drafts").get_data(as_text=True)
+    assert f"Your changes to {reference} have been deleted. The form you sent is still in Submitted Forms" \
+        in recover
+    # And it is so: the form can be opened again, with what was sent.
+    page = client.get("/submitted").get_data(as_text=True)
+    again = client.post(f"/submitted/{submission_id}/reopen", data={"csrf_token": csrf_token(page)})
+    assert again.status_code in (302, 303) and "/child" in again.headers["Location"]
+    assert again.headers["Location"] != f"/drafts/{draft_id}/child"
