@@ -159,8 +159,18 @@ def _section_page(draft, errors: dict, status: int, description: str = ""):
     definition, section = _attachments_section(draft)
     return render_section_page(
         draft, definition, section, formdefs.build_section_form(section, data={}), errors, status,
-        error_list=[{"text": message, "href": f"#{field}"} for field, message in errors.items()],
+        error_list=[{"text": message, "href": _error_href(draft, field)}
+                    for field, message in errors.items()],
         description_value=description)
+
+
+def _error_href(draft, field: str) -> str:
+    """Where the error summary's link goes: the field, but the list of files when the form has all it
+    may have, as then there is no file input to go to (the link went nowhere)."""
+    limits = UploadLimits.from_config(current_app.config)
+    if field == FILE_FIELD and services.totals(services.list_for_draft(draft.id))[0] >= limits.max_files:
+        return "#attachments-heading"
+    return f"#{field}"
 
 
 # --- Upload -----------------------------------------------------------------------------------------

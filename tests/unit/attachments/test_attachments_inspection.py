@@ -410,13 +410,14 @@ def test_quota_allows_up_to_ten_files_and_thirty_megabytes():
 def test_quota_refuses_an_eleventh_file():
     with pytest.raises(UploadRejected) as caught:
         check_quota([1000] * 10, 1000)
-    assert caught.value.message == "You can attach up to 10 files to a form"
+    assert caught.value.message == "You can attach up to 10 files to a form. Remove a file to attach this one"
 
 
 def test_quota_refuses_going_over_thirty_megabytes():
     with pytest.raises(UploadRejected) as caught:
         check_quota([10 * MB, 10 * MB, 9 * MB], 2 * MB)
-    assert caught.value.message == "The files attached to a form must add up to less than 30 MB"
+    assert caught.value.message == ("The files attached to a form must add up to less than 30 MB. "
+                                    "Remove a file, or make this one smaller")
 
 
 def test_quota_is_configurable():

@@ -80,12 +80,15 @@ def size_message(display_name: str, limits: UploadLimits = DEFAULT) -> str:
 
 
 def check_quota(existing_sizes: list[int], new_size: int, limits: UploadLimits = DEFAULT) -> None:
-    """Refuse a new file when the form already has as many files, or as many megabytes, as it may."""
+    """Refuse a new file when the form already has as many files, or as many megabytes, as it may;
+    the message says what to do about it (it said only what the limit was)."""
     if len(existing_sizes) + 1 > limits.max_files:
-        raise UploadRejected(f"You can attach up to {limits.max_files} files to a form", "too_many_files")
+        raise UploadRejected(f"You can attach up to {limits.max_files} files to a form. Remove a file to "
+                             "attach this one", "too_many_files")
     if sum(existing_sizes) + new_size > limits.max_total_bytes:
         total = _format_megabytes(limits.max_total_bytes)
-        raise UploadRejected(f"The files attached to a form must add up to less than {total}", "quota")
+        raise UploadRejected(f"The files attached to a form must add up to less than {total}. Remove a "
+                             "file, or make this one smaller", "quota")
 
 
 # --- entry point ----------------------------------------------------------------------------------------
