@@ -277,8 +277,11 @@ def test_a_member_of_the_public_finds_no_back_office_and_no_other_accounts_recor
             for headers in ({}, HX):
                 response = client.get(path, headers=headers)
                 assert response.status_code == 404, (path, headers, response.status_code)
-                # A draft's address says the form is no longer here, as it does for a deleted one.
+                # A draft's address says the form is no longer here, as it does for a deleted one; a
+                # file's address on my own draft, that the file is not on it, as for one I removed.
                 said = "This form is no longer here" if path.startswith("/drafts/") else "Page not found"
+                if path.startswith(f"/drafts/{own_draft}/"):
+                    said = "That file is no longer attached to this form"
                 assert said in response.get_data(as_text=True), path
         else:
             token = fresh_token(client)

@@ -293,12 +293,10 @@ def _file_gone(gone: _FileGone):
     """"Yes, remove it" pressed twice (a double-click without JavaScript, or Back and send again), or a
     Remove or Change link on a page left open after the file was removed: the second press was told
     "This form is no longer here ... What you sent was not saved", of a form that was there and a
-    removal that had been made. It is still a 404 (the same for any id not on this draft, so it says
-    nothing of another account's files), now saying what is true and leading back to the files; htmx
-    gets the list as it now is."""
+    removal that had been made. It is still a 404, for htmx too (the same for any id not on this draft,
+    so it says nothing of another account's files), now saying what is true and leading back to the
+    files."""
     draft = gone.draft
-    if htmx:
-        return _respond(draft, announcement=f"{FILE_GONE}. It may have been removed already.")
     _, section = _attachments_section(draft)
     return render_error(404, FILE_GONE, "It may have been removed already, on this page or in another "
                         "window. The files still attached are listed on the form.",
