@@ -329,14 +329,23 @@ def view_pdf(submission_id: str, number: int):
 
 # --- Return and respond ---------------------------------------------------------------------------
 
-def _who_is_emailed(submission) -> str:
-    """Said after an action that emails the submitter: "has been emailed" was said when the submitter's
-    account had been deleted, and no email went (nor goes to a disabled account: see
-    services._submitter_email)."""
+def _submitter_state(submission) -> str:
+    """"deleted", "disabled" or "active": whether the submitter can be emailed and can sign in to see
+    what a caseworker sends them (services._submitter_email emails neither a deleted nor a disabled
+    account)."""
     account = services.submitter(submission)
     if account is None:
+        return "deleted"
+    return "disabled" if account.disabled_at is not None else "active"
+
+
+def _who_is_emailed(submission) -> str:
+    """Said after an action that emails the submitter: "has been emailed" was said when the submitter's
+    account had been deleted, and no email went (nor goes to a disabled account)."""
+    state = _submitter_state(submission)
+    if state == "deleted":
         return "The submitter's account has been deleted, so no one has been emailed."
-    if account.disabled_at is not None:
+    if state == "disabled":
         return "The submitter's account has been disabled, so they have not been emailed."
     return "The submitter has been emailed."
 
@@ -427,7 +436,8 @@ def return_submission(submission_id: str):
         return redirect(url_for(".view_submission", submission_id=submission.id))
     if not services.can_return(submission):
         return _conflict(submission, services.why_not(submission, "return"), unsent=form.comments.data)
-    return _form_page("review/return.html", form, submission=submission, restored=restored)
+    return _form_page("review/return.html", form, submission=submission, restored=restored,
+                      submitter_state=_submitter_state(submission))
 
 
 @bp.route("/submissions/<submission_id>/respond", methods=["GET", "POST"])
@@ -457,7 +467,8 @@ def respond(submission_id: str):
     if not services.can_respond(submission):
         return _conflict(submission, services.why_not(submission, "post a response to"),
                          unsent=form.response.data)
-    return _form_page("review/respond.html", form, submission=submission, restored=restored)
+    return _form_page("review/respond.html", form, submission=submission, restored=restored,
+                      submitter_state=_submitter_state(submission))
 
 
 @bp.route("/submissions/<submission_id>/response", methods=["GET", "POST"])
@@ -485,7 +496,8 @@ def correct_response(submission_id: str):
         else:
             flash(f"The response to {submission.reference} was not changed.", "info")
         return redirect(url_for(".view_submission", submission_id=submission.id))
-    return _form_page("review/correct_response.html", form, submission=submission, restored=restored)
+    return _form_page("review/correct_response.html", form, submission=submission, restored=restored,
+                      submitter_state=_submitter_state(submission))
 
 
 # --- Display --------------------------------------------------------------------------------------

@@ -659,3 +659,39 @@ def test_a_form_whose_submitter_s_account_was_deleted_cannot_be_returned(app, pe
     assert "there is no one to send it back to" in refused.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(Submission, sid).status == "submitted"
+
+
+def test_the_action_pages_say_beforehand_when_the_submitter_will_not_be_emailed(app, people, staff_client,
+                                                                              submission):
+    """The return, response and correction pages promised "emailed" of a submitter whose account was
+    deleted or disabled; the caseworker learnt only after acting that no email had gone."""
+    with app.app_context():
+        deleted = make_submission(None)
+    respond_page = staff_client.get(f"/la/submissions/{deleted}/respond").get_data(as_text=True)
+    assert "account has been deleted, so no one will be emailed" in respond_page
+    assert "is emailed that there is a response" not in respond_page
+    assert post_form(staff_client, f"/la/submissions/{deleted}/respond",
+                     {"response": "Accepted"}).status_code == 302
+    correct_page = staff_client.get(f"/la/submissions/{deleted}/response").get_data(as_text=True)
+    assert "account has been deleted, so no one will see the correction or be emailed" in correct_page
+    assert "they are emailed that the response has changed" not in correct_page
+
+    with app.app_context():
+        accounts.disable_account(SUBMITTER)
+    return_page = staff_client.get(f"/la/submissions/{submission}/return").get_data(as_text=True)
+    assert "account has been disabled, so they will not be emailed" in return_page
+    assert "The submitter will be emailed" not in return_page
+    respond_page = staff_client.get(f"/la/submissions/{submission}/respond").get_data(as_text=True)
+    assert "account has been disabled, so they will not be emailed" in respond_page
+    assert post_form(staff_client, f"/la/submissions/{submission}/respond",
+                     {"response": "Accepted"}).status_code == 302
+    correct_page = staff_client.get(f"/la/submissions/{submission}/response").get_data(as_text=True)
+    assert "they are not emailed, because their account has been disabled" in correct_page
+    assert deliver(app) == 0
+
+
+def test_the_action_pages_say_the_submitter_will_be_emailed(staff_client, submission):
+    assert "The submitter will be emailed" in staff_client.get(
+        f"/la/submissions/{submission}/return").get_data(as_text=True)
+    assert "is emailed that there is a response" in staff_client.get(
+        f"/la/submissions/{submission}/respond").get_data(as_text=True)
