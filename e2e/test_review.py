@@ -109,7 +109,7 @@ def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, 
 
     # Returned: not returned twice; a response would close the request, which the page says first.
     page.goto(live_server.url + f"/la/submissions/{seeded['return'][0]}/return")
-    expect(page.get_by_role("heading", name="This form cannot be changed")).to_be_visible()
+    expect(page.get_by_role("heading", name="This form cannot be returned")).to_be_visible()
     check_a11y(page, "409 page")
     page.goto(live_server.url + f"/la/submissions/{seeded['return'][0]}/respond")
     expect(page.get_by_text("Posting a response closes that request")).to_be_visible()

@@ -356,11 +356,23 @@ def _show_latest_version(form, submission) -> None:
         form.version.data = str(submission.latest.number)
 
 
-def _conflict(submission, message: str, unsent: str | None = None):
+# The conflict page's heading, by action: what cannot be done, on opening the page; what has not been
+# sent, on sending it. It said "This form cannot be changed" above "the submitter sent version 2 after
+# you opened it. Read version 2, then try again" and "Another caseworker changed the response": both
+# say it can, once the caseworker has read what changed.
+CONFLICT_HEADINGS = {
+    "return": ("This form cannot be returned", "Your request for more information has not been sent"),
+    "respond": ("A response cannot be posted to this form", "Your response has not been posted"),
+    "response": ("There is no response to correct", "Your correction has not been posted"),
+}
+
+
+def _conflict(submission, purpose: str, message: str, unsent: str | None = None, sent: bool = False):
     """Why the action cannot be taken, with what the caseworker wrote for it shown back (not sent), so
-    that a colleague acting first does not cost them their comments."""
+    that a colleague acting first does not cost them their comments. `sent`: the caseworker sent the
+    form, rather than opening it."""
     return render_page("review/conflict.html", status=409, submission=submission, message=message,
-                       unsent=unsent)
+                       unsent=unsent, heading=CONFLICT_HEADINGS[purpose][sent])
 
 
 # What a response might say, for the team whose caseworker writes it.
@@ -415,7 +427,7 @@ def return_submission(submission_id: str):
     # A valid post goes to the service even when the status forbids a return: it may repeat the return
     # this caseworker has just made (a double-click), which is shown done rather than refused.
     if not services.can_return(submission) and not form.is_submitted():
-        return _conflict(submission, services.why_not(submission, "return"),
+        return _conflict(submission, "return", services.why_not(submission, "return"),
                          unsent=form.comments.data if restored else None)
     if not restored:
         _show_latest_version(form, submission)
@@ -429,13 +441,14 @@ def return_submission(submission_id: str):
                                        comments=form.comments.data, sections=form.sections.data or [],
                                        seen_version=_version_number(form.version.data))
         except services.InvalidTransition as error:
-            return _conflict(submission, str(error), unsent=form.comments.data)
+            return _conflict(submission, "return", str(error), unsent=form.comments.data, sent=True)
         kept.forget(g.user.id, submission.id, "return")
         flash(f"{submission.reference} has been returned for more information. {_who_is_emailed(submission)}",
               "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     if not services.can_return(submission):
-        return _conflict(submission, services.why_not(submission, "return"), unsent=form.comments.data)
+        return _conflict(submission, "return", services.why_not(submission, "return"),
+                         unsent=form.comments.data, sent=True)
     return _form_page("review/return.html", form, submission=submission, restored=restored,
                       submitter_state=_submitter_state(submission))
 
@@ -447,7 +460,7 @@ def respond(submission_id: str):
     submission = _submission(submission_id)
     form, restored = _form_with_kept_writing("respond", submission)
     if not services.can_respond(submission) and not form.is_submitted():
-        return _conflict(submission, services.why_not(submission, "post a response to"),
+        return _conflict(submission, "respond", services.why_not(submission, "post a response to"),
                          unsent=form.response.data if restored else None)
     if not restored:
         _show_latest_version(form, submission)
@@ -459,14 +472,14 @@ def respond(submission_id: str):
             services.respond(g.user, submission, form.response.data,
                              seen_version=_version_number(form.version.data))
         except services.InvalidTransition as error:
-            return _conflict(submission, str(error), unsent=form.response.data)
+            return _conflict(submission, "respond", str(error), unsent=form.response.data, sent=True)
         kept.forget(g.user.id, submission.id, "respond")
         flash(f"Your response to {submission.reference} has been posted. {_who_is_emailed(submission)}",
               "success")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     if not services.can_respond(submission):
-        return _conflict(submission, services.why_not(submission, "post a response to"),
-                         unsent=form.response.data)
+        return _conflict(submission, "respond", services.why_not(submission, "post a response to"),
+                         unsent=form.response.data, sent=True)
     return _form_page("review/respond.html", form, submission=submission, restored=restored,
                       submitter_state=_submitter_state(submission))
 
@@ -479,7 +492,7 @@ def correct_response(submission_id: str):
     submission = _submission(submission_id)
     form, restored = _form_with_kept_writing("response", submission)
     if not services.can_correct_response(submission) and not form.is_submitted():
-        return _conflict(submission, services.NOTHING_TO_CORRECT,
+        return _conflict(submission, "response", services.NOTHING_TO_CORRECT,
                          unsent=form.response.data if restored else None)
     if not form.is_submitted() and not restored:
         form.response.data = submission.response_text
@@ -488,7 +501,7 @@ def correct_response(submission_id: str):
         try:
             changed = services.correct_response(g.user, submission, form.response.data, seen=form.seen.data)
         except services.InvalidTransition as error:
-            return _conflict(submission, str(error), unsent=form.response.data)
+            return _conflict(submission, "response", str(error), unsent=form.response.data, sent=True)
         kept.forget(g.user.id, submission.id, "response")
         if changed:
             flash(f"Your corrected response to {submission.reference} has been posted. "

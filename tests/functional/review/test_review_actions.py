@@ -173,7 +173,8 @@ def test_status_machine(app, people, staff_client, status, can_return, can_respo
         assert get.status_code == (200 if allowed else 409)
         if not allowed:
             html = get.get_data(as_text=True)
-            assert "This form cannot be changed" in html
+            assert ("This form cannot be returned" if action == "return"
+                    else "A response cannot be posted to this form") in html
             token = csrf_token(page)
             post = staff_client.post(url, data={"csrf_token": token, **data})
             assert post.status_code == 409
@@ -241,7 +242,8 @@ def test_a_caseworker_beaten_to_it_gets_back_what_they_wrote_and_sees_the_respon
         "comments": "Which school does Jordan attend?\nAnd <b>who</b> is the GP?"})
     html = response.get_data(as_text=True)
     assert response.status_code == 409
-    assert re.search(r"<title>This form cannot be changed \u2013 CP-\d{4}-\d{6} ", html)
+    assert re.search(r"<title>Your request for more information has not been sent \u2013 CP-\d{4}-\d{6} ",
+                     html)
     assert "Which school does Jordan attend?<br>And &lt;b&gt;who&lt;/b&gt; is the GP?" in html
     assert "This was not sent. Copy it if you still need it." in html
     assert "NFA &lt;i&gt;now&lt;/i&gt;" in html
@@ -369,6 +371,7 @@ def test_a_colleague_s_correction_is_not_written_over(app, people, staff_client,
     html = response.get_data(as_text=True)
     assert response.status_code == 409
     assert "Another caseworker changed the response while you were correcting it" in html
+    assert '<h1 class="govuk-heading-l">Your correction has not been posted</h1>' in html
     assert "Corrected &lt;b&gt;twice&lt;/b&gt;" in html  # theirs, to copy
     assert "Corrected by the first" in html  # the response that stands
     assert load(app, submission).response_text == "Corrected by the first"
@@ -551,7 +554,8 @@ def test_a_second_post_that_differs_is_still_refused(app, people, staff_client, 
     assert post_form(staff_client, url, first).status_code == 302
     response = post_form(staff_client, url, second)
     assert response.status_code == 409
-    assert "This form cannot be changed" in response.get_data(as_text=True)
+    assert ("Your request for more information has not been sent" if action == "return"
+            else "Your response has not been posted") in response.get_data(as_text=True)
 
 
 def test_the_same_return_by_another_caseworker_is_still_refused(app, make_user, staff_client, submission,

@@ -136,6 +136,11 @@ def test_a_page_opened_before_a_resubmission_cannot_act_on_the_new_version(app, 
     html = response.get_data(as_text=True)
     assert response.status_code == 409, html
     assert "the submitter sent version 2 after you opened it. Read version 2, then try again." in html
+    # Not "This form cannot be changed", above a message that says it can, once version 2 is read.
+    heading = ("Your response has not been posted" if action == "respond"
+               else "Your request for more information has not been sent")
+    assert f'<h1 class="govuk-heading-l">{heading}</h1>' in html
+    assert "cannot be changed" not in html
     saved = load(app, submission)
     assert (saved.status, saved.response_text) == ("resubmitted", None)
     with app.app_context():
