@@ -417,6 +417,15 @@ def submitter(submission: Submission) -> User | None:
     return db.session.get(User, submission.user_id) if submission.user_id else None
 
 
+def submitter_state(submission: Submission) -> str:
+    """"deleted", "disabled" or "active": whether the submitter can be emailed and can sign in to see
+    what a caseworker sends them (_submitter_email emails neither a deleted nor a disabled account)."""
+    account = submitter(submission)
+    if account is None:
+        return "deleted"
+    return "disabled" if account.disabled_at is not None else "active"
+
+
 def _submitter_email(submission: Submission) -> str | None:
     """Where the submitter's emails go: nowhere for a deleted account, nor for a disabled one, which
     cannot sign in to read what the email would send it to."""

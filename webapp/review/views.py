@@ -329,20 +329,10 @@ def view_pdf(submission_id: str, number: int):
 
 # --- Return and respond ---------------------------------------------------------------------------
 
-def _submitter_state(submission) -> str:
-    """"deleted", "disabled" or "active": whether the submitter can be emailed and can sign in to see
-    what a caseworker sends them (services._submitter_email emails neither a deleted nor a disabled
-    account)."""
-    account = services.submitter(submission)
-    if account is None:
-        return "deleted"
-    return "disabled" if account.disabled_at is not None else "active"
-
-
 def _who_is_emailed(submission) -> str:
     """Said after an action that emails the submitter: "has been emailed" was said when the submitter's
     account had been deleted, and no email went (nor goes to a disabled account)."""
-    state = _submitter_state(submission)
+    state = services.submitter_state(submission)
     if state == "deleted":
         return "The submitter's account has been deleted, so no one has been emailed."
     if state == "disabled":
@@ -450,7 +440,7 @@ def return_submission(submission_id: str):
         return _conflict(submission, "return", services.why_not(submission, "return"),
                          unsent=form.comments.data, sent=True)
     return _form_page("review/return.html", form, submission=submission, restored=restored,
-                      submitter_state=_submitter_state(submission))
+                      submitter_state=services.submitter_state(submission))
 
 
 @bp.route("/submissions/<submission_id>/respond", methods=["GET", "POST"])
@@ -481,7 +471,7 @@ def respond(submission_id: str):
         return _conflict(submission, "respond", services.why_not(submission, "post a response to"),
                          unsent=form.response.data, sent=True)
     return _form_page("review/respond.html", form, submission=submission, restored=restored,
-                      submitter_state=_submitter_state(submission))
+                      submitter_state=services.submitter_state(submission))
 
 
 @bp.route("/submissions/<submission_id>/response", methods=["GET", "POST"])
@@ -510,7 +500,7 @@ def correct_response(submission_id: str):
             flash(f"The response to {submission.reference} was not changed.", "info")
         return redirect(url_for(".view_submission", submission_id=submission.id))
     return _form_page("review/correct_response.html", form, submission=submission, restored=restored,
-                      submitter_state=_submitter_state(submission))
+                      submitter_state=services.submitter_state(submission))
 
 
 # --- Display --------------------------------------------------------------------------------------
