@@ -174,7 +174,8 @@ def register_verify():
             auth.sign_in(user)
             return redirect(url_for(".terms", next=next_url) if next_url else url_for(".terms"))
         form.code.errors.append(codes.message(result))
-    return _render_form("accounts/register_verify.html", form, email=user.email)
+    return _render_form("accounts/register_verify.html", form, email=user.email,
+                        minutes=services.code_minutes(services.VERIFY_EMAIL))
 
 
 @bp.post("/register/verify/resend")

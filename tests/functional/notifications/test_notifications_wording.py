@@ -79,3 +79,24 @@ def test_the_email_changed_notice_gives_its_sign_in_link_to_the_person_who_made_
     old_address = app.test_client()
     assert post_form(old_address, "/sign-in", {"email": "teacher@example.com",
                                                "password": PASSWORD}).status_code == 422
+
+
+def test_the_periods_people_are_told_are_the_ones_the_portal_keeps_to(app_factory, make_user, smtp_sink):
+    """The confirmation email, the home, privacy and terms pages said "30 days" as fixed text, beside
+    settings that decide how long a draft is kept and how long a sent form can be seen: a council that
+    changed either would have told families one thing and done another."""
+    app = app_factory(PDF_RENDER_AFTER_SUBMIT=False, DRAFT_LIFETIME_DAYS=28, SUBMITTER_VIEW_DAYS=14)
+    client = app.test_client()
+    assert "saved forms are kept for 28 days" in client.get("/").get_data(as_text=True)
+    privacy = " ".join(client.get("/privacy").get_data(as_text=True).split())
+    assert "deleted automatically 28 days after you last saved them" in privacy
+    assert "you can see forms you have submitted for 14 days;" in privacy
+    user_id = make_user()
+    sign_in(client)
+    with app.app_context():
+        draft_id = make_draft(user_id)
+    assert submit(client, draft_id).status_code == 302
+    with app.app_context():
+        assert send_due() == 1
+    body = smtp_sink.wait_for("teacher@example.com", "Confirmation of form submission").body
+    assert "You can view the forms you have submitted in the last 14 days by signing in" in body
