@@ -487,6 +487,8 @@ def correct_response(submission_id: str):
     if not form.is_submitted() and not restored:
         form.response.data = submission.response_text
         form.seen.data = services.response_fingerprint(submission.response_text)
+    form.response.description = ("The submitter sees this in their Submitted Forms in place of the response "
+                                 "they may already have read, so write it whole, not only what changed.")
     if form.validate_on_submit():
         try:
             changed = services.correct_response(g.user, submission, form.response.data, seen=form.seen.data)

@@ -278,6 +278,9 @@ def test_a_posted_response_can_be_corrected_and_the_submitter_is_told(app, peopl
     html = page.get_data(as_text=True)
     assert page.status_code == 200 and "Correct the response" in html
     assert "Accepted — passed to the MASH</textarea>" in html  # starts from what was posted
+    # The correction replaces what the submitter read, so it has to stand on its own.
+    assert ("The submitter sees this in their Submitted Forms in place of the response they may already "
+            "have read, so write it whole, not only what changed.") in html
     assert deliver(app) == 1  # the first response's email
     posted_at = load(app, submission).responded_at
 

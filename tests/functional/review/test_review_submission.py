@@ -392,6 +392,9 @@ def test_the_whole_audit_log_pages_50_at_a_time_newest_first(app, people, staff_
     assert all(p.status_code == 200 for p in pages)
     html = [p.get_data(as_text=True) for p in pages]
     assert "123 entries (page 1 of 3)" in html[0]
+    # The page says what it lists: a correction of the response is in it, not only changes of status.
+    assert ("Every time staff opened this submission, its PDF or its files, returned it, responded to it or "
+            "corrected the response, newest first.") in " ".join(html[0].split())
     assert [len(_log_rows(h)) for h in html] == [50, 50, 23]
     assert _log_rows(html[0])[0] == "11 January 2025 at 8:00am"  # the newest: 119 hours on
     assert _log_rows(html[2])[-1] == "6 January 2025 at 9:00am"  # the oldest
