@@ -46,3 +46,22 @@ def test_guidance_names_only_answers_that_are_on_the_form(form_id):
 def test_guidance_names_the_section_it_sends_people_to(form_id):
     texts, _ = _guidance(CATALOGUE.get(form_id))
     assert not [where for where, text in texts if re.search(r"\b(next|previous) sections?\b", text)]
+
+
+def _date_questions(fields, where):
+    for f in fields:
+        if f.type == "date":
+            yield f"{where}.{f.name}", f
+        yield from _date_questions(f.fields, where)
+
+
+@pytest.mark.parametrize("form_id", [d.id for d in CATALOGUE.all()])
+def test_every_date_question_shows_an_example_in_the_order_the_boxes_take(form_id):
+    """Three boxes without an example leave people guessing whether the month or the day goes first,
+    and how to write the year (the GOV.UK date input pattern gives one every time). The consent date
+    and the other children's dates of birth had none."""
+    definition = CATALOGUE.get(form_id)
+    questions = [q for s in definition.sections for q in _date_questions(s.fields, s.id)]
+    assert questions
+    assert not [where for where, q in questions
+                if not re.match(r"For example, \d{1,2} \d{1,2} \d{4}\b", q.hint or "")]
