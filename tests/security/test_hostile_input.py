@@ -98,7 +98,7 @@ def assert_shown_as_text(html: str, where: str) -> None:
 def option_for(f) -> str:
     """The option that reveals the most follow-up questions, so they are answered (with payloads) too."""
     if f.must_equal is not None:
-        return f.must_equal
+        return f.must_equal if isinstance(f.must_equal, str) else f.must_equal[0]
     return max(f.options, key=lambda o: len(o.reveals)).value
 
 

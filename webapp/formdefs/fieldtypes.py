@@ -139,7 +139,7 @@ class FieldType:
         if self.is_blank(fdef, wtfield):
             return {wtfield.name: self.required_message(fdef)} if fdef.required else {}
         problem = self.check(fdef, self.normalise(fdef, self.raw(wtfield)))
-        if problem is None and fdef.must_equal is not None and self.raw(wtfield) != fdef.must_equal:
+        if problem is None and not fdef.accepts(self.raw(wtfield)):
             problem = fdef.must_equal_message or f"{capitalise(fdef.noun)} is not an answer we can accept"
         return {wtfield.name: problem} if problem else {}
 

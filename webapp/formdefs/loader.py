@@ -71,6 +71,8 @@ def _field(raw: dict) -> Field:
         for o in raw.get("options", ())
     )
     simple = {k: v for k, v in raw.items() if k not in ("options", "fields", "messages")}
+    if isinstance(simple.get("must_equal"), list):
+        simple["must_equal"] = tuple(simple["must_equal"])
     return Field(
         options=options,
         fields=tuple(_field(f) for f in raw.get("fields", ())),
@@ -136,8 +138,10 @@ def _check_fields(fields: list, where: list, problems: list, nested: bool) -> No
         values = [o["value"] for o in f.get("options", ())]
         if len(values) != len(set(values)):
             problems.append((at + ["options"], "option values must be unique"))
-        if f.get("must_equal") is not None and f.get("options") and f["must_equal"] not in values:
-            problems.append((at + ["must_equal"], f"{f['must_equal']!r} is not one of the options"))
+        accepted = f.get("must_equal")
+        for value in [accepted] if isinstance(accepted, str) else accepted or ():
+            if f.get("options") and value not in values:
+                problems.append((at + ["must_equal"], f"{value!r} is not one of the options"))
         if f["type"] == "repeat":
             if f.get("min_items", 0) > f.get("max_items", 10):
                 problems.append((at + ["min_items"], "min_items is more than max_items"))

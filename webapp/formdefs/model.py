@@ -76,7 +76,8 @@ class Field:
     not_known: str | None = None
     prefill: str | None = None
     error_name: str | None = None
-    must_equal: str | None = None
+    # The answer the form can go on with (or one of several); any other is refused with the message.
+    must_equal: str | tuple[str, ...] | None = None
     must_equal_message: str | None = None
     messages: tuple[tuple[str, str], ...] = ()
     fields: tuple[Field, ...] = ()
@@ -94,6 +95,12 @@ class Field:
 
     def message(self, key: str, default: str) -> str:
         return dict(self.messages).get(key, default)
+
+    def accepts(self, value: Any) -> bool:
+        """Whether this answer lets the form go on (always, without a must_equal)."""
+        if self.must_equal is None:
+            return True
+        return value in ((self.must_equal,) if isinstance(self.must_equal, str) else self.must_equal)
 
     def option(self, value: Any) -> Option | None:
         return next((o for o in self.options if o.value == value), None)

@@ -41,6 +41,7 @@ ANSWERS = {
         "consent": {
             "consent": "yes", "consent_given_by": "Grace Okoro (mother)",
             "consent_date-day": "2", "consent_date-month": "3", "consent_date-year": "2026",
+            "young_person_consent": "under_16",
             "sharing_agencies": ["school", "health", "other"], "sharing_other": "Leigh Young Carers Project",
         },
         "additional": {

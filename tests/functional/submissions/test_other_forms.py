@@ -352,3 +352,40 @@ def test_the_early_help_form_speaks_of_support_agreed_with_the_family(request):
     assert "the family has agreed to this referral" in declaration
     assert "to keep children safe" not in declaration
     assert "complete a Child/Young Person Safeguarding Concern" in declaration
+
+
+def test_early_help_records_the_young_person_s_own_agreement(app, request):
+    """The Consent section said a young person aged 16 or over must agree to Early Help too, and asked
+    only about the parents: a referral of a 17-year-old who had refused went in as consented. Version 2
+    of the form asks; "No" stops the referral with what to do instead. A draft started on version 1
+    goes on as it began."""
+    runner = Runner(_account(request, "early-help"))
+    draft_id = runner.start("early-help")
+    page = unescape(runner.page(draft_id, "consent").get_data(as_text=True))
+    assert "Has the young person agreed to this referral too?" in page
+    assert "A young person aged 16 or over must agree to Early Help themselves." in page
+    assert "Not needed: the child is under 16 or not yet born" in page
+
+    answers = ANSWERS["early-help"]["consent"]
+    version_1 = {k: v for k, v in answers.items() if k != "young_person_consent"}
+    unanswered = runner.post(draft_id, "consent", version_1)
+    assert unanswered.status_code == 422
+    required = "Select whether the young person has agreed to this referral"
+    assert unanswered.get_data(as_text=True).count(required) == 2
+    refused = runner.post(draft_id, "consent", {**answers, "young_person_consent": "no"})
+    html = unescape(refused.get_data(as_text=True))
+    assert refused.status_code == 422
+    assert html.count("A young person aged 16 or over must agree to Early Help themselves. If you are "
+                      "worried about their safety and they will not agree, make a Child/Young Person "
+                      "Safeguarding Concern referral instead") == 2
+    assert 'href="#young_person_consent"' in html
+    assert runner.post(draft_id, "consent", {**answers, "young_person_consent": "yes"}).status_code == 303
+    check = unescape(runner.client.get(f"/drafts/{draft_id}/check").get_data(as_text=True))
+    assert "Has the young person agreed to this referral too?" in check
+
+    earlier = runner.start("early-help")
+    with app.app_context():
+        db.session.get(Draft, earlier).form_version = 1
+        db.session.commit()
+    assert "young person agreed" not in runner.page(earlier, "consent").get_data(as_text=True)
+    assert runner.post(earlier, "consent", version_1).status_code == 303

@@ -143,6 +143,11 @@ def child_fields(raw):
             lambda raw: child_fields(raw)[0].update(latest_days_ahead=30),
             "sections[2].fields[0].latest_days_ahead: latest_days_ahead is for date fields only",
         ),
+        (  # one of several acceptable answers that is not an answer at all would refuse every answer
+            lambda raw: child_fields(raw)[3].update(
+                must_equal=[child_fields(raw)[3]["options"][0]["value"], "maybe"]),
+            "sections[2].fields[3].must_equal: 'maybe' is not one of the options",
+        ),
     ],
 )
 def test_a_broken_definition_names_the_file_and_the_problem(workdir, change, expected):
