@@ -338,6 +338,12 @@ def test_without_javascript_a_response_sent_after_the_timeout_is_there_after_sig
         with server.app.app_context():
             assert db.session.get(Submission, submission_id).response_text is None  # kept, not sent
             db.session.remove()
+        # Not wanted after all: deleted from the banner, by keyboard, rather than coming back each time.
+        page.get_by_role("button", name="Delete what you had typed").focus()
+        page.keyboard.press("Enter")
+        expect(page.get_by_text("What you had typed has been deleted.")).to_be_visible()
+        expect(page.get_by_role("textbox", name="Response")).to_have_value("")
+        expect(page.get_by_text("You were signed out before you sent this")).to_have_count(0)
 
 
 def test_a_caseworker_who_stays_signed_in_is_not_greeted_later_by_what_the_warning_kept(

@@ -88,6 +88,7 @@ ROUTES = {
     "/la/submissions/<submission_id>/files/<attachment_id>": STAFF,
     "/la/submissions/<submission_id>/respond": STAFF,
     "/la/submissions/<submission_id>/<any(return, respond, response):purpose>/keep": STAFF,
+    "/la/submissions/<submission_id>/<any(return, respond, response):purpose>/discard": STAFF,
     "/la/submissions/<submission_id>/response": STAFF,
     "/la/devices": STAFF,
     "/la/devices/sign-out-all": STAFF,

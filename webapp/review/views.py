@@ -391,6 +391,26 @@ def _this_sign_in() -> str:
     return devices.handle_of(session.sid)
 
 
+# The page each keeping form is on, by the purpose that names it.
+KEEPING_PAGES = {"return": ".return_submission", "respond": ".respond", "response": ".correct_response"}
+
+
+@bp.context_processor
+def _kept_for():
+    return {"kept_hours": int(kept.KEPT_FOR.total_seconds() // 3600)}
+
+
+@bp.post("/submissions/<submission_id>/<any(return, respond, response):purpose>/discard")
+@auth.staff_required
+def discard_kept_writing(submission_id: str, purpose: str):
+    """The caseworker does not want to send what was kept for them: without this, leaving the form
+    (Cancel included) kept it, and it came back over the form each time they opened it that day."""
+    submission = _submission(submission_id)
+    kept.forget(g.user.id, submission.id, purpose)
+    flash("What you had typed has been deleted.", "success")
+    return redirect(url_for(KEEPING_PAGES[purpose], submission_id=submission.id))
+
+
 @bp.post("/submissions/<submission_id>/<any(return, respond, response):purpose>/keep")
 @auth.staff_required
 def keep_writing(submission_id: str, purpose: str):

@@ -290,3 +290,41 @@ def test_a_signed_in_caseworker_s_form_still_needs_its_token(staff_client, submi
         assert staff_client.post(f"/la/submissions/{submission}/{purpose}", data=data).status_code == 400
     with staff_client.application.app_context():
         assert db.session.get(Submission, submission).status == "submitted"
+
+
+@pytest.mark.parametrize(("purpose", "page", "field", "value"), [
+    ("return", "return", "comments", "Please tell us when the bruises were seen."),
+    ("respond", "respond", "response", RESPONSE),
+])
+def test_what_was_kept_can_be_deleted_rather_than_sent(app, staff_client, submission, smtp_sink,
+                                                       purpose, page, field, value):
+    """Kept writing came back over the form every time it was opened that day, Cancel or not: a
+    caseworker who had decided not to send it had to clear the boxes by hand each time. The banner now
+    offers to delete it. Leaving the page (Cancel, a link) still keeps it: that loses nothing by mistake."""
+    keep(staff_client, submission, purpose, {"version": "1", field: value})
+    client = signed_in_again(app, smtp_sink)
+    html = client.get(f"/la/submissions/{submission}/{page}").get_data(as_text=True)
+    assert "If you do not want to send it, you can delete it. Otherwise it is kept for 24 hours" in html
+    client.get(f"/la/submissions/{submission}")  # Cancel: back to the submission
+    html = client.get(f"/la/submissions/{submission}/{page}").get_data(as_text=True)
+    assert SIGNED_OUT_BANNER in html and f">{value}</textarea>" in html
+
+    deleted = client.post(f"/la/submissions/{submission}/{purpose}/discard",
+                          data={"csrf_token": csrf_token(html)})
+    assert deleted.status_code == 302
+    assert deleted.headers["Location"].endswith(f"/la/submissions/{submission}/{page}")
+    html = client.get(deleted.headers["Location"]).get_data(as_text=True)
+    assert "What you had typed has been deleted." in html
+    assert SIGNED_OUT_BANNER not in html and f">{value}</textarea>" not in html and "></textarea>" in html
+    assert kept_rows(app) == 0
+
+
+def test_deleting_kept_writing_needs_the_page_s_token_and_the_submission(app, staff_client, lado_client,
+                                                                         submission):
+    keep(staff_client, submission, "respond", {"version": "1", "response": RESPONSE})
+    refused = staff_client.post(f"/la/submissions/{submission}/respond/discard")
+    assert refused.status_code == 400
+    token = csrf_token(lado_client.get("/la/queue").get_data(as_text=True))
+    other_team = lado_client.post(f"/la/submissions/{submission}/respond/discard", data={"csrf_token": token})
+    assert other_team.status_code == 404
+    assert kept_rows(app) == 1
