@@ -10,8 +10,8 @@ from webapp.web.rendering import render_page, render_page_or_fragment
 from webapp.web.requests import page_number
 
 from . import services
-from .views import nav_items, return_notice
-from .web import bp, catalogue, citizen_required, load_own_draft, section_url
+from .views import nav_items
+from .web import bp, catalogue, citizen_required, load_own_draft, resume_url, return_notice, section_url
 
 
 @bp.get("/drafts/<draft_id>/saved")
@@ -19,7 +19,7 @@ from .web import bp, catalogue, citizen_required, load_own_draft, section_url
 def saved(draft_id: str):
     draft, definition, _ = load_own_draft(draft_id)
     return render_page("drafts/saved.html", draft=draft, definition=definition,
-                       resume_section=services.resume_section(draft, definition))
+                       resume_url=resume_url(draft, definition))
 
 
 @bp.get("/drafts/<draft_id>/check")
@@ -64,8 +64,7 @@ def _resume_url(draft) -> str:
         definition = catalogue().get(draft.form_id, draft.form_version)
     except KeyError:
         return url_for(".recover")
-    section_id = services.resume_section(draft, definition)
-    return section_url(draft, section_id) if section_id else url_for(".check", draft_id=draft.id)
+    return resume_url(draft, definition)
 
 
 @bp.route("/drafts/<draft_id>/cancel", methods=["GET", "POST"])

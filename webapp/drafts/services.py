@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
@@ -35,8 +36,9 @@ STATUS_LABELS = {
     COMPLETED: ("Completed", "govuk-tag--green"),
     HAS_ERRORS: ("Has errors", "govuk-tag--red"),
 }
-# In place of the status of a returned form's section that the Local Authority asked to be changed.
-NEEDS_CHANGING = ("Needs changing", "govuk-tag--red")
+# In place of the status of a returned form's section that the Local Authority asked about, until the
+# person has saved it (or changed it): "check", not "change", as they may have nothing to add.
+ASKED_TO_CHECK = ("Council asked you to check", "govuk-tag--yellow")
 DESCRIPTION_LENGTH = 250
 START_KEY_BYTES = 16
 START_KEY_PATTERN = re.compile(r"[A-Za-z0-9_-]{22}")
@@ -359,8 +361,20 @@ def section_state(draft: Draft, section_id: str) -> str | None:
     return (draft.section_status or {}).get(section_id)
 
 
-def resume_section(draft: Draft, definition: formdefs.FormDefinition) -> str | None:
-    """Where "Resume" takes the user: the first question section not yet completed."""
+def resume_section(draft: Draft, definition: formdefs.FormDefinition,
+                   to_check: Sequence[str] = ()) -> str | None:
+    """Where "Resume" takes the user; None means Check your answers.
+
+    A returned form opens at the first section (in the form's order) of `to_check`: those the Local
+    Authority asked about that the person has not saved since. It opened at Check your answers (every
+    section of a form that was sent reads Completed) or the child's details, whatever was asked, and
+    the person had to hunt for it.
+    Otherwise, as for any draft, the first question section not yet completed: the portal keeps no
+    record of the page a person was last on, so that is where "where they left off" is.
+    """
+    for section in definition.sections:
+        if section.id in to_check and section.kind in ("questions", "attachments"):
+            return section.id
     for section in definition.sections:
         if section.kind in ("questions", "attachments") and section_state(draft, section.id) != COMPLETED:
             return section.id

@@ -25,6 +25,7 @@ from .web import (
     citizen_required,
     lifetime,
     load_own_draft,
+    return_notice,
     returning_to_check,
     section_url,
 )
@@ -108,19 +109,10 @@ def _stored_or_prefilled(draft, section) -> dict:
     return formdefs.prefill_answers(section, g.user)
 
 
-def return_notice(draft) -> dict | None:
-    """What the Local Authority asked for, when this draft reopens a returned form; else None."""
-    if not draft.resubmission_of or "submissions.submitted" not in current_app.view_functions:
-        return None
-    from webapp.submissions.services import return_notice_for_draft
-
-    return return_notice_for_draft(draft)
-
-
 def nav_items(draft, definition, current_id: str, notice: dict | None = None) -> list[dict]:
-    """The section list: each section's status; a section the caseworker asked to change says "Needs
-    changing" in its place until it has been changed."""
-    flagged = (notice or {}).get("unchanged", set())
+    """The section list: each section's status; a section the caseworker asked about says "Council
+    asked you to check" in its place until the person has saved it."""
+    flagged = {s["id"] for s in (notice or {}).get("to_check", [])}
     # Section ids are URL-safe slugs (schema.yaml), so the sections' addresses differ only in their
     # last segment: one url_for gives the stem for all (every section save renders this list).
     stem = url_for("drafts.section", draft_id=draft.id, section_id=current_id).rsplit("/", 1)[0]
@@ -134,7 +126,7 @@ def nav_items(draft, definition, current_id: str, notice: dict | None = None) ->
             state = services.section_state(draft, s.id)
         label, classes = services.STATUS_LABELS.get(state, services.STATUS_LABELS[None])
         if s.id in flagged:
-            label, classes = services.NEEDS_CHANGING
+            label, classes = services.ASKED_TO_CHECK
         items.append({"id": s.id, "title": s.title, "href": href, "status": label, "tag_classes": classes,
                       "current": s.id == current_id})
     return items

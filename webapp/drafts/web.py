@@ -109,3 +109,22 @@ def returning_to_check() -> bool:
         return request.form.get(RETURN_FIELD) == RETURN_TO_CHECK
     except RequestEntityTooLarge:  # an upload too large to read: its own error says so
         return False
+
+
+def return_notice(draft) -> dict | None:
+    """What the Local Authority asked for, when this draft reopens a returned form; else None."""
+    if not draft.resubmission_of or "submissions.submitted" not in current_app.view_functions:
+        return None
+    from webapp.submissions.services import return_notice_for_draft
+
+    return return_notice_for_draft(draft)
+
+
+def resume_url(draft, definition) -> str:
+    """Where every way back into a draft leads (Recover a Form's Resume, "Carry on with this form now",
+    and a returned form's form name or "Update and resubmit this form"): the section services.
+    resume_section chooses, or Check your answers."""
+    notice = return_notice(draft)
+    to_check = [section["id"] for section in (notice or {}).get("to_check", [])]
+    section_id = services.resume_section(draft, definition, to_check)
+    return section_url(draft, section_id) if section_id else url_for("drafts.check", draft_id=draft.id)

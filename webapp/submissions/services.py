@@ -367,29 +367,21 @@ def has_returned_forms(user_id: int) -> bool:
 # --- the further-information loop, submitter side ---------------------------------------------------------
 
 
-def child_details_section(definition: formdefs.FormDefinition) -> str:
-    """The section holding the child's name: the first one a returned form opens at (seed 2.3)."""
-    for ref in definition.child_name_fields:
-        return ref.split(".", 1)[0]
-    questions = [s for s in definition.sections if s.kind == "questions"]
-    return (questions or list(definition.sections))[0].id
-
-
-def reopen_for_changes(submission_id: str, user_id: int) -> tuple[Draft, str]:
+def reopen_for_changes(submission_id: str, user_id: int) -> Draft:
     """A draft of the returned form's latest answers, to change and resubmit; reused if it exists.
 
-    Returns the draft and the section to open first (the child's details).
+    Where it opens is the drafts' rule for resuming any draft (webapp.drafts.web.resume_url), so the
+    form name, "Update and resubmit this form" and Recover a Form's Resume all lead to the same place.
     """
     submission = get_for_submitter(submission_id, user_id)
     if submission.status != "returned":
         raise NotFound(submission_id)
     latest = submission.latest
     definition = catalogue().get(submission.form_id, latest.form_version)
-    first_section = child_details_section(definition)
     now = utcnow()
     existing = _reopened_draft(submission.id, user_id)
     if existing is not None and existing.expires_at > now:
-        return existing, first_section
+        return existing
     if existing is not None:
         # Past its lifetime, so gone (its sections are "not found") though the hourly purge has not
         # removed it yet: remove it now, as the purge would, so the form can be opened again.
@@ -415,14 +407,14 @@ def reopen_for_changes(submission_id: str, user_id: int) -> tuple[Draft, str]:
         # Reopened by another request at the same moment (a double-click): the database let one
         # draft in (uq_drafts_resubmission_of), and that one is this person's draft too.
         db.session.rollback()
-        return _reopened_draft(submission_id, user_id), first_section
+        return _reopened_draft(submission_id, user_id)
     for original in db.session.scalars(select(Attachment).where(Attachment.version_id == latest.id)):
         db.session.add(Attachment(user_id=user_id, draft_id=draft.id, display_name=original.display_name,
                                   kind=original.kind, content_type=original.content_type,
                                   size=original.size, description=original.description,
                                   data=original.data))
     db.session.commit()
-    return draft, first_section
+    return draft
 
 
 def _reopened_draft(submission_id: str, user_id: int) -> Draft | None:
@@ -433,7 +425,9 @@ def _reopened_draft(submission_id: str, user_id: int) -> Draft | None:
 def return_notice_for_draft(draft: Draft) -> dict | None:
     """What the Local Authority asked for, shown at the top of a reopened form's sections.
 
-    {reason, comments, sections: [{id, title}], reference, returned_at, previous_pdf_url} or None.
+    {reason, comments, sections: [{id, title, href}], to_check: [{id, title, href}], reference,
+    returned_at, previous_pdf_url} or None. `to_check` is those of the sections asked about
+    that the person has not saved (nor changed) since the form was reopened, in the form's order.
     """
     if not draft.resubmission_of:
         return None
@@ -445,17 +439,22 @@ def return_notice_for_draft(draft: Draft) -> dict | None:
         return _answered_notice(submission)
     try:
         definition = catalogue().get(draft.form_id, draft.form_version)
-        sections = {s.id: s for s in definition.sections}
     except KeyError:
-        sections = {}
+        definition = None
+    sections = {s.id: s for s in definition.sections} if definition else {}
     latest = submission.latest
     asked = request.sections or []
+    # Only a section of this form that a person can open and save: an id the form does not have (its
+    # definition changed) is listed, as the caseworker named it, but is never a place to go.
+    answerable = [s for s in sections.values() if s.id in asked and s.kind in ("questions", "attachments")]
+    to_check = _still_to_check(draft, latest, answerable)
     return {
         "reason": reason_label(request.reason),
         "comments": request.comments,
         "sections": [{"id": s, "title": sections[s].title if s in sections else s,
                       "href": section_href(draft.id, s)} for s in asked],
-        "unchanged": _still_as_returned(draft, latest, [sections[s] for s in asked if s in sections]),
+        "to_check": [{"id": s.id, "title": s.title, "href": section_href(draft.id, s.id)}
+                     for s in answerable if s.id in to_check],
         "reference": version_reference(submission.reference, latest.number),
         "returned_at": request.returned_at,
         "previous_pdf_url": f"/submitted/{submission.id}/v{latest.number}.pdf",
@@ -476,14 +475,27 @@ def _answered_notice(submission: Submission) -> dict | None:
         "next_reference": version_reference(submission.reference, latest.number + 1),
         "previous_pdf_url": f"/submitted/{submission.id}/v{latest.number}.pdf",
         "sections": [],
-        "unchanged": set(),
+        "to_check": [],
     }
+
+
+def _still_to_check(draft: Draft, latest: SubmissionVersion, sections: list) -> set[str]:
+    """The ids of the sections the Local Authority asked about that the person has neither saved since
+    the form was reopened nor changed. Each keeps its "Council asked you to check" mark until then.
+
+    Saved is enough: the person may have looked and found nothing to add, and a mark that stayed until
+    the answers differed ("Needs changing") told them to change what may have been right. A change is
+    enough too (a file added to Supporting Documentation saves nothing but the file). A draft saved
+    before sections' saves were recorded (section_versions NULL) can say only whether it changed.
+    """
+    saved = draft.section_versions or {}
+    unchanged = _still_as_returned(draft, latest, sections)
+    return {section_id for section_id in unchanged if section_id not in saved}
 
 
 def _still_as_returned(draft: Draft, latest: SubmissionVersion, sections: list) -> set[str]:
     """The ids of the sections the Local Authority asked about that this draft has not changed yet:
-    their answers (or, for Supporting Documentation, their files) are still those that were returned.
-    Each keeps its "Needs changing" mark until then, and shows its ordinary status after."""
+    their answers (or, for Supporting Documentation, their files) are still those that were returned."""
     unchanged = set()
     for section in sections:
         if section.kind == "attachments":

@@ -10,6 +10,7 @@ from werkzeug.datastructures import MultiDict
 from webapp.accounts.auth import login_required
 from webapp.accounts.models import SUBMITTED_TO
 from webapp.attachments.downloads import file_download
+from webapp.drafts.web import resume_url
 from webapp.extensions import db
 from webapp.web.rendering import render_page, render_page_or_fragment
 from webapp.web.requests import page_number
@@ -176,8 +177,11 @@ def download_file(submission_id: str, attachment_id: str):
 @bp.post("/submitted/<submission_id>/reopen")
 @login_required
 def reopen(submission_id: str):
+    """The form name under Forms requesting more information, and "Update and resubmit this form" on
+    the returned form's page (where the email's sign-in link leads): the first section the Local
+    Authority asked about, as Recover a Form's Resume opens it."""
     try:
-        draft, section_id = services.reopen_for_changes(submission_id, g.user.id)
+        draft = services.reopen_for_changes(submission_id, g.user.id)
     except services.NotFound:
         abort(404)
-    return redirect(services.section_href(draft.id, section_id))
+    return redirect(resume_url(draft, services.catalogue().get(draft.form_id, draft.form_version)))

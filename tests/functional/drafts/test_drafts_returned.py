@@ -1,6 +1,6 @@
 """A returned form reopened in the runner (seed 2.3): what the Local Authority asked for is shown at the
-top of every section, page and htmx fragment, and the sections it named say "Needs changing" in the
-section list until they have been changed."""
+top of every section, page and htmx fragment, and the sections it named say "Council asked you to check"
+in the section list until they have been saved (or changed)."""
 
 import io
 import re
@@ -21,9 +21,13 @@ def app(app_factory):
     return app_factory(PDF_RENDER_AFTER_SUBMIT=False)
 
 
+ASKED = "Council asked you to check"
+DRAFT_URL = re.compile(r"/drafts/([0-9a-f]{32})/([a-z-]+)")
+
+
 def reopen_returned(app, client, make_user, **returned) -> tuple[str, str]:
     """A professional's submitted form, returned (by default naming Concerns), reopened: (draft id,
-    submission id)."""
+    submission id). It opens where resuming it leads (tested in test_drafts_returned_resume)."""
     user_id = make_user()
     sign_in(client)
     with app.app_context():
@@ -34,7 +38,7 @@ def reopen_returned(app, client, make_user, **returned) -> tuple[str, str]:
     return_for_information(app, submission_id, **returned)
     page = client.get("/submitted").get_data(as_text=True)
     response = client.post(f"/submitted/{submission_id}/reopen", data={"csrf_token": csrf_token(page)})
-    match = re.fullmatch(r"/drafts/([0-9a-f]{32})/child", response.headers["Location"])
+    match = DRAFT_URL.fullmatch(response.headers["Location"])
     assert match, response.headers["Location"]
     return match.group(1), submission_id
 
@@ -61,9 +65,9 @@ def assert_notice(html: str, draft_id: str, submission_id: str):
     assert f'href="/drafts/{draft_id}/concerns">Concerns</a>' in html
     # The named section's status says so (one status a section, described to screen readers by the
     # tag); the others keep theirs.
-    assert section_status(html, "Concerns") == "Needs changing"
+    assert section_status(html, "Concerns") == ASKED
     assert section_status(html, "Contact Information") == "Completed"
-    assert html.count("Needs changing") == 1
+    assert html.count(f">{ASKED}<") == 1
 
 
 def section_status(html: str, title: str) -> str:
@@ -91,7 +95,7 @@ def test_the_htmx_fragment_marks_the_sections_and_leaves_the_request_on_the_page
     html = response.get_data(as_text=True)
     assert response.status_code == 422 and "<html" not in html
     assert 'id="return-notice"' not in html
-    assert section_status(html, "Concerns") == "Needs changing" and html.count("Needs changing") == 1
+    assert section_status(html, "Concerns") == ASKED and html.count(ASKED) == 1
     page = client.get(f"/drafts/{draft_id}/child").get_data(as_text=True)
     assert page.index('id="return-notice"') < page.index('id="section-runner"')
 
@@ -111,35 +115,48 @@ def test_the_attachments_422_page_is_the_runners_own(client, reopened):
 def test_an_ordinary_draft_has_no_notice_or_marks(runner):
     draft_id = runner.start()
     html = runner.page(draft_id, "child").get_data(as_text=True)
-    assert 'id="return-notice"' not in html and "Needs changing" not in html
+    assert 'id="return-notice"' not in html and ASKED not in html
     assert html.index("js/attachments.") < html.index("</head>")
     assert html.index("js/runner.") < html.index("</head>")
 
 
-def test_a_named_section_needs_changing_until_it_has_been_changed(client, reopened):
-    """Before, the mark stayed beside "Completed" after the change was made: two statuses that said
-    opposite things, and no sign of what was left to do."""
+def test_a_named_section_is_marked_until_it_has_been_saved_even_unchanged(client, reopened):
+    """The mark said "Needs changing" and stayed until the answers differed from those returned: a
+    person who looked and had nothing to add was told, to the end, to change what may have been right.
+    Saved, changed or not, the section has its own status again, on this page and every other."""
     draft_id, _ = reopened
     runner = Runner(client)
-    answers = dict(POSTED["concerns"])
-    # Saved as it was returned: still to change.
-    response = runner.post(draft_id, "concerns", answers, htmx=True)
+    # Only looked at: still to check.
+    html = runner.page(draft_id, "concerns").get_data(as_text=True)
+    assert section_status(html, "Concerns") == ASKED
+    # Saved as it was returned (Next, with JavaScript: the next section swapped in).
+    response = runner.post(draft_id, "concerns", dict(POSTED["concerns"]), htmx=True)
     assert response.status_code == 200
-    assert section_status(response.get_data(as_text=True), "Concerns") == "Needs changing"
-    # Changed: its own status again, on this page and every other.
-    answers["worries"] = answers["worries"] + " The bruises were seen on Monday by the class teacher."
-    response = runner.post(draft_id, "concerns", answers, htmx=True)
-    assert section_status(response.get_data(as_text=True), "Concerns") == "Completed"
+    html = response.get_data(as_text=True)
+    assert '<h1 class="govuk-heading-l" id="section-heading" tabindex="-1">Contact Information</h1>' in html
+    assert section_status(html, "Concerns") == "Completed" and ASKED not in html
     html = runner.page(draft_id, "child").get_data(as_text=True)
-    assert section_status(html, "Concerns") == "Completed" and "Needs changing" not in html
+    assert section_status(html, "Concerns") == "Completed" and ASKED not in html
     # The request stays at the top of the page: the caseworker's words do not go away.
     assert 'id="return-notice"' in html and "Who saw them?" in html
 
 
-def test_supporting_documentation_needs_changing_until_its_files_change(app, client, make_user):
+def test_a_named_section_changed_in_the_background_is_no_longer_marked(client, reopened):
+    """The autosave (typing, JavaScript on) saves a change without Next: the person has been there."""
+    draft_id, _ = reopened
+    runner = Runner(client)
+    answers = dict(POSTED["concerns"], impact="He has now missed six days.")
+    response = runner.post(draft_id, "concerns", answers, action="", path="/autosave", htmx=True)
+    assert response.status_code == 200
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    assert section_status(html, "Concerns") == "In progress" and ASKED not in html
+
+
+def test_supporting_documentation_is_marked_until_its_files_change(app, client, make_user):
+    """A file added is no save of the section's answers, but it is the person answering the request."""
     draft_id, _ = reopen_returned(app, client, make_user, sections=("supporting-documentation",))
     html = client.get(f"/drafts/{draft_id}/child").get_data(as_text=True)
-    assert section_status(html, "Supporting Documentation") == "Needs changing"
+    assert section_status(html, "Supporting Documentation") == ASKED
     page = client.get(f"/drafts/{draft_id}/supporting-documentation").get_data(as_text=True)
     response = client.post(f"/drafts/{draft_id}/attachments", data={
         "csrf_token": csrf_token(page), "file": (io.BytesIO(b"%PDF-1.7 body map"), "body map.pdf")},
@@ -199,7 +216,7 @@ def test_recover_a_form_names_a_form_returned_at_version_2_by_that_version(app, 
         db.session.commit()
     page = client.get("/submitted").get_data(as_text=True)
     response = client.post(f"/submitted/{submission_id}/reopen", data={"csrf_token": csrf_token(page)})
-    draft_id = re.fullmatch(r"/drafts/([0-9a-f]{32})/child", response.headers["Location"]).group(1)
+    draft_id = DRAFT_URL.fullmatch(response.headers["Location"]).group(1)
     assert "reopened from CP-2026-000007-v2 with" in _recover_row(client, draft_id)[0]
 
 
@@ -235,5 +252,5 @@ def test_cancelling_a_reopened_returned_form_says_the_form_sent_is_kept(app, cli
     # And it is so: the form can be opened again, with what was sent.
     page = client.get("/submitted").get_data(as_text=True)
     again = client.post(f"/submitted/{submission_id}/reopen", data={"csrf_token": csrf_token(page)})
-    assert again.status_code in (302, 303) and "/child" in again.headers["Location"]
-    assert again.headers["Location"] != f"/drafts/{draft_id}/child"
+    assert again.status_code in (302, 303) and again.headers["Location"].endswith("/concerns")
+    assert again.headers["Location"] != f"/drafts/{draft_id}/concerns"

@@ -5,9 +5,10 @@ import re
 
 import pytest
 
-from tests.conftest import post_form, sign_in
+from tests.conftest import PASSWORD, post_form, sign_in
 from tests.functional.review.conftest import SUBMITTER
 from tests.functional.review.test_review_actions import RETURN, deliver, load
+from tests.support import csrf_token
 from tests.tables import read_table
 from webapp.drafts.models import Draft
 from webapp.extensions import db
@@ -23,8 +24,7 @@ def test_return_resubmit_difference_and_response(app, people, staff_client, subm
     with app.test_request_context():  # the confirmation email renders templates
         assert [f["submission"].id for f in submissions.submitted_forms(people["submitter"])["returned"]] == [
             submission]
-        draft, first_section = submissions.reopen_for_changes(submission, people["submitter"])
-        assert first_section == "child"
+        draft = submissions.reopen_for_changes(submission, people["submitter"])
         answers = {k: dict(v) for k, v in draft.answers.items()}
         answers["concerns"]["worries"] = "Bruises seen on 2 and 4 March, on the cheek and the arm."
         draft.answers = answers
@@ -66,7 +66,7 @@ def test_a_response_to_a_form_being_updated_is_told_on_the_copy_and_kept_after_i
     what sending it does, and the first response is kept when the second is posted."""
     assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
     with app.test_request_context():
-        draft, _ = submissions.reopen_for_changes(submission, people["submitter"])
+        draft = submissions.reopen_for_changes(submission, people["submitter"])
         draft_id = draft.id
     assert post_form(staff_client, f"/la/submissions/{submission}/respond",
                      {"response": "Thank you, we spoke by phone."}).status_code == 302
@@ -77,7 +77,7 @@ def test_a_response_to_a_form_being_updated_is_told_on_the_copy_and_kept_after_i
     assert "The Local Authority has responded to this form since it was returned to you" in page
     assert "Thank you, we spoke by phone." in page
     assert "it will go to the Local Authority as CP-2026-000001-v2" in page
-    assert "More information requested" not in page and "Needs changing" not in page
+    assert "More information requested" not in page and "Council asked you to check" not in page
 
     resubmit_draft(app, draft_id, people["submitter"], "Bruises seen again on 6 March.")
     assert load(app, submission).status == "resubmitted"
@@ -101,7 +101,7 @@ def hidden_fields(html: str, action: str) -> dict:
 
 def resubmit(app, submission_id, user_id, worries):
     with app.test_request_context():
-        draft, _ = submissions.reopen_for_changes(submission_id, user_id)
+        draft = submissions.reopen_for_changes(submission_id, user_id)
         draft_id = draft.id
     resubmit_draft(app, draft_id, user_id, worries)
 
@@ -159,3 +159,26 @@ def test_the_pages_carry_the_version_they_were_opened_on(staff_client, submissio
     for action in ("respond", "return"):
         url = f"/la/submissions/{submission}/{action}"
         assert hidden_fields(staff_client.get(url).get_data(as_text=True), url)["version"] == "1"
+
+
+def test_the_returned_email_s_link_leads_to_the_first_section_asked_about(
+        app, client, people, staff_client, submission, smtp_sink):
+    """The email's link signs in to Submitted Forms (seed 2.3); the form's name there opened the child's
+    details whatever was asked. It opens the first section the caseworker asked about in the form's
+    order (they ticked Concerns and Child / Young Person's Details: the child's details come first),
+    with the request above it."""
+    assert post_form(staff_client, f"/la/submissions/{submission}/return", RETURN).status_code == 302
+    deliver(app)
+    body = smtp_sink.wait_for(SUBMITTER, "Your form needs more information").body
+    link = next(line for line in body.splitlines() if line.startswith("http://localhost/"))
+    response = post_form(client, link.removeprefix("http://localhost"),
+                         {"email": SUBMITTER, "password": PASSWORD})
+    assert response.headers["Location"] == "/submitted"
+    page = client.get("/submitted").get_data(as_text=True)
+    response = client.post(f"/submitted/{submission}/reopen", data={"csrf_token": csrf_token(page)})
+    location = response.headers["Location"]
+    assert re.fullmatch(r"/drafts/[0-9a-f]{32}/child", location), location
+    html = client.get(location).get_data(as_text=True)
+    assert html.index('id="return-notice"') < html.index('id="section-heading"')
+    assert "Please tell us when the bruises were seen." in html
+    assert html.count("Council asked you to check") == 2

@@ -321,7 +321,7 @@ def test_a_returned_form_s_own_page_says_what_was_asked_and_opens_it_to_update(a
     assert f'action="/submitted/{submission_id}/reopen"' in banner
     assert "Update and resubmit this form" in banner
     response = signed_in.post(f"/submitted/{submission_id}/reopen", data={"csrf_token": csrf_token(html)})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/child")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/concerns")
     # A form not waiting for the submitter has no such notice.
     with app.app_context():
         db.session.get(Submission, submission_id).status = "resubmitted"

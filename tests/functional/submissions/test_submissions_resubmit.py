@@ -40,14 +40,14 @@ def returned_submission(app, client, user_id):
     return submission_id
 
 
-def test_reopen_makes_a_draft_of_the_latest_answers_and_opens_the_child_details(app, signed_in, user_id):
+def test_reopen_makes_a_draft_of_the_latest_answers_and_opens_the_section_asked(app, signed_in, user_id):
     submission_id = returned_submission(app, signed_in, user_id)
     response = reopen(signed_in, submission_id)
     assert response.status_code == 302
     with app.app_context():
         draft = db.session.scalar(select(Draft))
         version = db.session.scalar(select(SubmissionVersion))
-        assert response.headers["Location"] == f"/drafts/{draft.id}/child"
+        assert response.headers["Location"] == f"/drafts/{draft.id}/concerns"
         assert draft.resubmission_of == submission_id and draft.user_id == user_id
         assert (draft.form_id, draft.form_version) == ("safeguarding-concern", 1)
         assert draft.answers == version.answers
@@ -65,10 +65,11 @@ def test_reopen_makes_a_draft_of_the_latest_answers_and_opens_the_child_details(
         assert notice["comments"] == "Please tell us more about the bruising."
         assert notice["sections"] == [{"id": "concerns", "title": "Concerns",
                                        "href": f"/drafts/{draft.id}/concerns"}]
+        assert notice["to_check"] == notice["sections"]
         assert notice["previous_pdf_url"] == f"/submitted/{submission_id}/v1.pdf"
         draft_id = draft.id
     # Opening it again reuses the same draft.
-    assert reopen(signed_in, submission_id).headers["Location"] == f"/drafts/{draft_id}/child"
+    assert reopen(signed_in, submission_id).headers["Location"] == f"/drafts/{draft_id}/concerns"
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 1
     # The declaration page shows what was asked for.
@@ -159,7 +160,8 @@ def test_reopen_sent_twice_at_the_same_moment_makes_one_draft(app, signed_in, us
     with app.app_context():
         draft_id = db.session.scalar(select(Draft.id))
         assert db.session.scalar(select(func.count()).select_from(Draft)) == 1
-    assert [response.headers.get("Location") for response in responses] == [f"/drafts/{draft_id}/child"] * 2
+    locations = [response.headers.get("Location") for response in responses]
+    assert locations == [f"/drafts/{draft_id}/concerns"] * 2
 
 
 def test_reopening_after_the_reopened_draft_expired_starts_again_from_the_form_sent(app, signed_in, user_id):
