@@ -1,7 +1,8 @@
 """Seed 2.3 end to end in Chromium, JavaScript on and off, with two people in two browser contexts: a
 professional submits a safeguarding concern; a caseworker signs in at /la/ with the emailed code and
-returns it with "Insufficient detail"; the professional reads the email, finds the form under "Forms
-requesting more information", opens the Previous Form, changes the Concerns and resubmits (-v2); the
+returns it with "Insufficient detail", asking about the Concerns; the professional reads the email, finds
+the form under "Forms requesting more information", opens the Previous Form, reopens the form at the
+Concerns (and again from Recover a Form), changes them and resubmits (-v2); the
 caseworker sees the change and posts a response; the professional sees the response. axe-core checks
 every page each of them sees."""
 
@@ -173,31 +174,47 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
 
     open_pdf(page, js_mode, base, row.get_by_role("link", name=re.compile("Previous Form")))
 
-    # --- It reopens at the child's details, with what was asked for at the top. -------------------
+    # --- It reopens at the section the caseworker asked about, with the request at the top. ------
     row.get_by_role("button", name=FORM_TITLE).click()
-    expect(heading(page, "Child / Young Person's Details")).to_be_visible()
-    expect(page).to_have_url(re.compile(r"/drafts/[0-9a-f]{32}/child$"))
+    expect(heading(page, "Concerns")).to_be_visible()
+    expect(page).to_have_url(re.compile(r"/drafts/[0-9a-f]{32}/concerns$"))
     notice = page.get_by_role("region", name="More information requested")
     expect(notice).to_contain_text("Insufficient detail")
     expect(notice).to_contain_text(COMMENT)
+    expect(notice.get_by_role("link", name="Concerns", exact=True)).to_be_visible()
     expect(notice.get_by_role("link", name="Previous Form")).to_be_visible()
     sections = page.get_by_role("navigation", name="Sections")
     concerns = sections.locator(".app-section-nav__item",
                                 has=page.get_by_role("button", name="Concerns", exact=True))
-    expect(concerns.locator(".govuk-tag")).to_have_text("Needs changing")  # in place of its status
-    expect(sections.get_by_text("Needs changing")).to_have_count(1)
+    # In place of its status, until it is saved.
+    expect(concerns.locator(".govuk-tag")).to_have_text("Council asked you to check")
+    expect(sections.get_by_text("Council asked you to check")).to_have_count(1)
+    check_a11y(page, "reopened form: concerns, the section asked about")
+
+    # --- Left and resumed from Recover a Form: the same section, still to check. -------------------
+    page.locator("summary", has_text="Account menu for").click()
+    page.get_by_role("link", name="Recover a Form").click()
+    expect(heading(page, "Recover a Form")).to_be_visible()
+    check_a11y(page, "recover a form with a returned form")
+    page.get_by_role("link", name=re.compile(r"^Resume ")).click()
+    expect(heading(page, "Concerns")).to_be_visible()
+    expect(page.get_by_role("region", name="More information requested")).to_contain_text(COMMENT)
+
+    # --- The child's details are checked first (seed 2.3), by the section list. -------------------
+    sections.get_by_role("button", name="Child / Young Person's Details").click()
+    expect(heading(page, "Child / Young Person's Details")).to_be_visible()
     expect(page.get_by_label("First name")).to_have_value(CHILD_FIRST)
+    expect(page.get_by_role("region", name="More information requested")).to_be_visible()
     check_a11y(page, "reopened form: child's details")
 
     # --- The professional changes the Concerns, checks the answers and resubmits. -----------------
     sections.get_by_role("button", name="Concerns", exact=True).click()
     expect(heading(page, "Concerns")).to_be_visible()
     expect(page.get_by_role("region", name="More information requested")).to_be_visible()
-    check_a11y(page, "reopened form: concerns")
     page.get_by_label("What is the impact on the child?").fill(NEW_IMPACT)
     page.get_by_role("button", name="Next", exact=True).click()
     expect(heading(page, "Contact Information")).to_be_visible()
-    # Changed: the section has its own status again.
+    # Saved: the section has its own status again.
     expect(concerns.locator(".govuk-tag")).to_have_text("Completed")
     # With JavaScript on, Next swaps the section in and the request stays where it was.
     expect(page.get_by_role("region", name="More information requested")).to_be_visible()
