@@ -95,7 +95,8 @@ def _signed_in_gets(kind: str, values: dict) -> list[str]:
     paths = []
     for rule, rule_kind in ROUTES.items():
         if rule_kind != kind or "validate" in rule or rule.endswith(("/start", "/submit", "/reopen",
-                                                                     "/autosave", "/attachments", "/keep")):
+                                                                     "/autosave", "/attachments", "/keep",
+                                                                     "/discard")):
             continue  # POST-only rules
         if set(VARIABLE.findall(rule)) - set(values):
             raise AssertionError(f"no value for a variable of {rule}")
