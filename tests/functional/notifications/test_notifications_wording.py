@@ -12,6 +12,18 @@ def heading(response) -> str:
     return re.search(r'<h1 class="govuk-heading-l">(.*?)</h1>', response.get_data(as_text=True)).group(1)
 
 
+def confirmation_email(app, client, make_user, smtp_sink) -> str:
+    """The body of the confirmation a professional is sent for a form they have just submitted."""
+    user_id = make_user()
+    sign_in(client)
+    with app.app_context():
+        draft_id = make_draft(user_id)
+    assert submit(client, draft_id).status_code == 302
+    with app.app_context():
+        assert send_due() == 1
+    return smtp_sink.wait_for("teacher@example.com", "Confirmation of form submission").body
+
+
 def test_a_code_email_says_which_page_to_enter_the_code_on(app, client, make_user, smtp_sink):
     """The registration email said where its code goes; the reset-password and change-email ones gave a
     bare code, leaving the reader to work out what to do with it and that nothing happens until they
@@ -39,14 +51,7 @@ def test_the_confirmation_says_to_call_999_if_a_child_is_in_danger(app_factory, 
     immediate danger; the email they keep while they wait now says so too."""
     app = app_factory(PDF_RENDER_AFTER_SUBMIT=False)
     client = app.test_client()
-    user_id = make_user()
-    sign_in(client)
-    with app.app_context():
-        draft_id = make_draft(user_id)
-    assert submit(client, draft_id).status_code == 302
-    with app.app_context():
-        assert send_due() == 1
-    body = smtp_sink.wait_for("teacher@example.com", "Confirmation of form submission").body
+    body = confirmation_email(app, client, make_user, smtp_sink)
     assert ("We will contact you in the next few days in response. Please allow additional time for "
             "weekends or bank holidays.\r\n\r\nIf a child is in immediate danger, call 999: do not wait "
             "for us to contact you.\r\n") in body
@@ -91,12 +96,5 @@ def test_the_periods_people_are_told_are_the_ones_the_portal_keeps_to(app_factor
     privacy = " ".join(client.get("/privacy").get_data(as_text=True).split())
     assert "deleted automatically 28 days after you last saved them" in privacy
     assert "you can see forms you have submitted for 14 days;" in privacy
-    user_id = make_user()
-    sign_in(client)
-    with app.app_context():
-        draft_id = make_draft(user_id)
-    assert submit(client, draft_id).status_code == 302
-    with app.app_context():
-        assert send_due() == 1
-    body = smtp_sink.wait_for("teacher@example.com", "Confirmation of form submission").body
+    body = confirmation_email(app, client, make_user, smtp_sink)
     assert "You can view the forms you have submitted in the last 14 days by signing in" in body
