@@ -236,6 +236,8 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     staff.get_by_role("link", name=reference).click()
     expect(staff.get_by_role("heading", name="What changed in version 2")).to_be_visible()
     expect(staff.locator("ins", has_text=NEW_IMPACT)).to_be_visible()
+    expect(staff.get_by_role("heading", level=2, name="Declaration", exact=True)).to_be_visible()
+    expect(staff.get_by_text("Dana Okafor agreed to this declaration on")).to_be_visible()
     check_a11y(staff, "submission page with changes")
     staff.get_by_role("button", name="Post a response").click()
     expect(heading(staff, "Post a response")).to_be_visible()
@@ -257,6 +259,14 @@ def test_return_update_resubmit_and_response(journey_page, caseworker_page, js_m
     row.get_by_role("link", name=FORM_TITLE).click()
     versions = page.get_by_role("list").filter(has_text="(shown on this page)")
     expect(versions).to_contain_text(f"{reference}-v2")
+    # What this version answers, before its answers, as its PDF says it.
+    expect(page.get_by_role("heading", level=2, name="In answer to a request for more information")) \
+        .to_be_visible()
+    answered = page.locator("p", has_text="This version answers the Local Authority's")
+    expect(answered).to_contain_text(f"about the earlier version, {reference}.")
+    expect(page.get_by_role("definition").filter(has_text=COMMENT)).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text="Insufficient detail")).to_be_visible()
+    expect(page.get_by_role("heading", level=2, name="Declaration", exact=True)).to_be_visible()
     check_a11y(page, "a resubmitted form's own page")
     versions.get_by_role("link", name=reference, exact=True).click()
     expect(page.get_by_text(f"{reference}-v2, sent")).to_be_visible()

@@ -126,6 +126,11 @@ def test_declare_submit_and_open_the_pdf(journey_page, js_mode, live_server, e2e
     # What they said the file is, as the Local Authority sees it.
     expect(page.get_by_role("listitem").filter(has_text="Download bruise-photo.jpg")).to_contain_text(
         "Bruise on the upper arm")
+    # As its PDF says: the team it went to, and the declaration agreed to and when.
+    expect(page.locator(".govuk-summary-list__row", has_text="Sent to")).to_contain_text(
+        "Children First Partnership Hub")
+    expect(page.get_by_role("heading", level=2, name="Declaration", exact=True)).to_be_visible()
+    expect(page.get_by_text("You agreed to this declaration on")).to_be_visible()
     check_a11y(page, "submitted form")
     with page.expect_download() as download:  # the files they sent, as sent (re-encoded photos)
         page.get_by_role("link", name="Download bruise-photo.jpg").click()

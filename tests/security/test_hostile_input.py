@@ -1,5 +1,7 @@
 """Hostile text typed into every text field of every form definition stays text: in the section page
-and its htmx fragment, check your answers, Submitted Forms, the back office, the emails and the PDF.
+and its htmx fragment, check your answers, Submitted Forms, the back office, the emails and the PDF; and
+a caseworker's hostile comments on a return stay text where the submitter reads them, and in the page and
+PDF of the version sent in answer.
 
 One submission per form. Each text-like input gets one of the short payloads (names get the script
 and image ones, so they reach the child's name shown in lists); each textarea gets all of them at once.
@@ -285,5 +287,28 @@ def test_hostile_text_in_every_field_stays_text_everywhere(app, client, make_use
     # The submitter reads the caseworker's (hostile) comments as text.
     notice = assert_inert(client.get("/submitted"), "Submitted Forms with a return")
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in notice
-    assert_shown_as_text(assert_inert(client.get(f"/submitted/{submission_id}"), "returned form"),
-                         "returned form")
+    returned_page = assert_inert(client.get(f"/submitted/{submission_id}"), "returned form")
+    assert_shown_as_text(returned_page, "returned form")
+
+    # ...and sends the form again: version 2's page and PDF say what it answers, the comments as text.
+    reopened = client.post(f"/submitted/{submission_id}/reopen",
+                           data={"csrf_token": csrf_token(returned_page)})
+    assert reopened.status_code == 302
+    second_draft = reopened.headers["Location"].split("/")[2]
+    assert_inert(client.get(reopened.headers["Location"]), "reopened form")
+    assert submit(client, second_draft).status_code == 302
+    with app.app_context():
+        assert rendering.render_pending_pdfs() == 1
+    second = assert_inert(client.get(f"/submitted/{submission_id}?v=2"), "resubmitted form")
+    answered = second.split('id="answered-request"', 1)[1].split("</dl>", 1)[0]
+    assert_shown_as_text(answered, "what the resubmitted form answers")
+    assert_inert(client.get(f"/submitted/{submission_id}?v=2", headers=HX), "resubmitted form fragment")
+    pdf = client.get(f"/submitted/{submission_id}/v2.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = pdf_text(pdf.data)
+    asked = text[text.index("Inanswertoarequestformoreinformation"):text.index("Earlierversion")]
+    for payload in (SCRIPT, IMG, HTMX, TEMPLATE, RAW, JS_URL):
+        assert re.sub(r"\s+", "", payload) in asked, payload  # the comments printed as typed
+    page = assert_inert(staff.get(f"/la/submissions/{submission_id}"), "resubmitted, back office",
+                        back_office=True)
+    assert_shown_as_text(page, "resubmitted, back office")

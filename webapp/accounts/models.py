@@ -20,6 +20,15 @@ SUBMITTED_TO = {
     "early-help": "the Early Help team",
     "lado": "the Local Authority Designated Officer (LADO)",
 }
+# Which team received a sent form, as the council's user guide to the portal names them to the people who
+# send forms ("a Children First Partnership Hub enquiry/referral", "Early Help support", "LADO Referral"):
+# the "Sent to" of the submitter's page of the form and of its PDF, which say the same. TEAMS above are
+# the back office's own names for its teams.
+RECEIVING_TEAMS = {
+    "social-care": "Children First Partnership Hub",
+    "early-help": "Early Help",
+    "lado": "LADO (Local Authority Designated Officer)",
+}
 
 
 class User(db.Model):

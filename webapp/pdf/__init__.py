@@ -31,7 +31,14 @@ value are kept by CSS (``white-space: pre-wrap``). Never pass ``Markup``.
     for no email address of their own ("only contact me by email" has nothing else to go on), and
     the PDF is the copy a caseworker prints for the case file. Omitted or "": no row.
 ``team_name`` : str
-    The Local Authority team the submission was routed to.
+    The Local Authority team the submission was routed to, as the council's user guide names it
+    ("Children First Partnership Hub"; webapp.accounts.models.RECEIVING_TEAMS).
+``answers_request`` : dict, optional
+    For a resubmission, the request for more information it was sent in answer to
+    (webapp.submissions.services.request_answered_by): ``returned_at`` (datetime), ``reason``,
+    ``comments`` (the caseworker's text, plain and possibly multi-line), ``sections`` (list of
+    section titles) and ``earlier_reference``. Printed near the top, before the answers. Omitted
+    or None: a first version, no such section.
 ``sections`` : list of {"title": str, "rows": list of {"label": str, "value": str, "items"?: list}}
     In form order; labels as they were when answered. An unanswered optional
     question should be passed with value "" (shown as "Not answered"). ``items``,

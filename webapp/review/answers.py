@@ -7,11 +7,12 @@ renderer the PDF uses, so the back office and the PDF always say the same thing.
 from collections import Counter
 from dataclasses import dataclass
 
-from webapp.submissions.rendering import answer_sections
+from webapp.submissions.rendering import answer_sections, version_declaration
 from webapp.submissions.services import catalogue
 from webapp.web.dates import file_size
 
-__all__ = ["Change", "answer_sections", "definition_for", "difference", "file_difference"]
+__all__ = ["Change", "answer_sections", "definition_for", "difference", "file_difference",
+           "version_declaration"]
 
 
 def definition_for(form_id: str, form_version: int | None = None):

@@ -17,6 +17,7 @@ from webapp.attachments.downloads import file_download
 from webapp.extensions import db, htmx, limiter
 from webapp.notifications.email import MailUnavailable
 from webapp.submissions import services as submissions
+from webapp.submissions.forms import DECLARATION_LABEL
 from webapp.submissions.models import STATUSES
 from webapp.web.rendering import render_page, render_page_or_fragment
 from webapp.web.requests import page_number
@@ -274,6 +275,7 @@ def view_submission(submission_id: str):
         can_correct_response=services.can_correct_response(submission),
         earlier_responses=services.earlier_responses(submission),
         section_titles=_section_titles(submission, version), submitter=services.submitter(submission),
+        declaration=answers.version_declaration(version), declaration_label=DECLARATION_LABEL,
         queue_url=_queue_return())
 
 

@@ -15,7 +15,7 @@ from flask import Flask, current_app
 from sqlalchemy import select, update
 
 from webapp import formdefs, pdf
-from webapp.accounts.models import TEAMS, User
+from webapp.accounts.models import RECEIVING_TEAMS, User
 from webapp.attachments.models import Attachment
 from webapp.clock import utcnow
 from webapp.extensions import db
@@ -24,7 +24,7 @@ from webapp.web.logsafe import log_exception
 
 from .forms import DECLARATION_LABEL
 from .models import Submission, SubmissionVersion
-from .services import catalogue, version_reference
+from .services import catalogue, request_answered_by, version_reference
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +70,17 @@ def declaration_words(definition: formdefs.FormDefinition) -> list[dict]:
             for block in section.content if block.kind in DECLARED_BLOCKS]
 
 
+def version_declaration(version: SubmissionVersion) -> list[dict]:
+    """The declaration this version's submitter agreed to (`declaration_words` of its form version): the
+    words the submitter's page and the back office's page of the version show, as its PDF prints them."""
+    return declaration_words(catalogue().get(version.submission.form_id, version.form_version))
+
+
+def team_name(submission: Submission) -> str:
+    """Who received the form, as the council's user guide names the team (its "Sent to")."""
+    return RECEIVING_TEAMS.get(submission.team, submission.team)
+
+
 def kind_text(attachment: Attachment) -> str:
     if attachment.kind == "image":
         return IMAGE_NAMES.get(attachment.content_type, "Image")
@@ -108,7 +119,8 @@ def pdf_context(version: SubmissionVersion) -> dict:
         "submitted_at": version.submitted_at,
         "submitter_name": submitter.display_name if submitter else "",
         "submitter_email": submitter.email if submitter else "",
-        "team_name": TEAMS.get(submission.team, submission.team),
+        "team_name": team_name(submission),
+        "answers_request": request_answered_by(version),
         "sections": answer_sections(version),
         "attachments": [{k: v for k, v in row.items() if k != "id"}
                         for row in attachment_rows(version, with_images=True)],

@@ -302,6 +302,38 @@ def return_request_for_submitter(submission: Submission) -> dict | None:
             "sections": [titles.get(section_id, section_id) for section_id in request.sections or []]}
 
 
+def request_answered_by(version: SubmissionVersion) -> dict | None:
+    """The Local Authority's request for more information that this version was sent in answer to:
+    {returned_at, reason, comments, sections: [title], earlier_number, earlier_reference} (the earlier
+    being the version that was returned), for this version's own page and its PDF. None for a first
+    version, and for one sent from a reopened copy after a response had already closed the request (it
+    answers nothing that was still asked).
+
+    A resubmission closes the open request at the very moment its version is sent (`_submit`), so the
+    request answered is the one closed at this version's `submitted_at`: the back office's list of
+    requests reads "answered by version N" the same way (review.services.return_requests)."""
+    if version.number <= 1:
+        return None
+    request = db.session.scalar(
+        select(ReturnRequest).where(ReturnRequest.submission_id == version.submission_id,
+                                    ReturnRequest.resolved_at == version.submitted_at)
+        .order_by(ReturnRequest.returned_at.desc(), ReturnRequest.id.desc()).limit(1))
+    if request is None:
+        return None
+    submission = version.submission
+    # The sections asked about are named as the returned version's form named them.
+    returned = next((v for v in submission.versions if v.number == request.version_number), version)
+    try:
+        titles = {s.id: s.title for s in catalogue().get(submission.form_id, returned.form_version).sections}
+    except KeyError:
+        titles = {}
+    return {"returned_at": request.returned_at, "reason": reason_label(request.reason),
+            "comments": request.comments or "",
+            "sections": [titles.get(section_id, section_id) for section_id in request.sections or []],
+            "earlier_number": request.version_number,
+            "earlier_reference": version_reference(submission.reference, request.version_number)}
+
+
 def _latest_version_numbers(submission_ids: list[str]) -> dict[str, int]:
     if not submission_ids:
         return {}

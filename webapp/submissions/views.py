@@ -16,7 +16,7 @@ from webapp.web.rendering import render_page, render_page_or_fragment
 from webapp.web.requests import page_number
 
 from . import rendering, services
-from .forms import DeclarationForm
+from .forms import DECLARATION_LABEL, DeclarationForm
 from .models import STATUSES
 
 bp = Blueprint("submissions", __name__)
@@ -142,7 +142,9 @@ def view_submission(submission_id: str):
         reference=services.version_reference(submission.reference, version.number),
         pdf_ready=version.pdf_rendered_at is not None and version.pdf_error is None,
         return_request=services.return_request_for_submitter(submission),
-        sections=rendering.answer_sections(version), attachments=rendering.attachment_rows(version))
+        sections=rendering.answer_sections(version), attachments=rendering.attachment_rows(version),
+        sent_to=rendering.team_name(submission), answered_request=services.request_answered_by(version),
+        declaration=rendering.version_declaration(version), declaration_label=DECLARATION_LABEL)
 
 
 @bp.get("/submitted/<submission_id>/v<int:number>.pdf")

@@ -2,6 +2,7 @@
 and an audit row for every look."""
 
 import re
+from datetime import datetime
 
 import pytest
 
@@ -9,6 +10,7 @@ from tests.functional.review.builders import answers, make_submission
 from tests.functional.review.conftest import audit_actions
 from tests.support import statements_for
 from webapp.extensions import db
+from webapp.submissions import rendering
 from webapp.submissions.models import Submission
 
 
@@ -38,6 +40,32 @@ def test_answers_are_escaped(app, people, staff_client):
     html = staff_client.get(f"/la/submissions/{sid}").get_data(as_text=True)
     assert "<script>alert(1)" not in html and "<img src=x" not in html
     assert "&lt;img src=x onerror=alert(1)&gt;<br>line two" in html
+
+
+def test_the_page_gives_the_declaration_each_version_s_submitter_agreed_to_and_when(app, people,
+                                                                                     staff_client):
+    """The PDF gave the declaration the submitter agreed to and when; the caseworker's page of the same
+    version did not. It gives the form version's own words, as the submitter's page and the PDF do."""
+    with app.app_context():
+        sid = make_submission(people["submitter"], submitted_at=datetime(2026, 7, 1, 16, 5),
+                              versions=[answers(), answers()])
+        words = rendering.version_declaration(db.session.get(Submission, sid).latest)
+    assert words
+    for number, sent in ((2, "1 July 2026 at 5:05pm"), (1, "1 July 2026 at 4:05pm")):
+        html = staff_client.get(f"/la/submissions/{sid}?v={number}").get_data(as_text=True)
+        assert '<h2 class="govuk-heading-m" id="declaration">Declaration</h2>' in html
+        declared = html.split('id="declaration"', 1)[1].split('id="returns"', 1)[0]
+        assert (f"Priya Shah agreed to this declaration on {sent}, when the form was submitted, by "
+                "selecting “I confirm the declaration above”.") in declared
+        for block in words:
+            for said in [block["text"], *block["items"]]:
+                assert said.replace("'", "&#39;") in declared, said
+        assert "If a child is in immediate danger" not in declared
+    # An account deleted since: the declaration stays, said of whoever sent it.
+    with app.app_context():
+        gone = make_submission(None)
+    declared = staff_client.get(f"/la/submissions/{gone}").get_data(as_text=True).split('id="declaration"')[1]
+    assert "The person who submitted this form agreed to this declaration on" in declared
 
 
 def test_viewing_is_audited(app, people, staff_client, submission):

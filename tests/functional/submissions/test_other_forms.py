@@ -27,6 +27,9 @@ CATALOGUE = formdefs.load_catalogue()
 EMAILS = {"professional": "teacher@example.com", "public": "parent@example.com"}
 
 PROFESSIONAL_FORMS = ["early-help", "lado", "safeguarding-concern"]
+#: The team each form goes to, as the council's user guide to the portal names it.
+RECEIVED_BY = {"social-care": "Children First Partnership Hub", "early-help": "Early Help",
+               "lado": "LADO (Local Authority Designated Officer)"}
 PUBLIC_FORMS = ["public-concern", "public-early-help"]
 
 
@@ -240,6 +243,7 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
     agreed = text[text.rindex(squash("Declaration")):]
     words = [block.text for block in definition.section("declaration").content if block.kind == "paragraph"]
     assert words and all(squash(said) in agreed for said in words), form_id
+    assert squash(f"Sent to {RECEIVED_BY[definition.team]}") in text
 
     # Submitted Forms lists it, with the form's title and the child's name.
     listed = unescape(client.get("/submitted").get_data(as_text=True))
@@ -248,6 +252,10 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
     # Each child or agency reads as it did on Check your answers, item by item.
     mine = unescape(client.get(f"/submitted/{submission_id}").get_data(as_text=True))
     assert _answer_blocks(mine) == checked_blocks
+    # ...with, as its PDF gives them, the team it went to and the declaration agreed to, in its own words.
+    assert re.search(r"Sent to</dt>\s*<dd[^>]*>" + re.escape(RECEIVED_BY[definition.team]) + "</dd>", mine)
+    declared = mine.split('id="declaration"', 1)[1].split("</main>", 1)[0]
+    assert all(said in declared for said in words), form_id
 
     # The back office: the form's own team has it in its queue; another team does not.
     other = next(team for team in ("social-care", "early-help", "lado") if team != definition.team)
@@ -261,6 +269,8 @@ def test_walk_every_section_check_submit_and_read_it_back(app, request, smtp_sin
         if sees:  # ...and as the caseworker reads it
             page = unescape(staff.get(f"/la/submissions/{submission_id}").get_data(as_text=True))
             assert _answer_blocks(page) == checked_blocks
+            declared = page.split('id="declaration"', 1)[1].split('id="returns"', 1)[0]
+            assert all(said in declared for said in words), form_id
             # ...and finds it by every name the form gives: the LADO referral's subject, each other child,
             # each parent (only the first child's name was searchable).
             for name in _searched_for(form_id):

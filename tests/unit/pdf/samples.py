@@ -134,7 +134,15 @@ def sample_submission_context(images: int = 3) -> dict:
         "version": 2,
         "submitted_at": datetime(2026, 3, 2, 14, 7, tzinfo=UTC),
         "submitter_name": "Priya Raman",
-        "team_name": "Children First Hub (MASH)",
+        "team_name": "Children First Partnership Hub",
+        # Version 2 was sent in answer to a request for more information about version 1.
+        "answers_request": {
+            "returned_at": datetime(2026, 3, 1, 9, 30, tzinfo=UTC),
+            "reason": "Insufficient detail",
+            "comments": "Please say when the bruising was first seen, and by whom.\nHas a GP seen it?",
+            "sections": ["Concerns", "Supporting Documentation"],
+            "earlier_reference": "CP-2026-000123",
+        },
         "sections": [dict(section, rows=[dict(row) for row in section["rows"]]) for section in SECTIONS],
         "attachments": attachments,
         "generated_at": datetime(2026, 3, 2, 14, 8, tzinfo=UTC),

@@ -150,6 +150,46 @@ def test_pdf_is_tagged_for_screen_readers(sample_pdf):
     assert root["/Lang"] == "en-GB"
 
 
+def structure(pdf: bytes) -> list[str]:
+    """The structure tree's element types in reading order ("/Sect", "/H2", ...)."""
+    kinds = []
+
+    def walk(node):
+        node = _resolve(node)
+        if not hasattr(node, "get") or "/S" not in node:
+            return
+        kinds.append(str(node["/S"]))
+        kids = _resolve(node.get("/K"))
+        for kid in kids if isinstance(kids, list) else [kids]:
+            walk(kid)
+
+    root = _resolve(read_pdf(pdf).trailer["/Root"])
+    kids = _resolve(_resolve(root["/StructTreeRoot"])["/K"])
+    for kid in kids if isinstance(kids, list) else [kids]:
+        walk(kid)
+    return kinds
+
+
+def test_a_resubmission_says_near_the_top_what_it_answers_in_a_tagged_section(sample_pdf,
+                                                                              submission_context):
+    """Version 2 of a form returned for more information says, before its answers, which request it
+    answers and what that asked: a section with its own heading, like the answers' sections, its table
+    captioned and its sections to check a list."""
+    text = body_text(sample_pdf, submission_context)
+    said = squash("In answer to a request for more information This version answers the Local Authority’s "
+                  "request for more information of 1 March 2026 at 9:30am about the earlier version, "
+                  "CP-2026-000123. What was asked Reason Insufficient detail Comments Please say when the "
+                  "bruising was first seen, and by whom. Has a GP seen it? Sections to check Concerns "
+                  "Supporting Documentation Earlier version CP-2026-000123")
+    assert said in text
+    assert text.index(said) < text.index(squash(submission_context["sections"][0]["title"]))
+    kinds = structure(sample_pdf)
+    first = kinds.index("/Sect")  # the first section after the submission details
+    assert kinds[first + 1] == "/H2"
+    answered = kinds[first:kinds.index("/Sect", first + 1)]
+    assert "/Caption" in answered and "/L" in answered and answered.count("/LI") == 2
+
+
 def test_images_are_embedded_as_image_xobjects(sample_pdf):
     assert image_xobject_count(sample_pdf) == 3
 
@@ -162,6 +202,10 @@ def test_sample_has_no_embedded_files(sample_pdf):
 def test_hostile_answers_come_out_as_inert_text(submission_context):
     rows = [{"label": f"Question {i} {value}", "value": value} for i, value in enumerate(HOSTILE_VALUES)]
     submission_context["sections"] = [{"title": "<h1>Section</h1>", "rows": rows}]
+    submission_context["answers_request"] = {
+        "returned_at": submission_context["submitted_at"], "reason": HOSTILE_VALUES[1],
+        "comments": "\n".join(HOSTILE_VALUES), "sections": [HOSTILE_VALUES[0]],
+        "earlier_reference": "CP-2026-000123"}
     submission_context["attachments"] = [
         {"name": '"><link rel=attachment href="file:///etc/passwd">', "kind": "<b>x</b>",
          "size_text": "1 KB", "description": '<img src="file:///etc/passwd"> & notes',
@@ -172,6 +216,8 @@ def test_hostile_answers_come_out_as_inert_text(submission_context):
     text = squash(pdf_text(pdf))
     for value in HOSTILE_VALUES:
         assert squash(value) in text, value
+    # The caseworker's comments on a request for more information are printed as typed too.
+    assert squash("Comments" + "".join(HOSTILE_VALUES)) in text
     assert squash('<img src="file:///etc/passwd"> & notes') in text
     assert squash("<h1>Section</h1>") in text
     assert "49" not in pdf_text(pdf).replace("CP-2026-000123", "")
