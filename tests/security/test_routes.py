@@ -93,6 +93,7 @@ ROUTES = {
     "/la/devices": STAFF,
     "/la/devices/sign-out-all": STAFF,
     "/la/devices/<handle>/sign-out": STAFF,
+    "/la/password": STAFF,
     "/la/submissions/<submission_id>/return": STAFF,
     "/la/submissions/<submission_id>/v<int:number>.pdf": STAFF,
     "/dev/mailbox": DEV,

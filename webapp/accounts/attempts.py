@@ -1,4 +1,5 @@
-"""How many wrong sign-ins this browser has made for one address, so the page can warn before the lock.
+"""How many wrong sign-ins this browser has made for one address, so the page can warn before the lock;
+and how many wrong current passwords a signed-in session has given (at the end of this module).
 
 A public account locks for a while after LOGIN_FAILURES_BEFORE_LOCK wrong passwords
 (services.authenticate). Nothing said so until it had happened, and the try that locked it said only
@@ -41,3 +42,29 @@ def tries_left_after_failure(email: str) -> int:
 
 def forget() -> None:
     session.pop(SESSION_KEY, None)
+
+
+# --- A wrong current password, given while signed in ----------------------------------------------
+
+#: Wrong passwords given in this session to a page that asks for the current one (changing it).
+CURRENT_PASSWORD_KEY = "current_password_failures"  # noqa: S105 (a session key, not a password)
+
+
+def tries_left_after_wrong_current_password() -> int:
+    """Counts a wrong current password given in this session and says how many more it may give before
+    it is signed out (0: this one signs it out).
+
+    Someone at a computer left signed in, or holding a stolen session cookie, could otherwise try
+    password after password on the change-password page, learning from each answer whether it was the
+    account's: a guess the sign-in page would have locked or throttled. The count is the session's,
+    kept on the server: starting it again takes a new session, which only signing in, with the
+    password, gives. The page's per-session rate limit bounds tries sent all at once, which would
+    each read the count before any of them wrote it.
+    """
+    failures = int(session.get(CURRENT_PASSWORD_KEY) or 0) + 1
+    session[CURRENT_PASSWORD_KEY] = failures
+    return max(0, current_app.config["LOGIN_FAILURES_BEFORE_LOCK"] - failures)
+
+
+def forget_wrong_current_passwords() -> None:
+    session.pop(CURRENT_PASSWORD_KEY, None)

@@ -27,7 +27,7 @@ from webapp.validation import (
 )
 
 from . import codes
-from .passwords import MAX_LENGTH
+from .passwords import MAX_LENGTH, password_problem
 
 PASSWORD_TOO_LONG = f"Password must be {MAX_LENGTH} characters or fewer"
 EMAIL_TOO_LONG = "Email address must be 254 characters or fewer"
@@ -257,3 +257,18 @@ class SignOutDeviceForm(FlaskForm):
         DataRequired("Enter your password"), Length(max=MAX_LENGTH, message=PASSWORD_TOO_LONG)],
         widget=GovPasswordInput())
     submit = SubmitField("Sign out", widget=GovSubmitInput())
+
+
+def validate_with_password_rules(form, email: str | None, names: tuple = ()) -> bool:
+    """The form's own checks and the password rules together, so a person sees every problem at once.
+
+    The rules need the other answers (a password may not be the email address), so they are not a field
+    validator; checked only after the form passed, a short password was reported one round later.
+    """
+    valid = form.validate_on_submit()
+    if form.is_submitted() and form.password.data and not form.password.errors:
+        problem = password_problem(form.password.data, email, names, label=form.password.label.text)
+        if problem:
+            form.password.errors.append(problem)
+            valid = False
+    return valid

@@ -258,8 +258,10 @@ def change_password(user: User, new_password: str, keep_session) -> None:
 
 def _tell_of_new_password(user: User) -> None:
     """Email the account that its password changed (ASVS 5.0 6.3.7), so someone whose password was
-    changed by another person (on a computer they left signed in) hears of it and can reset it."""
-    queue(user.email, "Your password has been changed", "password_changed", changed_at=utcnow())
+    changed by another person (on a computer they left signed in) hears of it and can reset it. A
+    caseworker has no reset at the public sign-in: theirs says whom to tell instead."""
+    queue(user.email, "Your password has been changed", "password_changed", changed_at=utcnow(),
+          staff=user.is_staff)
 
 
 def confirm_email_change(user: User, entered_code: str) -> tuple[codes.CodeCheck, str | None]:

@@ -19,7 +19,6 @@ from .device_views import add_device_pages
 from .forms import (
     DETAIL_FIELDS,
     ChangeEmailForm,
-    ChangePasswordForm,
     CodeForm,
     ForgottenPasswordForm,
     RegistrationAccountForm,
@@ -28,9 +27,10 @@ from .forms import (
     SignInForm,
     TermsForm,
     UpdateDetailsForm,
+    validate_with_password_rules,
 )
 from .models import User
-from .passwords import password_problem
+from .password_views import add_password_pages
 
 bp = Blueprint("accounts", __name__)
 bp.add_app_template_filter(display_phone, "phone")
@@ -48,21 +48,6 @@ def _render_form(template: str, form, **context):
     """422 when a submitted form has errors, so htmx and tests can tell failure from success."""
     status = 422 if form.errors else 200
     return render_page(template, status=status, form=form, **context)
-
-
-def _validate_with_password_rules(form, email: str | None, names: tuple = ()) -> bool:
-    """The form's own checks and the password rules together, so a person sees every problem at once.
-
-    The rules need the other answers (a password may not be the email address), so they are not a field
-    validator; checked only after the form passed, a short password was reported one round later.
-    """
-    valid = form.validate_on_submit()
-    if form.is_submitted() and form.password.data and not form.password.errors:
-        problem = password_problem(form.password.data, email, names, label=form.password.label.text)
-        if problem:
-            form.password.errors.append(problem)
-            valid = False
-    return valid
 
 
 def _registration() -> dict:
@@ -136,7 +121,7 @@ def register_account():
         session["registration"] = state
     form = RegistrationAccountForm(data={"email": state.get("email")})
     details = state["details"]
-    if _validate_with_password_rules(form, form.email.data,
+    if validate_with_password_rules(form, form.email.data,
                                      (details.get("first_name"), details.get("surname"))):
         try:
             user = services.register_account(details, form.email.data, form.password.data)
@@ -357,7 +342,7 @@ def reset_password():
     form = ResetPasswordForm()
     # Not the account's names: this page is open before the code is checked, and a rule that used them
     # would tell anyone who typed the address whether it has an account, and whose.
-    if _validate_with_password_rules(form, email):
+    if validate_with_password_rules(form, email):
         user = services.find_by_email(email)
         if user is None or user.is_staff or user.disabled_at is not None:
             form.code.errors.append(codes.message(codes.CodeCheck.WRONG))
@@ -436,21 +421,5 @@ def confirm_email():
     return _render_form("accounts/confirm_email.html", form, email=pending.target_email)
 
 
-@bp.route("/account/password", methods=["GET", "POST"])
-@auth.login_required
-def change_password():
-    form = ChangePasswordForm()
-    valid = _validate_with_password_rules(form, g.user.email, (g.user.first_name, g.user.surname))
-    if form.is_submitted() and form.current_password.data and not form.current_password.errors \
-            and not services.verify_password_of(g.user, form.current_password.data):
-        form.current_password.errors.append("Your current password is not correct")
-        valid = False
-    if valid:
-        services.change_password(g.user, form.password.data, keep_session=session)
-        auth.renew_session()
-        flash("Your password has been changed. You have been signed out everywhere else.", "success")
-        return redirect(url_for(".my_account"))
-    return _render_form("accounts/change_password.html", form)
-
-
 add_device_pages(bp, "/account/devices", auth.login_required, home=("accounts.my_account", "My Account"))
+add_password_pages(bp, "/account/password", auth.login_required, home=("accounts.my_account", "My Account"))

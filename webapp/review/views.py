@@ -13,6 +13,7 @@ from webapp.accounts import services as accounts
 from webapp.accounts.device_views import add_device_pages
 from webapp.accounts.forms import CodeForm, SignInForm
 from webapp.accounts.models import TEAMS, User
+from webapp.accounts.password_views import add_password_pages
 from webapp.attachments.downloads import file_download
 from webapp.extensions import db, htmx, limiter
 from webapp.notifications.email import MailUnavailable
@@ -187,6 +188,8 @@ def _queue_return() -> str:
 
 # "Back to the back office", as a 404 page says "Go to the back office" ("Back to Back office" read oddly).
 add_device_pages(bp, "/devices", auth.staff_required, home=("review.queue", "the back office"))
+# The same page as the public's Change your password; a changed password leads back to the queue.
+add_password_pages(bp, "/password", auth.staff_required, home=("review.queue", "the back office"))
 
 
 @bp.get("/queue")

@@ -159,7 +159,9 @@ def test_a_caseworker_signs_out_of_another_device_in_the_back_office(app, make_u
     assert "Where you are signed in" in text(office.get("/la/queue"))  # in the account menu
     page = text(office.get("/la/devices"))
     assert "Your account is signed in on 2 devices" in page
-    assert "IT service desk" in page and "change your password" not in page
+    # Not the public's reset: the back office's own Change your password, and whom to tell.
+    assert "IT service desk" in page
+    assert '<a class="govuk-link" href="/la/password">change your password</a>' in page
     assert "15 minutes without use" in page
     [link] = sign_out_links(page, "/la/devices")
     assert "Firefox on Linux" in text(office.get(link))

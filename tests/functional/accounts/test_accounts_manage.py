@@ -3,6 +3,7 @@
 import re
 import threading
 from datetime import UTC, datetime, timedelta
+from html import unescape
 
 import pytest
 
@@ -417,6 +418,47 @@ def test_a_changed_password_is_emailed_to_the_account(app, client, make_user, sm
                                                        "confirm_password": NEW_PASSWORD})
     assert response.headers["Location"] == "/account"
     told_of_new_password(app, smtp_sink)
+
+
+def test_guessing_the_current_password_signs_the_session_out(app, client, make_user):
+    """A session left signed in (a library computer) or a stolen cookie was an unlimited oracle for the
+    account's password: each wrong one was only said to be wrong. The same page serves the back office
+    (tests/functional/review/test_review_password.py)."""
+    make_user()
+    sign_in(client)
+    other = app.test_client()
+    sign_in(other)
+    limit = app.config["LOGIN_FAILURES_BEFORE_LOCK"]
+    for tries in range(1, limit):
+        page = text(post_form(client, "/account/password", {"current_password": "a guess",
+                                                            "password": NEW_PASSWORD,
+                                                            "confirm_password": NEW_PASSWORD}))
+        assert "Your current password is not correct" in page
+        assert ("govuk-warning-text" in page) is (limit - tries <= 2)
+    assert "you will be signed out. If you have forgotten it, you can " \
+           '<a class="govuk-link" href="/forgotten-password">reset it</a> instead.' in page
+    response = post_form(client, "/account/password", {"current_password": "a guess",
+                                                       "password": NEW_PASSWORD,
+                                                       "confirm_password": NEW_PASSWORD})
+    assert response.headers["Location"] == "/sign-in?next=/account/password"
+    assert "If you have forgotten your password, reset it with 'Forgotten your password?'." in unescape(
+        text(client.get(response.headers["Location"])))
+    assert not signed_in(client)
+    assert signed_in(other)
+    assert sign_in(client).headers["Location"] == "/"  # the account itself is not locked
+    with app.app_context():
+        assert db.session.query(OutboxMessage).count() == 0
+
+
+def test_one_session_may_send_the_change_of_password_ten_times_an_hour(app, client, make_user):
+    make_user()
+    sign_in(client)
+    for _ in range(10):
+        assert post_form(client, "/account/password", {"current_password": PASSWORD}).status_code == 422
+    assert post_form(client, "/account/password", {"current_password": PASSWORD}).status_code == 429
+    elsewhere = app.test_client()
+    sign_in(elsewhere)
+    assert post_form(elsewhere, "/account/password", {"current_password": PASSWORD}).status_code == 422
 
 
 # --- Staff accounts -------------------------------------------------------------------------------
