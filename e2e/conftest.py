@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 from werkzeug.serving import make_server
 
 from e2e.people import make_professional
-from tests.conftest import POSTGRES_URL, reset_database  # noqa: F401
+from tests.conftest import POSTGRES_URL, database_beside, reset_database  # noqa: F401
 from tests.support import SmtpSink, free_port
 from webapp import create_app
 from webapp.extensions import db
@@ -64,6 +64,14 @@ def e2e_sink():
     sink.stop()
 
 
+# On PostgreSQL the live servers have a database of their own beside the worker's (`test_gw0_e2e`).
+# They keep their rows for the whole run, while every functional test in the same worker empties the
+# worker's database, reference counter included, and leaves its own rows behind: a form submitted
+# through a live server was then given a reference a functional test's submission already had, and
+# the submit failed on the unique reference (CI, PostgreSQL, one run in several).
+E2E_POSTGRES_URL = database_beside(POSTGRES_URL, "e2e") if POSTGRES_URL else None
+
+
 @pytest.fixture(scope="session")
 def live_server_factory(tmp_path_factory, e2e_sink):
     """Start a portal with config overrides (e.g. a short idle timeout); all are stopped at the end."""
@@ -71,7 +79,7 @@ def live_server_factory(tmp_path_factory, e2e_sink):
 
     def start(**overrides):
         config = {"MAIL_PORT": e2e_sink.port, "MAIL_SERVER": "127.0.0.1", "RATELIMIT_ENABLED": False,
-                  "SQLALCHEMY_DATABASE_URI": POSTGRES_URL
+                  "SQLALCHEMY_DATABASE_URI": E2E_POSTGRES_URL
                   or f"sqlite:///{tmp_path_factory.mktemp('e2e') / 'portal.db'}"}
         config.update(overrides)
         app = create_app("test", **config)

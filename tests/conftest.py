@@ -30,17 +30,23 @@ def _database_of_this_worker(url: str | None) -> str | None:
     worker = os.environ.get("PYTEST_XDIST_WORKER")
     if not url or not worker:
         return url
+    own = database_beside(url, worker)
+    os.environ["TEST_DATABASE_URL"] = own
+    return own
+
+
+def database_beside(url: str, suffix: str) -> str:
+    """The URL of the database named after this one plus `suffix` on the same server (`test_gw1` for
+    `test` and `gw1`), created the first time it is asked for."""
     server = make_url(url)
-    name = f"{server.database}_{worker}"
+    name = f"{server.database}_{suffix}"
     admin = create_engine(server, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         exists = connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name})
         if not exists:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
-    own = server.set(database=name).render_as_string(hide_password=False)
-    os.environ["TEST_DATABASE_URL"] = own
-    return own
+    return server.set(database=name).render_as_string(hide_password=False)
 
 
 POSTGRES_URL = _database_of_this_worker(os.environ.get("TEST_DATABASE_URL"))
@@ -75,7 +81,8 @@ def smtp_sink():
     sink.stop()
 
 
-_schema_rebuilt = False
+#: The PostgreSQL databases whose tables this process has dropped and made again (once a run each).
+_schemas_rebuilt: set[str] = set()
 
 
 def reset_database():
@@ -85,12 +92,12 @@ def reset_database():
     tables are dropped and made again once a run, so a model changed since the last run (a new index,
     a new column) is never tested against the old tables. After that, emptying them is enough.
     """
-    global _schema_rebuilt
     db.session.remove()
     if POSTGRES_URL:
-        if not _schema_rebuilt:
+        database = db.engine.url.render_as_string(hide_password=False)
+        if database not in _schemas_rebuilt:
             db.drop_all()
-            _schema_rebuilt = True
+            _schemas_rebuilt.add(database)
         db.create_all()
         tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
         db.session.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
