@@ -74,6 +74,8 @@ def test_viewing_is_audited(app, people, staff_client, submission):
     assert audit_actions(app, submission) == [(people["staff"], "view:1"), (people["staff"], "view:1")]
     html = staff_client.get(f"/la/submissions/{submission}").get_data(as_text=True)
     assert "Viewed the submission (version 1)" in html and "Sam Carter (caseworker@council.example)" in html
+    assert ("Every time staff open this submission, its PDF or its files, return it, respond to it or "
+            "correct the response.") in html
 
 
 def test_the_audit_log_says_which_version_was_read_and_which_file_downloaded(app, people, staff_client):
