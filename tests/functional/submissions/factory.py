@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from datetime import timedelta
 
@@ -97,6 +98,21 @@ def attach(draft_id: str, user_id: int, name: str, data: bytes, *, kind: str = "
     db.session.add(attachment)
     db.session.commit()
     return attachment.id
+
+
+def add_reworded_declaration_version(app) -> None:
+    """Give the app a version 2 of the safeguarding concern that differs from version 1 only in its
+    declaration's words, as a reworded form would: what each version's submitter agreed to differs."""
+    from webapp.submissions import services
+
+    with app.app_context():
+        catalogue = services.catalogue()
+        v1 = catalogue.get("safeguarding-concern", 1)
+        reworded = dataclasses.replace(v1.section("declaration"), content=(
+            formdefs.Block(kind="paragraph", text="I promise this is all true, reworded."),))
+        v2 = dataclasses.replace(v1, version=2, sections=tuple(
+            reworded if s.id == "declaration" else s for s in v1.sections))
+        app.extensions["form_catalogue"] = formdefs.FormCatalogue((*catalogue.definitions, v2))
 
 
 def submit(client, draft_id: str, declaration: str | None = "y", **kwargs):

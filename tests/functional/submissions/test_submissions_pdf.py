@@ -1,7 +1,6 @@
 """The PDF: rendered once off the request path, stored, served inline; every answer in it, nothing active."""
 
 import contextlib
-import dataclasses
 import io
 import os
 import re
@@ -17,6 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy import select
 
 from tests.functional.submissions.factory import (
+    add_reworded_declaration_version,
     attach,
     complete_answers,
     make_draft,
@@ -24,7 +24,6 @@ from tests.functional.submissions.factory import (
     printed_lines,
     submit,
 )
-from webapp import formdefs
 from webapp.extensions import db
 from webapp.submissions import rendering, services
 from webapp.submissions.models import Submission, SubmissionVersion
@@ -175,14 +174,8 @@ def test_pdf_records_the_declaration_agreed_and_when(app, signed_in, user_id):
 def test_pdf_gives_the_declaration_of_the_form_version_answered(app, signed_in, user_id):
     """A form whose declaration is reworded gets a new version; a referral made on the old one keeps,
     in its record, the words its submitter saw."""
+    add_reworded_declaration_version(app)
     with app.app_context():
-        catalogue = services.catalogue()
-        v1 = catalogue.get("safeguarding-concern", 1)
-        reworded = dataclasses.replace(v1.section("declaration"), content=(
-            formdefs.Block(kind="paragraph", text="I promise this is all true, reworded."),))
-        v2 = dataclasses.replace(v1, version=2, sections=tuple(
-            reworded if s.id == "declaration" else s for s in v1.sections))
-        app.extensions["form_catalogue"] = formdefs.FormCatalogue((*catalogue.definitions, v2))
         drafts = [make_draft(user_id, form_version=1), make_draft(user_id, form_version=2)]
     for draft_id in drafts:
         assert submit(signed_in, draft_id).status_code == 302

@@ -3,7 +3,6 @@ the words of the form version they answered) and when, the team that received it
 in answer to a request for more information, which request it answers and what that asked; the PDF of
 such a version says so too."""
 
-import dataclasses
 import re
 from datetime import UTC, datetime
 from html import unescape
@@ -13,10 +12,14 @@ import time_machine
 from sqlalchemy import select
 
 from tests.conftest import PASSWORD, sign_in
-from tests.functional.submissions.factory import make_draft, return_for_information, submit
+from tests.functional.submissions.factory import (
+    add_reworded_declaration_version,
+    make_draft,
+    return_for_information,
+    submit,
+)
 from tests.functional.submissions.test_submissions_pdf import SAFEGUARDING_DECLARATION, normalise, pdf_text
 from tests.support import csrf_token
-from webapp import formdefs
 from webapp.clock import utcnow
 from webapp.drafts.models import Draft
 from webapp.extensions import db
@@ -112,14 +115,7 @@ def test_the_page_of_a_sent_form_gives_the_declaration_agreed_when_and_the_team(
 def test_the_page_gives_the_declaration_of_the_form_version_answered(app, signed_in, user_id):
     """A reworded declaration is a new form version: a referral made on the old one shows, on its page as
     in its PDF, the words its submitter saw."""
-    with app.app_context():
-        catalogue = services.catalogue()
-        v1 = catalogue.get("safeguarding-concern", 1)
-        reworded = dataclasses.replace(v1.section("declaration"), content=(
-            formdefs.Block(kind="paragraph", text="I promise this is all true, reworded."),))
-        v2 = dataclasses.replace(v1, version=2, sections=tuple(
-            reworded if s.id == "declaration" else s for s in v1.sections))
-        app.extensions["form_catalogue"] = formdefs.FormCatalogue((*catalogue.definitions, v2))
+    add_reworded_declaration_version(app)
     old = sent(app, signed_in, user_id, form_version=1)
     new = sent(app, signed_in, user_id, form_version=2)
     old_words = declared_part(signed_in.get(f"/submitted/{old}").get_data(as_text=True))
