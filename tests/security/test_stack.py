@@ -54,7 +54,7 @@ HTML_PARAMS_ALLOWED = {
         "the form's own label text (our code), joined by ~ under autoescape (so escaped), and our asterisk",
     ("partials/accounts/details_fields.html", r'"html": required\(form\.\w+\)'):
         "required(): the form's own label text, autoescaped, and our asterisk markup",
-    ("templates/accounts/change_password.html", r'"html": warning_html'):
+    ("partials/accounts/wrong_password_warning.html", r'"html": warning_html'):
         "a {% set %} block (autoescaped): fixed words, a number of tries and a url_for link",
     ("partials/forms/_fields.html", r'govukButton\(\{"html": "Remove<span'):
         "our markup around the form definition's item label (council-authored data, not user input) "

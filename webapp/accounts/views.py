@@ -14,7 +14,7 @@ from webapp.notifications.email import MailUnavailable
 from webapp.validation import display_phone
 from webapp.web.rendering import render_page
 
-from . import attempts, auth, codes, services
+from . import attempts, auth, codes, reauth, services
 from .device_views import add_device_pages
 from .forms import (
     DETAIL_FIELDS,
@@ -378,14 +378,16 @@ def update_account():
 
 @bp.route("/account/email", methods=["GET", "POST"])
 @auth.login_required
-@limiter.limit("10 per hour", methods=["POST"])
+@reauth.asks_for_the_password("accounts", "change your email address")
 def change_email():
     # "Send a new code" on the code page comes back here, with the new address already filled in.
     pending = codes.current(g.user, services.CHANGE_EMAIL) if request.method == "GET" else None
     waiting = pending is not None and pending.used_at is None
     form = ChangeEmailForm(data={"email": pending.target_email} if waiting else None)
+    tries_left = None
     if form.validate_on_submit():
-        if not services.verify_password_of(g.user, form.password.data):
+        tries_left = reauth.wrong_password_tries_left(form.password.data, "email-change")
+        if tries_left is not None:
             form.password.errors.append("Your password is not correct")
         elif form.email.data == g.user.email:
             form.email.errors.append("This is already your email address. Enter the new one")
@@ -397,8 +399,9 @@ def change_email():
             except MailUnavailable:
                 form.email.errors.append("We could not send the email just now. Try again in a few minutes")
             else:
+                reauth.done()
                 return redirect(url_for(".confirm_email"))
-    return _render_form("accounts/change_email.html", form)
+    return _render_form("accounts/change_email.html", form, tries_left=reauth.warning_due(tries_left))
 
 
 @bp.route("/account/email/code", methods=["GET", "POST"])

@@ -2,6 +2,7 @@
 signing out of one or all of the others after entering the password again (ASVS 5.0 7.5.2)."""
 
 import re
+from html import unescape
 
 from tests.conftest import PASSWORD, post_form, sign_in
 from tests.support import csrf_token
@@ -176,3 +177,87 @@ def test_the_back_office_pages_are_not_a_citizen_s(app, make_user):
     make_user()
     citizen = browser(app, CHROME_ON_WINDOWS)
     assert citizen.get("/la/devices").status_code == 404
+
+
+def test_guessing_the_password_here_or_on_any_page_that_asks_for_it_signs_the_session_out(app, make_user):
+    """Signing devices out was an oracle for the password limited only by network address (ten an hour),
+    apart from the count the change-password page keeps: someone at a computer left signed in could
+    guess there, then here, then on Change your email address. Wrong passwords on all of them now count
+    together, the last two are warned of, and the one that reaches the limit ends this session only."""
+    make_user()
+    here = browser(app, CHROME_ON_WINDOWS)
+    phone = browser(app, SAFARI_ON_IPHONE)
+    [link] = sign_out_links(text(here.get("/account/devices")))
+    limit = app.config["LOGIN_FAILURES_BEFORE_LOCK"]
+    pages = [(link, {"password": "a guess"}),
+             ("/account/email", {"email": "new@example.com", "password": "a guess"}),
+             ("/account/password", {"current_password": "a guess", "password": "a new long password",
+                                    "confirm_password": "a new long password"}),
+             ("/account/devices/sign-out-all", {"password": "a guess"})]
+    warnings = []
+    for tries in range(limit - 1):
+        url, data = pages[tries % len(pages)]
+        page = text(post_form(here, url, data))
+        assert "password is not correct" in page
+        warning = re.search(r'<strong class="govuk-warning-text__text">(.*?)</strong>', page, re.S)
+        warnings.append(" ".join(re.sub(r"<[^>]+>", " ", warning.group(1)).split()) if warning else None)
+    assert warnings[:limit - 3] == [None] * (limit - 3)
+    assert warnings[-1] == ("Warning If you enter the wrong password once more, you will be signed out. "
+                            "If you have forgotten it, you can reset it instead.")
+
+    response = post_form(here, link, {"password": "a guess"})
+    assert response.headers["Location"] == f"/sign-in?next={link}"
+    assert ("You have been signed out because your password was entered wrongly too many times. Sign in "
+            "again to sign out of your other devices. If you have forgotten your password, reset it with "
+            "'Forgotten your password?'.") in unescape(text(here.get(response.headers["Location"])))
+    assert not signed_in(here)
+    assert signed_in(phone)  # neither the device it tried to end nor the account is locked out
+    assert sign_in(here).status_code == 302
+    assert "govuk-warning-text" not in text(post_form(here, link, {"password": "a guess"}))
+
+
+def test_the_right_password_starts_the_count_again_once_a_device_is_signed_out(app, make_user):
+    make_user()
+    here = browser(app, CHROME_ON_WINDOWS)
+    browser(app, SAFARI_ON_IPHONE)
+    limit = app.config["LOGIN_FAILURES_BEFORE_LOCK"]
+    for _ in range(limit - 1):
+        assert post_form(here, "/account/devices/sign-out-all", {"password": "a guess"}).status_code == 422
+    assert post_form(here, "/account/devices/sign-out-all", {"password": PASSWORD}).status_code == 302
+    browser(app, FIREFOX_ON_LINUX)
+    page = text(post_form(here, "/account/devices/sign-out-all", {"password": "a guess"}))
+    assert "govuk-warning-text" not in page
+    assert signed_in(here)
+
+
+def test_a_caseworker_guessing_on_the_device_pages_is_signed_out_and_told_whom_to_ask(app, make_user,
+                                                                                       smtp_sink):
+    from tests.functional.review.conftest import staff_sign_in
+
+    make_user("caseworker@council.example", is_staff=True, team="social-care", is_professional=False,
+              role=None, organisation=None)
+    office, laptop = app.test_client(), app.test_client()
+    staff_sign_in(laptop, smtp_sink, "caseworker@council.example")
+    staff_sign_in(office, smtp_sink, "caseworker@council.example")
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"] - 1):
+        page = text(post_form(office, "/la/devices/sign-out-all", {"password": "a guess"}))
+    assert "If you have forgotten it, ask the IT service desk for a new one." in page
+    response = post_form(office, "/la/devices/sign-out-all", {"password": "a guess"})
+    assert response.headers["Location"] == "/la/sign-in?next=/la/devices/sign-out-all"
+    assert "ask the IT service desk for a new one" in text(office.get(response.headers["Location"]))
+    assert office.get("/la/queue").headers["Location"].startswith("/la/sign-in")
+    assert laptop.get("/la/queue").status_code == 200
+
+
+def test_one_session_may_send_a_device_page_ten_times_an_hour_and_others_are_not_held_up(app, make_user):
+    """The limit was the network address's: everyone in one office shares it."""
+    make_user()
+    make_user("colleague@example.com")
+    here = browser(app, CHROME_ON_WINDOWS)
+    browser(app, SAFARI_ON_IPHONE)
+    colleague = browser(app, FIREFOX_ON_LINUX, "colleague@example.com")
+    browser(app, SAFARI_ON_IPHONE, "colleague@example.com")
+    for _ in range(10):
+        assert post_form(here, "/account/devices/sign-out-all", {"password": ""}).status_code == 422
+    assert post_form(here, "/account/devices/sign-out-all", {"password": ""}).status_code == 429
+    assert post_form(colleague, "/account/devices/sign-out-all", {"password": ""}).status_code == 422

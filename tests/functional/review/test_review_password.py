@@ -176,7 +176,7 @@ def test_guessing_the_current_password_signs_the_session_out(app, people, smtp_s
     response = change(office, current="a guess")
     assert response.headers["Location"] == "/la/sign-in?next=/la/password"
     sign_in_page = text(office.get(response.headers["Location"]))
-    assert ("You have been signed out because the current password was entered wrongly too many times. "
+    assert ("You have been signed out because your password was entered wrongly too many times. "
             "Sign in again to change your password. If you have forgotten your password, ask the IT service "
             "desk for a new one.") in sign_in_page
     assert "Account menu for" not in sign_in_page
