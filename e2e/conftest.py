@@ -6,8 +6,10 @@ import itertools
 import os
 import re
 import threading
+import time
 import weakref
 from html import escape
+from urllib.parse import urlsplit
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -154,6 +156,46 @@ def js_mode(request):
     return request.param
 
 
+class BrowserJournal:
+    """What a page asked the server for and what came back, and what its scripts wrote to the console,
+    each line timed from the page's opening: printed under a test that fails, so a failure seen once in
+    CI (a press that sent nothing, an answer never shown) can be read afterwards. Paths only: the
+    addresses hold ids, never answers."""
+
+    def __init__(self, page):
+        self.started = time.monotonic()
+        self.lines: list[str] = []
+        page.on("request", lambda r: self.add(f"-> {r.method} {self.path(r.url)}"))
+        page.on("response", lambda r: self.add(f"<- {r.status} {r.request.method} {self.path(r.url)}"))
+        page.on("requestfailed", lambda r: self.add(f"xx {r.method} {self.path(r.url)}: {r.failure}"))
+        page.on("console", lambda m: self.add(f"console.{m.type}: {m.text}"))
+        page.on("pageerror", lambda e: self.add(f"page error: {e}"))
+
+    @staticmethod
+    def path(url: str) -> str:
+        return urlsplit(url).path
+
+    def add(self, line: str) -> None:
+        if "/assets/" not in line and "/static/" not in line:
+            self.lines.append(f"{time.monotonic() - self.started:8.3f}s {line}")
+
+
+#: The journals of the pages the running test opened (own_browser adds them).
+_journals: list[BrowserJournal] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call" and report.failed:
+        for number, journal in enumerate(_journals, start=1):
+            lines = "\n".join(journal.lines[-300:])
+            report.sections.append((f"page {number}: its requests and console", lines))
+    if report.when == "teardown":
+        _journals.clear()
+
+
 @contextlib.contextmanager
 def own_browser(browser, js_mode):
     """A page in a browser context of its own, with JavaScript on or off (axe checks know which)."""
@@ -162,6 +204,7 @@ def own_browser(browser, js_mode):
         NO_JS_CONTEXTS.add(context)
     page = context.new_page()
     page.set_default_timeout(10_000)
+    _journals.append(BrowserJournal(page))
     try:
         yield page
     finally:
