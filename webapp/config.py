@@ -107,6 +107,8 @@ class Config:
     LOGIN_LOCK_MINUTES = 15
 
     DRAFT_LIFETIME_DAYS = 30
+    #: The owner of a saved form is emailed this many days before it is deleted (drafts/reminders.py).
+    DRAFT_REMINDER_DAYS = 7
     SUBMITTER_VIEW_DAYS = 30
 
     MAX_CONTENT_LENGTH = 12 * 1024 * 1024

@@ -38,6 +38,9 @@ class Draft(db.Model):
     # double-click with JavaScript off) sends the same key twice, and the second press finds this
     # draft instead of making an empty twin of it in Recover a Form.
     start_key: Mapped[str | None] = mapped_column(String(22))
+    # When the owner was last emailed that this draft would soon be deleted (reminders.py). A save
+    # since then gives the draft a new expiry, and a reminder of that one in its turn.
+    reminded_at: Mapped[datetime | None] = mapped_column()
 
     __table_args__ = (
         Index("ix_drafts_user_id", "user_id"),

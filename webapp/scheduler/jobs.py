@@ -3,6 +3,7 @@
 from webapp.accounts.codes import purge_expired_codes
 from webapp.accounts.services import purge_unverified_accounts
 from webapp.accounts.sessions import purge_expired_sessions
+from webapp.drafts.reminders import remind_of_expiring_drafts
 from webapp.drafts.services import purge_expired_drafts
 from webapp.notifications.email import purge_old_messages, send_due
 from webapp.review.kept import purge_old_kept_writing
@@ -16,6 +17,8 @@ JOBS = [
     Job("purge-expired-sessions", 15 * 60, purge_expired_sessions),
     # Hourly, though drafts live 30 days: it is idempotent, and a missed run costs little.
     Job("purge-expired-drafts", 60 * 60, purge_expired_drafts),
+    # A week ahead (DRAFT_REMINDER_DAYS): hourly is on time to the hour, and a missed run is caught up.
+    Job("remind-expiring-drafts", 60 * 60, remind_of_expiring_drafts),
     # Sent emails (addresses, bodies) and spent codes were kept for ever.
     Job("purge-old-emails", 60 * 60, purge_old_messages),
     Job("purge-expired-codes", 60 * 60, purge_expired_codes),

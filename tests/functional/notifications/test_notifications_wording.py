@@ -90,11 +90,13 @@ def test_the_periods_people_are_told_are_the_ones_the_portal_keeps_to(app_factor
     """The confirmation email, the home, privacy and terms pages said "30 days" as fixed text, beside
     settings that decide how long a draft is kept and how long a sent form can be seen: a council that
     changed either would have told families one thing and done another."""
-    app = app_factory(PDF_RENDER_AFTER_SUBMIT=False, DRAFT_LIFETIME_DAYS=28, SUBMITTER_VIEW_DAYS=14)
+    app = app_factory(PDF_RENDER_AFTER_SUBMIT=False, DRAFT_LIFETIME_DAYS=28, SUBMITTER_VIEW_DAYS=14,
+                      DRAFT_REMINDER_DAYS=5)
     client = app.test_client()
     assert "saved forms are kept for 28 days" in client.get("/").get_data(as_text=True)
     privacy = " ".join(client.get("/privacy").get_data(as_text=True).split())
-    assert "deleted automatically 28 days after you last saved them" in privacy
+    assert "deleted automatically 28 days after you last saved them, with any documents attached; we email " \
+           "you 5 days before" in privacy
     assert "you can see forms you have submitted for 14 days;" in privacy
     body = confirmation_email(app, client, make_user, smtp_sink)
     assert "You can view the forms you have submitted in the last 14 days by signing in" in body
