@@ -61,7 +61,7 @@ def saved_for_later(runner) -> str:
 def test_a_form_saved_for_later_is_reminded_of_a_week_before_it_is_deleted(app, runner, smtp_sink):
     draft_id = saved_for_later(runner)
     page = unescape(runner.client.get(f"/drafts/{draft_id}/saved").get_data(as_text=True))
-    assert "After that it will be deleted. We will email you 7 days before." in page
+    assert "After that it will be deleted. We will email you a reminder 7 days before." in page
 
     age(app, draft_id, 22)  # 8 days left: not yet
     assert run_job(app) == 0
