@@ -60,6 +60,13 @@ def _seed(user_id: int) -> None:
         db.session.commit()
 
 
+def _timed(job) -> tuple[int, float]:
+    """What the job returned (rows it dealt with) and how many seconds it took."""
+    started = time.perf_counter()
+    result = job()
+    return result, time.perf_counter() - started
+
+
 def _measure(label: str, database_url: str | None) -> dict:
     from webapp.accounts.models import User, WebSession
     from webapp.accounts.sessions import purge_expired_sessions
@@ -80,23 +87,11 @@ def _measure(label: str, database_url: str | None) -> dict:
             db.session.execute(text("ANALYZE"))
             db.session.commit()
 
-        started = time.perf_counter()
-        purged = purge_expired_drafts()
-        drafts_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        again = purge_expired_drafts()
-        rerun_seconds = time.perf_counter() - started
-
-        started = time.perf_counter()
-        sessions = purge_expired_sessions()
-        sessions_seconds = time.perf_counter() - started
-
-        started = time.perf_counter()
-        reminded = remind_of_expiring_drafts()
-        reminder_seconds = time.perf_counter() - started
-        started = time.perf_counter()
-        reminded_again = remind_of_expiring_drafts()
-        reminder_rerun_seconds = time.perf_counter() - started
+        purged, drafts_seconds = _timed(purge_expired_drafts)
+        again, rerun_seconds = _timed(purge_expired_drafts)
+        sessions, sessions_seconds = _timed(purge_expired_sessions)
+        reminded, reminder_seconds = _timed(remind_of_expiring_drafts)
+        reminded_again, reminder_rerun_seconds = _timed(remind_of_expiring_drafts)
         remaining = db.session.query(Draft).count(), db.session.query(WebSession).count()
         db.session.remove()
         db.drop_all()
