@@ -6,10 +6,10 @@ what they had written was gone. Their account is emailed DRAFT_REMINDER_DAYS bef
 expiry (a save since the reminder gives the draft a new expiry, and a reminder of that one in time).
 
 Only forms holding something are worth a reminder: a form opened and never saved would otherwise fill
-inboxes. One email an account a run, listing its forms: each by its form's title and when it was
-started and will be deleted, never by its description, which holds the child's name. The email is put
-in the outbox in the transaction that marks the drafts reminded, so a run that fails half-way neither
-loses a reminder nor sends one twice.
+inboxes. One email an account a run, listing its forms: each by when it was started and will be
+deleted, and a professional's by its form's title (_title says why not the public's); never by its
+description, which holds the child's name. The email is put in the outbox in the transaction that marks
+the drafts reminded, so a run that fails half-way neither loses a reminder nor sends one twice.
 """
 
 from collections import defaultdict
