@@ -18,6 +18,20 @@
       ? 'Sorry, the service is unavailable. Your latest changes were not saved. Try again in a few minutes.'
       : 'Sorry, something went wrong. Your latest changes were not saved. Try again.')
   })
+  // The server sends the browser elsewhere with HX-Redirect: to sign in, when the session has ended.
+  // Several requests on their way as it ended each answer so (Next, and a question's check as Next
+  // was pressed), and following each started the page loading again, while the first load's form was
+  // being filled in. The first is followed; another within a few seconds is not.
+  var redirectedAt = 0
+  document.addEventListener('htmx:beforeOnLoad', function (event) {
+    var xhr = event.detail.xhr
+    if (!xhr || !xhr.getResponseHeader('HX-Redirect')) return
+    if (Date.now() - redirectedAt < 5000) {
+      event.preventDefault()
+      return
+    }
+    redirectedAt = Date.now()
+  })
   document.addEventListener('htmx:sendError', function () {
     announce('You appear to be offline. Your latest changes were not saved. Try again when you are connected.')
   })

@@ -275,10 +275,15 @@
     var elt = sender(event)
     if (elt && (elt.id === 'section-form' || elt === autosaveRegion())) unsaved = false
   })
+  // Not after a 401: the session had ended, and the server kept what was posted for after sign-in.
+  // Sent again as the page went, it reached the server beside the sign-in page's own request, and the
+  // last of the two to write the signed-out session undid the other's change: the sign-in form's token
+  // was lost, and signing in said "Your session needs refreshing" (CI, once).
   function saveAgainLater (event) {
     var elt = sender(event)
+    var xhr = event.detail.xhr
     if (elt && (elt.id === 'section-form' || (elt.classList && elt.classList.contains('app-autosave'))) &&
-        !event.detail.successful) unsaved = true
+        !event.detail.successful && !(xhr && xhr.status === 401)) unsaved = true
   }
   document.addEventListener('htmx:afterRequest', saveAgainLater)
   // A request that outlives its page may carry 64 KB at most. A section holding more (a few long
