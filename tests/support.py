@@ -6,7 +6,8 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from aiosmtpd.controller import Controller
@@ -116,6 +117,29 @@ def at_the_same_moment(monkeypatch, module, name: str, sends: list[Callable]) ->
         thread.join(timeout=30)
     monkeypatch.setattr(module, name, real)
     return results
+
+
+@contextmanager
+def sessions_saved_in_order(saves_last: Callable[[], bool]) -> Iterator[None]:
+    """While open, a request for which `saves_last()` is true (it may look at flask.request) writes its
+    session back only after another request has written its own. With at_the_same_moment, which holds
+    requests until all have read the session, this sets which of two requests at once finishes last."""
+    from webapp.accounts.sessions import DatabaseSessionInterface
+
+    real_save = DatabaseSessionInterface._save
+    first_saved = threading.Event()
+
+    def save_in_order(interface, app, session, response):
+        if saves_last():
+            assert first_saved.wait(10), "no other request wrote its session"
+        real_save(interface, app, session, response)
+        first_saved.set()
+
+    DatabaseSessionInterface._save = save_in_order
+    try:
+        yield
+    finally:
+        DatabaseSessionInterface._save = real_save
 
 
 class StatementCounter:

@@ -4,7 +4,9 @@ Flask's default session is a signed cookie: it cannot be revoked, so a stolen co
 logout or a password change. Here the cookie carries only a random token; the row (keyed by the token's
 SHA-256) holds the data and two deadlines, idle and absolute, that the server enforces on every request
 (ASVS V7). A library such as Flask-Session stores sessions server-side too but cannot find a user's
-sessions to revoke them, which password changes need.
+sessions to revoke them, which password changes need. A browser sends requests at once (an autosave,
+a question's check, Next, other tabs), so a request writes back only what it changed, on top of what
+the others wrote meanwhile (`_write_changes`), never the whole session as it read it.
 """
 
 import hashlib
@@ -55,16 +57,19 @@ class ServerSession(CallbackDict, SessionMixin):
     Only plain values are kept (the row's id and when it was last seen), never the ORM row: a view
     may delete the row in the same request (sign out everywhere, a password reset), and touching a
     deleted row while saving would turn a successful request into an error. `account` is the User
-    read in the same query as the row, so the request need not read it again.
+    read in the same query as the row, so the request need not read it again. `stored_data` is the
+    row's data as read, so that saving writes only what this request changed (`_write_changes`).
     """
 
     def __init__(self, initial=None, sid: str | None = None, last_seen_at=None, account=None,
-                 idle_expires_at=None):
+                 idle_expires_at=None, stored_data: str | None = None):
         def on_update(session):
             session.modified = True
 
         super().__init__(initial or {}, on_update)
         self.sid = sid
+        # The row's data as this request read it: what its own changes are measured against.
+        self.stored_data = stored_data
         self.last_seen_at = last_seen_at
         self.idle_expires_at = idle_expires_at
         self.account = account
@@ -186,7 +191,7 @@ class DatabaseSessionInterface(SessionInterface):
             except ValueError:
                 data = {}
             session = ServerSession(data, sid=sid, last_seen_at=row.last_seen_at, account=row.user,
-                                    idle_expires_at=row.idle_expires_at)
+                                    idle_expires_at=row.idle_expires_at, stored_data=row.data)
             if data.get(_LEAVE_DEADLINE):
                 session.pop(_LEAVE_DEADLINE)  # modified: saved, with the deadline left as it is
                 keep_idle_deadline(session)
@@ -215,6 +220,20 @@ class DatabaseSessionInterface(SessionInterface):
             log.warning("session not saved: database unavailable")
             db.session.rollback()
 
+    def _create(self, app: Flask, session: ServerSession, response, now, deadline) -> None:
+        token = secrets.token_urlsafe(32)
+        # A session gets its row (and so its device) when it starts, which a sign-in always does.
+        user_id = session.get("user_id")
+        device = describe_device(request.user_agent.string) if user_id else None
+        lifetime = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+        db.session.add(WebSession(
+            id=_hash(token), data=json.dumps(dict(session)), user_id=user_id, created_at=now,
+            last_seen_at=now, idle_expires_at=deadline, absolute_expires_at=now + lifetime, device=device))
+        db.session.commit()
+        response.set_cookie(self.get_cookie_name(app), token, httponly=True,
+                            secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),
+                            domain=self.get_cookie_domain(app), path=self.get_cookie_path(app))
+
     def _save(self, app: Flask, session: ServerSession, response) -> None:
         if session.sid is not None and (session.destroy or session.rotate or not session):
             db.session.query(WebSession).filter(WebSession.id == session.sid).delete(
@@ -228,33 +247,81 @@ class DatabaseSessionInterface(SessionInterface):
             return
         now = utcnow()
         deadline = now + idle_timeout(app, session)
-        values = {"data": json.dumps(dict(session)), "user_id": session.get("user_id"), "last_seen_at": now,
-                  "idle_expires_at": deadline}
         if session.sid is None:
-            token = secrets.token_urlsafe(32)
-            # A session gets its row (and so its device) when it starts, which a sign-in always does.
-            device = describe_device(request.user_agent.string) if session.get("user_id") else None
-            db.session.add(WebSession(id=_hash(token), created_at=now, absolute_expires_at=now + timedelta(
-                hours=app.config["SESSION_ABSOLUTE_HOURS"]), device=device, **values))
-            db.session.commit()
-            response.set_cookie(self.get_cookie_name(app), token, httponly=True,
-                                secure=self.get_cookie_secure(app), samesite=self.get_cookie_samesite(app),
-                                domain=self.get_cookie_domain(app), path=self.get_cookie_path(app))
+            self._create(app, session, response, now, deadline)
         else:
-            if not _moves_deadline(session, now):
+            if _moves_deadline(session, now):
+                times = {"last_seen_at": now, "idle_expires_at": deadline}
+            else:
                 deadline = session.idle_expires_at or deadline
                 if not session.modified:
                     _tell_seconds_left(session, response, deadline, now)
                     return
-                values = {"data": values["data"], "user_id": values["user_id"]}
-            updated = db.session.query(WebSession).filter(WebSession.id == session.sid).update(
-                values, synchronize_session=False)
+                times = {}
+            rows = db.session.query(WebSession).filter(WebSession.id == session.sid)
+            written = _write_changes(session, times) if session.modified else rows.update(
+                times, synchronize_session=False)
             db.session.commit()
-            if not updated:  # revoked while this request ran (signed out everywhere)
+            if not written:  # revoked while this request ran (signed out everywhere)
                 self._delete_cookie(app, response)
                 return
         response.vary.add("Cookie")
         _tell_seconds_left(session, response, deadline, now)
+
+
+#: How many times a save is tried on top of other requests' writes before it writes its own whole.
+_MERGE_TRIES = 3
+
+
+def _write_changes(session: ServerSession, times: dict) -> bool:
+    """Write what this request changed in the session on top of what others wrote meanwhile.
+
+    A browser sends several requests at once: an autosave, the check of a question just left, Next,
+    a second tab. Each reads the session as it began. Writing the whole session back let whichever
+    finished last undo the others' changes: the sign-in form's token, or the answers kept when a
+    section was sent after the person was signed out (one CI run lost a sign-in to it). So each write
+    holds only if the row still has what this request read; if another request wrote first, this
+    one's own changes (keys set, changed or removed) go on top of what that one wrote, and the write
+    is tried again. Two requests changing the same key: the last one's value stands. False if the
+    row is gone (revoked meanwhile).
+    """
+    mine = dict(session)
+    read = session.stored_data
+    data = json.dumps(mine)
+    rows = db.session.query(WebSession).filter(WebSession.id == session.sid)
+    for _ in range(_MERGE_TRIES):
+        values = {**times, "data": data, "user_id": session.get("user_id")}
+        written = rows.filter(WebSession.data == read).update(values, synchronize_session=False)
+        if written:
+            return True
+        stored = db.session.scalar(select(WebSession.data).where(WebSession.id == session.sid))
+        if stored is None:
+            return False
+        read, data = stored, json.dumps(_with_changes(_loads(session.stored_data), mine, _loads(stored)))
+    return bool(rows.update({**times, "data": data, "user_id": session.get("user_id")},
+                            synchronize_session=False))
+
+
+def _loads(data: str | None) -> dict:
+    try:
+        loaded = json.loads(data or "{}")
+    except ValueError:
+        return {}
+    return loaded if isinstance(loaded, dict) else {}
+
+
+_ABSENT = object()
+
+
+def _with_changes(before: dict, after: dict, theirs: dict) -> dict:
+    """`theirs` with the changes that turned `before` into `after` made to it."""
+    merged = dict(theirs)
+    for key, value in after.items():
+        if before.get(key, _ABSENT) != value:
+            merged[key] = value
+    for key in before.keys() - after.keys():
+        merged.pop(key, None)
+    return merged
 
 
 def _tell_seconds_left(session: ServerSession, response, deadline, now) -> None:

@@ -8,7 +8,7 @@ from urllib.parse import quote
 import pytest
 
 from tests.conftest import PASSWORD, post_form, sign_in
-from tests.support import csrf_token
+from tests.support import at_the_same_moment, csrf_token, sessions_saved_in_order
 from webapp.accounts.models import WebSession
 from webapp.accounts.sessions import purge_expired_sessions
 from webapp.extensions import db
@@ -401,3 +401,32 @@ def test_next_never_leads_back_to_a_sign_in_page(client, make_user, nested):
     response = client.post(path, data={"csrf_token": csrf_token(html), "email": "teacher@example.com",
                                        "password": PASSWORD})
     assert response.headers["Location"] == "/"
+
+
+def test_a_page_loaded_while_a_wrong_password_is_counted_does_not_undo_the_count(app, client, make_user,
+                                                                                  monkeypatch, now):
+    """A page that changes nothing in the session still saves when the session's idle period starts
+    again, and it wrote back the whole session as it had read it: a wrong password counted by a
+    request at the same moment (another tab, or requests sent at once on purpose) was undone, and
+    guessing never reached the limit that signs the session out. Now only what a request changed is
+    written."""
+    from flask import request
+
+    from webapp.accounts import sessions
+
+    make_user()
+    sign_in(client)
+    guess = {"current_password": "a guess", "password": "a new long password",
+             "confirm_password": "a new long password"}
+    for _ in range(app.config["LOGIN_FAILURES_BEFORE_LOCK"] - 1):
+        token = csrf_token(text(client.get("/account/password")))
+        now.shift(sessions.TOUCH_AFTER + timedelta(seconds=1))
+        with sessions_saved_in_order(lambda: request.method == "GET"):
+            wrong, _ = at_the_same_moment(monkeypatch, sessions, "utcnow", [
+                lambda token=token: client.post("/account/password", data={"csrf_token": token, **guess}),
+                lambda: client.get("/account")])
+        assert "password is not correct" in text(wrong)
+    response = post_form(client, "/account/password", guess)
+    assert response.headers["Location"].startswith("/sign-in")
+    assert "entered wrongly too many times" in text(client.get(response.headers["Location"]))
+    assert not signed_in(client)

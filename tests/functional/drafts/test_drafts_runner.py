@@ -6,13 +6,14 @@ from html import unescape
 
 import pytest
 import time_machine
+from flask import request
 from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
 from tests import samples
 from tests.conftest import post_form
 from tests.functional.drafts.conftest import CHILD, HX, page_version
-from tests.support import at_the_same_moment, csrf_token
+from tests.support import at_the_same_moment, csrf_token, sessions_saved_in_order
 from webapp.clock import utcnow
 from webapp.drafts.models import Draft
 from webapp.extensions import db
@@ -1027,6 +1028,39 @@ def test_next_after_signing_out_elsewhere_keeps_what_was_typed(app, runner, how)
     shown = runner.page(draft_id, "child").get_data(as_text=True)
     assert "You were signed out before these answers were saved" in shown and 'value="Sam"' in shown
     assert load(app, draft_id).answers == {}
+
+
+@pytest.mark.parametrize("finishing_last", ["the sign-in page", "the answers"])
+def test_answers_sent_after_signing_out_and_the_sign_in_page_at_once_both_keep_their_part(
+        app, runner, monkeypatch, finishing_last):
+    """Signed out in another tab, a section's Next and the sign-in page it leads to can reach the server
+    together (the page sends its answers again as it goes). Each wrote the whole signed-out session
+    back, so whichever finished last undid the other: the answers kept for after sign-in were lost, or
+    the sign-in form's token was, and signing in said 'Your session needs refreshing' (a CI run)."""
+    from tests.conftest import PASSWORD
+    from webapp.accounts import sessions
+
+    draft_id = runner.start()
+    html = runner.page(draft_id, "child").get_data(as_text=True)
+    posted = {"csrf_token": csrf_token(html), "draft_version": str(page_version(html)), **CHILD,
+              "action": "next"}
+    post_form(runner.client, "/account", {}, post_url="/sign-out")
+    sign_in_url = f"/sign-in?next=/drafts/{draft_id}/child"
+
+    sign_in_page_last = finishing_last == "the sign-in page"
+    with sessions_saved_in_order(lambda: (request.path == "/sign-in") == sign_in_page_last):
+        page, sent = at_the_same_moment(monkeypatch, sessions, "utcnow", [
+            lambda: runner.client.get(sign_in_url),
+            lambda: runner.client.post(f"/drafts/{draft_id}/child", data=posted)])
+    assert sent.headers["Location"] == sign_in_url
+
+    signed_in = runner.client.post(sign_in_url, data={
+        "csrf_token": csrf_token(page.get_data(as_text=True)), "email": "teacher@example.com",
+        "password": PASSWORD})
+    assert signed_in.status_code == 302, signed_in.get_data(as_text=True)
+    assert signed_in.headers["Location"] == f"/drafts/{draft_id}/child"
+    shown = runner.page(draft_id, "child").get_data(as_text=True)
+    assert "You were signed out before these answers were saved" in shown and 'value="Sam"' in shown
 
 
 def test_answers_kept_from_an_idled_out_session_are_shown_to_no_other_account(app, runner, make_user):
