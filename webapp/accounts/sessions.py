@@ -176,7 +176,7 @@ class DatabaseSessionInterface(SessionInterface):
             session.unavailable = error
             return session
 
-    def _open(self, app: Flask, request) -> ServerSession:
+    def _open(self, app: Flask, request, tries_left: int = 1) -> ServerSession:
         token = request.cookies.get(self.get_cookie_name(app))
         if not token or len(token) > 100:
             return ServerSession()
@@ -196,15 +196,43 @@ class DatabaseSessionInterface(SessionInterface):
                 session.pop(_LEAVE_DEADLINE)  # modified: saved, with the deadline left as it is
                 keep_idle_deadline(session)
             return session
-        # Expired: the row goes now; a signed-in person is told at sign-in why they are signed out.
-        signed_in = row.user_id is not None
-        ended_token = _csrf_token_of(row.data) if signed_in else None
-        db.session.delete(row)
-        db.session.commit()
-        if not signed_in:
+        if row.user_id is None:  # a signed-out session ended: nothing in it to go on with
+            db.session.delete(row)
+            db.session.commit()
             return ServerSession()
-        ended = {ENDED_SESSION_CSRF: ended_token, ENDED_SESSION_USER: row.user_id} if ended_token else {}
-        return ServerSession({"_expired": True, **ended})
+        return self._signed_out_in_place(app, request, row, now, tries_left=tries_left)
+
+    def _signed_out_in_place(self, app: Flask, request, row: WebSession, now,
+                             tries_left: int) -> ServerSession:
+        """A signed-in session past a deadline goes on signed out, in the same row under the same cookie.
+
+        The person is told at sign-in why they were signed out, and a form sent from a page of the ended
+        session is known as theirs (ENDED_SESSION_*). It went on in a new row before: tabs whose
+        requests arrived together after the timeout (a laptop woken from sleep, each tab sending its
+        autosave) each started a signed-out session of their own, the browser kept the cookie of the
+        last, and what the others kept (their answers, for after sign-in) was lost. Now the first
+        request ends the session and the others go on with it, so each one's changes are merged in.
+        Nothing of the signed-in session carries over: its account, its data, its device.
+        """
+        ended_token = _csrf_token_of(row.data)
+        data = {"_expired": True}
+        if ended_token:
+            data.update({ENDED_SESSION_CSRF: ended_token, ENDED_SESSION_USER: row.user_id})
+        stored = json.dumps(data)
+        deadline = now + idle_timeout(app, data)
+        lifetime = timedelta(hours=app.config["SESSION_ABSOLUTE_HOURS"])
+        unchanged = db.session.query(WebSession).filter(WebSession.id == row.id, WebSession.data == row.data)
+        ended = unchanged.update({"data": stored, "user_id": None, "device": None, "last_seen_at": now,
+                                  "idle_expires_at": deadline, "absolute_expires_at": now + lifetime},
+                                 synchronize_session=False)
+        db.session.commit()
+        if ended:
+            return ServerSession(data, sid=row.id, last_seen_at=now, idle_expires_at=deadline,
+                                 stored_data=stored)
+        if tries_left:  # another request from this browser ended it first: go on with what it left
+            db.session.expire_all()
+            return self._open(app, request, tries_left=tries_left - 1)
+        return ServerSession(data)
 
     def _delete_cookie(self, app: Flask, response) -> None:
         response.delete_cookie(self.get_cookie_name(app), domain=self.get_cookie_domain(app),
@@ -286,20 +314,23 @@ def _write_changes(session: ServerSession, times: dict) -> bool:
     row is gone (revoked meanwhile).
     """
     mine = dict(session)
-    read = session.stored_data
-    data = json.dumps(mine)
+    read, writing = session.stored_data, mine
     rows = db.session.query(WebSession).filter(WebSession.id == session.sid)
     for _ in range(_MERGE_TRIES):
-        values = {**times, "data": data, "user_id": session.get("user_id")}
-        written = rows.filter(WebSession.data == read).update(values, synchronize_session=False)
+        written = rows.filter(WebSession.data == read).update(_row_values(writing, times),
+                                                                synchronize_session=False)
         if written:
             return True
         stored = db.session.scalar(select(WebSession.data).where(WebSession.id == session.sid))
         if stored is None:
             return False
-        read, data = stored, json.dumps(_with_changes(_loads(session.stored_data), mine, _loads(stored)))
-    return bool(rows.update({**times, "data": data, "user_id": session.get("user_id")},
-                            synchronize_session=False))
+        read, writing = stored, _with_changes(_loads(session.stored_data), mine, _loads(stored))
+    return bool(rows.update(_row_values(writing, times), synchronize_session=False))
+
+
+def _row_values(data: dict, times: dict) -> dict:
+    """The account is the one of the data written: a session signed out meanwhile stays signed out."""
+    return {**times, "data": json.dumps(data), "user_id": data.get("user_id")}
 
 
 def _loads(data: str | None) -> dict:

@@ -8,7 +8,6 @@ user typed is lost to an error, a timeout or a closed tab.
 from functools import wraps
 
 from flask import abort, current_app, g, make_response, redirect, request, session, url_for
-from werkzeug.datastructures import MultiDict
 
 from webapp import formdefs
 from webapp.accounts import sessions
@@ -16,7 +15,7 @@ from webapp.accounts.auth import SAVES_ITSELF, redirect_to_sign_in
 from webapp.extensions import htmx
 from webapp.web.rendering import render_page, render_page_or_fragment
 
-from . import services
+from . import kept_answers, services
 from .services import COMPLETED, HAS_ERRORS, IN_PROGRESS, Conflict
 from .web import (
     RETURN_FIELD,
@@ -40,6 +39,7 @@ def init_app(app) -> None:
 
     app.extensions["form_catalogue"] = formdefs.load_catalogue(app.config.get("FORM_DEFINITIONS_DIR"))
     app.register_blueprint(bp)
+    app.add_template_global(kept_answers.waiting, "kept_answers_waiting")
     # A section of questions saves itself before the idle timeout (its autosave): sign-in may say so.
     app.extensions.setdefault(SAVES_ITSELF, []).append(_section_saves_itself)
 
@@ -57,8 +57,6 @@ def _section_saves_itself(endpoint: str, view_args: dict) -> bool:
 
 
 # What a section post brought after the session had idled out, kept in the new session (below).
-UNSAVED = "unsaved_answers"
-UNSAVED_LIMIT = 200_000
 UNSAVED_NOTICE = ("You were signed out before these answers were saved. Check them, then select Next "
                   "or 'Save and complete later' to save them.")
 
@@ -79,25 +77,13 @@ def keep_typed_when_signed_out(view):
     def wrapped(draft_id: str, section_id: str, *args, **kwargs):
         if request.method == "POST" and g.get("user") is None and len(draft_id) <= 32:
             typed = [(k, v) for k, v in request.form.items(multi=True) if k not in _NOT_ANSWERS]
-            # A section's answers are tens of kilobytes at most; anything larger is not a person's page.
-            if sum(len(k) + len(v) for k, v in typed) <= UNSAVED_LIMIT:
-                session[UNSAVED] = {"draft_id": draft_id, "section_id": section_id, "form": typed,
-                                    "idled_out": bool(session.get("_expired"))}
+            kept_answers.keep(draft_id, section_id, typed, idled_out=bool(session.get("_expired")))
             back = {RETURN_FIELD: RETURN_TO_CHECK} if returning_to_check() else {}
             return redirect_to_sign_in("accounts.sign_in",
                                        url_for(".section", draft_id=draft_id, section_id=section_id, **back))
         return view(draft_id, section_id, *args, **kwargs)
 
     return wrapped
-
-
-def _unsaved_answers(draft, section) -> MultiDict | None:
-    """What this section's page had typed when the session idled out (popped: shown once)."""
-    kept = session.get(UNSAVED)
-    if not kept or kept.get("draft_id") != draft.id or kept.get("section_id") != section.id:
-        return None
-    session.pop(UNSAVED)
-    return MultiDict([tuple(pair) for pair in kept.get("form", []) if len(pair) == 2])
 
 
 # --- The section runner ---------------------------------------------------------------------------
@@ -273,7 +259,7 @@ def section(draft_id: str, section_id: str):
     if section.kind == "declaration":
         return redirect(url_for(".check", draft_id=draft.id), 303)
     if request.method == "GET":
-        unsaved = _unsaved_answers(draft, section) if section.fields else None
+        unsaved = kept_answers.take(draft.id, section.id) if section.fields else None
         if unsaved is not None:
             section_form = formdefs.build_section_form(section, formdata=unsaved)
             return render_section_page(draft, definition, section, section_form, {}, notice=UNSAVED_NOTICE)

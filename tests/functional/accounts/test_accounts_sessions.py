@@ -430,3 +430,40 @@ def test_a_page_loaded_while_a_wrong_password_is_counted_does_not_undo_the_count
     assert response.headers["Location"].startswith("/sign-in")
     assert "entered wrongly too many times" in text(client.get(response.headers["Location"]))
     assert not signed_in(client)
+
+
+def test_a_request_that_began_signed_in_and_ends_after_the_timeout_leaves_the_session_signed_out(
+        app, client, make_user, now):
+    """A request read the session signed in; before it wrote back its change (a wrong password
+    counted), another request from the browser found the session timed out and ended it. Writing the
+    first one's change must not sign the session in again, nor leave it listed among the account's
+    devices."""
+    import threading
+
+    from webapp.accounts import sessions
+
+    make_user()
+    sign_in(client)
+    token = csrf_token(text(client.get("/account/password")))
+    real_save = sessions.DatabaseSessionInterface._save
+
+    def after_a_request_at_the_timeout(interface, app_, session, response):
+        sessions.DatabaseSessionInterface._save = real_save
+        now.shift(timedelta(hours=3))
+        other = threading.Thread(target=lambda: client.get("/account"))
+        other.start()
+        other.join(10)
+        real_save(interface, app_, session, response)
+
+    sessions.DatabaseSessionInterface._save = after_a_request_at_the_timeout
+    try:
+        wrong = client.post("/account/password", data={
+            "csrf_token": token, "current_password": "a guess", "password": "a new long password",
+            "confirm_password": "a new long password"})
+    finally:
+        sessions.DatabaseSessionInterface._save = real_save
+    assert "password is not correct" in text(wrong)
+    assert not signed_in(client)
+    elsewhere = app.test_client()
+    sign_in(elsewhere)
+    assert "Your account is signed in on this device only" in text(elsewhere.get("/account/devices"))

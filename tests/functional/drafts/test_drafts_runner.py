@@ -1063,6 +1063,62 @@ def test_answers_sent_after_signing_out_and_the_sign_in_page_at_once_both_keep_t
     assert "You were signed out before these answers were saved" in shown and 'value="Sam"' in shown
 
 
+def test_two_tabs_whose_autosaves_arrive_after_the_timeout_both_keep_what_was_typed(app, runner,
+                                                                                    monkeypatch):
+    """A laptop woken after the timeout with two sections open: each tab sends its autosave at once.
+    Each found the session ended and started a signed-out one of its own; the browser kept the cookie
+    of the last, so only one tab's answers were waiting after sign-in. Kept under one key, a second
+    page's answers would replace the first's too."""
+    from tests.conftest import PASSWORD
+    from webapp.accounts import sessions
+
+    draft_id = runner.start()
+    typed = {"child": {**CHILD, "first_name": "Kept in one tab"},
+             "concerns": {"worries": "Kept in the other tab", "previous_concerns": "no"}}
+    sent = {}
+    for section_id, answers in typed.items():
+        html = runner.page(draft_id, section_id).get_data(as_text=True)
+        sent[section_id] = {"csrf_token": csrf_token(html), "draft_version": str(page_version(html)),
+                            **answers}
+    with time_machine.travel(datetime.now(UTC) + timedelta(hours=3), tick=False):
+        responses = at_the_same_moment(monkeypatch, sessions, "utcnow", [
+            lambda section_id=section_id: runner.client.post(
+                f"/drafts/{draft_id}/{section_id}/autosave", data=sent[section_id],
+                headers={**HX, "HX-Current-URL": f"http://localhost/drafts/{draft_id}/{section_id}"})
+            for section_id in typed])
+        assert [response.status_code for response in responses] == [401, 401]
+        page = runner.client.get(f"/sign-in?next=/drafts/{draft_id}/child").get_data(as_text=True)
+        assert ("You were signed out because you had not done anything for a while, so the answers on the 2 "
+                "pages you had open were not saved. We have kept them") in page
+        post_form(runner.client, f"/sign-in?next=/drafts/{draft_id}/child",
+                  {"email": "teacher@example.com", "password": PASSWORD})
+        for section_id, kept in (("child", 'value="Kept in one tab"'),
+                                 ("concerns", ">Kept in the other tab<")):
+            shown = runner.page(draft_id, section_id).get_data(as_text=True)
+            assert "You were signed out before these answers were saved" in shown and kept in shown
+    assert load(app, draft_id).answers == {}
+
+
+def test_a_signed_out_session_keeps_the_four_pages_sent_last(app, runner):
+    """The session is read on every request: pages kept in it are few, the oldest going first."""
+    from tests.conftest import PASSWORD
+
+    draft_id = runner.start()
+    sections = ["professional", "child", "additional", "concerns", "contact"]
+    tokens = {section_id: csrf_token(runner.page(draft_id, section_id).get_data(as_text=True))
+              for section_id in sections}
+    post_form(runner.client, "/account", {}, post_url="/sign-out")
+    for section_id in sections:
+        runner.client.post(f"/drafts/{draft_id}/{section_id}", data={"csrf_token": tokens[section_id],
+                                                                    "action": "next"})
+    page = runner.client.get("/sign-in").get_data(as_text=True)
+    assert "the answers on the 4 pages you had open were not saved" in page
+    post_form(runner.client, "/sign-in", {"email": "teacher@example.com", "password": PASSWORD})
+    kept = [section_id for section_id in sections
+            if "You were signed out before" in runner.page(draft_id, section_id).get_data(as_text=True)]
+    assert kept == sections[1:]
+
+
 def test_answers_kept_from_an_idled_out_session_are_shown_to_no_other_account(app, runner, make_user):
     from tests.conftest import sign_in
 
