@@ -21,12 +21,14 @@ from flask_wtf.csrf import validate_csrf
 from werkzeug.datastructures import MultiDict
 from wtforms.validators import ValidationError
 
-from webapp.accounts import auth, sessions
+from webapp.accounts import auth, kept_for_sign_in, sessions
 from webapp.extensions import csrf
 
 from . import kept, services
 
 SESSION_KEY = "staff_signed_out_writing"
+#: Forms of one ended session kept (one a submission and purpose: a second tab's form is kept too).
+MOST_FORMS = 4
 #: Who kept it, as kept_writing's `kept_in` says: no sign-in's handle, so the next sign-in shows it.
 KEPT_IN = "signed-out"
 
@@ -71,26 +73,30 @@ def _hold(submission_id: str, purpose: str, names: set[str]) -> None:
     fields = {name: request.form.getlist(name) for name in names if name in request.form}
     if any(len(value) > kept.MAX_VALUE_LENGTH for values in fields.values() for value in values):
         return
-    session[SESSION_KEY] = {"submission_id": submission_id[:64], "purpose": purpose, "fields": fields,
-                            "user_id": session.get(sessions.ENDED_SESSION_USER)}
+    kept_for_sign_in.keep(SESSION_KEY, f"{submission_id[:64]}:{purpose}", {
+        "submission_id": submission_id[:64], "purpose": purpose, "fields": fields,
+        "user_id": session.get(sessions.ENDED_SESSION_USER)}, MOST_FORMS)
 
 
 def holds_writing() -> bool:
     """Whether this signed-out session holds a form's words, for the sign-in page to say so."""
-    return bool(session.get(SESSION_KEY))
+    return bool(kept_for_sign_in.kept(SESSION_KEY))
 
 
 def adopt(user) -> None:
-    """After sign-in: what the ended session's form sent becomes this caseworker's kept writing, if
-    it was theirs (a colleague signing in at the same computer does not see it) and the submission is
-    one their team may open, as for any page. Otherwise it is dropped."""
-    held = session.pop(SESSION_KEY, None)
-    if not held or held.get("user_id") != user.id:
-        return
+    """After sign-in: what each of the ended session's forms sent becomes this caseworker's kept
+    writing, if it was theirs (a colleague signing in at the same computer does not see it) and the
+    submission is one their team may open, as for any page. Otherwise it is dropped."""
+    for key, held in kept_for_sign_in.kept(SESSION_KEY):
+        session.pop(key)
+        if held.get("user_id") == user.id:
+            _adopt_one(user, held)
+
+
+def _adopt_one(user, held: dict) -> None:
     try:
         submission = services.get_submission(user, held["submission_id"])
     except services.NotFound:
         return
     posted = MultiDict([(name, value) for name, values in held["fields"].items() for value in values])
     kept.keep(user.id, submission.id, held["purpose"], posted, set(held["fields"]), KEPT_IN)
-

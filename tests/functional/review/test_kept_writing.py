@@ -251,6 +251,26 @@ def test_without_javascript_a_response_sent_after_the_timeout_is_kept_for_the_ne
     assert kept_rows(app) == 0
 
 
+def test_without_javascript_two_tabs_sent_after_the_timeout_are_both_kept(
+        app, client, people, submission, smtp_sink, now):
+    """A response in one tab and a return in another, both sent after the timeout: the signed-out
+    session kept one form, so the second replaced the first, and the response was lost."""
+    staff_sign_in(client, smtp_sink)
+    tokens = {page: csrf_token(client.get(f"/la/submissions/{submission}/{page}").get_data(as_text=True))
+              for page in ("respond", "return")}
+    comments = "Please tell us when the bruises were seen."
+    now.shift(timedelta(minutes=16))
+    for page, data in (("respond", {"response": RESPONSE}),
+                       ("return", {"reason": "other", "comments": comments})):
+        sent = client.post(f"/la/submissions/{submission}/{page}",
+                           data={"csrf_token": tokens[page], "version": "1", **data})
+        assert sent.headers["Location"] == f"/la/sign-in?next=/la/submissions/{submission}/{page}"
+    staff_sign_in(client, smtp_sink)
+    for page, written in (("respond", f">{RESPONSE}</textarea>"), ("return", f">{comments}</textarea>")):
+        html = client.get(f"/la/submissions/{submission}/{page}").get_data(as_text=True)
+        assert SIGNED_OUT_BANNER in html and written in html
+
+
 def test_a_form_sent_from_elsewhere_to_a_signed_out_caseworker_is_not_kept(
         app, client, people, submission, smtp_sink, now):
     """Only a page of the session that ended is kept: a form from another page (here with a token of
