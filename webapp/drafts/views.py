@@ -56,7 +56,7 @@ def _section_saves_itself(endpoint: str, view_args: dict) -> bool:
                for section in definition.sections)
 
 
-# What a section post brought after the session had idled out, kept in the new session (below).
+# Shown above answers a section post brought after its session ended (kept_answers.py), once signed in.
 UNSAVED_NOTICE = ("You were signed out before these answers were saved. Check them, then select Next "
                   "or 'Save and complete later' to save them.")
 
@@ -68,7 +68,7 @@ def keep_typed_when_signed_out(view):
     every answer on it, and sign-in led to the home page; with it, a computer woken from sleep after
     the timeout sends its autosave too late, and that was lost as well. The same when the session
     ended another way: signed out in another tab or from another device, or its cookie cleared.
-    The posted answers now wait in the new (signed-out) session, and sign-in returns to the section,
+    The posted answers now wait in the signed-out session, and sign-in returns to the section,
     which shows them again, unsaved, until the person saves them; they are shown only if the draft is
     the signed-in account's own. Nothing is written to the draft by a request that is not signed in.
     """
