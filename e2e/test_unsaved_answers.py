@@ -267,6 +267,42 @@ def test_next_after_being_signed_out_elsewhere_brings_the_answers_back(page, liv
     wait_for_saved(live_server.app, draft_id, "worries", "Typed before the other tab signed out.")
 
 
+def test_two_tabs_signed_out_in_a_third_both_bring_their_answers_back(page, live_server, check_a11y,
+                                                                      professional):
+    """Two sections open in two tabs, and the person signed out in a third: Next in each led to
+    sign-in, and only the answers of the tab sent last came back (a session kept one page's). Each
+    tab's now do, and the sign-in page says how many pages were kept."""
+    page.set_default_timeout(10_000)
+    start_a_concern_at(page, live_server, professional, "concerns")
+    other = page.context.new_page()
+    other.set_default_timeout(10_000)
+    other.goto(re.sub(r"/[^/]+$", "/child", page.url))
+    page.get_by_label(WORRIES).fill("Typed in the first tab.")
+    other.get_by_label("Other names they are known by").fill("Typed in the second tab")
+
+    third = page.context.new_page()
+    third.goto(f"{live_server.url}/account")
+    third.locator("summary.app-account-menu__toggle").click()
+    third.get_by_role("button", name="Logout").click()
+    third.close()
+
+    next_section(page)
+    expect(page.get_by_text("the answers on the page you were on were not saved")).to_be_visible()
+    next_section(other)
+    expect(other.get_by_text("You were signed out, so the answers on the 2 pages you had open were not "
+                             "saved. We have kept them")).to_be_visible()
+    check_a11y(other, "sign-in with two pages kept")
+    sign_in(other, professional)
+    expect(heading(other, "Child / Young Person's Details")).to_be_visible()
+    expect(other.get_by_text("You were signed out before these answers were saved")).to_be_visible()
+    expect(other.get_by_label("Other names they are known by")).to_have_value("Typed in the second tab")
+
+    page.reload()  # the first tab's sign-in page: signed in now, it goes on to its section
+    expect(heading(page, "Concerns")).to_be_visible()
+    expect(page.get_by_text("You were signed out before these answers were saved")).to_be_visible()
+    expect(page.get_by_label(WORRIES)).to_have_value("Typed in the first tab.")
+
+
 def test_a_signed_out_next_and_a_check_beside_it_lead_to_one_sign_in_page(page, live_server, professional):
     """Next and the check of the question it left both came back "signed out", each saying to go to sign
     in. Following both loaded the sign-in page twice, and the second time the page was left sent the
