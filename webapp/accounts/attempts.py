@@ -15,6 +15,8 @@ from flask import current_app, session
 
 from webapp.validation import normalise_email
 
+from . import sessions
+
 SESSION_KEY = "sign_in_failures"
 
 #: The warning shows from this many tries left.
@@ -58,11 +60,9 @@ def tries_left_after_wrong_current_password() -> int:
     password after password on the change-password page, learning from each answer whether it was the
     account's: a guess the sign-in page would have locked or throttled. The count is the session's,
     kept on the server: starting it again takes a new session, which only signing in, with the
-    password, gives. The page's per-session rate limit bounds tries sent all at once, which would
-    each read the count before any of them wrote it.
+    password, gives. Counted in the database at once, so tries sent all at once each count.
     """
-    failures = int(session.get(CURRENT_PASSWORD_KEY) or 0) + 1
-    session[CURRENT_PASSWORD_KEY] = failures
+    failures = sessions.add_one(session, CURRENT_PASSWORD_KEY)
     return max(0, current_app.config["LOGIN_FAILURES_BEFORE_LOCK"] - failures)
 
 

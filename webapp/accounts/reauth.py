@@ -6,8 +6,7 @@ them to try password after password, learning from each answer whether it was th
 the sign-in page would have locked or throttled. So the wrong passwords given to all of them count
 together, in the session (attempts.tries_left_after_wrong_current_password); the last tries are warned
 of, and the one that reaches LOGIN_FAILURES_BEFORE_LOCK signs that session out, not the owner's others.
-Each page may also be sent only so often by one session, which bounds tries sent all at once (they
-would each read the count before any of them wrote it). The limit is the session's rather than the
+Each page may also be sent only so often by one session. The limit is the session's rather than the
 network address's: caseworkers in one office share an address, and one of them mistyping must not
 hold up the others.
 """
@@ -23,7 +22,7 @@ from webapp.extensions import limiter
 from . import attempts, auth, devices, security_log, services
 
 #: Sent in an hour by one session, to each page. A person struggling with the rules for a new password
-#: has room; guesses sent all at once, which the session's count cannot see, are bounded by it.
+#: has room.
 SENDS_PER_HOUR = "10 per hour"
 SIGNED_OUT = "You have been signed out because your password was entered wrongly too many times."
 FORGOTTEN = {

@@ -122,6 +122,34 @@ def destroy(session: ServerSession) -> None:
     session.destroy = True
 
 
+def add_one(session: ServerSession, key: str) -> int:
+    """Add one to a count kept in the session, in the database at once, and return the new count.
+
+    A count written back with the rest of the session at the end of the request is lost by requests
+    sent all at once: each reads the same count and writes the same count plus one. Counting wrong
+    passwords that way let guesses sent together get past the count that signs a session out. Here
+    the session's row is locked first (an UPDATE that changes nothing, which SQLite and PostgreSQL
+    both hold until the commit), so each request reads the count the one before it wrote.
+    """
+    if session.sid is None:
+        count = int(session.get(key) or 0) + 1
+        session[key] = count
+        return count
+    rows = db.session.query(WebSession).filter(WebSession.id == session.sid)
+    rows.update({"id": WebSession.id}, synchronize_session=False)
+    stored = db.session.scalar(select(WebSession.data).where(WebSession.id == session.sid))
+    data = _loads(stored)
+    count = int(data.get(key) or 0) + 1
+    data[key] = count
+    rows.update({"data": json.dumps(data)}, synchronize_session=False)
+    db.session.commit()
+    session[key] = count
+    # Already written: as if read so, the end of the request does not write it again over a higher
+    # count another request has written since.
+    session.stored_data = json.dumps({**_loads(session.stored_data), key: count})
+    return count
+
+
 def revoke_user_sessions(user_id: int, keep: ServerSession | None = None) -> int:
     query = db.session.query(WebSession).filter(WebSession.user_id == user_id)
     if keep is not None and keep.sid is not None:

@@ -467,3 +467,21 @@ def test_a_request_that_began_signed_in_and_ends_after_the_timeout_leaves_the_se
     elsewhere = app.test_client()
     sign_in(elsewhere)
     assert "Your account is signed in on this device only" in text(elsewhere.get("/account/devices"))
+
+
+def test_wrong_passwords_sent_all_at_once_each_count(app, client, make_user, monkeypatch):
+    """Each of them read the count before any wrote it, so they all wrote the same count plus one:
+    as many guesses as the rate limit allowed could be sent together without reaching the count that
+    signs the session out."""
+    from webapp.accounts import sessions
+
+    make_user()
+    sign_in(client)
+    token = csrf_token(text(client.get("/account/password")))
+    guess = {"csrf_token": token, "current_password": "a guess", "password": "a new long password",
+             "confirm_password": "a new long password"}
+    limit = app.config["LOGIN_FAILURES_BEFORE_LOCK"]
+    responses = at_the_same_moment(monkeypatch, sessions, "utcnow", [
+        lambda: client.post("/account/password", data=guess) for _ in range(limit)])
+    assert sorted(response.status_code for response in responses) == [302] + [422] * (limit - 1)
+    assert not signed_in(client)
