@@ -156,6 +156,25 @@ def js_mode(request):
     return request.param
 
 
+#: Written to the console (and so to the journal) by every page with JavaScript: what each press of
+#: the mouse and each form sent landed on, so a press that sent nothing shows whether it reached the
+#: button. Elements are named by tag, id, name and a button's value, never by what a box holds.
+PRESSES_TO_CONSOLE = """
+(() => {
+  const name = (el) => !el || !el.tagName ? String(el) : el.tagName.toLowerCase() +
+    (el.id ? '#' + el.id : '') + (el.name ? '[name=' + el.name + ']' : '') +
+    (el.tagName === 'BUTTON' && el.value ? '[value=' + el.value + ']' : '');
+  for (const type of ['mousedown', 'click']) {
+    document.addEventListener(type, (e) => console.debug(
+      `${type} at ${e.clientX},${e.clientY} on ${name(e.target)}`), true);
+  }
+  document.addEventListener('submit', (e) => console.debug(
+    `submit of ${name(e.target)} by ${name(e.submitter)}${e.defaultPrevented ? ' (prevented)' : ''}`), true);
+  document.addEventListener('htmx:afterSwap', (e) => console.debug(`swapped ${name(e.target)}`));
+})();
+"""
+
+
 class BrowserJournal:
     """What a page asked the server for and what came back, and what its scripts wrote to the console,
     each line timed from the page's opening: printed under a test that fails, so a failure seen once in
@@ -170,6 +189,7 @@ class BrowserJournal:
         page.on("requestfailed", lambda r: self.add(f"xx {r.method} {self.path(r.url)}: {r.failure}"))
         page.on("console", lambda m: self.add(f"console.{m.type}: {m.text}"))
         page.on("pageerror", lambda e: self.add(f"page error: {e}"))
+        page.add_init_script(script=PRESSES_TO_CONSOLE)
 
     @staticmethod
     def path(url: str) -> str:
