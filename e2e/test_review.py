@@ -68,6 +68,9 @@ def staff_signs_in(page, live_server, e2e_sink, email, check_a11y):
     page.get_by_label("Sign-in code").fill(code)
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Submissions")).to_be_visible()
+    # And its scripts: a filter or page link used before they have run loads a page, as without
+    # JavaScript (one CI run's Filter did, and the live region the test listens to was gone with it).
+    page.wait_for_load_state("load")
 
 
 def test_caseworker_returns_one_form_and_answers_another(journey_page, js_mode, live_server, e2e_sink, seeded,
