@@ -200,7 +200,7 @@ class BrowserJournal:
             self.lines.append(f"{time.monotonic() - self.started:8.3f}s {line}")
 
 
-#: The journals of the pages the running test opened (own_browser adds them).
+#: The journals of the pages the running test opened (own_browser and the page fixture add them).
 _journals: list[BrowserJournal] = []
 
 
@@ -229,6 +229,14 @@ def own_browser(browser, js_mode):
         yield page
     finally:
         context.close()
+
+
+@pytest.fixture
+def page(page):
+    """pytest-playwright's page, with a journal printed under a test that fails (most tests use it: a
+    CI run's failure in one of them had only the server's log to show)."""
+    _journals.append(BrowserJournal(page))
+    return page
 
 
 @pytest.fixture
